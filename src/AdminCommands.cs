@@ -1,0 +1,42 @@
+using K8Posture.Data;
+using K8Posture.Features.Admin;
+using K8Posture.Features.Demo;
+
+namespace K8Posture;
+
+/// <summary>Operator verbs on the same binary: <c>migrate</c>, <c>api-key create</c>, <c>seed-demo</c>.</summary>
+public static class AdminCommands
+{
+    private static readonly string[] Verbs = ["migrate", "api-key", "seed-demo"];
+
+    public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
+
+    public static async Task<int> RunAsync(WebApplication app, string[] args)
+    {
+        try
+        {
+            switch (args[0])
+            {
+                case "migrate":
+                    await DataRegistration.MigrateAsync(app.Services);
+                    Console.Error.WriteLine("Database is up to date.");
+                    return 0;
+                case "seed-demo":
+                    await DataRegistration.MigrateAsync(app.Services);
+                    var seeded = await DemoSeeder.SeedIfEmptyAsync(app.Services);
+                    Console.Error.WriteLine(seeded ? "Demo landscape created." : "The database already holds data; nothing seeded.");
+                    return 0;
+                case "api-key" when args.Length > 1 && args[1] == "create":
+                    return await ApiKeyCommand.CreateAsync(app.Services, args[2..]);
+                default:
+                    Console.Error.WriteLine("usage: migrate | seed-demo | api-key create --name NAME [--team TEAM] --scopes ingest,evaluate,read,admin");
+                    return 2;
+            }
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return 2;
+        }
+    }
+}

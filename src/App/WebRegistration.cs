@@ -1,0 +1,69 @@
+using AppRoot = K8Posture.App.App;
+using K8Posture.Data;
+using K8Posture.Features;
+using K8Posture.Jobs;
+using K8Posture.Security;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using MudBlazor.Services;
+using Scalar.AspNetCore;
+
+namespace K8Posture;
+
+public static class WebRegistration
+{
+    public static WebApplicationBuilder AddK8PostureWeb(this WebApplicationBuilder builder)
+    {
+        if (!builder.Environment.IsDevelopment())
+        {
+            builder.Logging.ClearProviders().AddJsonConsole(o => o.IncludeScopes = true);
+        }
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.AddHttpContextAccessor();
+        return builder;
+    }
+
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        if (app.Environment.IsDevelopment() || app.Configuration.GetValue("Database:MigrateAtStart", false))
+        {
+            await DataRegistration.MigrateAsync(app.Services);
+        }
+        if (app.Configuration.GetValue("Demo:Seed", false))
+        {
+            await K8Posture.Features.Demo.DemoSeeder.SeedIfEmptyAsync(app.Services);
+        }
+    }
+
+    public static WebApplication UseK8PosturePipeline(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler();
+            app.UseHsts();
+        }
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseDataScope();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        return app;
+    }
+
+    public static WebApplication MapK8PostureEndpoints(this WebApplication app)
+    {
+        app.MapStaticAssets();
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapOpenApi();
+        app.MapScalarApiReference("/scalar");
+        app.UseK8PostureJobs();
+        app.MapFeatureEndpoints();
+        app.MapRazorComponents<AppRoot>()
+            .AddInteractiveServerRenderMode();
+        return app;
+    }
+}

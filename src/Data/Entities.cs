@@ -1,0 +1,219 @@
+namespace K8Posture.Data;
+
+public sealed class BusinessUnit
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    public List<Team> Teams { get; set; } = [];
+}
+
+public sealed class Team
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    public int? BusinessUnitId { get; set; }
+    public BusinessUnit? BusinessUnit { get; set; }
+    public List<TeamGroup> Groups { get; set; } = [];
+}
+
+/// <summary>Maps an Entra ID group object id to a team: membership of the group is membership of the team.</summary>
+public sealed class TeamGroup
+{
+    public int Id { get; set; }
+    public int TeamId { get; set; }
+    public Team? Team { get; set; }
+    public required string EntraGroupId { get; set; }
+}
+
+public enum ClusterProvider { Unknown, Aks, Eks, Gke, OpenShift, Rancher, OnPremises, Desktop }
+
+public enum TenancyModel { Unknown, SingleTenant, SharedHardIsolation, SharedStandard }
+
+public sealed class Cluster
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    public ClusterProvider Provider { get; set; }
+    public string? Environment { get; set; }
+    public string? Region { get; set; }
+    public string? CloudAccount { get; set; }
+    public string? Vpc { get; set; }
+    public TenancyModel Tenancy { get; set; }
+    /// <summary>Registered by the Security Team (true) or only seen in inventory (false).</summary>
+    public bool IsManaged { get; set; } = true;
+    public int? BusinessUnitId { get; set; }
+    public BusinessUnit? BusinessUnit { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public List<ClusterNamespace> Namespaces { get; set; } = [];
+}
+
+/// <summary>A Kubernetes namespace; its owner team scopes everything found in it.</summary>
+public sealed class ClusterNamespace
+{
+    public int Id { get; set; }
+    public int ClusterId { get; set; }
+    public Cluster? Cluster { get; set; }
+    public required string Name { get; set; }
+    public int? OwnerTeamId { get; set; }
+    public Team? OwnerTeam { get; set; }
+    public string? Application { get; set; }
+}
+
+public enum FindingCategory
+{
+    KubernetesMisconfiguration,
+    ContainerMisconfiguration,
+    NetworkPolicyMisconfiguration,
+    Vulnerability,
+    CloudIamVpcMisconfiguration,
+}
+
+/// <summary>Ordered so that a larger value is worse; Unknown is kept, never dropped.</summary>
+public enum FindingSeverity { Unknown = 0, Info = 1, Low = 2, Medium = 3, High = 4, Critical = 5 }
+
+/// <summary>Lifecycle driven by the scanners: open while reported, closed when a push of its scope no longer has it.</summary>
+public enum FindingStatus { Open = 0, Closed = 1 }
+
+/// <summary>A person's verdict; it survives re-pushes, closing and reopening.</summary>
+public enum FindingResolution { None = 0, RiskAccepted = 1, FalsePositive = 2 }
+
+public sealed class Finding
+{
+    public long Id { get; set; }
+    /// <summary>sha256 (hex) of the tool-independent identity: scope + artifact/resource + package/rule + vulnerability.</summary>
+    public required string Fingerprint { get; set; }
+    /// <summary>sha256 (hex) of the reported content, to tell updated from unchanged on a re-push.</summary>
+    public required string ContentHash { get; set; }
+    public required string Source { get; set; }
+    public required string ScopeKey { get; set; }
+    public FindingCategory Category { get; set; }
+    public FindingSeverity Severity { get; set; }
+    public required string Title { get; set; }
+    public string? Description { get; set; }
+    public string? RuleId { get; set; }
+    public string? VulnerabilityId { get; set; }
+    public string? Cwe { get; set; }
+    public double? CvssScore { get; set; }
+    public string? CvssVector { get; set; }
+    public double? Epss { get; set; }
+    public string? PackageName { get; set; }
+    public string? PackageType { get; set; }
+    public string? Purl { get; set; }
+    public string? InstalledVersion { get; set; }
+    public string? FixedVersion { get; set; }
+    public int? ClusterId { get; set; }
+    public Cluster? Cluster { get; set; }
+    public string? NamespaceName { get; set; }
+    public string? ResourceKind { get; set; }
+    public string? ResourceName { get; set; }
+    public string? Container { get; set; }
+    public string? ImageRegistry { get; set; }
+    public string? ImageRepository { get; set; }
+    public string? ImageTag { get; set; }
+    public string? ImageDigest { get; set; }
+    public string? OwaspK8s { get; set; }
+    public string? PssControl { get; set; }
+    public string? PrimaryUrl { get; set; }
+    /// <summary>Newline-separated reference links.</summary>
+    public string? References { get; set; }
+    public int? OwnerTeamId { get; set; }
+    public Team? OwnerTeam { get; set; }
+    public FindingStatus Status { get; set; }
+    public FindingResolution Resolution { get; set; }
+    public DateTimeOffset FirstSeenAt { get; set; }
+    public DateTimeOffset LastSeenAt { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+    public DateTimeOffset? SlaDueAt { get; set; }
+    public long? LastBatchId { get; set; }
+    public List<FindingEvent> Events { get; set; } = [];
+}
+
+public enum FindingEventKind { Created, Updated, Closed, Reopened, ResolutionChanged }
+
+/// <summary>History of a finding: what happened, when, and which push or person did it.</summary>
+public sealed class FindingEvent
+{
+    public long Id { get; set; }
+    public long FindingId { get; set; }
+    public Finding? Finding { get; set; }
+    public FindingEventKind Kind { get; set; }
+    public DateTimeOffset At { get; set; }
+    public long? BatchId { get; set; }
+    public string? Actor { get; set; }
+    public string? Detail { get; set; }
+}
+
+public enum IngestKind { Scans, Alerts, Inventory }
+
+public enum IngestStatus { Received, Processed, Duplicate, Failed }
+
+/// <summary>One push: the raw payload is kept (compressed, with its sha256) before anything is parsed.</summary>
+public sealed class IngestBatch
+{
+    public long Id { get; set; }
+    public IngestKind Kind { get; set; }
+    public DateTimeOffset ReceivedAt { get; set; }
+    public DateTimeOffset? ProcessedAt { get; set; }
+    public IngestStatus Status { get; set; }
+    public string? Format { get; set; }
+    public string? Source { get; set; }
+    public string? ScopeKey { get; set; }
+    public string? ClusterName { get; set; }
+    public int? TeamId { get; set; }
+    public Team? Team { get; set; }
+    public string? Pipeline { get; set; }
+    public string? Commit { get; set; }
+    public required string Actor { get; set; }
+    public required string PayloadSha256 { get; set; }
+    public long PayloadBytes { get; set; }
+    public required byte[] PayloadCompressed { get; set; }
+    public string? Error { get; set; }
+    public int Created { get; set; }
+    public int Updated { get; set; }
+    public int Unchanged { get; set; }
+    public int Closed { get; set; }
+    public int Reopened { get; set; }
+    public long? DuplicateOfBatchId { get; set; }
+}
+
+/// <summary>A pipeline key: only the sha256 of the secret is stored; the prefix identifies it in lists.</summary>
+public sealed class ApiKey
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    public required string Prefix { get; set; }
+    public required string SecretHash { get; set; }
+    /// <summary>Comma-separated: ingest, evaluate, read, admin.</summary>
+    public required string Scopes { get; set; }
+    public int? TeamId { get; set; }
+    public Team? Team { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public required string CreatedBy { get; set; }
+    public DateTimeOffset? LastUsedAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+    public string? RevokedBy { get; set; }
+}
+
+/// <summary>Append-only record of every change a person, key or job makes.</summary>
+public sealed class AuditEvent
+{
+    public long Id { get; set; }
+    public DateTimeOffset At { get; set; }
+    public required string Actor { get; set; }
+    public required string Action { get; set; }
+    public required string EntityType { get; set; }
+    public string? EntityId { get; set; }
+    public string? Before { get; set; }
+    public string? After { get; set; }
+}
+
+/// <summary>Daily count of open findings by team × category × severity; the trend charts read these.</summary>
+public sealed class LandscapeSnapshot
+{
+    public long Id { get; set; }
+    public DateOnly Day { get; set; }
+    public int? TeamId { get; set; }
+    public FindingCategory Category { get; set; }
+    public FindingSeverity Severity { get; set; }
+    public int OpenCount { get; set; }
+}

@@ -1,0 +1,167 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace K8Posture.Data;
+
+/// <summary>
+/// The model, shared by one context type per provider (each with its own migrations).
+/// Every team-owned entity carries a query filter built from the caller's <see cref="DataScope"/>.
+/// </summary>
+public abstract class K8PostureDbContext(DbContextOptions options, DataScope scope) : DbContext(options)
+{
+    public DataScope Scope { get; } = scope;
+
+    // Read by the query filters; EF Core turns them into parameters per query.
+    private bool SeesAllTeams => Scope.SeesAllTeams;
+    private IReadOnlyList<int> VisibleTeamIds => Scope.TeamIds;
+
+    public DbSet<BusinessUnit> BusinessUnits => Set<BusinessUnit>();
+    public DbSet<Team> Teams => Set<Team>();
+    public DbSet<TeamGroup> TeamGroups => Set<TeamGroup>();
+    public DbSet<Cluster> Clusters => Set<Cluster>();
+    public DbSet<ClusterNamespace> Namespaces => Set<ClusterNamespace>();
+    public DbSet<Finding> Findings => Set<Finding>();
+    public DbSet<FindingEvent> FindingEvents => Set<FindingEvent>();
+    public DbSet<IngestBatch> IngestBatches => Set<IngestBatch>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<LandscapeSnapshot> LandscapeSnapshots => Set<LandscapeSnapshot>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<BusinessUnit>(e =>
+        {
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.HasIndex(x => x.Name).IsUnique();
+        });
+
+        modelBuilder.Entity<Team>(e =>
+        {
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.HasIndex(x => x.Name).IsUnique();
+            e.HasOne(x => x.BusinessUnit).WithMany(x => x.Teams).OnDelete(DeleteBehavior.ClientSetNull);
+        });
+
+        modelBuilder.Entity<TeamGroup>(e =>
+        {
+            e.Property(x => x.EntraGroupId).HasMaxLength(64);
+            e.HasIndex(x => x.EntraGroupId).IsUnique();
+            e.HasOne(x => x.Team).WithMany(x => x.Groups).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<Cluster>(e =>
+        {
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.HasIndex(x => x.Name).IsUnique();
+            e.Property(x => x.Environment).HasMaxLength(50);
+            e.Property(x => x.Region).HasMaxLength(100);
+            e.Property(x => x.CloudAccount).HasMaxLength(200);
+            e.Property(x => x.Vpc).HasMaxLength(300);
+            e.HasOne(x => x.BusinessUnit).WithMany().OnDelete(DeleteBehavior.ClientSetNull);
+            // An app team sees a cluster when it owns at least one of its namespaces.
+            e.HasQueryFilter(c => SeesAllTeams || c.Namespaces.Any(n => n.OwnerTeamId != null && VisibleTeamIds.Contains(n.OwnerTeamId.Value)));
+        });
+
+        modelBuilder.Entity<ClusterNamespace>(e =>
+        {
+            e.ToTable("Namespaces");
+            e.Property(x => x.Name).HasMaxLength(253);
+            e.Property(x => x.Application).HasMaxLength(200);
+            e.HasIndex(x => new { x.ClusterId, x.Name }).IsUnique();
+            e.HasOne(x => x.Cluster).WithMany(x => x.Namespaces).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(x => x.OwnerTeam).WithMany().OnDelete(DeleteBehavior.ClientSetNull);
+            e.HasQueryFilter(n => SeesAllTeams || (n.OwnerTeamId != null && VisibleTeamIds.Contains(n.OwnerTeamId.Value)));
+        });
+
+        modelBuilder.Entity<Finding>(e =>
+        {
+            e.Property(x => x.Fingerprint).HasMaxLength(64).IsUnicode(false);
+            e.Property(x => x.ContentHash).HasMaxLength(64).IsUnicode(false);
+            e.Property(x => x.Source).HasMaxLength(64);
+            e.Property(x => x.ScopeKey).HasMaxLength(450);
+            e.Property(x => x.Title).HasMaxLength(1000);
+            e.Property(x => x.RuleId).HasMaxLength(200);
+            e.Property(x => x.VulnerabilityId).HasMaxLength(100);
+            e.Property(x => x.Cwe).HasMaxLength(200);
+            e.Property(x => x.CvssVector).HasMaxLength(200);
+            e.Property(x => x.PackageName).HasMaxLength(300);
+            e.Property(x => x.PackageType).HasMaxLength(50);
+            e.Property(x => x.Purl).HasMaxLength(1000);
+            e.Property(x => x.InstalledVersion).HasMaxLength(200);
+            e.Property(x => x.FixedVersion).HasMaxLength(500);
+            e.Property(x => x.NamespaceName).HasMaxLength(253);
+            e.Property(x => x.ResourceKind).HasMaxLength(100);
+            e.Property(x => x.ResourceName).HasMaxLength(300);
+            e.Property(x => x.Container).HasMaxLength(253);
+            e.Property(x => x.ImageRegistry).HasMaxLength(253);
+            e.Property(x => x.ImageRepository).HasMaxLength(500);
+            e.Property(x => x.ImageTag).HasMaxLength(200);
+            e.Property(x => x.ImageDigest).HasMaxLength(100);
+            e.Property(x => x.OwaspK8s).HasMaxLength(20);
+            e.Property(x => x.PssControl).HasMaxLength(100);
+            e.Property(x => x.PrimaryUrl).HasMaxLength(1000);
+            e.HasIndex(x => x.Fingerprint).IsUnique();
+            e.HasIndex(x => new { x.Source, x.ScopeKey, x.Status });
+            e.HasIndex(x => new { x.Status, x.Category, x.Severity });
+            e.HasIndex(x => new { x.OwnerTeamId, x.Status, x.Severity });
+            e.HasIndex(x => new { x.ClusterId, x.Status });
+            e.HasIndex(x => x.VulnerabilityId);
+            e.HasOne(x => x.Cluster).WithMany().OnDelete(DeleteBehavior.ClientSetNull);
+            e.HasOne(x => x.OwnerTeam).WithMany().OnDelete(DeleteBehavior.ClientSetNull);
+            e.HasQueryFilter(f => SeesAllTeams || (f.OwnerTeamId != null && VisibleTeamIds.Contains(f.OwnerTeamId.Value)));
+        });
+
+        modelBuilder.Entity<FindingEvent>(e =>
+        {
+            e.Property(x => x.Actor).HasMaxLength(200);
+            e.Property(x => x.Detail).HasMaxLength(2000);
+            e.HasIndex(x => new { x.FindingId, x.At });
+            e.HasOne(x => x.Finding).WithMany(x => x.Events).OnDelete(DeleteBehavior.Cascade);
+            e.HasQueryFilter(ev => SeesAllTeams || (ev.Finding!.OwnerTeamId != null && VisibleTeamIds.Contains(ev.Finding.OwnerTeamId.Value)));
+        });
+
+        modelBuilder.Entity<IngestBatch>(e =>
+        {
+            e.Property(x => x.Format).HasMaxLength(64);
+            e.Property(x => x.Source).HasMaxLength(64);
+            e.Property(x => x.ScopeKey).HasMaxLength(450);
+            e.Property(x => x.ClusterName).HasMaxLength(200);
+            e.Property(x => x.Pipeline).HasMaxLength(300);
+            e.Property(x => x.Commit).HasMaxLength(100);
+            e.Property(x => x.Actor).HasMaxLength(200);
+            e.Property(x => x.PayloadSha256).HasMaxLength(64).IsUnicode(false);
+            e.Property(x => x.Error).HasMaxLength(4000);
+            e.HasIndex(x => new { x.PayloadSha256, x.ScopeKey });
+            e.HasIndex(x => x.ReceivedAt);
+            e.HasOne(x => x.Team).WithMany().OnDelete(DeleteBehavior.ClientSetNull);
+            e.HasQueryFilter(b => SeesAllTeams || (b.TeamId != null && VisibleTeamIds.Contains(b.TeamId.Value)));
+        });
+
+        modelBuilder.Entity<ApiKey>(e =>
+        {
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.Prefix).HasMaxLength(20).IsUnicode(false);
+            e.Property(x => x.SecretHash).HasMaxLength(64).IsUnicode(false);
+            e.Property(x => x.Scopes).HasMaxLength(200);
+            e.Property(x => x.CreatedBy).HasMaxLength(200);
+            e.Property(x => x.RevokedBy).HasMaxLength(200);
+            e.HasIndex(x => x.SecretHash).IsUnique();
+            e.HasOne(x => x.Team).WithMany().OnDelete(DeleteBehavior.ClientSetNull);
+        });
+
+        modelBuilder.Entity<AuditEvent>(e =>
+        {
+            e.Property(x => x.Actor).HasMaxLength(200);
+            e.Property(x => x.Action).HasMaxLength(100);
+            e.Property(x => x.EntityType).HasMaxLength(100);
+            e.Property(x => x.EntityId).HasMaxLength(200);
+            e.HasIndex(x => x.At);
+        });
+
+        modelBuilder.Entity<LandscapeSnapshot>(e =>
+        {
+            e.HasIndex(x => new { x.Day, x.TeamId, x.Category, x.Severity }).IsUnique();
+            e.HasOne<Team>().WithMany().HasForeignKey(x => x.TeamId).OnDelete(DeleteBehavior.ClientSetNull);
+            e.HasQueryFilter(s => SeesAllTeams || (s.TeamId != null && VisibleTeamIds.Contains(s.TeamId.Value)));
+        });
+    }
+}

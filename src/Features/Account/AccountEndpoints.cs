@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Security.Claims;
+using K8Posture.Data;
+using K8Posture.Security;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace K8Posture.Features.Account;
+
+/// <summary>Our own sign-in, sign-out and challenge endpoints (Microsoft.Identity.Web.UI is not used).</summary>
+public static class AccountEndpoints
+{
+    public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var account = endpoints.MapGroup("/account").AllowAnonymous().ExcludeFromDescription();
+
+        account.MapGet("/challenge", (string? returnUrl) =>
+            Results.Challenge(new AuthenticationProperties { RedirectUri = SafeReturnUrl(returnUrl) }, [OpenIdConnectDefaults.AuthenticationScheme]));
+
+        account.MapPost("/signin/local", SignInLocalAsync);
+
+        account.MapGet("/signout", (HttpContext context, IConfiguration configuration) =>
+        {
+            var schemes = configuration.GetAuthMode() == AuthMode.EntraId
+                ? new[] { CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme }
+                : [CookieAuthenticationDefaults.AuthenticationScheme];
+            return Results.SignOut(new AuthenticationProperties { RedirectUri = "/account/signed-out" }, schemes);
+        });
+        return endpoints;
+    }
+
+    private static async Task<IResult> SignInLocalAsync(
+        [FromForm] string role,
+        [FromForm] int? teamId,
+        [FromForm] string? returnUrl,
+        IConfiguration configuration,
+        IDbContextFactory<K8PostureDbContext> contexts,
+        DataScope scope,
+        ILogger<LocalPersona> logger)
+    {
+        if (configuration.GetAuthMode() != AuthMode.Local)
+        {
+            return Results.NotFound();
+        }
+        if (!Roles.All.Contains(role))
+        {
+            return Results.Problem(statusCode: 400, title: "Unknown persona", detail: $"Role '{role}' is not one of: {string.Join(", ", Roles.All)}.");
+        }
+
+        var claims = new List<Claim> { new(ClaimTypes.Role, role) };
+        var name = LocalPersona.NameFor(role);
+        if (role == Roles.AppTeamMember)
+        {
+            if (teamId is null)
+            {
+                return Results.Problem(statusCode: 400, title: "Team required", detail: "An app-team member signs in for a team: choose one.");
+            }
+            scope.SetSystem("system:signin");
+            await using var db = await contexts.CreateDbContextAsync();
+            var team = await db.Teams.AsNoTracking().Where(t => t.Id == teamId).Select(t => t.Name).SingleOrDefaultAsync();
+            if (team is null)
+            {
+                return Results.Problem(statusCode: 400, title: "Unknown team", detail: $"Team {teamId} does not exist.");
+            }
+            claims.Add(new Claim(K8PostureClaims.Team, teamId.Value.ToString(CultureInfo.InvariantCulture)));
+            name = $"{team} member";
+        }
+        claims.Add(new Claim(ClaimTypes.Name, name));
+        claims.Add(new Claim(ClaimTypes.NameIdentifier, "local:" + name));
+        logger.LogInformation("Local persona signed in: {Persona}", name);
+
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, "Local", ClaimTypes.Name, ClaimTypes.Role));
+        return Results.SignIn(principal, new AuthenticationProperties { RedirectUri = SafeReturnUrl(returnUrl) }, CookieAuthenticationDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>Only local paths: an absolute or protocol-relative URL would make sign-in an open redirect.</summary>
+    public static string SafeReturnUrl(string? returnUrl) =>
+        returnUrl is { Length: > 0 } url && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'))
+            ? url
+            : "/";
+}
+
+/// <summary>Development-only personas of the local sign-in page.</summary>
+public sealed class LocalPersona
+{
+    public static string NameFor(string role) => role switch
+    {
+        Roles.SecurityAdmin => "Ada Admin",
+        Roles.SecurityAnalyst => "Sam Analyst",
+        Roles.LeadershipViewer => "Lee Leadership",
+        Roles.Auditor => "Aud Auditor",
+        _ => "App team member",
+    };
+
+    public static string Describe(string role) => role switch
+    {
+        Roles.SecurityAdmin => "Security admin: owns policies, keys, clusters; sees everything",
+        Roles.SecurityAnalyst => "Security analyst: triages, approves; sees everything",
+        Roles.LeadershipViewer => "Leadership: read-only, sees everything",
+        Roles.Auditor => "Auditor: read-only, exports and the audit log",
+        _ => "App-team member: only the chosen team",
+    };
+}

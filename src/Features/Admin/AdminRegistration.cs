@@ -1,0 +1,8 @@
+namespace K8Posture.Features.Admin;
+
+public static class AdminRegistration
+{
+    public static IServiceCollection AddAdmin(this IServiceCollection services) => services.AddScoped<ApiKeyService>();
+
+    public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder endpoints) => endpoints;
+}

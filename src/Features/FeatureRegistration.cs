@@ -1,0 +1,29 @@
+using K8Posture.Features.Account;
+using K8Posture.Features.Admin;
+using K8Posture.Features.Findings;
+using K8Posture.Features.Ingestion;
+using K8Posture.Features.Landscape;
+
+namespace K8Posture.Features;
+
+/// <summary>Each feature slice registers its own services and maps its own endpoints.</summary>
+public static class FeatureRegistration
+{
+    public static WebApplicationBuilder AddK8PostureFeatures(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddIngestion();
+        builder.Services.AddFindings();
+        builder.Services.AddLandscape();
+        builder.Services.AddAdmin();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapFeatureEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapAccountEndpoints();
+        endpoints.MapIngestionEndpoints();
+        endpoints.MapFindingsEndpoints();
+        endpoints.MapAdminEndpoints();
+        return endpoints;
+    }
+}

@@ -1,0 +1,8 @@
+namespace K8Posture.Features.Findings;
+
+public static class FindingsRegistration
+{
+    public static IServiceCollection AddFindings(this IServiceCollection services) => services;
+
+    public static IEndpointRouteBuilder MapFindingsEndpoints(this IEndpointRouteBuilder endpoints) => endpoints;
+}

@@ -1,0 +1,29 @@
+using K8Posture;
+using K8Posture.Data;
+using K8Posture.Features;
+using K8Posture.Jobs;
+using K8Posture.Security;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddK8PostureData();
+builder.AddK8PostureSecurity();
+builder.AddK8PostureJobs();
+builder.AddK8PostureWeb();
+builder.AddK8PostureFeatures();
+
+var app = builder.Build();
+
+if (AdminCommands.IsCommand(args))
+{
+    return await AdminCommands.RunAsync(app, args);
+}
+
+await app.PrepareDatabaseAsync();
+app.UseK8PosturePipeline();
+app.MapK8PostureEndpoints();
+await app.RunAsync();
+return 0;
+
+/// <summary>Lets WebApplicationFactory find the entry point.</summary>
+public partial class Program;

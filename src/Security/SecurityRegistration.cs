@@ -1,0 +1,110 @@
+using K8Posture.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.Identity.Web;
+
+namespace K8Posture.Security;
+
+public enum AuthMode { EntraId, Local }
+
+public static class SecurityRegistration
+{
+    /// <summary>Forwards to the right scheme: pipeline keys, Entra bearer tokens, or the people's cookie.</summary>
+    public const string SelectorScheme = "K8Posture";
+
+    public static AuthMode GetAuthMode(this IConfiguration configuration) =>
+        configuration["Auth:Mode"] switch
+        {
+            "Local" or "local" => AuthMode.Local,
+            null or "" or "EntraId" or "entraid" => AuthMode.EntraId,
+            var other => throw new InvalidOperationException($"Auth:Mode '{other}' is not supported; use EntraId or Local."),
+        };
+
+    public static WebApplicationBuilder AddK8PostureSecurity(this WebApplicationBuilder builder)
+    {
+        var mode = builder.Configuration.GetAuthMode();
+        if (mode == AuthMode.Local && !builder.Environment.IsDevelopment())
+        {
+            throw new InvalidOperationException(
+                "Auth:Mode=Local signs anyone in as any persona and is refused outside the Development environment. Configure Auth:Mode=EntraId and the AzureAd section.");
+        }
+
+        var services = builder.Services;
+        var authentication = services.AddAuthentication(o =>
+        {
+            o.DefaultScheme = SelectorScheme;
+            o.DefaultChallengeScheme = SelectorScheme;
+            o.DefaultForbidScheme = SelectorScheme;
+        });
+
+        if (mode == AuthMode.EntraId)
+        {
+            var azureAd = builder.Configuration.GetSection("AzureAd");
+            authentication.AddMicrosoftIdentityWebApp(azureAd, OpenIdConnectDefaults.AuthenticationScheme, CookieAuthenticationDefaults.AuthenticationScheme);
+            services.AddAuthentication().AddMicrosoftIdentityWebApi(azureAd, JwtBearerDefaults.AuthenticationScheme, subscribeToJwtBearerMiddlewareDiagnosticsEvents: false);
+        }
+        else
+        {
+            authentication.AddCookie(CookieAuthenticationDefaults.AuthenticationScheme);
+        }
+
+        services.PostConfigure<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme, o =>
+        {
+            o.LoginPath = "/account/signin";
+            o.LogoutPath = "/account/signout";
+            o.AccessDeniedPath = "/account/access-denied";
+            o.Cookie.Name = "k8posture.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.SlidingExpiration = true;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+        });
+
+        authentication.AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        authentication.AddPolicyScheme(SelectorScheme, "K8Posture", o =>
+        {
+            o.ForwardDefaultSelector = context =>
+            {
+                var bearer = ApiKeyAuthenticationHandler.ReadBearer(context.Request);
+                if (bearer is not null)
+                {
+                    return bearer.StartsWith(ApiKeySecrets.Prefix, StringComparison.Ordinal) || mode == AuthMode.Local
+                        ? ApiKeyAuthenticationHandler.SchemeName
+                        : JwtBearerDefaults.AuthenticationScheme;
+                }
+                // Machines get 401/403 problem details, people get the sign-in page.
+                return context.Request.Path.StartsWithSegments("/api")
+                    ? ApiKeyAuthenticationHandler.SchemeName
+                    : CookieAuthenticationDefaults.AuthenticationScheme;
+            };
+        });
+
+        services.AddMemoryCache();
+        services.AddTransient<IClaimsTransformation, TeamClaimsTransformation>();
+        services.AddScoped<CircuitHandler, DataScopeCircuitHandler>();
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.SecurityAdmin, p => p.RequireRole(Roles.SecurityAdmin))
+            .AddPolicy(Policies.SecurityTeam, p => p.RequireRole(Roles.SecurityAdmin, Roles.SecurityAnalyst))
+            .AddPolicy(Policies.Reader, p => p.RequireRole(Roles.All))
+            .AddPolicy(Policies.Auditor, p => p.RequireRole(Roles.Auditor, Roles.SecurityAdmin))
+            .AddPolicy(Policies.Ingest, p => p.RequireAssertion(c => MachineMay(c.User, ApiScopes.Ingest)))
+            .AddPolicy(Policies.Evaluate, p => p.RequireAssertion(c => MachineMay(c.User, ApiScopes.Evaluate)))
+            .AddPolicy(Policies.ApiRead, p => p.RequireAssertion(c => MachineMay(c.User, ApiScopes.Read) || Roles.All.Any(c.User.IsInRole)))
+            .AddPolicy(Policies.ApiAdmin, p => p.RequireAssertion(c => MachineMay(c.User, ApiScopes.Admin) || c.User.IsInRole(Roles.SecurityAdmin)));
+        services.AddCascadingAuthenticationState();
+        return builder;
+    }
+
+    /// <summary>A pipeline key with the scope, an Entra app token with the app role "Pipeline.{Scope}", or a key with admin scope.</summary>
+    private static bool MachineMay(System.Security.Claims.ClaimsPrincipal user, string scope) =>
+        user.HasApiScope(scope)
+        || user.HasApiScope(ApiScopes.Admin)
+        || user.IsInRole("Pipeline." + char.ToUpperInvariant(scope[0]) + scope[1..]);
+
+    public static IApplicationBuilder UseDataScope(this IApplicationBuilder app) => app.UseMiddleware<DataScopeMiddleware>();
+}
