@@ -18,6 +18,7 @@ public static class WebRegistration
             builder.Logging.ClearProviders().AddJsonConsole(o => o.IncludeScopes = true);
         }
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<K8Posture.Shared.LandscapeChangeNotifier>();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddProblemDetails();

@@ -1,0 +1,41 @@
+namespace K8Posture.Features.Ingestion;
+
+/// <summary>The query parameters of <c>POST /api/v1/ingest/scans</c>.</summary>
+public sealed record ScanPushOptions(
+    string? Format = null,
+    string? Cluster = null,
+    string? Scope = null,
+    string? Team = null,
+    string? Pipeline = null,
+    string? Commit = null);
+
+/// <summary>What a push did: the counts of DESIGN.md §2.</summary>
+public sealed record IngestOutcome(
+    long BatchId,
+    string Status,
+    string Format,
+    string Source,
+    string ScopeKey,
+    int Created,
+    int Updated,
+    int Unchanged,
+    int Closed,
+    int Reopened);
+
+/// <summary>Stores a raw scan push as an IngestBatch, parses it and applies it to the findings in one transaction.</summary>
+public interface IScanIngestor
+{
+    /// <exception cref="IngestRejectedException">The payload cannot be parsed or the options are invalid; no finding was written.</exception>
+    Task<IngestOutcome> IngestAsync(ReadOnlyMemory<byte> payload, ScanPushOptions options, CancellationToken cancellationToken);
+}
+
+/// <summary>Bad input, told in a way a person can act on (becomes RFC 9457 problem details).</summary>
+public sealed class IngestRejectedException(string title, string detail, int statusCode = 400, long? batchId = null, string? pointer = null)
+    : Exception(detail)
+{
+    public string Title { get; } = title;
+    public int StatusCode { get; } = statusCode;
+    public long? BatchId { get; } = batchId;
+    /// <summary>JSON pointer, or "line N, position M", of where the payload broke.</summary>
+    public string? Pointer { get; } = pointer;
+}
