@@ -1,6 +1,119 @@
+using K8Posture.Data;
+using K8Posture.Features.Ingestion;
+using K8Posture.Jobs;
+using Microsoft.EntityFrameworkCore;
+
 namespace K8Posture.Features.Demo;
 
+/// <summary>
+/// Builds a believable landscape on an empty database: business units, teams with Entra group mappings,
+/// managed and discovered clusters with owned namespaces, and findings from real scanner outputs
+/// pushed through the same ingestion path a pipeline uses.
+/// </summary>
 public static class DemoSeeder
 {
-    public static Task<bool> SeedIfEmptyAsync(IServiceProvider services) => Task.FromResult(false);
+    private sealed record DemoTeam(string Name, string BusinessUnit, string EntraGroupId);
+
+    private sealed record DemoCluster(string Name, ClusterProvider Provider, string Environment, string Region, string Account, string Vpc, TenancyModel Tenancy, bool Managed, string BusinessUnit, (string Namespace, string Team, string Application)[] Namespaces);
+
+    private sealed record DemoPush(string Fixture, string Cluster, string Team, string Pipeline);
+
+    private static readonly DemoTeam[] Teams =
+    [
+        new("Payroll", "HR", "6f1c2d9e-0000-4000-8000-000000000101"),
+        new("Recruiting", "HR", "6f1c2d9e-0000-4000-8000-000000000102"),
+        new("Payments", "Finance", "6f1c2d9e-0000-4000-8000-000000000201"),
+        new("Ledger", "Finance", "6f1c2d9e-0000-4000-8000-000000000202"),
+        new("Campaigns", "Marketing", "6f1c2d9e-0000-4000-8000-000000000301"),
+        new("Storefront", "Digital", "6f1c2d9e-0000-4000-8000-000000000401"),
+        new("Platform", "Technology", "6f1c2d9e-0000-4000-8000-000000000501"),
+    ];
+
+    private static readonly DemoCluster[] Clusters =
+    [
+        new("prod-aks-weu", ClusterProvider.Aks, "production", "westeurope", "sub-finance-prod", "vnet-prod-weu/snet-aks", TenancyModel.SharedHardIsolation, true, "Finance",
+            [("payments", "Payments", "payments-api"), ("ledger", "Ledger", "general-ledger"), ("ingress-nginx", "Platform", "ingress")]),
+        new("prod-eks-use1", ClusterProvider.Eks, "production", "us-east-1", "aws-111122223333", "vpc-0a1b2c3d/private", TenancyModel.SharedStandard, true, "Digital",
+            [("storefront", "Storefront", "web-shop"), ("campaigns", "Campaigns", "campaign-manager")]),
+        new("hr-aks-neu", ClusterProvider.Aks, "production", "northeurope", "sub-hr-prod", "vnet-hr/snet-aks", TenancyModel.SingleTenant, true, "HR",
+            [("payroll", "Payroll", "payroll-engine"), ("recruiting", "Recruiting", "applicant-tracking")]),
+        new("stage-gke-euw1", ClusterProvider.Gke, "staging", "europe-west1", "gcp-digital-stage", "vpc-stage/gke-subnet", TenancyModel.SharedStandard, true, "Digital",
+            [("storefront-stage", "Storefront", "web-shop"), ("campaigns-stage", "Campaigns", "campaign-manager")]),
+        new("dc1-openshift", ClusterProvider.OpenShift, "production", "dc1", "on-premises", "dc1-vlan-220", TenancyModel.SharedStandard, true, "Technology",
+            [("platform-tools", "Platform", "ci-runners")]),
+        new("lab-rancher-unregistered", ClusterProvider.Rancher, "unknown", "dc2", "unknown", "dc2-lab", TenancyModel.Unknown, false, "Technology", []),
+    ];
+
+    private static readonly DemoPush[] Pushes =
+    [
+        new("trivy/ubuntu-1804.json.golden", "prod-aks-weu", "Payments", "payments-api/main"),
+        new("trivy/ubuntu-1804.json.golden", "hr-aks-neu", "Payroll", "payroll-engine/main"),
+        new("trivy/ubuntu-1804.json.golden", "stage-gke-euw1", "Storefront", "web-shop/release"),
+        new("trivy/alpine-310.json.golden", "prod-eks-use1", "Storefront", "web-shop/main"),
+        new("trivy/alpine-310.json.golden", "prod-aks-weu", "Ledger", "general-ledger/main"),
+        new("trivy/alpine-310.json.golden", "hr-aks-neu", "Recruiting", "applicant-tracking/main"),
+        new("trivy/debian-buster.json.golden", "prod-eks-use1", "Campaigns", "campaign-manager/main"),
+        new("trivy/debian-buster.json.golden", "dc1-openshift", "Platform", "ci-runners/main"),
+        new("trivy/trivy-0.72.0-alpine-3.10-image.json", "prod-aks-weu", "Platform", "ingress/main"),
+        new("trivy/trivy-0.72.0-alpine-3.10-image.json", "stage-gke-euw1", "Campaigns", "campaign-manager/release"),
+        new("trivy/helm_testchart.json.golden", "prod-eks-use1", "Storefront", "web-shop-chart/main"),
+        new("trivy/helm_testchart.json.golden", "prod-aks-weu", "Payments", "payments-chart/main"),
+        new("trivy/secrets.json.golden", "dc1-openshift", "Platform", "ci-runners/main"),
+        new("trivy/secrets.json.golden", "hr-aks-neu", "Payroll", "payroll-engine/main"),
+    ];
+
+    public static string FixturesRoot => Path.Combine(AppContext.BaseDirectory, "src", "Features", "Demo", "Fixtures");
+
+    /// <summary>Seeds only an empty database (no teams); returns whether it did.</summary>
+    public static async Task<bool> SeedIfEmptyAsync(IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var provider = scope.ServiceProvider;
+        provider.GetRequiredService<DataScope>().SetSystem("demo:seed");
+        var clock = provider.GetRequiredService<TimeProvider>();
+        var contexts = provider.GetRequiredService<IDbContextFactory<K8PostureDbContext>>();
+
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            if (await db.Teams.AnyAsync(cancellationToken))
+            {
+                return false;
+            }
+            var units = Teams.Select(t => t.BusinessUnit).Concat(Clusters.Select(c => c.BusinessUnit)).Distinct()
+                .ToDictionary(name => name, name => new BusinessUnit { Name = name });
+            var teams = Teams.ToDictionary(t => t.Name, t => new Team
+            {
+                Name = t.Name,
+                BusinessUnit = units[t.BusinessUnit],
+                Groups = [new TeamGroup { EntraGroupId = t.EntraGroupId }],
+            });
+            db.BusinessUnits.AddRange(units.Values);
+            db.Teams.AddRange(teams.Values);
+            db.Clusters.AddRange(Clusters.Select(c => new Cluster
+            {
+                Name = c.Name,
+                Provider = c.Provider,
+                Environment = c.Environment,
+                Region = c.Region,
+                CloudAccount = c.Account,
+                Vpc = c.Vpc,
+                Tenancy = c.Tenancy,
+                IsManaged = c.Managed,
+                BusinessUnit = units[c.BusinessUnit],
+                CreatedAt = clock.GetUtcNow(),
+                Namespaces = c.Namespaces.Select(n => new ClusterNamespace { Name = n.Namespace, OwnerTeam = teams[n.Team], Application = n.Application }).ToList(),
+            }));
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        var ingestor = provider.GetRequiredService<IScanIngestor>();
+        foreach (var push in Pushes)
+        {
+            var payload = await File.ReadAllBytesAsync(Path.Combine(FixturesRoot, push.Fixture), cancellationToken);
+            await ingestor.IngestAsync(payload, new ScanPushOptions(Cluster: push.Cluster, Team: push.Team, Pipeline: push.Pipeline, Commit: "demo"), cancellationToken);
+        }
+
+        await provider.GetRequiredService<LandscapeSnapshotJob>().RunAsync(cancellationToken);
+        return true;
+    }
 }
