@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -47,12 +48,14 @@ public static class DataRegistration
                     o => o.UseSqlite(connectionString, s => s.CommandTimeout(120)), ServiceLifetime.Scoped);
                 builder.Services.AddScoped<IDbContextFactory<K8PostureDbContext>>(sp =>
                     new ProviderContextFactory<SqliteK8PostureDbContext>(sp.GetRequiredService<IDbContextFactory<SqliteK8PostureDbContext>>()));
+                builder.Services.AddDataProtection().SetApplicationName("K8Posture").PersistKeysToDbContext<SqliteK8PostureDbContext>();
                 break;
             case DatabaseProvider.SqlServer:
                 builder.Services.AddDbContextFactory<SqlServerK8PostureDbContext>(
                     o => o.UseSqlServer(connectionString, s => s.EnableRetryOnFailure()), ServiceLifetime.Scoped);
                 builder.Services.AddScoped<IDbContextFactory<K8PostureDbContext>>(sp =>
                     new ProviderContextFactory<SqlServerK8PostureDbContext>(sp.GetRequiredService<IDbContextFactory<SqlServerK8PostureDbContext>>()));
+                builder.Services.AddDataProtection().SetApplicationName("K8Posture").PersistKeysToDbContext<SqlServerK8PostureDbContext>();
                 break;
         }
         builder.Services.AddScoped<AuditLog>();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace K8Posture.Data;
@@ -6,7 +7,7 @@ namespace K8Posture.Data;
 /// The model, shared by one context type per provider (each with its own migrations).
 /// Every team-owned entity carries a query filter built from the caller's <see cref="DataScope"/>.
 /// </summary>
-public abstract class K8PostureDbContext(DbContextOptions options, DataScope scope) : DbContext(options)
+public abstract class K8PostureDbContext(DbContextOptions options, DataScope scope) : DbContext(options), IDataProtectionKeyContext
 {
     public DataScope Scope { get; } = scope;
 
@@ -25,6 +26,9 @@ public abstract class K8PostureDbContext(DbContextOptions options, DataScope sco
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<LandscapeSnapshot> LandscapeSnapshots => Set<LandscapeSnapshot>();
+
+    /// <summary>ASP.NET Data Protection keys (cookies, antiforgery, encrypted secrets), shared by every instance.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -1,0 +1,29 @@
+using K8Posture.BrowserTests.Infrastructure;
+
+namespace K8Posture.BrowserTests.Features.Account;
+
+[Collection(BrowserCollection.Name)]
+public sealed class SignInFacts(BrowserAppFixture app)
+{
+    [Fact]
+    public async Task AnAnonymousVisitorIsSentToTheSignInPage()
+    {
+        var page = await app.NewPageAsync();
+        await page.GotoAsync("/findings");
+        await page.WaitForURLAsync(url => url.Contains("/account/signin", StringComparison.Ordinal));
+        Assert.Contains("returnUrl=%2Ffindings", page.Url, StringComparison.Ordinal);
+        Assert.Equal(5, await page.Locator("input[name=role]").CountAsync());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserAppFixture.ScreenshotFolder, "signin.png") });
+    }
+
+    [Fact]
+    public async Task AnAppTeamMemberIsToldWhichTeamTheySeeAndCannotOpenAdminPages()
+    {
+        var page = await app.NewPageAsync();
+        await BrowserAppFixture.SignInAsync(page, "AppTeam.Member", "Payments");
+        await page.WaitForSelectorAsync("text=Showing team Payments");
+
+        await page.GotoAsync("/admin/api-keys");
+        await page.WaitForURLAsync(url => url.Contains("/account/access-denied", StringComparison.Ordinal));
+    }
+}
