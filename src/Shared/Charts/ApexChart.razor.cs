@@ -48,7 +48,8 @@ public sealed partial class ApexChart : ComponentBase, IAsyncDisposable
             _selfReference = DotNetObjectReference.Create(this);
             _seriesOnChart = Series;
             var module = await Module;
-            await module.InvokeVoidAsync("create", _host, BuildOptions(Options, Series, Height), _selfReference);
+            // UpdateSeriesAsync may have been called while the module loaded; create with the newest data.
+            await module.InvokeVoidAsync("create", _host, BuildOptions(Options, _seriesOnChart, Height), _selfReference);
             _created = true;
         }
         else if (_created && !ReferenceEquals(Series, _seriesOnChart))
