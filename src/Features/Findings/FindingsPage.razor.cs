@@ -46,10 +46,7 @@ public sealed partial class FindingsPage : ComponentBase, IDisposable
         if (fromUrl != _criteria)
         {
             _criteria = fromUrl;
-            if (_grid is not null)
-            {
-                await _grid.ReloadServerData();
-            }
+            await ReloadFromFirstPageAsync();
         }
     }
 
@@ -92,10 +89,21 @@ public sealed partial class FindingsPage : ComponentBase, IDisposable
         _criteria = criteria;
         // The URL carries the filters so a link (or the landscape chart) opens the same list.
         Navigation.NavigateTo(FindingsQueryString.ToPageUrl(criteria), replace: true);
-        if (_grid is not null)
+        await ReloadFromFirstPageAsync();
+    }
+
+    private async Task ReloadFromFirstPageAsync()
+    {
+        if (_grid is null)
         {
-            await _grid.ReloadServerData();
+            return;
         }
+        // Page 4 of the old filters may not exist under the new ones.
+        if (_grid.CurrentPage != 0)
+        {
+            _grid.NavigateTo(MudBlazor.Page.First);
+        }
+        await _grid.ReloadServerData();
     }
 
     private static string StatusLabel(FindingStatus? status) => status?.ToString() ?? "Any";
