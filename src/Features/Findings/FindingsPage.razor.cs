@@ -7,14 +7,12 @@ namespace K8Posture.Features.Findings;
 
 public sealed partial class FindingsPage : ComponentBase, IDisposable
 {
-    private static readonly TimeSpan RefreshDebounce = TimeSpan.FromMilliseconds(300);
     private static readonly int[] PageSizes = [25, 50, 100];
 
     private FindingsCriteria _criteria = new();
     private MudDataGrid<FindingRow>? _grid;
     private IDisposable? _subscription;
-    private CancellationTokenSource? _pendingRefresh;
-    private readonly CancellationTokenSource _disposed = new();
+    private readonly RefreshDebouncer _refresh = new(RefreshDebouncer.DefaultDelay);
 
     [Inject] private FindingsQuery Findings { get; set; } = default!;
     [Inject] private LandscapeChangeNotifier ChangeNotifier { get; set; } = default!;
@@ -56,7 +54,7 @@ public sealed partial class FindingsPage : ComponentBase, IDisposable
         var criteria = sort is null
             ? _criteria with { SortBy = FindingSortField.Severity, Descending = true }
             : _criteria with { SortBy = SortFieldOf(sort.SortBy), Descending = sort.Descending };
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _refresh.DisposedToken);
         var page = await Findings.ListAsync(criteria, state.Page, state.PageSize, linked.Token);
         return new GridData<FindingRow> { Items = page.Items, TotalItems = page.Total };
     }
@@ -123,43 +121,17 @@ public sealed partial class FindingsPage : ComponentBase, IDisposable
         return ns + kind + row.ResourceName;
     }
 
-    private async Task OnFindingsChangedAsync()
+    private Task OnFindingsChangedAsync() => _refresh.DebounceAsync(() => InvokeAsync(async () =>
     {
-        CancellationTokenSource pending;
-        lock (_disposed)
+        if (_grid is not null && !_refresh.IsDisposed)
         {
-            if (_disposed.IsCancellationRequested)
-            {
-                return;
-            }
-            _pendingRefresh?.Cancel();
-            _pendingRefresh = pending = CancellationTokenSource.CreateLinkedTokenSource(_disposed.Token);
+            await _grid.ReloadServerData();
         }
-        try
-        {
-            // A burst of pushes becomes one reload.
-            await Task.Delay(RefreshDebounce, pending.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-        await InvokeAsync(async () =>
-        {
-            if (_grid is not null && !_disposed.IsCancellationRequested)
-            {
-                await _grid.ReloadServerData();
-            }
-        });
-    }
+    }));
 
     public void Dispose()
     {
-        lock (_disposed)
-        {
-            _disposed.Cancel();
-            _pendingRefresh?.Dispose();
-        }
         _subscription?.Dispose();
+        _refresh.Dispose();
     }
 }

@@ -9,8 +9,6 @@ namespace K8Posture.Features.Landscape;
 
 public sealed partial class LandscapePage : ComponentBase, IDisposable
 {
-    private static readonly TimeSpan RefreshDebounce = TimeSpan.FromMilliseconds(300);
-
     private static readonly object ChartOptions = new
     {
         Chart = new { Type = "bar", Stacked = true, Toolbar = new { Show = false }, FontFamily = "inherit" },
@@ -28,8 +26,7 @@ public sealed partial class LandscapePage : ComponentBase, IDisposable
     private ApexChart? _chart;
     private string? _teamScopeLabel;
     private IDisposable? _subscription;
-    private CancellationTokenSource? _pendingRefresh;
-    private readonly CancellationTokenSource _disposed = new();
+    private readonly RefreshDebouncer _refresh = new(RefreshDebouncer.DefaultDelay);
 
     [Inject] private LandscapeQueries Queries { get; set; } = default!;
     [Inject] private LandscapeChangeNotifier ChangeNotifier { get; set; } = default!;
@@ -51,7 +48,7 @@ public sealed partial class LandscapePage : ComponentBase, IDisposable
             var user = (await AuthenticationState).User;
             if (!user.SeesAllTeams())
             {
-                var names = await Queries.GetTeamNamesAsync(user.TeamIds(), _disposed.Token);
+                var names = await Queries.GetTeamNamesAsync(user.TeamIds(), _refresh.DisposedToken);
                 _teamScopeLabel = names.Count switch
                 {
                     0 => "You are not a member of any team yet, so there is nothing to show",
@@ -65,37 +62,15 @@ public sealed partial class LandscapePage : ComponentBase, IDisposable
 
     private async Task LoadAsync()
     {
-        _summary = await Queries.GetSummaryAsync(_disposed.Token);
+        _summary = await Queries.GetSummaryAsync(_refresh.DisposedToken);
         _series = LandscapeQueries.ToChartSeries(_summary);
     }
 
-    private async Task OnFindingsChangedAsync()
-    {
-        CancellationTokenSource pending;
-        lock (_disposed)
-        {
-            if (_disposed.IsCancellationRequested)
-            {
-                return;
-            }
-            _pendingRefresh?.Cancel();
-            _pendingRefresh = pending = CancellationTokenSource.CreateLinkedTokenSource(_disposed.Token);
-        }
-        try
-        {
-            // A burst of pushes (a pipeline with many images) becomes one reload.
-            await Task.Delay(RefreshDebounce, pending.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-        await InvokeAsync(RefreshAsync);
-    }
+    private Task OnFindingsChangedAsync() => _refresh.DebounceAsync(() => InvokeAsync(RefreshAsync));
 
     private async Task RefreshAsync()
     {
-        if (_disposed.IsCancellationRequested)
+        if (_refresh.IsDisposed)
         {
             return;
         }
@@ -133,11 +108,7 @@ public sealed partial class LandscapePage : ComponentBase, IDisposable
 
     public void Dispose()
     {
-        lock (_disposed)
-        {
-            _disposed.Cancel();
-            _pendingRefresh?.Dispose();
-        }
         _subscription?.Dispose();
+        _refresh.Dispose();
     }
 }
