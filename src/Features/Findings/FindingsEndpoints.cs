@@ -1,0 +1,74 @@
+using K8Posture.Data;
+using K8Posture.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace K8Posture.Features.Findings;
+
+/// <summary>The JSON shape of <c>GET /api/v1/findings</c>.</summary>
+public sealed record FindingsApiPage(int Total, int Page, int PageSize, IReadOnlyList<FindingRow> Items);
+
+public static class FindingsEndpoints
+{
+    public const int DefaultPageSize = 50;
+
+    public static IEndpointRouteBuilder MapFindingsApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/v1/findings", ListFindingsAsync)
+            .RequireAuthorization(Policies.ApiRead)
+            .WithName("ListFindings")
+            .WithTags("Findings")
+            .WithSummary("Findings visible to the caller, paged and filtered")
+            .WithDescription("page is 1-based; pageSize is at most 500; category, severity and status take the enum names (status defaults to Open, 'all' for any); q searches title, vulnerability id, package, image repository and resource name; sort is severity, title, firstSeen, lastSeen, cluster or status, with a leading '-' for descending.");
+        return endpoints;
+    }
+
+    internal static async Task<Results<Ok<FindingsApiPage>, ValidationProblem>> ListFindingsAsync(
+        FindingsQuery findings,
+        CancellationToken cancellationToken,
+        int? page = null,
+        int? pageSize = null,
+        string? category = null,
+        string? severity = null,
+        string? status = null,
+        string? q = null,
+        string? sort = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (page is < 1)
+        {
+            errors["page"] = ["page is 1-based: use 1 or more."];
+        }
+        if (pageSize is < 1 or > FindingsQuery.MaxPageSize)
+        {
+            errors["pageSize"] = [$"pageSize must be between 1 and {FindingsQuery.MaxPageSize}."];
+        }
+        if (!FindingsQueryString.TryParseEnum<FindingCategory>(category, out var parsedCategory))
+        {
+            errors["category"] = [$"'{category}' is not a category; use one of {FindingsQueryString.Describe<FindingCategory>()}."];
+        }
+        if (!FindingsQueryString.TryParseEnum<FindingSeverity>(severity, out var parsedSeverity))
+        {
+            errors["severity"] = [$"'{severity}' is not a severity; use one of {FindingsQueryString.Describe<FindingSeverity>()}."];
+        }
+        if (!FindingsQueryString.TryParseStatus(status, out var parsedStatus))
+        {
+            errors["status"] = [$"'{status}' is not a status; use one of {FindingsQueryString.Describe<FindingStatus>()}, or {FindingsQueryString.AnyStatus}."];
+        }
+        if (!FindingsQueryString.TryParseSort(sort, out var sortField, out var descending))
+        {
+            errors["sort"] = [$"'{sort}' is not a sort field; use one of {FindingsQueryString.Describe<FindingSortField>()}, with a leading '-' for descending."];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors,
+                detail: "Invalid query parameter(s): " + string.Join(", ", errors.Keys) + ". See errors for the accepted values.",
+                title: "Invalid query parameter");
+        }
+
+        var criteria = new FindingsCriteria(parsedCategory, parsedSeverity, parsedStatus, q, sortField, descending);
+        var effectivePage = page ?? 1;
+        var effectivePageSize = pageSize ?? DefaultPageSize;
+        var result = await findings.ListAsync(criteria, effectivePage - 1, effectivePageSize, cancellationToken);
+        return TypedResults.Ok(new FindingsApiPage(result.Total, effectivePage, effectivePageSize, result.Items));
+    }
+}

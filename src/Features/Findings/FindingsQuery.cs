@@ -1,0 +1,128 @@
+using K8Posture.Data;
+using System.Text.Json.Serialization;
+using Microsoft.EntityFrameworkCore;
+
+namespace K8Posture.Features.Findings;
+
+public enum FindingSortField { Severity, Title, FirstSeen, LastSeen, Cluster, Status }
+
+/// <summary>What to list. A null filter means "any"; the caller's team scope is applied by the data context, not here.</summary>
+public sealed record FindingsCriteria(
+    FindingCategory? Category = null,
+    FindingSeverity? Severity = null,
+    FindingStatus? Status = FindingStatus.Open,
+    string? Search = null,
+    FindingSortField SortBy = FindingSortField.Severity,
+    bool Descending = true);
+
+/// <summary>One row of the findings list and of <c>GET /api/v1/findings</c>.</summary>
+public sealed record FindingRow(
+    long Id,
+    [property: JsonConverter(typeof(JsonStringEnumConverter<FindingCategory>))] FindingCategory Category,
+    [property: JsonConverter(typeof(JsonStringEnumConverter<FindingSeverity>))] FindingSeverity Severity,
+    string Title,
+    string? VulnerabilityId,
+    string? RuleId,
+    string? PackageName,
+    string? InstalledVersion,
+    string? FixedVersion,
+    string? ImageRepository,
+    string? ImageTag,
+    string? ResourceKind,
+    string? NamespaceName,
+    string? ResourceName,
+    string? ClusterName,
+    string? OwnerTeamName,
+    [property: JsonConverter(typeof(JsonStringEnumConverter<FindingStatus>))] FindingStatus Status,
+    [property: JsonConverter(typeof(JsonStringEnumConverter<FindingResolution>))] FindingResolution Resolution,
+    DateTimeOffset FirstSeenAt,
+    DateTimeOffset LastSeenAt);
+
+public sealed record FindingsListResult(int Total, IReadOnlyList<FindingRow> Items);
+
+/// <summary>The one findings listing, used by the Findings page and the read API alike.</summary>
+public sealed class FindingsQuery(IDbContextFactory<K8PostureDbContext> contexts)
+{
+    public const int MaxPageSize = 500;
+
+    /// <param name="pageIndex">Zero-based.</param>
+    public async Task<FindingsListResult> ListAsync(FindingsCriteria criteria, int pageIndex, int pageSize, CancellationToken cancellationToken = default)
+    {
+        pageIndex = Math.Max(0, pageIndex);
+        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var findings = Filter(db.Findings.AsNoTracking(), criteria);
+        var total = await findings.CountAsync(cancellationToken);
+        var items = await Sort(findings, criteria)
+            .Skip(pageIndex * pageSize)
+            .Take(pageSize)
+            .Select(f => new FindingRow(
+                f.Id, f.Category, f.Severity, f.Title, f.VulnerabilityId, f.RuleId,
+                f.PackageName, f.InstalledVersion, f.FixedVersion, f.ImageRepository, f.ImageTag,
+                f.ResourceKind, f.NamespaceName, f.ResourceName,
+                f.Cluster!.Name, f.OwnerTeam!.Name,
+                f.Status, f.Resolution, f.FirstSeenAt, f.LastSeenAt))
+            .ToListAsync(cancellationToken);
+        return new FindingsListResult(total, items);
+    }
+
+    private static IQueryable<Finding> Filter(IQueryable<Finding> findings, FindingsCriteria criteria)
+    {
+        if (criteria.Category is { } category)
+        {
+            findings = findings.Where(f => f.Category == category);
+        }
+        if (criteria.Severity is { } severity)
+        {
+            findings = findings.Where(f => f.Severity == severity);
+        }
+        if (criteria.Status is { } status)
+        {
+            findings = findings.Where(f => f.Status == status);
+        }
+        if (!string.IsNullOrWhiteSpace(criteria.Search))
+        {
+            // LIKE is case-insensitive on SQLite (ASCII) and on SQL Server's default collation; Contains would be case-sensitive on SQLite.
+            var pattern = "%" + EscapeLike(criteria.Search.Trim()) + "%";
+            findings = findings.Where(f =>
+                EF.Functions.Like(f.Title, pattern, LikeEscape)
+                || EF.Functions.Like(f.VulnerabilityId!, pattern, LikeEscape)
+                || EF.Functions.Like(f.PackageName!, pattern, LikeEscape)
+                || EF.Functions.Like(f.ImageRepository!, pattern, LikeEscape)
+                || EF.Functions.Like(f.ResourceName!, pattern, LikeEscape));
+        }
+        return findings;
+    }
+
+    private const string LikeEscape = "\\";
+
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal)
+            .Replace("%", "\\%", StringComparison.Ordinal)
+            .Replace("_", "\\_", StringComparison.Ordinal)
+            .Replace("[", "\\[", StringComparison.Ordinal);
+
+    private static IOrderedQueryable<Finding> Sort(IQueryable<Finding> findings, FindingsCriteria criteria)
+    {
+        var sorted = (criteria.SortBy, criteria.Descending) switch
+        {
+            (FindingSortField.Title, false) => findings.OrderBy(f => f.Title),
+            (FindingSortField.Title, true) => findings.OrderByDescending(f => f.Title),
+            (FindingSortField.FirstSeen, false) => findings.OrderBy(f => f.FirstSeenAt),
+            (FindingSortField.FirstSeen, true) => findings.OrderByDescending(f => f.FirstSeenAt),
+            (FindingSortField.LastSeen, false) => findings.OrderBy(f => f.LastSeenAt),
+            (FindingSortField.LastSeen, true) => findings.OrderByDescending(f => f.LastSeenAt),
+            (FindingSortField.Cluster, false) => findings.OrderBy(f => f.Cluster!.Name),
+            (FindingSortField.Cluster, true) => findings.OrderByDescending(f => f.Cluster!.Name),
+            (FindingSortField.Status, false) => findings.OrderBy(f => f.Status),
+            (FindingSortField.Status, true) => findings.OrderByDescending(f => f.Status),
+            (_, false) => findings.OrderBy(f => f.Severity),
+            (_, true) => findings.OrderByDescending(f => f.Severity),
+        };
+        // Ties need a stable order, or rows repeat or vanish between pages.
+        return criteria.SortBy == FindingSortField.Severity
+            ? sorted.ThenByDescending(f => f.LastSeenAt).ThenBy(f => f.Id)
+            : sorted.ThenByDescending(f => f.Severity).ThenBy(f => f.Id);
+    }
+}

@@ -1,0 +1,120 @@
+using K8Posture.Data;
+using K8Posture.Features.Landscape;
+using K8Posture.Security;
+using K8Posture.Shared;
+using K8Posture.Shared.Charts;
+using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace K8Posture.ComponentTests.Features.Landscape;
+
+public sealed class LandscapePageFacts
+{
+    [Fact]
+    public async Task ShowsKpisComputedFromOpenFindingsOfAllTeamsForAnAnalyst()
+    {
+        await using var portal = new TestPortal();
+        await SeededLandscape.CreateAsync(portal);
+        portal.SignIn("ana", Roles.SecurityAnalyst);
+
+        var cut = portal.Context.Render<LandscapePage>();
+
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal("3", Kpi(cut, "kpi-open-critical"));
+            Assert.Equal("2", Kpi(cut, "kpi-open-high"));
+            Assert.Equal("7", Kpi(cut, "kpi-total-open"));
+            Assert.Equal("1", Kpi(cut, "kpi-clusters"));
+        });
+        Assert.Empty(cut.FindAll("[data-testid=team-scope]"));
+        Assert.NotNull(cut.Find("[data-testid=landscape-chart]"));
+    }
+
+    [Fact]
+    public async Task AnAppTeamMemberSeesOnlyItsTeamsCounts()
+    {
+        await using var portal = new TestPortal();
+        var seeded = await SeededLandscape.CreateAsync(portal);
+        portal.SignIn("pat", Roles.AppTeamMember, seeded.Payments.Id);
+
+        var cut = portal.Context.Render<LandscapePage>();
+
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal("2", Kpi(cut, "kpi-open-critical"));
+            Assert.Equal("1", Kpi(cut, "kpi-open-high"));
+            Assert.Equal("3", Kpi(cut, "kpi-total-open"));
+            Assert.Equal("1", Kpi(cut, "kpi-clusters"));
+        });
+        Assert.Equal("Showing team Payments", cut.Find("[data-testid=team-scope]").TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task ChartHasOneSeriesPerSeverityOverTheFiveCategories()
+    {
+        await using var portal = new TestPortal();
+        await SeededLandscape.CreateAsync(portal);
+        portal.SignIn("ana", Roles.SecurityAnalyst);
+
+        var cut = portal.Context.Render<LandscapePage>();
+
+        var chart = cut.WaitForComponent<ApexChart>();
+        Assert.Equal(["Critical", "High", "Medium", "Low", "Info", "Unknown"], chart.Instance.Series.Select(s => s.Name));
+        var critical = chart.Instance.Series[0].Data;
+        Assert.Equal(5, critical.Count);
+        Assert.Equal(3, critical[FindingLabels.Categories.ToList().IndexOf(FindingCategory.Vulnerability)]);
+    }
+
+    [Fact]
+    public async Task ClickingABarOpensItsFindings()
+    {
+        await using var portal = new TestPortal();
+        await SeededLandscape.CreateAsync(portal);
+        portal.SignIn("ana", Roles.SecurityAnalyst);
+        var cut = portal.Context.Render<LandscapePage>();
+        var chart = cut.WaitForComponent<ApexChart>();
+        var vulnerabilityIndex = FindingLabels.Categories.ToList().IndexOf(FindingCategory.Vulnerability);
+
+        await cut.InvokeAsync(() => chart.Instance.OnDataPointSelected(seriesIndex: 0, dataPointIndex: vulnerabilityIndex));
+
+        var navigation = portal.Context.Services.GetRequiredService<NavigationManager>();
+        Assert.EndsWith("/findings?category=Vulnerability&severity=Critical", navigation.Uri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithNothingPushedExplainsHowToPushAScan()
+    {
+        await using var portal = new TestPortal();
+        portal.SignIn("ana", Roles.SecurityAdmin);
+
+        var cut = portal.Context.Render<LandscapePage>();
+
+        cut.WaitForAssertion(() => Assert.Contains("/api/v1/ingest/scans", cut.Find("[data-testid=push-example]").TextContent, StringComparison.Ordinal));
+        Assert.Contains("Authorization: Bearer k8p_", cut.Find("[data-testid=push-example]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RefreshesWhenFindingsChange()
+    {
+        await using var portal = new TestPortal();
+        await SeededLandscape.CreateAsync(portal);
+        portal.SignIn("ana", Roles.SecurityAnalyst);
+        var module = portal.Context.JSInterop.SetupModule(ApexChart.ModulePath);
+        var cut = portal.Context.Render<LandscapePage>();
+        cut.WaitForAssertion(() => Assert.Equal("7", Kpi(cut, "kpi-total-open")));
+        await using (var db = portal.CreateSystemContext())
+        {
+            await db.Findings.Where(f => f.Severity == FindingSeverity.Medium).ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, FindingStatus.Closed));
+        }
+
+        portal.Context.Services.GetRequiredService<LandscapeChangeNotifier>().NotifyFindingsChanged();
+
+        cut.WaitForAssertion(() => Assert.Equal("5", Kpi(cut, "kpi-total-open")), TimeSpan.FromSeconds(5));
+        cut.WaitForAssertion(() => module.VerifyInvoke("updateSeries"));
+        Assert.Single(module.Invocations["create"]);
+    }
+
+    private static string Kpi(IRenderedComponent<LandscapePage> cut, string testId) =>
+        cut.Find($"[data-testid={testId}] [data-testid=kpi-value]").TextContent.Trim();
+}
