@@ -90,6 +90,8 @@ public sealed class ScanIngestor(
                     .ToDictionaryAsync(n => n.Name, n => n.OwnerTeamId!.Value, StringComparer.Ordinal, cancellationToken);
 
             var now = clock.GetUtcNow();
+            // Tens of thousands of tracked rows: one change scan before saving, not one per Add/Attach.
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
             var counts = await store.ApplyAsync(db,
                 new FindingPush(batch.Id, parser.SourceTool, scopeKey, clusterId, ownerTeamId, namespaceOwners, db.Scope.Actor, now),
                 parsed.Findings, cancellationToken);
@@ -103,6 +105,7 @@ public sealed class ScanIngestor(
                 batch.Format, batch.Source, batch.ScopeKey, batch.ClusterName, batch.TeamId, batch.Pipeline, batch.Commit, batch.PayloadSha256,
                 counts.Created, counts.Updated, counts.Unchanged, counts.Closed, counts.Reopened,
             });
+            db.ChangeTracker.DetectChanges();
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
