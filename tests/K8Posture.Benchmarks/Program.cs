@@ -2,9 +2,21 @@ namespace K8Posture.Benchmarks;
 
 public static class Program
 {
-    public static int Main(string[] args)
+    private const string Usage = """
+        usage: K8Posture.Benchmarks <verb>
+          ingest [--findings N]   push a synthetic Trivy report of N vulnerabilities (default 20000) through the real
+                                  ScanIngestor into a temp SQLite file, then re-push it; prints JSON with findings/s
+        """;
+
+    public static async Task<int> Main(string[] args)
     {
-        Console.Error.WriteLine("usage: K8Posture.Benchmarks <verb>");
-        return 2;
+        switch (args.FirstOrDefault())
+        {
+            case "ingest":
+                return await IngestBenchmark.RunAsync(args[1..]);
+            default:
+                Console.Error.WriteLine(Usage);
+                return 2;
+        }
     }
 }

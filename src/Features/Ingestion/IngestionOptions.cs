@@ -1,0 +1,10 @@
+namespace K8Posture.Features.Ingestion;
+
+/// <summary>Configuration section "Ingestion".</summary>
+public sealed class IngestionOptions
+{
+    public const string SectionName = "Ingestion";
+
+    /// <summary>Largest accepted push; bigger bodies get 413.</summary>
+    public long MaxPayloadBytes { get; set; } = 100L * 1024 * 1024;
+}

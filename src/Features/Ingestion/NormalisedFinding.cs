@@ -1,0 +1,54 @@
+using K8Posture.Data;
+
+namespace K8Posture.Features.Ingestion;
+
+/// <summary>How a finding is identified (DESIGN.md §2); decides which fields make up its fingerprint.</summary>
+public enum FindingIdentityKind { Vulnerability, Misconfiguration, Secret }
+
+/// <summary>
+/// One finding as a parser reports it, tool-independent: every field of <see cref="Finding"/> a scanner can fill.
+/// Identity, ownership, lifecycle and SLA are the store's business, not the parser's.
+/// </summary>
+public sealed record NormalisedFinding
+{
+    public required FindingIdentityKind IdentityKind { get; init; }
+    public required FindingCategory Category { get; init; }
+    public FindingSeverity Severity { get; init; }
+    public required string Title { get; init; }
+    public string? Description { get; init; }
+    public string? RuleId { get; init; }
+    public string? VulnerabilityId { get; init; }
+    public string? Cwe { get; init; }
+    public double? CvssScore { get; init; }
+    public string? CvssVector { get; init; }
+    public double? Epss { get; init; }
+    public string? PackageName { get; init; }
+    public string? PackageType { get; init; }
+    public string? Purl { get; init; }
+    public string? InstalledVersion { get; init; }
+    public string? FixedVersion { get; init; }
+    public string? NamespaceName { get; init; }
+    public string? ResourceKind { get; init; }
+    public string? ResourceName { get; init; }
+    public string? Container { get; init; }
+    public string? ImageRegistry { get; init; }
+    public string? ImageRepository { get; init; }
+    public string? ImageTag { get; init; }
+    public string? ImageDigest { get; init; }
+    public string? OwaspK8s { get; init; }
+    public string? PssControl { get; init; }
+    public string? PrimaryUrl { get; init; }
+    public IReadOnlyList<string> References { get; init; } = [];
+    /// <summary>The file or artifact inside the scanned target (lock file, manifest, Dockerfile) the tool reported it in.</summary>
+    public string? Target { get; init; }
+    /// <summary>First line of the finding in <see cref="Target"/>; part of a secret's identity.</summary>
+    public int? StartLine { get; init; }
+}
+
+/// <summary>What was scanned, as far as the report says; the ingestor derives the scope key from it unless <c>scope=</c> is given.</summary>
+public sealed record ScanScopeHint(ScanArtifactKind ArtifactKind, string? ArtifactName, ImageReference? Image, string? ClusterName = null);
+
+public enum ScanArtifactKind { Unknown, ContainerImage, Repository, Filesystem, Cluster }
+
+/// <summary>The result of parsing one report.</summary>
+public sealed record ScanParseResult(ScanScopeHint ScopeHint, IReadOnlyList<NormalisedFinding> Findings, string? ToolVersion = null);

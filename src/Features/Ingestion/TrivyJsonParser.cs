@@ -1,0 +1,258 @@
+using System.Globalization;
+using System.Text.Json;
+using K8Posture.Data;
+
+namespace K8Posture.Features.Ingestion;
+
+/// <summary>
+/// Trivy's JSON report (SchemaVersion 2): image, filesystem, repository and config scans with
+/// Results[].Vulnerabilities, Misconfigurations and Secrets. Unknown or missing fields are tolerated;
+/// a value of the wrong shape where structure is needed is reported with its JSON pointer.
+/// </summary>
+public sealed class TrivyJsonParser : IScanParser
+{
+    public const string FormatName = "trivy-json";
+
+    public string Format => FormatName;
+    public IReadOnlyList<string> Aliases => ["trivy"];
+    public string SourceTool => "trivy";
+
+    public bool CanParse(ReadOnlySpan<byte> payload)
+    {
+        var names = JsonPayload.TopLevelPropertyNames(payload);
+        return names.Contains("SchemaVersion")
+            && (names.Contains("ArtifactName") || names.Contains("ArtifactType") || names.Contains("Results") || names.Contains("Trivy"));
+    }
+
+    public ScanParseResult Parse(ReadOnlyMemory<byte> payload)
+    {
+        using var document = JsonPayload.Parse(payload, "Trivy JSON");
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new ScanParseException($"A Trivy JSON report is an object, but this payload is {JsonPayload.Describe(root.ValueKind)}.", "");
+        }
+        if (root.TryGetProperty("SchemaVersion", out var schema) && schema.ValueKind != JsonValueKind.Null
+            && !(schema.ValueKind == JsonValueKind.Number && schema.TryGetInt32(out var version) && version == 2))
+        {
+            throw new ScanParseException($"Only Trivy JSON SchemaVersion 2 is supported; this report has {schema.GetRawText()}.", "/SchemaVersion");
+        }
+
+        var hint = ReadScopeHint(root);
+        var image = hint.Image;
+        var findings = new List<NormalisedFinding>();
+        foreach (var (result, pointer) in root.Array("Results", ""))
+        {
+            if (result.ValueKind != JsonValueKind.Object)
+            {
+                throw new ScanParseException($"Each entry of 'Results' should be an object but {pointer} is {JsonPayload.Describe(result.ValueKind)}.", pointer);
+            }
+            var target = result.String("Target");
+            var resultType = result.String("Type");
+            foreach (var (vulnerability, itemPointer) in result.Array("Vulnerabilities", pointer))
+            {
+                findings.Add(ReadVulnerability(vulnerability, itemPointer, target, resultType, image));
+            }
+            foreach (var (misconfiguration, itemPointer) in result.Array("Misconfigurations", pointer))
+            {
+                if (ReadMisconfiguration(misconfiguration, itemPointer, target, resultType, image) is { } finding)
+                {
+                    findings.Add(finding);
+                }
+            }
+            foreach (var (secret, itemPointer) in result.Array("Secrets", pointer))
+            {
+                findings.Add(ReadSecret(secret, itemPointer, target, image));
+            }
+        }
+        return new ScanParseResult(hint, findings, root.Object("Trivy")?.String("Version"));
+    }
+
+    public static FindingSeverity MapSeverity(string? severity) => severity?.Trim().ToUpperInvariant() switch
+    {
+        "CRITICAL" => FindingSeverity.Critical,
+        "HIGH" => FindingSeverity.High,
+        "MEDIUM" or "MODERATE" => FindingSeverity.Medium,
+        "LOW" => FindingSeverity.Low,
+        "INFO" or "INFORMATIONAL" or "NEGLIGIBLE" => FindingSeverity.Info,
+        _ => FindingSeverity.Unknown,
+    };
+
+    private static ScanScopeHint ReadScopeHint(JsonElement root)
+    {
+        var artifactName = root.String("ArtifactName");
+        var artifactType = root.String("ArtifactType");
+        var metadata = root.Object("Metadata");
+        var repoTags = metadata?.Strings("RepoTags") ?? [];
+        var repoDigests = metadata?.Strings("RepoDigests") ?? [];
+
+        var kind = artifactType switch
+        {
+            "container_image" => ScanArtifactKind.ContainerImage,
+            "repository" => ScanArtifactKind.Repository,
+            "filesystem" => ScanArtifactKind.Filesystem,
+            null when repoTags.Count > 0 || repoDigests.Count > 0 => ScanArtifactKind.ContainerImage,
+            _ => ScanArtifactKind.Unknown,
+        };
+
+        ImageReference? image = null;
+        if (kind == ScanArtifactKind.ContainerImage)
+        {
+            // ArtifactName is what the pipeline asked for; an archive path ("image.tar.gz") is not an image name, so fall back to the tags.
+            image = ImageReference.TryParse(artifactName)
+                ?? repoTags.Select(ImageReference.TryParse).FirstOrDefault(i => i is not null)
+                ?? repoDigests.Select(ImageReference.TryParse).FirstOrDefault(i => i is not null);
+            if (image is { Digest: null })
+            {
+                var digest = repoDigests
+                    .Select(ImageReference.TryParse)
+                    .OfType<ImageReference>()
+                    .OrderByDescending(d => d.FullRepository == image.FullRepository)
+                    .Select(d => d.Digest)
+                    .FirstOrDefault(d => d is not null);
+                image = image with { Digest = digest };
+            }
+        }
+        return new ScanScopeHint(kind, artifactName, image);
+    }
+
+    private static NormalisedFinding ReadVulnerability(JsonElement item, string pointer, string? target, string? resultType, ImageReference? image)
+    {
+        RequireObject(item, pointer, "Vulnerabilities");
+        var vulnerabilityId = item.String("VulnerabilityID")
+            ?? throw new ScanParseException($"The vulnerability at {pointer} has no VulnerabilityID.", pointer + "/VulnerabilityID");
+        var (score, vector) = ReadCvss(item.Object("CVSS"));
+        var cwes = item.Strings("CweIDs");
+        return new NormalisedFinding
+        {
+            IdentityKind = FindingIdentityKind.Vulnerability,
+            Category = FindingCategory.Vulnerability,
+            Severity = MapSeverity(item.String("Severity")),
+            Title = item.String("Title") ?? vulnerabilityId,
+            Description = item.String("Description"),
+            VulnerabilityId = vulnerabilityId,
+            Cwe = cwes.Count == 0 ? null : string.Join(",", cwes),
+            CvssScore = score,
+            CvssVector = vector,
+            PackageName = item.String("PkgName") ?? item.String("PkgID"),
+            PackageType = resultType,
+            Purl = item.Object("PkgIdentifier")?.String("PURL"),
+            InstalledVersion = item.String("InstalledVersion"),
+            FixedVersion = item.String("FixedVersion"),
+            PrimaryUrl = item.String("PrimaryURL"),
+            References = item.Strings("References"),
+            Target = target,
+            ImageRegistry = image?.Registry,
+            ImageRepository = image?.Repository,
+            ImageTag = image?.Tag,
+            ImageDigest = image?.Digest,
+        };
+    }
+
+    /// <summary>The NVD v3 score first (the common yardstick), then any vendor's v3, then v4, then v2.</summary>
+    internal static (double? Score, string? Vector) ReadCvss(JsonElement? cvss)
+    {
+        if (cvss is not { } sources)
+        {
+            return (null, null);
+        }
+        if (sources.Object("nvd") is { } nvd && nvd.Number("V3Score") is { } nvdScore)
+        {
+            return (nvdScore, nvd.String("V3Vector"));
+        }
+        var vendors = sources.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Object).Select(p => p.Value).ToList();
+        foreach (var (scoreName, vectorName) in new[] { ("V3Score", "V3Vector"), ("V40Score", "V40Vector"), ("V2Score", "V2Vector") })
+        {
+            if (vendors.FirstOrDefault(v => v.Number(scoreName) is not null) is { ValueKind: JsonValueKind.Object } vendor)
+            {
+                return (vendor.Number(scoreName), vendor.String(vectorName));
+            }
+        }
+        return (null, null);
+    }
+
+    private static NormalisedFinding? ReadMisconfiguration(JsonElement item, string pointer, string? target, string? resultType, ImageReference? image)
+    {
+        RequireObject(item, pointer, "Misconfigurations");
+        var status = item.String("Status");
+        if (status is not null && !status.Equals("FAIL", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        var avdId = item.String("AVDID");
+        // AVD ids outlive Trivy's renumbering of check ids (KSV001 → KSV-0001), so they make the steadier rule id.
+        var ruleId = (avdId is not null && avdId.StartsWith("AVD-", StringComparison.OrdinalIgnoreCase) ? avdId[4..] : avdId)
+            ?? item.String("ID")
+            ?? throw new ScanParseException($"The misconfiguration at {pointer} has neither ID nor AVDID.", pointer + "/ID");
+        var cause = item.Object("CauseMetadata");
+        var provider = cause?.String("Provider");
+        var message = item.String("Message");
+        var description = item.String("Description");
+        var resolution = item.String("Resolution");
+        var text = string.Join("\n\n", new[] { message, description, resolution is null ? null : "Resolution: " + resolution }.OfType<string>());
+        return new NormalisedFinding
+        {
+            IdentityKind = FindingIdentityKind.Misconfiguration,
+            Category = MisconfigurationCategory(resultType, provider),
+            Severity = MapSeverity(item.String("Severity")),
+            Title = item.String("Title") ?? ruleId,
+            Description = text.Length == 0 ? null : text,
+            RuleId = ruleId,
+            PrimaryUrl = item.String("PrimaryURL"),
+            References = item.Strings("References"),
+            Target = target,
+            ResourceName = cause?.String("Resource") ?? target,
+            StartLine = cause?.Integer("StartLine"),
+            ImageRegistry = image?.Registry,
+            ImageRepository = image?.Repository,
+            ImageTag = image?.Tag,
+            ImageDigest = image?.Digest,
+        };
+    }
+
+    private static FindingCategory MisconfigurationCategory(string? resultType, string? provider) => resultType?.ToLowerInvariant() switch
+    {
+        "dockerfile" or "containerfile" => FindingCategory.ContainerMisconfiguration,
+        "kubernetes" or "helm" => FindingCategory.KubernetesMisconfiguration,
+        "terraform" or "terraformplan" or "cloudformation" or "azure-arm" or "bicep" => FindingCategory.CloudIamVpcMisconfiguration,
+        _ when string.Equals(provider, "Kubernetes", StringComparison.OrdinalIgnoreCase) => FindingCategory.KubernetesMisconfiguration,
+        _ when string.Equals(provider, "Dockerfile", StringComparison.OrdinalIgnoreCase) => FindingCategory.ContainerMisconfiguration,
+        _ => FindingCategory.KubernetesMisconfiguration,
+    };
+
+    private static NormalisedFinding ReadSecret(JsonElement item, string pointer, string? target, ImageReference? image)
+    {
+        RequireObject(item, pointer, "Secrets");
+        var ruleId = item.String("RuleID")
+            ?? throw new ScanParseException($"The secret at {pointer} has no RuleID.", pointer + "/RuleID");
+        var title = item.String("Title") ?? ruleId;
+        var startLine = item.Integer("StartLine");
+        var secretCategory = item.String("Category");
+        // The Match and Code lines hold the secret itself (Trivy masks only the matched part); never store them.
+        var where = startLine is { } line ? string.Create(CultureInfo.InvariantCulture, $" at line {line}") : "";
+        return new NormalisedFinding
+        {
+            IdentityKind = FindingIdentityKind.Secret,
+            Category = FindingCategory.ContainerMisconfiguration,
+            Severity = MapSeverity(item.String("Severity")),
+            Title = title,
+            Description = $"{(secretCategory is null ? "A" : secretCategory)} secret ({title}) is stored in {target ?? "the scanned artifact"}{where}. The matched text is redacted and not kept.",
+            RuleId = ruleId,
+            Target = target,
+            ResourceName = target,
+            StartLine = startLine,
+            ImageRegistry = image?.Registry,
+            ImageRepository = image?.Repository,
+            ImageTag = image?.Tag,
+            ImageDigest = image?.Digest,
+        };
+    }
+
+    private static void RequireObject(JsonElement item, string pointer, string arrayName)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            throw new ScanParseException($"Each entry of '{arrayName}' should be an object but {pointer} is {JsonPayload.Describe(item.ValueKind)}.", pointer);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using K8Posture.Data;
+using K8Posture.Features.Ingestion;
+using K8Posture.Shared;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace K8Posture.Benchmarks;
+
+/// <summary>Measures scan ingestion end to end (parse, identity, one transaction) against a SQLite file, with the app's own registrations.</summary>
+internal static class IngestBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var findings = 20_000;
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--findings" && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var n) && n > 0)
+            {
+                findings = n;
+                i++;
+            }
+            else
+            {
+                Console.Error.WriteLine($"Unknown or invalid argument '{args[i]}'; use --findings N.");
+                return 2;
+            }
+        }
+
+        var folder = Path.Combine(Path.GetTempPath(), "k8posture-bench-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = folder, EnvironmentName = "Production" });
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Database:Provider"] = "Sqlite",
+                ["ConnectionStrings:K8Posture"] = $"Data Source={Path.Combine(folder, "bench.db")}",
+            });
+            builder.Logging.ClearProviders();
+            builder.AddK8PostureData();
+            builder.Services.AddSingleton(TimeProvider.System);
+            builder.Services.AddSingleton<LandscapeChangeNotifier>();
+            builder.Services.AddIngestion();
+            await using var app = builder.Build();
+            await DataRegistration.MigrateAsync(app.Services);
+
+            var original = SyntheticTrivyReport.Build(findings, revision: 0, createdAt: "2026-01-01T00:00:00Z");
+            var rescanned = SyntheticTrivyReport.Build(findings, revision: 0, createdAt: "2026-01-02T00:00:00Z");
+            var modified = SyntheticTrivyReport.Build(findings, revision: 1, createdAt: "2026-01-03T00:00:00Z");
+
+            var first = await PushAsync(app.Services, original);
+            var duplicate = await PushAsync(app.Services, original);
+            var reimport = await PushAsync(app.Services, rescanned);
+            var changed = await PushAsync(app.Services, modified);
+
+            var result = new
+            {
+                findings,
+                payloadBytes = original.Length,
+                firstImport = first.Summary(findings),
+                identicalRepush = duplicate.Summary(findings),
+                reimportUnchanged = reimport.Summary(findings),
+                reimportModified = changed.Summary(findings),
+                peakWorkingSetMiB = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1024d / 1024d, 1),
+                processorCount = Environment.ProcessorCount,
+            };
+            Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+            return 0;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private sealed record Run(IngestOutcome Outcome, TimeSpan Elapsed)
+    {
+        public object Summary(int findings) => new
+        {
+            Outcome.Status,
+            Outcome.Created,
+            Outcome.Updated,
+            Outcome.Unchanged,
+            Outcome.Closed,
+            Outcome.Reopened,
+            seconds = Math.Round(Elapsed.TotalSeconds, 3),
+            findingsPerSecond = Math.Round(findings / Elapsed.TotalSeconds),
+        };
+    }
+
+    private static async Task<Run> PushAsync(IServiceProvider services, byte[] payload)
+    {
+        await using var scope = services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<DataScope>().SetSystem("system:benchmark");
+        var ingestor = scope.ServiceProvider.GetRequiredService<IScanIngestor>();
+        var stopwatch = Stopwatch.StartNew();
+        var outcome = await ingestor.IngestAsync(payload, new ScanPushOptions(Pipeline: "benchmark"), CancellationToken.None);
+        return new Run(outcome, stopwatch.Elapsed);
+    }
+}
+
+/// <summary>A Trivy-shaped image report; revision 1 changes the severity of every 10th finding, drops every 100th and adds as many new ones.</summary>
+internal static class SyntheticTrivyReport
+{
+    private static readonly string[] Severities = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
+
+    public static byte[] Build(int count, int revision, string createdAt)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("SchemaVersion", 2);
+            json.WriteStartObject("Trivy");
+            json.WriteString("Version", "0.72.0");
+            json.WriteEndObject();
+            json.WriteString("CreatedAt", createdAt);
+            json.WriteString("ArtifactName", "registry.example.com/bench/app:1.0.0");
+            json.WriteString("ArtifactType", "container_image");
+            json.WriteStartArray("Results");
+            json.WriteStartObject();
+            json.WriteString("Target", "registry.example.com/bench/app:1.0.0 (debian 12.5)");
+            json.WriteString("Class", "os-pkgs");
+            json.WriteString("Type", "debian");
+            json.WriteStartArray("Vulnerabilities");
+            for (var i = 0; i < count; i++)
+            {
+                var removed = revision == 1 && i % 100 == 0;
+                var index = removed ? count + i : i;
+                var severity = Severities[index % Severities.Length];
+                if (revision == 1 && i % 10 == 5)
+                {
+                    severity = Severities[(index + 1) % Severities.Length];
+                }
+                var package = "pkg" + (index % 997).ToString(CultureInfo.InvariantCulture);
+                var version = "1." + (index / 997).ToString(CultureInfo.InvariantCulture) + ".0";
+                var cve = "CVE-2025-" + (10000 + index).ToString(CultureInfo.InvariantCulture);
+                json.WriteStartObject();
+                json.WriteString("VulnerabilityID", cve);
+                json.WriteString("PkgName", package);
+                json.WriteStartObject("PkgIdentifier");
+                json.WriteString("PURL", $"pkg:deb/debian/{package}@{version}?arch=amd64&distro=debian-12.5");
+                json.WriteEndObject();
+                json.WriteString("InstalledVersion", version);
+                json.WriteString("FixedVersion", version + "+deb12u1");
+                json.WriteString("Status", "fixed");
+                json.WriteString("SeveritySource", "nvd");
+                json.WriteString("PrimaryURL", "https://avd.aquasec.com/nvd/" + cve.ToLowerInvariant());
+                json.WriteString("Title", $"{package}: synthetic flaw number {index} allows something bad");
+                json.WriteString("Description", $"A synthetic description for {cve} in {package} {version}, long enough to look like a real advisory text that explains impact, attack vector and affected versions in a sentence or two.");
+                json.WriteString("Severity", severity);
+                json.WriteStartArray("CweIDs");
+                json.WriteStringValue("CWE-787");
+                json.WriteEndArray();
+                json.WriteStartObject("CVSS");
+                json.WriteStartObject("nvd");
+                json.WriteString("V3Vector", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H");
+                json.WriteNumber("V3Score", 9.8);
+                json.WriteEndObject();
+                json.WriteEndObject();
+                json.WriteStartArray("References");
+                json.WriteStringValue("https://nvd.nist.gov/vuln/detail/" + cve);
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+}
