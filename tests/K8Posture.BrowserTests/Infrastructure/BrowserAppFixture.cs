@@ -1,9 +1,4 @@
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
+using K8Posture.IntegrationTests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace K8Posture.BrowserTests.Infrastructure;
@@ -14,8 +9,7 @@ namespace K8Posture.BrowserTests.Infrastructure;
 /// </summary>
 public sealed class BrowserAppFixture : IAsyncLifetime
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("k8p-browser-").FullName;
-    private WebApplicationFactory<Program>? _factory;
+    private K8PostureAppFactory? _factory;
     private IPlaywright? _playwright;
 
     public string BaseUrl { get; private set; } = "";
@@ -33,19 +27,8 @@ public sealed class BrowserAppFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseEnvironment("Development");
-            builder.UseSetting("ConnectionStrings:K8Posture", $"Data Source={Path.Combine(_folder, "k8posture.db")}");
-            builder.UseSetting("Auth:Mode", "Local");
-            builder.UseSetting("Demo:Seed", "true");
-            builder.UseSetting("Hangfire:Storage", "InMemory");
-            builder.UseSetting("Hangfire:Server", "false");
-        });
-        _factory.UseKestrel(0);
-        _factory.StartServer();
-        var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
-        BaseUrl = addresses.Addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+        _factory = new K8PostureAppFactory(seedDemo: true);
+        BaseUrl = _factory.ServerAddress.ToString().TrimEnd('/');
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -97,14 +80,6 @@ public sealed class BrowserAppFixture : IAsyncLifetime
         if (_factory is not null)
         {
             await _factory.DisposeAsync();
-        }
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // SQLite may still hold the file for a moment; the temp folder is cleaned by the OS.
         }
     }
 }

@@ -18,8 +18,16 @@ namespace K8Posture.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class K8PostureAppFactory : WebApplicationFactory<Program>
 {
-    public K8PostureAppFactory()
+    private readonly bool _seedDemo;
+
+    public K8PostureAppFactory() : this(seedDemo: false)
     {
+    }
+
+    /// <param name="seedDemo">Build the demo landscape at start, as a newcomer's first run does.</param>
+    public K8PostureAppFactory(bool seedDemo)
+    {
+        _seedDemo = seedDemo;
         Directory.CreateDirectory(DataDirectory);
         UseKestrel(0);
     }
@@ -35,7 +43,7 @@ public sealed class K8PostureAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("ConnectionStrings:K8Posture", $"Data Source={DatabasePath}");
         builder.UseSetting("Auth:Mode", "Local");
-        builder.UseSetting("Demo:Seed", "false");
+        builder.UseSetting("Demo:Seed", _seedDemo ? "true" : "false");
         builder.UseSetting("Hangfire:Storage", "InMemory");
         builder.UseSetting("Hangfire:Server", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");

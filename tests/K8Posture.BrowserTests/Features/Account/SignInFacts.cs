@@ -11,7 +11,7 @@ public sealed class SignInFacts(BrowserAppFixture app)
         var page = await app.NewPageAsync();
         await page.GotoAsync("/findings");
         await page.WaitForURLAsync(url => url.Contains("/account/signin", StringComparison.Ordinal));
-        Assert.Contains("returnUrl=%2Ffindings", page.Url, StringComparison.Ordinal);
+        Assert.Contains("returnurl=%2ffindings", page.Url, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(5, await page.Locator("input[name=role]").CountAsync());
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserAppFixture.ScreenshotFolder, "signin.png") });
     }
