@@ -1,3 +1,4 @@
+using K8Posture.Features.Ingestion.Parsers;
 using K8Posture.Security;
 
 namespace K8Posture.Features.Ingestion;
@@ -9,6 +10,7 @@ public static class IngestionRegistration
         services.AddOptions<SlaOptions>().BindConfiguration(SlaOptions.SectionName);
         services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.SectionName);
         services.AddScanParser<TrivyJsonParser>();
+        services.AddAdditionalScanParsers();
         services.AddSingleton<ScanFormatDetector>();
         services.AddSingleton<FindingStore>();
         services.AddScoped<IScanIngestor, ScanIngestor>();

@@ -51,4 +51,11 @@ public sealed record ScanScopeHint(ScanArtifactKind ArtifactKind, string? Artifa
 public enum ScanArtifactKind { Unknown, ContainerImage, Repository, Filesystem, Cluster }
 
 /// <summary>The result of parsing one report.</summary>
-public sealed record ScanParseResult(ScanScopeHint ScopeHint, IReadOnlyList<NormalisedFinding> Findings, string? ToolVersion = null);
+public sealed record ScanParseResult(ScanScopeHint ScopeHint, IReadOnlyList<NormalisedFinding> Findings, string? ToolVersion = null)
+{
+    /// <summary>
+    /// The tool that produced this particular report, for formats several tools write (SARIF: Checkov, KICS, Trivy, …);
+    /// null means the parser's <see cref="IScanParser.SourceTool"/>.
+    /// </summary>
+    public string? SourceTool { get; init; }
+}

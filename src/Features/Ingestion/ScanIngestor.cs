@@ -55,6 +55,8 @@ public sealed class ScanIngestor(
             {
                 throw new IngestRejectedException($"Malformed {parser.Format} report", ex.Message, pointer: ex.Pointer);
             }
+            // A generic format (SARIF) names the real tool inside the report.
+            batch.Source = Clip(parsed.SourceTool ?? parser.SourceTool, 64);
             scopeKey = FindingIdentity.ScopeKey(parsed.ScopeHint, options.Scope, options.Cluster)
                 ?? throw new IngestRejectedException("Scope unknown",
                     $"The {parser.Format} report names no image or artifact to scope its findings by; pass scope= (e.g. scope=repo:my-service).");
@@ -93,7 +95,7 @@ public sealed class ScanIngestor(
             // Tens of thousands of tracked rows: one change scan before saving, not one per Add/Attach.
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             var counts = await store.ApplyAsync(db,
-                new FindingPush(batch.Id, parser.SourceTool, scopeKey, clusterId, ownerTeamId, namespaceOwners, db.Scope.Actor, now),
+                new FindingPush(batch.Id, batch.Source!, scopeKey, clusterId, ownerTeamId, namespaceOwners, db.Scope.Actor, now),
                 parsed.Findings, cancellationToken);
 
             batch.Status = IngestStatus.Processed;
