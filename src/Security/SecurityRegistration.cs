@@ -15,6 +15,19 @@ public static class SecurityRegistration
     /// <summary>Forwards to the right scheme: pipeline keys, Entra bearer tokens, or the people's cookie.</summary>
     public const string SelectorScheme = "K8Posture";
 
+    public const string AuthCookieName = "k8posture.auth";
+
+    private static Task ApiStatusOrRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = status;
+            return Results.Problem(statusCode: status, title: status == 401 ? "Authentication required" : "Forbidden").ExecuteAsync(context.HttpContext);
+        }
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+
     public static AuthMode GetAuthMode(this IConfiguration configuration) =>
         configuration["Auth:Mode"] switch
         {
@@ -56,12 +69,15 @@ public static class SecurityRegistration
             o.LoginPath = "/account/signin";
             o.LogoutPath = "/account/signout";
             o.AccessDeniedPath = "/account/access-denied";
-            o.Cookie.Name = "k8posture.auth";
+            o.Cookie.Name = AuthCookieName;
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            // The API answers with status codes, never with a redirect to a page.
+            o.Events.OnRedirectToLogin = context => ApiStatusOrRedirect(context, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = context => ApiStatusOrRedirect(context, StatusCodes.Status403Forbidden);
         });
 
         authentication.AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -76,8 +92,8 @@ public static class SecurityRegistration
                         ? ApiKeyAuthenticationHandler.SchemeName
                         : JwtBearerDefaults.AuthenticationScheme;
                 }
-                // Machines get 401/403 problem details, people get the sign-in page.
-                return context.Request.Path.StartsWithSegments("/api")
+                // A signed-in person may read the API from the browser with the cookie; anonymous machines get 401 problem details.
+                return context.Request.Path.StartsWithSegments("/api") && !context.Request.Cookies.ContainsKey(AuthCookieName)
                     ? ApiKeyAuthenticationHandler.SchemeName
                     : CookieAuthenticationDefaults.AuthenticationScheme;
             };

@@ -58,8 +58,8 @@ public static class DemoSeeder
         new("trivy/trivy-0.72.0-alpine-3.10-image.json", "stage-gke-euw1", "Campaigns", "campaign-manager/release"),
         new("trivy/helm_testchart.json.golden", "prod-eks-use1", "Storefront", "web-shop-chart/main"),
         new("trivy/helm_testchart.json.golden", "prod-aks-weu", "Payments", "payments-chart/main"),
-        new("trivy/secrets.json.golden", "dc1-openshift", "Platform", "ci-runners/main"),
-        new("trivy/secrets.json.golden", "hr-aks-neu", "Payroll", "payroll-engine/main"),
+        new("trivy/secrets.json.golden", "dc1-openshift", "Platform", "ci-runners-repo/main"),
+        new("trivy/secrets.json.golden", "hr-aks-neu", "Payroll", "payroll-engine-repo/main"),
     ];
 
     public static string FixturesRoot => Path.Combine(AppContext.BaseDirectory, "src", "Features", "Demo", "Fixtures");
@@ -110,7 +110,9 @@ public static class DemoSeeder
         foreach (var push in Pushes)
         {
             var payload = await File.ReadAllBytesAsync(Path.Combine(FixturesRoot, push.Fixture), cancellationToken);
-            await ingestor.IngestAsync(payload, new ScanPushOptions(Cluster: push.Cluster, Team: push.Team, Pipeline: push.Pipeline, Commit: "demo"), cancellationToken);
+            // The test images share one repository (only their tags differ), so each application gets its own scope.
+            var scope = $"cluster:{push.Cluster}/app:{push.Pipeline.Split('/')[0]}";
+            await ingestor.IngestAsync(payload, new ScanPushOptions(Cluster: push.Cluster, Scope: scope, Team: push.Team, Pipeline: push.Pipeline, Commit: "demo"), cancellationToken);
         }
 
         await provider.GetRequiredService<LandscapeSnapshotJob>().RunAsync(cancellationToken);

@@ -19,15 +19,18 @@ namespace K8Posture.IntegrationTests.Infrastructure;
 public sealed class K8PostureAppFactory : WebApplicationFactory<Program>
 {
     private readonly bool _seedDemo;
+    private readonly Action<IWebHostBuilder>? _configure;
 
     public K8PostureAppFactory() : this(seedDemo: false)
     {
     }
 
     /// <param name="seedDemo">Build the demo landscape at start, as a newcomer's first run does.</param>
-    public K8PostureAppFactory(bool seedDemo)
+    /// <param name="configure">Settings that differ from the defaults below (environment, auth mode…).</param>
+    internal K8PostureAppFactory(bool seedDemo, Action<IWebHostBuilder>? configure = null)
     {
         _seedDemo = seedDemo;
+        _configure = configure;
         Directory.CreateDirectory(DataDirectory);
         UseKestrel(0);
     }
@@ -47,6 +50,7 @@ public sealed class K8PostureAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Hangfire:Storage", "InMemory");
         builder.UseSetting("Hangfire:Server", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        _configure?.Invoke(builder);
     }
 
     /// <summary>Where Kestrel listens (loopback, the port it picked).</summary>
@@ -61,10 +65,10 @@ public sealed class K8PostureAppFactory : WebApplicationFactory<Program>
         }
     }
 
-    /// <summary>A client of the Kestrel server, with a pipeline key when given.</summary>
+    /// <summary>A plain HTTP client of the Kestrel server (redirects are not followed), with a pipeline key when given.</summary>
     public HttpClient CreateApiClient(string? apiKey = null)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = ServerAddress });
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = ServerAddress };
         if (apiKey is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);

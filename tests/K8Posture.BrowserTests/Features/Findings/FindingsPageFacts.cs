@@ -1,0 +1,54 @@
+using K8Posture.BrowserTests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace K8Posture.BrowserTests.Features.Findings;
+
+[Collection(BrowserCollection.Name)]
+public sealed class FindingsPageFacts(BrowserAppFixture app)
+{
+    private static async Task<IReadOnlyList<string>> OwnerTeamsOnPageAsync(IPage page)
+    {
+        await page.WaitForSelectorAsync("[data-testid=finding-team]", new PageWaitForSelectorOptions { Timeout = 30_000 });
+        return await page.Locator("[data-testid=finding-team]").AllInnerTextsAsync();
+    }
+
+    [Fact]
+    public async Task AnAppTeamMemberSeesOnlyItsTeamsFindings()
+    {
+        var page = await app.NewPageAsync();
+        await BrowserAppFixture.SignInAsync(page, "AppTeam.Member", "Payments");
+        await page.GotoAsync("/findings?status=All");
+
+        var teams = await OwnerTeamsOnPageAsync(page);
+        Assert.NotEmpty(teams);
+        Assert.All(teams, team => Assert.Equal("Payments", team));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserAppFixture.ScreenshotFolder, "findings-app-team.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task AnAnalystSeesEveryTeamsFindings()
+    {
+        var page = await app.NewPageAsync();
+        await BrowserAppFixture.SignInAsync(page, "Security.Analyst");
+        await page.GotoAsync("/findings?status=All");
+
+        var teams = await OwnerTeamsOnPageAsync(page);
+        Assert.True(teams.Distinct().Count() > 1, $"an analyst should see several teams, saw: {string.Join(", ", teams.Distinct())}");
+    }
+
+    [Fact]
+    public async Task ClickingAChartBarOpensTheFindingsOfThatCategoryAndSeverity()
+    {
+        var page = await app.NewPageAsync();
+        await BrowserAppFixture.SignInAsync(page, "Security.Admin");
+        const string nonEmptyBar = "[data-testid=landscape-chart] .apexcharts-bar-area:not([val='0'])";
+        await page.WaitForSelectorAsync(nonEmptyBar, new PageWaitForSelectorOptions { Timeout = 30_000 });
+        await page.WaitForTimeoutAsync(1500); // the entry animation moves the bars
+        await page.Locator(nonEmptyBar).First.ClickAsync();
+
+        await page.WaitForURLAsync(url => url.Contains("/findings?", StringComparison.Ordinal), new PageWaitForURLOptions { Timeout = 15_000 });
+        Assert.Contains("category=", page.Url, StringComparison.Ordinal);
+        Assert.Contains("severity=", page.Url, StringComparison.Ordinal);
+        Assert.NotEmpty(await OwnerTeamsOnPageAsync(page));
+    }
+}

@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using K8Posture.IntegrationTests.Infrastructure;
+
+namespace K8Posture.IntegrationTests.App;
+
+public sealed class OperabilityFacts(K8PostureAppFactory app) : IClassFixture<K8PostureAppFactory>
+{
+    [Fact]
+    public async Task HealthAndReadinessAnswerWithoutSignIn()
+    {
+        using var client = app.CreateApiClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+        var ready = await client.GetAsync("/readyz");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task TheOpenApiDocumentDescribesTheIngestAndFindingsRoutes()
+    {
+        using var client = app.CreateApiClient();
+        var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var paths = document.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/api/v1/ingest/scans", out _));
+        Assert.True(paths.TryGetProperty("/api/v1/findings", out _));
+        var scalar = await client.GetAsync("/scalar/");
+        Assert.Equal(HttpStatusCode.OK, scalar.StatusCode);
+    }
+
+    [Fact]
+    public async Task PagesNeedSignInAndApisAnswer401ProblemDetails()
+    {
+        using var client = app.CreateApiClient();
+        var page = await client.GetAsync("/findings");
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.StartsWith("/account/signin", page.Headers.Location?.PathAndQuery);
+
+        var api = await client.GetAsync("/api/v1/findings");
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+        Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task SignInRefusesAnOffSiteReturnUrl()
+    {
+        using var client = app.CreateApiClient();
+        var form = await client.GetStringAsync("/account/signin?returnUrl=https://evil.example/");
+        Assert.DoesNotContain("evil.example", form);
+    }
+}

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using K8Posture.Security;
+using Microsoft.Data.Sqlite;
+
+namespace K8Posture.IntegrationTests.Features.Admin;
+
+/// <summary>The operator verbs, run as the real binary against a real SQLite file.</summary>
+public sealed class AdminCommandsFacts : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("k8p-cli-").FullName;
+
+    private string DatabasePath => Path.Combine(_folder, "k8posture.db");
+
+    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "K8Posture.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["ConnectionStrings__K8Posture"] = $"Data Source={DatabasePath}";
+        start.Environment["Hangfire__Storage"] = "InMemory";
+        start.Environment["Hangfire__Server"] = "false";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private long Scalar(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public async Task MigrateCreatesTheSchemaOnAnEmptyFileAndExits()
+    {
+        var (exitCode, _, stderr) = await RunAsync("migrate");
+        Assert.True(exitCode == 0, stderr);
+        Assert.True(File.Exists(DatabasePath));
+        Assert.Equal(1, Scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'Findings'"));
+        Assert.True(Scalar("SELECT COUNT(*) FROM __EFMigrationsHistory") >= 1);
+    }
+
+    [Fact]
+    public async Task ApiKeyCreatePrintsOnlyTheKeyAndStoresOnlyItsHash()
+    {
+        var (exitCode, stdout, stderr) = await RunAsync("api-key", "create", "--name", "ci-pipeline", "--scopes", "ingest,read");
+        Assert.True(exitCode == 0, stderr);
+        var key = Assert.Single(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith("k8p_", key);
+        Assert.Equal(1, Scalar($"SELECT COUNT(*) FROM ApiKeys WHERE Name = 'ci-pipeline' AND Scopes = 'ingest,read' AND SecretHash = '{ApiKeySecrets.Hash(key)}'"));
+        Assert.Equal(0, Scalar($"SELECT COUNT(*) FROM ApiKeys WHERE SecretHash = '{key}' OR Prefix = '{key}'"));
+        Assert.Equal(1, Scalar("SELECT COUNT(*) FROM AuditEvents WHERE Action = 'api-key.create'"));
+    }
+
+    [Fact]
+    public async Task ApiKeyCreateRejectsAnUnknownScopeOrTeamWithoutWritingAKey()
+    {
+        var unknownScope = await RunAsync("api-key", "create", "--name", "x", "--scopes", "ingest,root");
+        Assert.Equal(2, unknownScope.ExitCode);
+        Assert.Contains("root", unknownScope.Stderr);
+        Assert.Equal("", unknownScope.Stdout.Trim());
+
+        var unknownTeam = await RunAsync("api-key", "create", "--name", "x", "--team", "Nobody", "--scopes", "ingest");
+        Assert.Equal(2, unknownTeam.ExitCode);
+        Assert.Contains("Nobody", unknownTeam.Stderr);
+        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM ApiKeys"));
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temp folder left behind is harmless.
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using K8Posture.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace K8Posture.IntegrationTests.Features.Findings;
+
+/// <summary>Team scoping through the HTTP API: the data layer, not the UI, decides what a caller reads.</summary>
+public sealed class FindingsApiScopingFacts(K8PostureAppFactory app) : IClassFixture<K8PostureAppFactory>
+{
+    private async Task<(int Payments, int Ledger)> SeedTwoTeamsWithFindingsAsync()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var payments = await app.SeedTeamAsync("Payments-" + suffix);
+        var ledger = await app.SeedTeamAsync("Ledger-" + suffix);
+        var ingest = await app.CreateApiKeyAsync("ingest");
+        using var pusher = app.CreateApiClient(ingest);
+        var payload = TestFixtures.Read("trivy/ubuntu-1804.json.golden");
+        Assert.Equal(HttpStatusCode.OK, (await pusher.PostAsync($"/api/v1/ingest/scans?team=Payments-{suffix}&scope=image:payments-{suffix}", new ByteArrayContent(payload))).StatusCode);
+        var other = TestFixtures.Read("trivy/alpine-310.json.golden");
+        Assert.Equal(HttpStatusCode.OK, (await pusher.PostAsync($"/api/v1/ingest/scans?team=Ledger-{suffix}&scope=image:ledger-{suffix}", new ByteArrayContent(other))).StatusCode);
+        return (payments, ledger);
+    }
+
+    private static async Task<List<JsonElement>> ItemsAsync(HttpClient client)
+    {
+        var response = await client.GetAsync("/api/v1/findings?pageSize=500&status=all");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return page.GetProperty("items").EnumerateArray().ToList();
+    }
+
+    [Fact]
+    public async Task ATeamKeyReadsOnlyItsTeamsFindings()
+    {
+        var (payments, ledger) = await SeedTwoTeamsWithFindingsAsync();
+        var paymentsFindings = await app.WithDbAsync(db => Task.FromResult(db.Findings.Count(f => f.OwnerTeamId == payments)));
+        var ledgerFindings = await app.WithDbAsync(db => Task.FromResult(db.Findings.Count(f => f.OwnerTeamId == ledger)));
+        Assert.True(paymentsFindings > 0 && ledgerFindings > 0);
+
+        using var client = app.CreateApiClient(await app.CreateApiKeyAsync("read", payments));
+        var items = await ItemsAsync(client);
+
+        Assert.Equal(paymentsFindings, items.Count);
+        Assert.All(items, i => Assert.StartsWith("Payments-", i.GetProperty("ownerTeamName").GetString()));
+    }
+
+    [Fact]
+    public async Task AnAppTeamPersonaReadsOnlyItsTeamsFindingsAndAnAnalystReadsAll()
+    {
+        var (payments, _) = await SeedTwoTeamsWithFindingsAsync();
+        var paymentsFindings = await app.WithDbAsync(db => Task.FromResult(db.Findings.Count(f => f.OwnerTeamId == payments)));
+        var allFindings = await app.WithDbAsync(db => Task.FromResult(db.Findings.Count()));
+
+        using var member = await app.SignedInClientAsync("AppTeam.Member", payments);
+        var memberItems = await ItemsAsync(member);
+        Assert.Equal(paymentsFindings, memberItems.Count);
+        Assert.All(memberItems, i => Assert.StartsWith("Payments-", i.GetProperty("ownerTeamName").GetString()));
+
+        using var analyst = await app.SignedInClientAsync("Security.Analyst");
+        Assert.Equal(Math.Min(allFindings, 500), (await ItemsAsync(analyst)).Count);
+    }
+
+    [Fact]
+    public async Task AnIngestOnlyKeyCannotRead()
+    {
+        using var client = app.CreateApiClient(await app.CreateApiKeyAsync("ingest"));
+        var response = await client.GetAsync("/api/v1/findings");
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task ARevokedKeyIsRefusedAndUseUpdatesLastUsed()
+    {
+        var secret = await app.CreateApiKeyAsync("read", name: "revoke-me-" + Guid.NewGuid().ToString("N")[..6]);
+        using var client = app.CreateApiClient(secret);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/findings")).StatusCode);
+        var hash = K8Posture.Security.ApiKeySecrets.Hash(secret);
+        var keyId = await app.WithDbAsync(db => Task.FromResult(db.ApiKeys.Single(k => k.SecretHash == hash).Id));
+        Assert.NotNull(await app.WithDbAsync(db => Task.FromResult(db.ApiKeys.Single(k => k.Id == keyId).LastUsedAt)));
+
+        await app.AsSystemAsync(s => s.GetRequiredService<K8Posture.Features.Admin.ApiKeyService>().RevokeAsync(keyId, CancellationToken.None));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/findings")).StatusCode);
+    }
+}
