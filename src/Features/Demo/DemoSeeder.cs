@@ -111,8 +111,8 @@ public static class DemoSeeder
         {
             var payload = await File.ReadAllBytesAsync(Path.Combine(FixturesRoot, push.Fixture), cancellationToken);
             // The test images share one repository (only their tags differ), so each application gets its own scope.
-            var scope = $"cluster:{push.Cluster}/app:{push.Pipeline.Split('/')[0]}";
-            await ingestor.IngestAsync(payload, new ScanPushOptions(Cluster: push.Cluster, Scope: scope, Team: push.Team, Pipeline: push.Pipeline, Commit: "demo"), cancellationToken);
+            var pushScope = $"cluster:{push.Cluster}/app:{push.Pipeline.Split('/')[0]}";
+            await ingestor.IngestAsync(payload, new ScanPushOptions(Cluster: push.Cluster, Scope: pushScope, Team: push.Team, Pipeline: push.Pipeline, Commit: "demo"), cancellationToken);
         }
 
         await provider.GetRequiredService<LandscapeSnapshotJob>().RunAsync(cancellationToken);
