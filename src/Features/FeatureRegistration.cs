@@ -2,6 +2,7 @@ using K8Posture.Features.Account;
 using K8Posture.Features.Admin;
 using K8Posture.Features.Findings;
 using K8Posture.Features.Ingestion;
+using K8Posture.Features.Ingestion.Batches;
 using K8Posture.Features.Landscape;
 
 namespace K8Posture.Features;
@@ -12,6 +13,7 @@ public static class FeatureRegistration
     public static WebApplicationBuilder AddK8PostureFeatures(this WebApplicationBuilder builder)
     {
         builder.Services.AddIngestion();
+        builder.Services.AddIngestBatches();
         builder.Services.AddFindings();
         builder.Services.AddLandscape();
         builder.Services.AddAdmin();
@@ -22,6 +24,7 @@ public static class FeatureRegistration
     {
         endpoints.MapAccountEndpoints();
         endpoints.MapIngestionEndpoints();
+        endpoints.MapIngestBatchEndpoints();
         endpoints.MapFindingsEndpoints();
         endpoints.MapAdminEndpoints();
         return endpoints;

@@ -1,0 +1,28 @@
+using K8Posture.BrowserTests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace K8Posture.BrowserTests.Features.Ingestion;
+
+[Collection(BrowserCollection.Name)]
+public sealed class IngestBatchesPageFacts(BrowserAppFixture app)
+{
+    [Fact]
+    public async Task AnAuditorListsThePushesOpensOneAndMayDownloadItsPayload()
+    {
+        var page = await app.NewPageAsync();
+        await BrowserAppFixture.SignInAsync(page, "Auditor");
+        await page.GotoAsync("/ingestion");
+
+        await page.WaitForSelectorAsync("[data-testid=batch-link]", new PageWaitForSelectorOptions { Timeout = 30_000 });
+        var scopes = await page.Locator("[data-testid=batch-scope]").AllInnerTextsAsync();
+        Assert.Contains(scopes, s => s.StartsWith("cluster:prod-aks-weu/app:payments-api", StringComparison.Ordinal));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserAppFixture.ScreenshotFolder, "ingestion.png"), FullPage = true });
+
+        await page.Locator("[data-testid=batch-link]").Last.ClickAsync();
+        await page.WaitForSelectorAsync("[data-testid=batch-detail]");
+        Assert.StartsWith("demo:seed", await page.InnerTextAsync("[data-testid=batch-actor]"), StringComparison.Ordinal);
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("[data-testid=batch-download]"));
+        Assert.StartsWith("k8posture-batch-", download.SuggestedFilename, StringComparison.Ordinal);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserAppFixture.ScreenshotFolder, "ingestion-batch.png"), FullPage = true });
+    }
+}
