@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using K8Posture.Data;
+using K8Posture.Features.Ingestion.Parsers;
 
 namespace K8Posture.Features.Ingestion;
 
@@ -116,7 +117,7 @@ public sealed class TrivyJsonParser : IScanParser
         return new ScanScopeHint(kind, artifactName, image);
     }
 
-    private static NormalisedFinding ReadVulnerability(JsonElement item, string pointer, string? target, string? resultType, ImageReference? image)
+    internal static NormalisedFinding ReadVulnerability(JsonElement item, string pointer, string? target, string? resultType, ImageReference? image)
     {
         RequireObject(item, pointer, "Vulnerabilities");
         var vulnerabilityId = item.String("VulnerabilityID")
@@ -171,7 +172,7 @@ public sealed class TrivyJsonParser : IScanParser
         return (null, null);
     }
 
-    private static NormalisedFinding? ReadMisconfiguration(JsonElement item, string pointer, string? target, string? resultType, ImageReference? image)
+    internal static NormalisedFinding? ReadMisconfiguration(JsonElement item, string pointer, string? target, string? resultType, ImageReference? image)
     {
         RequireObject(item, pointer, "Misconfigurations");
         var status = item.String("Status");
@@ -190,6 +191,9 @@ public sealed class TrivyJsonParser : IScanParser
         var description = item.String("Description");
         var resolution = item.String("Resolution");
         var text = string.Join("\n\n", new[] { message, description, resolution is null ? null : "Resolution: " + resolution }.OfType<string>());
+        // The Kubernetes object: "Kind/name" in CauseMetadata.Resource or the Target (trivy k8s), else the kind the message names.
+        var resource = TrivyResources.FromReference(cause?.String("Resource")) ?? TrivyResources.FromReference(target);
+        var kind = resource?.Kind ?? TrivyResources.FromMessage(message)?.Kind;
         return new NormalisedFinding
         {
             IdentityKind = FindingIdentityKind.Misconfiguration,
@@ -201,13 +205,15 @@ public sealed class TrivyJsonParser : IScanParser
             PrimaryUrl = item.String("PrimaryURL"),
             References = item.Strings("References"),
             Target = target,
-            ResourceName = cause?.String("Resource") ?? target,
+            ResourceKind = kind,
+            NamespaceName = resource?.Namespace,
+            ResourceName = resource?.Name ?? cause?.String("Resource") ?? target,
             StartLine = cause?.Integer("StartLine"),
             ImageRegistry = image?.Registry,
             ImageRepository = image?.Repository,
             ImageTag = image?.Tag,
             ImageDigest = image?.Digest,
-        };
+        }.WithCompliance(ComplianceMappings.ForRule(item.String("ID")) ?? ComplianceMappings.ForRule(avdId));
     }
 
     private static FindingCategory MisconfigurationCategory(string? resultType, string? provider) => resultType?.ToLowerInvariant() switch
@@ -220,7 +226,7 @@ public sealed class TrivyJsonParser : IScanParser
         _ => FindingCategory.KubernetesMisconfiguration,
     };
 
-    private static NormalisedFinding ReadSecret(JsonElement item, string pointer, string? target, ImageReference? image)
+    internal static NormalisedFinding ReadSecret(JsonElement item, string pointer, string? target, ImageReference? image)
     {
         RequireObject(item, pointer, "Secrets");
         var ruleId = item.String("RuleID")

@@ -29,6 +29,13 @@ public static partial class ComplianceMappings
     public const string PssHostPorts = "baseline/host-ports";
     public const string PssBaselineCapabilities = "baseline/capabilities";
     public const string PssAppArmor = "baseline/apparmor";
+    public const string PssHostProcess = "baseline/host-process";
+    public const string PssProcMount = "baseline/proc-mount";
+    public const string PssSeLinux = "baseline/selinux";
+    public const string PssBaselineSeccomp = "baseline/seccomp";
+    public const string PssSysctls = "baseline/sysctls";
+    public const string PssVolumeTypes = "restricted/volume-types";
+    public const string PssRunAsNonRootUser = "restricted/running-as-non-root-user";
     public const string PssPrivilegeEscalation = "restricted/privilege-escalation";
     public const string PssRunAsNonRoot = "restricted/running-as-non-root";
     public const string PssRestrictedSeccomp = "restricted/seccomp";
@@ -82,6 +89,29 @@ public static partial class ComplianceMappings
         ["C-0049"] = new(NetworkSegmentation),                         // Network mapping (no network policy)
         ["C-0054"] = new(NetworkSegmentation),                         // Cluster internal networking
         ["C-0260"] = new(NetworkSegmentation),                         // Missing network policy
+    };
+
+    // Kyverno's Pod Security Standards policies (kyverno/policies, pod-security/baseline and pod-security/restricted),
+    // by policy name: each implements exactly one PSS control.
+    private static readonly Dictionary<string, Mapping> KyvernoPodSecurity = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["disallow-capabilities"] = new(InsecureWorkload, PssBaselineCapabilities),
+        ["disallow-host-namespaces"] = new(InsecureWorkload, PssHostNamespaces),
+        ["disallow-host-path"] = new(InsecureWorkload, PssHostPath),
+        ["disallow-host-ports"] = new(InsecureWorkload, PssHostPorts),
+        ["disallow-host-process"] = new(InsecureWorkload, PssHostProcess),
+        ["disallow-privileged-containers"] = new(InsecureWorkload, PssPrivileged),
+        ["disallow-proc-mount"] = new(InsecureWorkload, PssProcMount),
+        ["disallow-selinux"] = new(InsecureWorkload, PssSeLinux),
+        ["restrict-apparmor-profiles"] = new(InsecureWorkload, PssAppArmor),
+        ["restrict-seccomp"] = new(InsecureWorkload, PssBaselineSeccomp),
+        ["restrict-sysctls"] = new(InsecureWorkload, PssSysctls),
+        ["disallow-capabilities-strict"] = new(InsecureWorkload, PssRestrictedCapabilities),
+        ["disallow-privilege-escalation"] = new(InsecureWorkload, PssPrivilegeEscalation),
+        ["require-run-as-nonroot"] = new(InsecureWorkload, PssRunAsNonRoot),
+        ["require-run-as-non-root-user"] = new(InsecureWorkload, PssRunAsNonRootUser),
+        ["restrict-seccomp-strict"] = new(InsecureWorkload, PssRestrictedSeccomp),
+        ["restrict-volume-types"] = new(InsecureWorkload, PssVolumeTypes),
     };
 
     // kube-bench / CIS Kubernetes Benchmark: by section, because check numbers inside sections move between benchmark
@@ -140,4 +170,8 @@ public static partial class ComplianceMappings
         }
         return null;
     }
+
+    /// <summary>The mapping for a Kyverno Pod Security Standards policy ("disallow-privileged-containers"); null for other policies.</summary>
+    public static Mapping? ForKyvernoPolicy(string? policy) =>
+        string.IsNullOrWhiteSpace(policy) ? null : KyvernoPodSecurity.GetValueOrDefault(policy.Trim());
 }

@@ -15,6 +15,9 @@ public sealed class DetectionFacts
         foreach (var path in ParserFixtures.KubeBench) { data.Add(path, KubeBenchParser.FormatName); }
         foreach (var path in ParserFixtures.Kubescape) { data.Add(path, KubescapeParser.FormatName); }
         foreach (var path in ParserFixtures.TrivyJson) { data.Add(path, TrivyJsonParser.FormatName); }
+        foreach (var path in ParserFixtures.TrivyK8s) { data.Add(path, TrivyK8sParser.FormatName); }
+        foreach (var path in ParserFixtures.TrivyOperator) { data.Add(path, TrivyOperatorParser.FormatName); }
+        foreach (var path in ParserFixtures.PolicyReport) { data.Add(path, PolicyReportParser.FormatName); }
         return data;
     }
 
@@ -50,6 +53,10 @@ public sealed class DetectionFacts
     [InlineData("grype", GrypeJsonParser.FormatName)]
     [InlineData("kube-bench-json", KubeBenchParser.FormatName)]
     [InlineData("kubescape-json", KubescapeParser.FormatName)]
+    [InlineData("trivy-kubernetes", TrivyK8sParser.FormatName)]
+    [InlineData("trivy-operator", TrivyOperatorParser.FormatName)]
+    [InlineData("clusterpolicyreport", PolicyReportParser.FormatName)]
+    [InlineData("openreports", PolicyReportParser.FormatName)]
     public void Aliases_select_the_parser(string alias, string format)
     {
         var detector = new ScanFormatDetector(ParserFixtures.Parsers);
@@ -67,6 +74,13 @@ public sealed class DetectionFacts
     [InlineData("{\"results\": [], \"resources\": []}")]
     [InlineData("{\"matches\": []}")]
     [InlineData("\"Controls\"")]
+    [InlineData("apiVersion: v1\nkind: Pod\n")]
+    [InlineData("apiVersion: aquasecurity.github.io/v1alpha1\nkind: ClusterComplianceReport\n")]
+    [InlineData("apiVersion: wgpolicyk8s.io/v1alpha2\n")]
+    [InlineData("kind: PolicyReport\n")]
+    [InlineData("key: [unclosed\n  - : :")]
+    [InlineData("{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [{\"apiVersion\": \"v1\", \"kind\": \"Pod\"}]}")]
+    [InlineData("\u00ff\u00fe")]
     public void Sniffs_never_throw_and_reject_what_is_not_theirs(string payload)
     {
         Assert.Empty(ParserFixtures.Accepting(ParserFixtures.Utf8(payload)));

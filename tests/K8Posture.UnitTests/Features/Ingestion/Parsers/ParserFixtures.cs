@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using K8Posture.Features.Ingestion;
 using K8Posture.Features.Ingestion.Parsers;
+using YamlDotNet.RepresentationModel;
 
 namespace K8Posture.UnitTests.Features.Ingestion.Parsers;
 
@@ -40,7 +41,32 @@ internal static class ParserFixtures
         "trivy/ubuntu-1804.json.golden",
     ];
 
-    public static IEnumerable<string> All => Sarif.Concat(Grype).Concat(KubeBench).Concat(Kubescape).Concat(TrivyJson);
+    public static readonly string[] TrivyK8s =
+    [
+        "trivy/defectdojo-trivy-k8s-eks-cluster.json",
+        "trivy/trivy-k8s-cluster-minikube-docs.json",
+    ];
+
+    public static readonly string[] TrivyOperator =
+    [
+        "trivy-operator/configauditreport-nginx-docs.yaml",
+        "trivy-operator/defectdojo-configauditreport-nginx.json",
+        "trivy-operator/defectdojo-vulnerabilityreport-nginx-alpine.json",
+        "trivy-operator/rbacassessmentreport-role-docs.yaml",
+        "trivy-operator/vulnerabilityreport-nginx-docs.yaml",
+    ];
+
+    public static readonly string[] PolicyReport =
+    [
+        "policyreport/openreports-image-scanner-list.json",
+        "policyreport/trivy-adapter-policyreport-zipkin.yaml",
+        "kyverno/kyverno-clusterpolicyreport-namespace-properties.yaml",
+        "kyverno/kyverno-policyreport-kube-apiserver-docs.yaml",
+        "kyverno/kyverno-policyreport-v1beta1-sample.yaml",
+    ];
+
+    public static IEnumerable<string> All => Sarif.Concat(Grype).Concat(KubeBench).Concat(Kubescape).Concat(TrivyJson)
+        .Concat(TrivyK8s).Concat(TrivyOperator).Concat(PolicyReport);
 
     public static byte[] Bytes(string relativePath) =>
         File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "fixtures", relativePath));
@@ -57,7 +83,46 @@ internal static class ParserFixtures
         return data;
     }
 
-    public static IScanParser[] Parsers => [new SarifParser(), new GrypeJsonParser(), new KubeBenchParser(), new KubescapeParser(), new TrivyJsonParser()];
+    public static IScanParser[] Parsers =>
+    [
+        new SarifParser(), new GrypeJsonParser(), new KubeBenchParser(), new KubescapeParser(), new TrivyJsonParser(),
+        new TrivyK8sParser(), new TrivyOperatorParser(), new PolicyReportParser(),
+    ];
+
+    /// <summary>
+    /// The Kubernetes objects of a JSON or YAML fixture, read with YamlDotNet's representation model (JSON is YAML),
+    /// independently of the parsers: every document, Lists flattened into their items.
+    /// </summary>
+    public static List<YamlMappingNode> KubernetesObjects(string relativePath)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(Encoding.UTF8.GetString(Bytes(relativePath))));
+        var objects = new List<YamlMappingNode>();
+        foreach (var document in stream.Documents)
+        {
+            if (document.RootNode is not YamlMappingNode root)
+            {
+                continue;
+            }
+            if (root.Scalar("kind") is { } kind && kind.EndsWith("List", StringComparison.Ordinal))
+            {
+                objects.AddRange(root.Seq("items").OfType<YamlMappingNode>());
+            }
+            else
+            {
+                objects.Add(root);
+            }
+        }
+        return objects;
+    }
+
+    public static YamlNode? Child(this YamlNode? node, string name) =>
+        node is YamlMappingNode mapping && mapping.Children.TryGetValue(new YamlScalarNode(name), out var value) ? value : null;
+
+    public static string? Scalar(this YamlNode? node, string name) => (node.Child(name) as YamlScalarNode)?.Value;
+
+    public static IEnumerable<YamlNode> Seq(this YamlNode? node, string name) =>
+        node.Child(name) is YamlSequenceNode sequence ? sequence.Children : [];
 
     /// <summary>The parsers whose CanParse accepts the payload.</summary>
     public static string[] Accepting(ReadOnlySpan<byte> payload)
