@@ -16,7 +16,8 @@ public static class DemoSeeder
 
     private sealed record DemoCluster(string Name, ClusterProvider Provider, string Environment, string Region, string Account, string Vpc, TenancyModel Tenancy, bool Managed, string BusinessUnit, (string Namespace, string Team, string Application)[] Namespaces);
 
-    private sealed record DemoPush(string Fixture, string Cluster, string Team, string Pipeline);
+    /// <param name="Scope">What the push fully describes; null derives it from the report (image repository, cluster…).</param>
+    private sealed record DemoPush(string Fixture, string Cluster, string? Team, string Pipeline, string? Scope = null);
 
     private static readonly DemoTeam[] Teams =
     [
@@ -32,15 +33,15 @@ public static class DemoSeeder
     private static readonly DemoCluster[] Clusters =
     [
         new("prod-aks-weu", ClusterProvider.Aks, "production", "westeurope", "sub-finance-prod", "vnet-prod-weu/snet-aks", TenancyModel.SharedHardIsolation, true, "Finance",
-            [("payments", "Payments", "payments-api"), ("ledger", "Ledger", "general-ledger"), ("ingress-nginx", "Platform", "ingress")]),
+            [("payments", "Payments", "payments-api"), ("ledger", "Ledger", "general-ledger"), ("ingress-nginx", "Platform", "ingress"), ("default", "Payments", "payments-api"), ("kube-system", "Platform", "cluster-services")]),
         new("prod-eks-use1", ClusterProvider.Eks, "production", "us-east-1", "aws-111122223333", "vpc-0a1b2c3d/private", TenancyModel.SharedStandard, true, "Digital",
-            [("storefront", "Storefront", "web-shop"), ("campaigns", "Campaigns", "campaign-manager")]),
+            [("storefront", "Storefront", "web-shop"), ("campaigns", "Campaigns", "campaign-manager"), ("default", "Storefront", "web-shop"), ("kubescape", "Platform", "posture-scanner")]),
         new("hr-aks-neu", ClusterProvider.Aks, "production", "northeurope", "sub-hr-prod", "vnet-hr/snet-aks", TenancyModel.SingleTenant, true, "HR",
-            [("payroll", "Payroll", "payroll-engine"), ("recruiting", "Recruiting", "applicant-tracking")]),
+            [("payroll", "Payroll", "payroll-engine"), ("recruiting", "Recruiting", "applicant-tracking"), ("default", "Payroll", "payroll-engine")]),
         new("stage-gke-euw1", ClusterProvider.Gke, "staging", "europe-west1", "gcp-digital-stage", "vpc-stage/gke-subnet", TenancyModel.SharedStandard, true, "Digital",
-            [("storefront-stage", "Storefront", "web-shop"), ("campaigns-stage", "Campaigns", "campaign-manager")]),
+            [("storefront-stage", "Storefront", "web-shop"), ("campaigns-stage", "Campaigns", "campaign-manager"), ("default", "Campaigns", "campaign-manager")]),
         new("dc1-openshift", ClusterProvider.OpenShift, "production", "dc1", "on-premises", "dc1-vlan-220", TenancyModel.SharedStandard, true, "Technology",
-            [("platform-tools", "Platform", "ci-runners")]),
+            [("platform-tools", "Platform", "ci-runners"), ("default", "Platform", "ci-runners")]),
         new("lab-rancher-unregistered", ClusterProvider.Rancher, "unknown", "dc2", "unknown", "dc2-lab", TenancyModel.Unknown, false, "Technology", []),
     ];
 
@@ -60,6 +61,18 @@ public static class DemoSeeder
         new("trivy/helm_testchart.json.golden", "prod-aks-weu", "Payments", "payments-chart/main"),
         new("trivy/secrets.json.golden", "dc1-openshift", "Platform", "ci-runners-repo/main"),
         new("trivy/secrets.json.golden", "hr-aks-neu", "Payroll", "payroll-engine-repo/main"),
+        new("trivy/alpine-310.sarif.golden", "stage-gke-euw1", "Campaigns", "campaign-manager-sarif/main"),
+        new("grype/grype-0.66.0-keycloak-21.0.2.json", "dc1-openshift", "Platform", "identity/main"),
+        new("grype/defectdojo-grype-0.28.0-debian10.json", "prod-eks-use1", "Storefront", "web-shop-base/main"),
+        // Cluster-wide reports: no team, so each finding is owned through its namespace's owner.
+        new("kube-bench/kube-bench-cis-1.6-kind-full.json", "prod-aks-weu", null, "cis-benchmark/nightly", "cluster:prod-aks-weu"),
+        new("kubescape/defectdojo-kubescape-many-findings.json", "prod-eks-use1", null, "kubescape/nightly", "cluster:prod-eks-use1"),
+        new("trivy/defectdojo-trivy-k8s-eks-cluster.json", "prod-eks-use1", null, "trivy-k8s/nightly", "cluster:prod-eks-use1"),
+        new("trivy-operator/defectdojo-configauditreport-nginx.json", "prod-aks-weu", null, "trivy-operator", "cluster:prod-aks-weu/config-audit"),
+        new("trivy-operator/defectdojo-vulnerabilityreport-nginx-alpine.json", "prod-aks-weu", null, "trivy-operator", "cluster:prod-aks-weu/vulnerabilities"),
+        new("trivy-operator/rbacassessmentreport-role-docs.yaml", "hr-aks-neu", null, "trivy-operator", "cluster:hr-aks-neu/rbac"),
+        new("kyverno/kyverno-policyreport-v1beta1-sample.yaml", "stage-gke-euw1", null, "kyverno", "cluster:stage-gke-euw1/kyverno"),
+        new("policyreport/trivy-adapter-policyreport-zipkin.yaml", "dc1-openshift", null, "trivy-adapter", "cluster:dc1-openshift/trivy-adapter"),
     ];
 
     public static string FixturesRoot => Path.Combine(AppContext.BaseDirectory, "src", "Features", "Demo", "Fixtures");
@@ -111,7 +124,7 @@ public static class DemoSeeder
         {
             var payload = await File.ReadAllBytesAsync(Path.Combine(FixturesRoot, push.Fixture), cancellationToken);
             // The test images share one repository (only their tags differ), so each application gets its own scope.
-            var pushScope = $"cluster:{push.Cluster}/app:{push.Pipeline.Split('/')[0]}";
+            var pushScope = push.Scope ?? $"cluster:{push.Cluster}/app:{push.Pipeline.Split('/')[0]}";
             await ingestor.IngestAsync(payload, new ScanPushOptions(Cluster: push.Cluster, Scope: pushScope, Team: push.Team, Pipeline: push.Pipeline, Commit: "demo"), cancellationToken);
         }
 
