@@ -45,6 +45,10 @@ public sealed class BrowserAppFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>Waits until the page's Blazor circuit is connected, so typing and clicking reach the server.</summary>
+    public static Task WaitForInteractiveAsync(IPage page) =>
+        page.WaitForSelectorAsync("[data-testid=circuit-ready]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+
     /// <summary>Signs in through the real local sign-in form.</summary>
     public static async Task SignInAsync(IPage page, string role, string? team = null)
     {
