@@ -3,6 +3,7 @@ using K8Posture.Features.Admin;
 using K8Posture.Features.Findings;
 using K8Posture.Features.Ingestion;
 using K8Posture.Features.Landscape;
+using K8Posture.Features.Policy;
 
 namespace K8Posture.Features;
 
@@ -15,6 +16,7 @@ public static class FeatureRegistration
         builder.Services.AddFindings();
         builder.Services.AddLandscape();
         builder.Services.AddAdmin();
+        builder.Services.AddPolicyEngine();
         return builder;
     }
 
@@ -24,6 +26,7 @@ public static class FeatureRegistration
         endpoints.MapIngestionEndpoints();
         endpoints.MapFindingsEndpoints();
         endpoints.MapAdminEndpoints();
+        endpoints.MapPolicyEngineEndpoints();
         return endpoints;
     }
 }
