@@ -168,25 +168,35 @@ public sealed class ManifestContext
         Workloads.Add(workload);
     }
 
+    private Dictionary<(string Kind, string? Namespace, string Name), ManifestObject>? _rolesByKey;
+    private ILookup<(string Namespace, string Name), ManifestObject>? _bindingsByServiceAccount;
+
     /// <summary>The Role or ClusterRole a binding refers to, when the set has it.</summary>
     public ManifestObject? RoleOf(ManifestObject binding)
     {
         var roleRef = binding.Element.Obj("roleRef");
-        var kind = roleRef?.Str("kind");
         var name = roleRef?.Str("name");
         if (name is null)
         {
             return null;
         }
-        return Roles.FirstOrDefault(r => r.Name == name && r.Kind == (kind ?? "ClusterRole")
-            && (r.Kind == "ClusterRole" || r.Namespace == binding.Namespace));
+        var kind = roleRef?.Str("kind") ?? "ClusterRole";
+        _rolesByKey ??= Roles
+            .GroupBy(r => (r.Kind, r.Kind == "ClusterRole" ? null : r.Namespace, r.Name))
+            .ToDictionary(g => g.Key, g => g.First());
+        return _rolesByKey.GetValueOrDefault((kind, kind == "ClusterRole" ? null : binding.Namespace, name));
     }
 
-    /// <summary>True when the binding has the service account as a subject.</summary>
-    public static bool BindsServiceAccount(ManifestObject binding, string serviceAccountNamespace, string serviceAccount) =>
-        binding.Element.Arr("subjects").Any(s =>
-            s.Str("kind") == "ServiceAccount" && s.Str("name") == serviceAccount
-            && (s.Str("namespace") ?? binding.Namespace ?? "default") == serviceAccountNamespace);
+    /// <summary>Bindings that name the service account as a subject (indexed once per set).</summary>
+    public IEnumerable<ManifestObject> BindingsOf(string serviceAccountNamespace, string serviceAccount)
+    {
+        _bindingsByServiceAccount ??= Bindings
+            .SelectMany(b => b.Element.Arr("subjects")
+                .Where(s => s.Str("kind") == "ServiceAccount" && s.Str("name") is not null)
+                .Select(s => (Key: (s.Str("namespace") ?? b.Namespace ?? "default", s.Str("name")!), Binding: b)))
+            .ToLookup(x => x.Key, x => x.Binding);
+        return _bindingsByServiceAccount[(serviceAccountNamespace, serviceAccount)];
+    }
 }
 
 /// <summary>Tolerant reads of JSON elements: a missing or mistyped field is null, never an exception.</summary>

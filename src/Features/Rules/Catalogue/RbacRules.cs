@@ -180,10 +180,9 @@ public sealed class PowerfulServiceAccountTokenRule() : WorkloadRule(new RuleInf
         }
         var ns = workload.EffectiveNamespace;
         var account = workload.ServiceAccountName;
-        foreach (var binding in context.Bindings)
+        foreach (var binding in context.BindingsOf(ns, account))
         {
-            if (!ManifestContext.BindsServiceAccount(binding, ns, account)
-                || (binding.Kind == "RoleBinding" && binding.Namespace != ns))
+            if (binding.Kind == "RoleBinding" && binding.Namespace != ns)
             {
                 continue;
             }
