@@ -189,7 +189,7 @@ public sealed class UnsafeSysctlsRule() : WorkloadRule(new RuleInfo(
     "K8P-PSS-010", "Unsafe sysctls", FindingCategory.KubernetesMisconfiguration, FindingSeverity.High, InsecureWorkload, PssSysctls,
     "Sysctls outside the safe set change kernel settings shared with every pod on the node.",
     "Use only the safe sysctls (kernel.shm_rmid_forced, net.ipv4.ip_local_port_range, net.ipv4.ip_unprivileged_port_start, net.ipv4.tcp_syncookies, net.ipv4.ping_group_range, net.ipv4.ip_local_reserved_ports, net.ipv4.tcp_keepalive_time, net.ipv4.tcp_fin_timeout, net.ipv4.tcp_keepalive_intvl, net.ipv4.tcp_keepalive_probes).",
-    ["polaris:sysctls"]))
+    []))
 {
     private static readonly HashSet<string> Safe =
     [
