@@ -26,6 +26,7 @@ public abstract class K8PostureDbContext(DbContextOptions options, DataScope sco
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<LandscapeSnapshot> LandscapeSnapshots => Set<LandscapeSnapshot>();
+    public DbSet<PolicyVersion> PolicyVersions => Set<PolicyVersion>();
 
     /// <summary>ASP.NET Data Protection keys (cookies, antiforgery, encrypted secrets), shared by every instance.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -166,6 +167,14 @@ public abstract class K8PostureDbContext(DbContextOptions options, DataScope sco
             e.HasIndex(x => new { x.Day, x.TeamId, x.Category, x.Severity }).IsUnique();
             e.HasOne<Team>().WithMany().HasForeignKey(x => x.TeamId).OnDelete(DeleteBehavior.ClientSetNull);
             e.HasQueryFilter(s => SeesAllTeams || (s.TeamId != null && VisibleTeamIds.Contains(s.TeamId.Value)));
+        });
+
+        // The Security Team's policy is organisation-wide: no query filter.
+        modelBuilder.Entity<PolicyVersion>(e =>
+        {
+            e.Property(x => x.CreatedBy).HasMaxLength(200);
+            e.Property(x => x.Comment).HasMaxLength(1000);
+            e.HasIndex(x => x.Version).IsUnique();
         });
     }
 }

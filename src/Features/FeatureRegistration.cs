@@ -4,6 +4,7 @@ using K8Posture.Features.Findings;
 using K8Posture.Features.Ingestion;
 using K8Posture.Features.Ingestion.Batches;
 using K8Posture.Features.Landscape;
+using K8Posture.Features.Policy;
 
 namespace K8Posture.Features;
 
@@ -17,6 +18,7 @@ public static class FeatureRegistration
         builder.Services.AddFindings();
         builder.Services.AddLandscape();
         builder.Services.AddAdmin();
+        builder.Services.AddPolicyEngine();
         return builder;
     }
 
@@ -27,6 +29,7 @@ public static class FeatureRegistration
         endpoints.MapIngestBatchEndpoints();
         endpoints.MapFindingsEndpoints();
         endpoints.MapAdminEndpoints();
+        endpoints.MapPolicyEngineEndpoints();
         return endpoints;
     }
 }

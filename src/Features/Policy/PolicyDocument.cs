@@ -1,0 +1,105 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using K8Posture.Data;
+using K8Posture.Features.Ingestion;
+
+namespace K8Posture.Features.Policy;
+
+/// <summary>A suppression of runtime alerts: a rule, narrowed to an image and/or a namespace (the governance work fills these in).</summary>
+public sealed class AlertSuppression
+{
+    public string RuleId { get; set; } = "";
+    public string? Image { get; set; }
+    public string? Namespace { get; set; }
+    public string? Reason { get; set; }
+}
+
+/// <summary>
+/// The Security Team's policy, stored as JSON in each <see cref="PolicyVersion"/>. Only Security admins change it; every
+/// change is a new version with a comment and an audit event.
+/// </summary>
+/// <remarks>
+/// Default allowed registries: vendor-curated sources an enterprise usually trusts from day one — Microsoft's
+/// (mcr.microsoft.com), the Kubernetes project's (registry.k8s.io), Google's distroless images (gcr.io/distroless) and
+/// Chainguard's (cgr.dev/chainguard). docker.io is deliberately absent: the study guide's advice is to pull public images
+/// through a build pipeline that makes trusted "golden" images in the internal registry. The Security Team adds that
+/// internal registry (e.g. "contoso.azurecr.io") and, where the business needs it, specific public repositories
+/// ("docker.io/library/nginx").
+/// </remarks>
+public sealed class PolicyDocument
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    /// <summary>Registry hosts ("mcr.microsoft.com") or registry/repository prefixes ("ghcr.io/contoso").</summary>
+    public List<string> AllowedRegistries { get; set; } = ["mcr.microsoft.com", "registry.k8s.io", "gcr.io/distroless", "cgr.dev/chainguard"];
+
+    /// <summary>Days to fix a finding, by severity.</summary>
+    public Dictionary<FindingSeverity, int> SlaDays { get; set; } = new()
+    {
+        [FindingSeverity.Critical] = 7,
+        [FindingSeverity.High] = 30,
+        [FindingSeverity.Medium] = 90,
+        [FindingSeverity.Low] = 180,
+    };
+
+    /// <summary>Rule id → enabled. A rule not listed is enabled.</summary>
+    public Dictionary<string, bool> RuleSwitches { get; set; } = [];
+
+    /// <summary>Rule id → the severity the Security Team wants instead of the rule's default.</summary>
+    public Dictionary<string, FindingSeverity> SeverityOverrides { get; set; } = [];
+
+    /// <summary><c>/api/v1/evaluate</c> fails when a finding is at least this severe.</summary>
+    public FindingSeverity EvaluateFailThreshold { get; set; } = FindingSeverity.High;
+
+    public List<AlertSuppression> AlertSuppressions { get; set; } = [];
+
+    public static PolicyDocument Default() => new();
+
+    public bool IsEnabled(string ruleId) => !RuleSwitches.TryGetValue(ruleId, out var enabled) || enabled;
+
+    public FindingSeverity SeverityOf(string ruleId, FindingSeverity defaultSeverity) =>
+        SeverityOverrides.TryGetValue(ruleId, out var severity) ? severity : defaultSeverity;
+
+    /// <summary>True when the image's registry, or its registry/repository, starts with an allowed entry.</summary>
+    public bool AllowsImage(ImageReference image)
+    {
+        var full = image.FullRepository;
+        foreach (var entry in AllowedRegistries)
+        {
+            var allowed = entry.Trim().TrimEnd('/').ToLowerInvariant();
+            if (allowed.Length == 0)
+            {
+                continue;
+            }
+            if (string.Equals(image.Registry, allowed, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(full, allowed, StringComparison.OrdinalIgnoreCase)
+                || full.StartsWith(allowed + "/", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static PolicyDocument FromJson(string json) =>
+        JsonSerializer.Deserialize<PolicyDocument>(json, Json) ?? throw new JsonException("The policy document is null.");
+
+    public PolicyDocument Clone() => FromJson(ToJson());
+
+    /// <summary>Stable form for storage and diffs: sorted keys, trimmed and de-duplicated registries.</summary>
+    public PolicyDocument Normalised() => new()
+    {
+        AllowedRegistries = AllowedRegistries.Select(r => r.Trim().TrimEnd('/').ToLowerInvariant()).Where(r => r.Length > 0).Distinct().ToList(),
+        SlaDays = SlaDays.OrderByDescending(p => p.Key).ToDictionary(p => p.Key, p => p.Value),
+        RuleSwitches = RuleSwitches.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value),
+        SeverityOverrides = SeverityOverrides.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value),
+        EvaluateFailThreshold = EvaluateFailThreshold,
+        AlertSuppressions = AlertSuppressions.ToList(),
+    };
+}

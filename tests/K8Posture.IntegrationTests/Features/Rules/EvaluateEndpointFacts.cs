@@ -1,0 +1,147 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using K8Posture.IntegrationTests.Infrastructure;
+
+namespace K8Posture.IntegrationTests.Features.Rules;
+
+public sealed class EvaluateEndpointFacts(K8PostureAppFactory app) : IClassFixture<K8PostureAppFactory>
+{
+    internal const string PrivilegedPod = """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: root-shell
+          namespace: payments
+        spec:
+          containers:
+          - name: shell
+            image: mcr.microsoft.com/azurelinux/base/core:3.0
+            securityContext:
+              privileged: true
+        """;
+
+    internal const string CompliantSet = """
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: payments
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata:
+          name: default-deny
+          namespace: payments
+        spec:
+          podSelector: {}
+          policyTypes: [Ingress, Egress]
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: api
+          namespace: payments
+        spec:
+          serviceAccountName: api
+          automountServiceAccountToken: false
+          securityContext:
+            runAsNonRoot: true
+            runAsUser: 10001
+            seccompProfile:
+              type: RuntimeDefault
+          containers:
+          - name: api
+            image: mcr.microsoft.com/dotnet/aspnet:8.0@sha256:0f2f2c2e5ab5d6a7d3f4c8e1b2a3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5
+            securityContext:
+              allowPrivilegeEscalation: false
+              readOnlyRootFilesystem: true
+              capabilities:
+                drop: [ALL]
+            resources:
+              requests: {cpu: 100m, memory: 128Mi}
+              limits: {cpu: 500m, memory: 256Mi}
+        """;
+
+    internal static async Task<JsonElement> EvaluateAsync(HttpClient client, string yaml, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        var response = await client.PostAsync("/api/v1/evaluate", new StringContent(yaml, Encoding.UTF8, "application/yaml"));
+        Assert.Equal(expected, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    [Fact]
+    public async Task A_privileged_pod_fails_and_a_compliant_one_passes()
+    {
+        using var client = app.CreateApiClient(await app.CreateApiKeyAsync("evaluate"));
+
+        var failed = await EvaluateAsync(client, PrivilegedPod);
+        Assert.False(failed.GetProperty("passed").GetBoolean());
+        Assert.Equal("High", failed.GetProperty("threshold").GetString());
+        Assert.Equal(0, failed.GetProperty("policyVersion").GetInt32());
+        Assert.True(failed.GetProperty("counts").GetProperty("Critical").GetInt32() >= 1);
+        var privileged = failed.GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("ruleId").GetString() == "K8P-PSS-002");
+        Assert.Equal("Critical", privileged.GetProperty("severity").GetString());
+        Assert.Equal("ContainerMisconfiguration", privileged.GetProperty("category").GetString());
+        Assert.Equal("K01", privileged.GetProperty("owaspK8s").GetString());
+        Assert.Equal("baseline/privileged-containers", privileged.GetProperty("pssControl").GetString());
+        var resource = privileged.GetProperty("resource");
+        Assert.Equal("Pod", resource.GetProperty("kind").GetString());
+        Assert.Equal("payments", resource.GetProperty("namespace").GetString());
+        Assert.Equal("root-shell", resource.GetProperty("name").GetString());
+        Assert.Equal("shell", resource.GetProperty("container").GetString());
+        Assert.False(string.IsNullOrEmpty(privileged.GetProperty("message").GetString()));
+        Assert.False(string.IsNullOrEmpty(privileged.GetProperty("remediation").GetString()));
+        Assert.Contains("kubesec:Privileged", privileged.GetProperty("references").EnumerateArray().Select(r => r.GetString()));
+
+        var passed = await EvaluateAsync(client, CompliantSet);
+        Assert.True(passed.GetProperty("passed").GetBoolean(), passed.ToString());
+        Assert.Equal(0, passed.GetProperty("findings").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task An_ingest_only_key_is_forbidden_and_no_key_is_unauthorized()
+    {
+        using var ingestOnly = app.CreateApiClient(await app.CreateApiKeyAsync("ingest"));
+        using var anonymous = app.CreateApiClient();
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await ingestOnly.PostAsync("/api/v1/evaluate", new StringContent(PrivilegedPod))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync("/api/v1/evaluate", new StringContent(PrivilegedPod))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Malformed_yaml_is_a_problem_that_says_the_line()
+    {
+        using var client = app.CreateApiClient(await app.CreateApiKeyAsync("evaluate"));
+
+        var problem = await EvaluateAsync(client, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: [broken\n", HttpStatusCode.BadRequest);
+
+        Assert.Contains("line ", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("line ", problem.GetProperty("pointer").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task More_than_ten_megabytes_is_too_large()
+    {
+        using var client = app.CreateApiClient(await app.CreateApiKeyAsync("evaluate"));
+
+        var response = await client.PostAsync("/api/v1/evaluate", new ByteArrayContent(new byte[10 * 1024 * 1024 + 1]));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_rule_catalogue_lists_references()
+    {
+        using var client = app.CreateApiClient(await app.CreateApiKeyAsync("read"));
+
+        var rules = await client.GetFromJsonAsync<JsonElement>("/api/v1/rules");
+
+        var hostPath = rules.EnumerateArray().Single(r => r.GetProperty("id").GetString() == "K8P-PSS-004");
+        var references = hostPath.GetProperty("references").EnumerateArray().Select(r => r.GetString()).ToList();
+        Assert.Contains("polaris:hostPathSet", references);
+        Assert.Contains("pss:baseline/host-path-volumes", references);
+        Assert.Contains("owasp-k8s-2025:K01", references);
+        Assert.True(rules.GetArrayLength() >= 35);
+    }
+}
