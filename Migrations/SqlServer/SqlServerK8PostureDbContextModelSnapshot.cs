@@ -557,6 +557,10 @@ namespace K8Posture.Migrations.SqlServer
                     b.Property<int>("Reopened")
                         .HasColumnType("int");
 
+                    b.Property<string>("RequestedScope")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
                     b.Property<string>("ScopeKey")
                         .HasMaxLength(450)
                         .HasColumnType("nvarchar(450)");

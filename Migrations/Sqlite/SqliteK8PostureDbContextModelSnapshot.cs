@@ -534,6 +534,10 @@ namespace K8Posture.Migrations.Sqlite
                     b.Property<int>("Reopened")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("RequestedScope")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ScopeKey")
                         .HasMaxLength(450)
                         .HasColumnType("TEXT");

@@ -178,6 +178,8 @@ public sealed class IngestBatch
     public string? Source { get; set; }
     public string? ScopeKey { get; set; }
     public string? ClusterName { get; set; }
+    /// <summary>scope= as the pusher gave it (null: derived from the report); with the sha256 it recognises a re-push before parsing.</summary>
+    public string? RequestedScope { get; set; }
     public int? TeamId { get; set; }
     public Team? Team { get; set; }
     public string? Pipeline { get; set; }

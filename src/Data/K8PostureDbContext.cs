@@ -140,6 +140,7 @@ public abstract class K8PostureDbContext(DbContextOptions options, DataScope sco
             e.Property(x => x.Source).HasMaxLength(64);
             e.Property(x => x.ScopeKey).HasMaxLength(450);
             e.Property(x => x.ClusterName).HasMaxLength(200);
+            e.Property(x => x.RequestedScope).HasMaxLength(450);
             e.Property(x => x.Pipeline).HasMaxLength(300);
             e.Property(x => x.Commit).HasMaxLength(100);
             e.Property(x => x.Actor).HasMaxLength(200);

@@ -1,9 +1,8 @@
-﻿using System;
-using Microsoft.EntityFrameworkCore.Migrations;
+﻿using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace K8Posture.Migrations.SqlServer
+namespace K8Posture.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class FindingSightings : Migration
@@ -11,19 +10,26 @@ namespace K8Posture.Migrations.SqlServer
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "RequestedScope",
+                table: "IngestBatches",
+                type: "TEXT",
+                maxLength: 450,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "FindingSightings",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    FindingId = table.Column<long>(type: "bigint", nullable: false),
-                    Source = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    ScopeKey = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: false),
-                    FirstSeenAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    LastSeenAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    LastBatchId = table.Column<long>(type: "bigint", nullable: true),
-                    IsOpen = table.Column<bool>(type: "bit", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FindingId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ScopeKey = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    FirstSeenAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastSeenAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastBatchId = table.Column<long>(type: "INTEGER", nullable: true),
+                    IsOpen = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -50,6 +56,9 @@ namespace K8Posture.Migrations.SqlServer
             migrationBuilder.Sql(
                 "INSERT INTO FindingSightings (FindingId, Source, ScopeKey, FirstSeenAt, LastSeenAt, LastBatchId, IsOpen) "
                 + "SELECT Id, Source, ScopeKey, FirstSeenAt, LastSeenAt, LastBatchId, CASE WHEN Status = 0 THEN 1 ELSE 0 END FROM Findings;");
+
+            // Whether older batches named their scope is unknown; treating it as named only costs one re-push its short-circuit.
+            migrationBuilder.Sql("UPDATE IngestBatches SET RequestedScope = ScopeKey;");
         }
 
         /// <inheritdoc />
@@ -57,6 +66,10 @@ namespace K8Posture.Migrations.SqlServer
         {
             migrationBuilder.DropTable(
                 name: "FindingSightings");
+
+            migrationBuilder.DropColumn(
+                name: "RequestedScope",
+                table: "IngestBatches");
         }
     }
 }
