@@ -56,9 +56,48 @@ public static class BulkInserter
 
     private static void InsertSqlite<T>(DbTransaction transaction, Table table, IReadOnlyList<T> rows, bool assignIds)
     {
-        using var command = transaction.Connection!.CreateCommand();
+        // One row per statement: Microsoft.Data.Sqlite binds by name, and SQLite looks names up linearly, so multi-row
+        // statements with hundreds of parameters are slower, not faster.
+        var connection = transaction.Connection!;
+        using var lastId = connection.CreateCommand();
+        lastId.Transaction = transaction;
+        lastId.CommandText = "SELECT last_insert_rowid()";
+        using var command = SqliteInsert(connection, transaction, table, out var parameters);
+        long firstId = 0;
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var row = rows[r]!;
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                parameters[i].Value = table.Columns[i].Read(row);
+            }
+            command.ExecuteNonQuery();
+            if (assignIds && r == 0)
+            {
+                firstId = Convert.ToInt64(lastId.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+        if (!assignIds)
+        {
+            return;
+        }
+        // One writer inside one transaction: SQLite hands out consecutive rowids, which the last one confirms.
+        var last = Convert.ToInt64(lastId.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        if (last != firstId + rows.Count - 1)
+        {
+            throw new InvalidOperationException($"Bulk insert into {table.Name} got non-consecutive ids ({firstId}..{last} for {rows.Count} rows).");
+        }
+        for (var r = 0; r < rows.Count; r++)
+        {
+            table.SetKey(rows[r]!, firstId + r);
+        }
+    }
+
+    private static DbCommand SqliteInsert(DbConnection connection, DbTransaction transaction, Table table, out DbParameter[] parameters)
+    {
+        var command = connection.CreateCommand();
         command.Transaction = transaction;
-        var parameters = new DbParameter[table.Columns.Count];
+        parameters = new DbParameter[table.Columns.Count];
         for (var i = 0; i < parameters.Length; i++)
         {
             parameters[i] = command.CreateParameter();
@@ -66,25 +105,9 @@ public static class BulkInserter
             command.Parameters.Add(parameters[i]);
         }
         command.CommandText = $"INSERT INTO \"{table.Name}\" ({string.Join(", ", table.Columns.Select(c => $"\"{c.Name}\""))}) "
-            + $"VALUES ({string.Join(", ", parameters.Select(p => p.ParameterName))})"
-            + (assignIds ? $" RETURNING \"{table.Key.GetColumnName()}\"" : "");
+            + $"VALUES ({string.Join(", ", parameters.Select(p => p.ParameterName))})";
         command.Prepare();
-        foreach (var row in rows)
-        {
-            for (var i = 0; i < parameters.Length; i++)
-            {
-                parameters[i].Value = table.Columns[i].Read(row!);
-            }
-            if (assignIds)
-            {
-                var id = command.ExecuteScalar();
-                table.SetKey(row!, id!);
-            }
-            else
-            {
-                command.ExecuteNonQuery();
-            }
-        }
+        return command;
     }
 
     private static async Task InsertSqlServerAsync<T>(DbTransaction transaction, Table table, IReadOnlyList<T> rows, CancellationToken cancellationToken)

@@ -4,8 +4,12 @@ public static class Program
 {
     private const string Usage = """
         usage: K8Posture.Benchmarks <verb>
-          ingest [--findings N]   push a synthetic Trivy report of N vulnerabilities (default 20000) through the real
-                                  ScanIngestor into a temp SQLite file, then re-push it; prints JSON with findings/s
+          ingest [--findings N]            push a synthetic Trivy report of N vulnerabilities (default 20000) through the
+                                           real ScanIngestor into a fresh SQLite file, re-push it, and compare with a plain
+                                           prepared insert of the same rows (the floor); prints one JSON object:
+                                           findings, seconds, findingsPerSecond, repushSeconds, floorSeconds,
+                                           ratioToFloor (floorSeconds/seconds), peakWorkingSetMb
+          ingest-scenarios [--findings N]  first import, identical re-push, unchanged and modified rescans, each timed
         """;
 
     public static async Task<int> Main(string[] args)
@@ -14,6 +18,8 @@ public static class Program
         {
             case "ingest":
                 return await IngestBenchmark.RunAsync(args[1..]);
+            case "ingest-scenarios":
+                return await IngestBenchmark.RunScenariosAsync(args[1..]);
             default:
                 Console.Error.WriteLine(Usage);
                 return 2;

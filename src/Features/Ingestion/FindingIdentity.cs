@@ -32,7 +32,7 @@ public static class FindingIdentity
         finding.Category.ToString(), finding.Severity.ToString(), finding.Title, finding.Description,
         finding.Cwe, finding.CvssScore?.ToString("R", CultureInfo.InvariantCulture), finding.CvssVector,
         finding.Epss?.ToString("R", CultureInfo.InvariantCulture), finding.PackageType, finding.Purl, finding.FixedVersion,
-        finding.OwaspK8s, finding.PssControl, finding.PrimaryUrl, string.Join('\n', finding.References));
+        finding.OwaspK8s, finding.PssControl, finding.PrimaryUrl, finding.References.Count == 0 ? null : string.Join('\n', finding.References));
 
     /// <summary>
     /// The scope a push fully describes, independent of the tool (each tool's view is its sighting):
@@ -70,9 +70,40 @@ public static class FindingIdentity
     private static string? Artifact(NormalisedFinding finding) =>
         finding.ImageRepository is { } repository ? $"{finding.ImageRegistry}/{repository}" : finding.Target;
 
-    private static string Hash(params string?[] parts)
+    /// <summary>sha256 (hex) of the parts, trimmed and joined by <see cref="Separator"/>, as UTF-8; without building the joined string.</summary>
+    private static string Hash(params ReadOnlySpan<string?> parts)
     {
-        var canonical = string.Join(Separator, parts.Select(p => p?.Trim() ?? ""));
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+        var length = parts.Length;
+        foreach (var part in parts)
+        {
+            length += part is null ? 0 : Encoding.UTF8.GetMaxByteCount(part.Length);
+        }
+        var rented = length <= 4096 ? null : System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        var buffer = rented ?? stackalloc byte[4096];
+        try
+        {
+            var written = 0;
+            for (var i = 0; i < parts.Length; i++)
+            {
+                if (i > 0)
+                {
+                    buffer[written++] = (byte)Separator;
+                }
+                if (parts[i] is { } part)
+                {
+                    written += Encoding.UTF8.GetBytes(part.AsSpan().Trim(), buffer[written..]);
+                }
+            }
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(buffer[..written], hash);
+            return Convert.ToHexStringLower(hash);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 }

@@ -43,17 +43,24 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
 
     public async Task<FindingChangeCounts> ApplyAsync(K8PostureDbContext db, FindingPush push, IReadOnlyList<NormalisedFinding> findings, CancellationToken cancellationToken)
     {
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        void T(string what) { if (Environment.GetEnvironmentVariable("K8P_TIMING") == "1") { Console.Error.WriteLine($"{what}: {sw.Elapsed.TotalSeconds:F2}"); } }
         var source = Clip(push.Source, 64)!;
         var scopeKey = Clip(push.ScopeKey, 450)!;
         var actor = Clip(push.Actor, 200);
 
         // A report can name the same problem twice (e.g. the same library in two lock files of one artifact); the first wins.
+        // Hashing is CPU work over every reported field: spread it over the cores, then keep report order.
+        var hashes = new (string Fingerprint, string ContentHash)[findings.Count];
+        Parallel.For(0, findings.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+            hashes[i] = (FindingIdentity.Fingerprint(scopeKey, findings[i]), FindingIdentity.ContentHash(findings[i])));
         var incoming = new Dictionary<string, (NormalisedFinding Finding, string ContentHash)>(findings.Count, StringComparer.Ordinal);
-        foreach (var finding in findings)
+        for (var i = 0; i < findings.Count; i++)
         {
-            incoming.TryAdd(FindingIdentity.Fingerprint(scopeKey, finding), (finding, FindingIdentity.ContentHash(finding)));
+            incoming.TryAdd(hashes[i].Fingerprint, (findings[i], hashes[i].ContentHash));
         }
 
+        T("hash");
         // This source's view of the scope (indexed by Source, ScopeKey), and every finding the push names, whoever reported it.
         var sightings = await db.FindingSightings.AsNoTracking()
             .Where(s => s.Source == source && s.ScopeKey == scopeKey)
@@ -73,6 +80,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
             }
         }
 
+        T("reads");
         var now = push.At;
         var newFindings = new List<Finding>();
         var newSightings = new List<FindingSighting>();
@@ -184,6 +192,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
             events.Add(Event(id, FindingEventKind.Closed, push, actor, $"No longer reported in its scope (last seen by {source})."));
         }
 
+        T("plan");
         // Writes: new rows in bulk, then set-based updates, all in the caller's transaction.
         if (newFindings.Count > 0)
         {
@@ -197,8 +206,11 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
                 events.Add(Event(finding.Id, FindingEventKind.Created, push, actor, null));
             }
         }
+        T("findings");
         await BulkInserter.InsertAsync(db, newSightings, assignIds: false, cancellationToken);
+        T("sightings");
         await BulkInserter.InsertAsync(db, events, assignIds: false, cancellationToken);
+        T("events");
 
         foreach (var chunk in unchangedIds.Chunk(ChunkSize))
         {
@@ -225,6 +237,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
             await db.Findings.Where(f => EF.Parameter(chunk).Contains(f.Id))
                 .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, FindingStatus.Closed).SetProperty(f => f.ClosedAt, now), cancellationToken);
         }
+        T("updates gc2=" + GC.CollectionCount(2));
         return new FindingChangeCounts(newFindings.Count, updated, unchanged, closedIds.Count, reopened);
     }
 
