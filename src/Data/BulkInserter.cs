@@ -1,15 +1,17 @@
 using System.Data;
 using System.Data.Common;
 using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using SQLitePCL;
 
 namespace K8Posture.Data;
 
 /// <summary>
 /// Inserts many new rows of one entity type in the caller's open transaction, bypassing the change tracker:
-/// SQLite — one prepared INSERT reused with new parameter values per row (RETURNING the generated id when asked);
+/// SQLite — one prepared INSERT reused per row, bound by position (ids: consecutive rowids, checked);
 /// SQL Server — SqlBulkCopy. Columns, names and value conversions come from the EF model, so the rows are exactly what
 /// SaveChanges would have written. Other providers fall back to EF (AddRange + SaveChanges).
 /// </summary>
@@ -54,35 +56,49 @@ public static class BulkInserter
         return false;
     }
 
+    /// <summary>
+    /// One prepared statement on the connection's own sqlite3 handle, bound by position and stepped per row: the ADO.NET
+    /// command path re-resolves every parameter by name on each execution, which costs as much as the insert itself here.
+    /// The statement runs on the connection that holds the caller's transaction, so it is part of it.
+    /// </summary>
     private static void InsertSqlite<T>(DbTransaction transaction, Table table, IReadOnlyList<T> rows, bool assignIds)
     {
-        // One row per statement: Microsoft.Data.Sqlite binds by name, and SQLite looks names up linearly, so multi-row
-        // statements with hundreds of parameters are slower, not faster.
-        var connection = transaction.Connection!;
-        using var lastId = connection.CreateCommand();
-        lastId.Transaction = transaction;
-        lastId.CommandText = "SELECT last_insert_rowid()";
-        using var command = SqliteInsert(connection, transaction, table, out var parameters);
+        var handle = ((SqliteConnection)transaction.Connection!).Handle!;
+        var sql = $"INSERT INTO \"{table.Name}\" ({string.Join(", ", table.Columns.Select(c => $"\"{c.Name}\""))}) "
+            + $"VALUES ({string.Join(", ", table.Columns.Select((_, i) => "?" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)))})";
+        Check(handle, raw.sqlite3_prepare_v2(handle, sql, out var statement));
         long firstId = 0;
-        for (var r = 0; r < rows.Count; r++)
+        try
         {
-            var row = rows[r]!;
-            for (var i = 0; i < parameters.Length; i++)
+            for (var r = 0; r < rows.Count; r++)
             {
-                parameters[i].Value = table.Columns[i].Read(row);
+                var row = rows[r]!;
+                for (var i = 0; i < table.Columns.Count; i++)
+                {
+                    Check(handle, Bind(statement, i + 1, table.Columns[i].Read(row)));
+                }
+                var rc = raw.sqlite3_step(statement);
+                if (rc != raw.SQLITE_DONE)
+                {
+                    Check(handle, rc);
+                }
+                Check(handle, raw.sqlite3_reset(statement));
+                if (r == 0)
+                {
+                    firstId = raw.sqlite3_last_insert_rowid(handle);
+                }
             }
-            command.ExecuteNonQuery();
-            if (assignIds && r == 0)
-            {
-                firstId = Convert.ToInt64(lastId.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-            }
+        }
+        finally
+        {
+            statement.Dispose();
         }
         if (!assignIds)
         {
             return;
         }
         // One writer inside one transaction: SQLite hands out consecutive rowids, which the last one confirms.
-        var last = Convert.ToInt64(lastId.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        var last = raw.sqlite3_last_insert_rowid(handle);
         if (last != firstId + rows.Count - 1)
         {
             throw new InvalidOperationException($"Bulk insert into {table.Name} got non-consecutive ids ({firstId}..{last} for {rows.Count} rows).");
@@ -93,21 +109,27 @@ public static class BulkInserter
         }
     }
 
-    private static DbCommand SqliteInsert(DbConnection connection, DbTransaction transaction, Table table, out DbParameter[] parameters)
+    private static int Bind(sqlite3_stmt statement, int index, object value) => value switch
     {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        parameters = new DbParameter[table.Columns.Count];
-        for (var i = 0; i < parameters.Length; i++)
+        DBNull => raw.sqlite3_bind_null(statement, index),
+        string text => raw.sqlite3_bind_text(statement, index, text),
+        long number => raw.sqlite3_bind_int64(statement, index, number),
+        int number => raw.sqlite3_bind_int64(statement, index, number),
+        short number => raw.sqlite3_bind_int64(statement, index, number),
+        byte number => raw.sqlite3_bind_int64(statement, index, number),
+        bool flag => raw.sqlite3_bind_int64(statement, index, flag ? 1 : 0),
+        double real => raw.sqlite3_bind_double(statement, index, real),
+        float real => raw.sqlite3_bind_double(statement, index, real),
+        byte[] blob => raw.sqlite3_bind_blob(statement, index, blob),
+        _ => throw new NotSupportedException($"Bulk insert cannot bind a {value.GetType().Name}; convert it in the model."),
+    };
+
+    private static void Check(sqlite3 handle, int rc)
+    {
+        if (rc is not (raw.SQLITE_OK or raw.SQLITE_ROW or raw.SQLITE_DONE))
         {
-            parameters[i] = command.CreateParameter();
-            parameters[i].ParameterName = "$p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            command.Parameters.Add(parameters[i]);
+            throw new SqliteException(raw.sqlite3_errmsg(handle).utf8_to_string(), rc, raw.sqlite3_extended_errcode(handle));
         }
-        command.CommandText = $"INSERT INTO \"{table.Name}\" ({string.Join(", ", table.Columns.Select(c => $"\"{c.Name}\""))}) "
-            + $"VALUES ({string.Join(", ", parameters.Select(p => p.ParameterName))})";
-        command.Prepare();
-        return command;
     }
 
     private static async Task InsertSqlServerAsync<T>(DbTransaction transaction, Table table, IReadOnlyList<T> rows, CancellationToken cancellationToken)

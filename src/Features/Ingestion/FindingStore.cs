@@ -35,6 +35,35 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
     /// <summary>Ids or fingerprints per set-based statement; sent as one JSON array parameter, so no parameter limit applies.</summary>
     public const int ChunkSize = 20_000;
 
+    private const int BuildChunkSize = 4096;
+
+    private Finding[] Build((string Fingerprint, NormalisedFinding Finding, int? OwnerTeamId)[] chunk, string source, string scopeKey, FindingPush push)
+    {
+        var built = new Finding[chunk.Length];
+        for (var i = 0; i < chunk.Length; i++)
+        {
+            var (fingerprint, finding, ownerTeamId) = chunk[i];
+            var entity = new Finding
+            {
+                Fingerprint = fingerprint,
+                ContentHash = FindingIdentity.ContentHash(finding),
+                Source = source,
+                ScopeKey = scopeKey,
+                Title = "",
+                Status = FindingStatus.Open,
+                FirstSeenAt = push.At,
+                LastSeenAt = push.At,
+                LastBatchId = push.BatchId,
+                ClusterId = push.ClusterId,
+                OwnerTeamId = ownerTeamId,
+            };
+            CopyContent(finding, entity);
+            entity.SlaDueAt = sla.Value.DueAt(entity.Severity, entity.FirstSeenAt);
+            built[i] = entity;
+        }
+        return built;
+    }
+
     private sealed record Existing(long Id, string Fingerprint, string ContentHash, string Source, FindingStatus Status, int? OwnerTeamId, int? ClusterId);
 
     private sealed record SourceSighting(long Id, long FindingId, bool IsOpen, string Fingerprint, FindingStatus FindingStatus);
@@ -43,24 +72,22 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
 
     public async Task<FindingChangeCounts> ApplyAsync(K8PostureDbContext db, FindingPush push, IReadOnlyList<NormalisedFinding> findings, CancellationToken cancellationToken)
     {
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        void T(string what) { if (Environment.GetEnvironmentVariable("K8P_TIMING") == "1") { Console.Error.WriteLine($"{what}: {sw.Elapsed.TotalSeconds:F2}"); } }
         var source = Clip(push.Source, 64)!;
         var scopeKey = Clip(push.ScopeKey, 450)!;
         var actor = Clip(push.Actor, 200);
 
         // A report can name the same problem twice (e.g. the same library in two lock files of one artifact); the first wins.
-        // Hashing is CPU work over every reported field: spread it over the cores, then keep report order.
-        var hashes = new (string Fingerprint, string ContentHash)[findings.Count];
+        // Fingerprints are needed first and for all; spread them over the cores, then keep report order.
+        var fingerprints = new string[findings.Count];
         Parallel.For(0, findings.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
-            hashes[i] = (FindingIdentity.Fingerprint(scopeKey, findings[i]), FindingIdentity.ContentHash(findings[i])));
-        var incoming = new Dictionary<string, (NormalisedFinding Finding, string ContentHash)>(findings.Count, StringComparer.Ordinal);
+            fingerprints[i] = FindingIdentity.Fingerprint(scopeKey, findings[i]));
+        var incoming = new Dictionary<string, NormalisedFinding>(findings.Count, StringComparer.Ordinal);
         for (var i = 0; i < findings.Count; i++)
         {
-            incoming.TryAdd(hashes[i].Fingerprint, (findings[i], hashes[i].ContentHash));
+            incoming.TryAdd(fingerprints[i], findings[i]);
         }
+        fingerprints = null;
 
-        T("hash");
         // This source's view of the scope (indexed by Source, ScopeKey), and every finding the push names, whoever reported it.
         var sightings = await db.FindingSightings.AsNoTracking()
             .Where(s => s.Source == source && s.ScopeKey == scopeKey)
@@ -80,38 +107,21 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
             }
         }
 
-        T("reads");
         var now = push.At;
-        var newFindings = new List<Finding>();
+        var created = new List<(string Fingerprint, NormalisedFinding Finding, int? OwnerTeamId)>();
         var newSightings = new List<FindingSighting>();
         var events = new List<FindingEvent>();
         var unchangedIds = new List<long>();
         var refreshedSightingIds = new List<long>();
         var reopenedSightingIds = new List<long>();
         var changes = new List<Change>();
-        foreach (var (fingerprint, (finding, contentHash)) in incoming)
+        foreach (var (fingerprint, finding) in incoming)
         {
             var ownerTeamId = push.OwnerTeamId
                 ?? (finding.NamespaceName is { } ns && push.NamespaceOwnerTeamIds.TryGetValue(ns, out var namespaceOwner) ? namespaceOwner : null);
             if (!existing.TryGetValue(fingerprint, out var current))
             {
-                var entity = new Finding
-                {
-                    Fingerprint = fingerprint,
-                    ContentHash = contentHash,
-                    Source = source,
-                    ScopeKey = scopeKey,
-                    Title = "",
-                    Status = FindingStatus.Open,
-                    FirstSeenAt = now,
-                    LastSeenAt = now,
-                    LastBatchId = push.BatchId,
-                    ClusterId = push.ClusterId,
-                    OwnerTeamId = ownerTeamId,
-                };
-                CopyContent(finding, entity);
-                entity.SlaDueAt = sla.Value.DueAt(entity.Severity, entity.FirstSeenAt);
-                newFindings.Add(entity);
+                created.Add((fingerprint, finding, ownerTeamId));
                 continue;
             }
 
@@ -125,7 +135,9 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
             }
 
             var wasClosed = current.Status == FindingStatus.Closed;
-            var contentChanged = current.Source == source && !string.Equals(current.ContentHash, contentHash, StringComparison.Ordinal);
+            // Only the first reporter's content is compared (and hashed): see the class summary.
+            var contentHash = current.Source == source ? FindingIdentity.ContentHash(finding) : current.ContentHash;
+            var contentChanged = !string.Equals(current.ContentHash, contentHash, StringComparison.Ordinal);
             var ownershipChanged = (ownerTeamId is not null && current.OwnerTeamId != ownerTeamId)
                 || (push.ClusterId is not null && current.ClusterId != push.ClusterId);
             if (!wasClosed && !contentChanged && !ownershipChanged)
@@ -172,7 +184,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
             }
         }
         // Findings whose owner or cluster moved were saved above but count as unchanged: what was found did not change.
-        var unchanged = incoming.Count - newFindings.Count - updated - reopened;
+        var unchanged = incoming.Count - created.Count - updated - reopened;
 
         // This source no longer sees these; their findings close unless another source still has them open.
         var lapsed = sightings.Where(s => s.IsOpen && !incoming.ContainsKey(s.Fingerprint)).ToList();
@@ -192,25 +204,30 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
             events.Add(Event(id, FindingEventKind.Closed, push, actor, $"No longer reported in its scope (last seen by {source})."));
         }
 
-        T("plan");
         // Writes: new rows in bulk, then set-based updates, all in the caller's transaction.
-        if (newFindings.Count > 0)
+        // New findings are built (content hash, copy, SLA) one chunk ahead of the insert, on another core.
+        var pending = created.Chunk(BuildChunkSize).ToArray();
+        var next = pending.Length > 0 ? Task.Run(() => Build(pending[0], source, scopeKey, push), cancellationToken) : null;
+        for (var k = 0; k < pending.Length; k++)
         {
-            if (!await BulkInserter.InsertAsync(db, newFindings, assignIds: true, cancellationToken))
+            var built = await next!;
+            if (k + 1 < pending.Length)
             {
-                await AssignIdsByFingerprintAsync(db, newFindings, cancellationToken);
+                var following = pending[k + 1];
+                next = Task.Run(() => Build(following, source, scopeKey, push), cancellationToken);
             }
-            foreach (var finding in newFindings)
+            if (!await BulkInserter.InsertAsync(db, built, assignIds: true, cancellationToken))
+            {
+                await AssignIdsByFingerprintAsync(db, built, cancellationToken);
+            }
+            foreach (var finding in built)
             {
                 newSightings.Add(NewSighting(finding.Id, source, scopeKey, push));
                 events.Add(Event(finding.Id, FindingEventKind.Created, push, actor, null));
             }
         }
-        T("findings");
         await BulkInserter.InsertAsync(db, newSightings, assignIds: false, cancellationToken);
-        T("sightings");
         await BulkInserter.InsertAsync(db, events, assignIds: false, cancellationToken);
-        T("events");
 
         foreach (var chunk in unchangedIds.Chunk(ChunkSize))
         {
@@ -237,12 +254,11 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
             await db.Findings.Where(f => EF.Parameter(chunk).Contains(f.Id))
                 .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, FindingStatus.Closed).SetProperty(f => f.ClosedAt, now), cancellationToken);
         }
-        T("updates gc2=" + GC.CollectionCount(2));
-        return new FindingChangeCounts(newFindings.Count, updated, unchanged, closedIds.Count, reopened);
+        return new FindingChangeCounts(created.Count, updated, unchanged, closedIds.Count, reopened);
     }
 
     /// <summary>SQL Server's bulk copy returns no identities; the fingerprint is unique, so it finds them.</summary>
-    private static async Task AssignIdsByFingerprintAsync(K8PostureDbContext db, List<Finding> created, CancellationToken cancellationToken)
+    private static async Task AssignIdsByFingerprintAsync(K8PostureDbContext db, Finding[] created, CancellationToken cancellationToken)
     {
         var byFingerprint = created.ToDictionary(f => f.Fingerprint, StringComparer.Ordinal);
         foreach (var chunk in byFingerprint.Keys.Chunk(ChunkSize))

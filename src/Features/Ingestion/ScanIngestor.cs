@@ -33,8 +33,6 @@ public sealed class ScanIngestor(
             throw new IngestRejectedException("Empty payload", "The request body is empty; send the scanner's report as the body.");
         }
 
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        void T(string what) { if (Environment.GetEnvironmentVariable("K8P_TIMING") == "1") { Console.Error.WriteLine($"ingest {what}: {sw.Elapsed.TotalSeconds:F2}"); } }
         await using var systemScope = scopes.CreateAsyncScope();
         systemScope.ServiceProvider.GetRequiredService<DataScope>().SetSystem(callerScope.Actor);
         var contexts = systemScope.ServiceProvider.GetRequiredService<IDbContextFactory<K8PostureDbContext>>();
@@ -57,7 +55,6 @@ public sealed class ScanIngestor(
             throw await RejectAsync(db, batch, ex);
         }
 
-        T("select");
         // An identical payload pushed the same way is known by its sha256 before it is parsed: nothing is read or written but the batch.
         if (await FindDuplicateAsync(db, batch, cancellationToken) is { } duplicate)
         {
@@ -93,9 +90,7 @@ public sealed class ScanIngestor(
             batch.PayloadCompressed = await compression;
             throw await RejectAsync(db, batch, ex);
         }
-        T("parsed");
         batch.PayloadCompressed = await compression;
-        T("compressed");
         db.IngestBatches.Add(batch);
         await db.SaveChangesAsync(cancellationToken);
         // Stored; from here on the batch row is updated set-based, so its payload need not stay in memory or be tracked.
@@ -116,12 +111,6 @@ public sealed class ScanIngestor(
                 db.ChangeTracker.Clear();
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 await LockScopeAsync(db, scopeKey, ct);
-                if (sqlite && Environment.GetEnvironmentVariable("K8P_CACHE") is { } cache)
-                {
-#pragma warning disable EF1003
-                    await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size = " + int.Parse(cache, System.Globalization.CultureInfo.InvariantCulture), ct);
-#pragma warning restore EF1003
-                }
                 var clusterId = await ResolveClusterAsync(db, options.Cluster, ct);
                 var namespaceOwners = clusterId is null
                     ? new Dictionary<string, int>()
@@ -136,7 +125,6 @@ public sealed class ScanIngestor(
                     new FindingPush(batch.Id, batch.Source!, scopeKey, clusterId, ownerTeamId, namespaceOwners, db.Scope.Actor, now),
                     parsed.Findings, ct);
 
-                T("applied " + db.ChangeTracker.Entries().Count() + " gc2=" + GC.CollectionCount(2));
                 batch.Status = IngestStatus.Processed;
                 batch.ProcessedAt = now;
                 (batch.Created, batch.Updated, batch.Unchanged, batch.Closed, batch.Reopened) =
@@ -146,9 +134,7 @@ public sealed class ScanIngestor(
                     batch.Format, batch.Source, batch.ScopeKey, batch.ClusterName, batch.TeamId, batch.Pipeline, batch.Commit, batch.PayloadSha256,
                     counts.Created, counts.Updated, counts.Unchanged, counts.Closed, counts.Reopened,
                 });
-                T("audited");
                 db.ChangeTracker.DetectChanges();
-                T("detected");
                 await db.SaveChangesAsync(ct);
                 await db.IngestBatches.Where(b => b.Id == batch.Id).ExecuteUpdateAsync(s => s
                     .SetProperty(b => b.Status, batch.Status)
@@ -158,9 +144,7 @@ public sealed class ScanIngestor(
                     .SetProperty(b => b.Unchanged, batch.Unchanged)
                     .SetProperty(b => b.Closed, batch.Closed)
                     .SetProperty(b => b.Reopened, batch.Reopened), ct);
-                T("saved");
                 await transaction.CommitAsync(ct);
-                T("committed");
             }, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
