@@ -230,6 +230,59 @@ public sealed class FindingLifecycleFacts(K8PostureAppFactory app) : IClassFixtu
         Assert.Equal(outcomes.Sum(o => o.Created + o.Closed + o.Reopened + o.Updated), events);
     }
 
+    private static Vulnerability[] Many(int count, int skip = 0) => Enumerable.Range(0, count)
+        .Where(i => i >= skip)
+        .Select(i => new Vulnerability($"CVE-2025-{20000 + i}", "pkg" + (i % 37), $"1.{i}.0", i % 2 == 0 ? "HIGH" : "LOW"))
+        .ToArray();
+
+    [Fact]
+    public async Task Large_pushes_take_the_bulk_path_and_read_back_exactly_as_written()
+    {
+        using var client = await ClientAsync();
+        var image = UniqueImage();
+        var scope = "image:" + image;
+        var before = DateTimeOffset.UtcNow.AddSeconds(-5);
+
+        var first = await PushAsync(client, Trivy(image, Many(300)));
+        var reduced = await PushAsync(client, Trivy(image, Many(300, skip: 10)));
+        var restored = await PushAsync(client, Trivy(image, Many(300)));
+
+        Assert.Equal((300, 0, 0, 0, 0), Counts(first));
+        Assert.Equal((0, 0, 290, 10, 0), Counts(reduced));
+        Assert.Equal((0, 0, 290, 0, 10), Counts(restored));
+        Assert.Equal(300, await app.ScalarAsync(
+            "SELECT COUNT(*) FROM FindingEvents e JOIN Findings f ON f.Id = e.FindingId WHERE f.ScopeKey = $s AND e.Kind = 0 AND e.BatchId = $b", ("$s", scope), ("$b", first.BatchId)));
+        Assert.Equal(300, await app.ScalarAsync(
+            "SELECT COUNT(*) FROM FindingSightings s JOIN Findings f ON f.Id = s.FindingId WHERE f.ScopeKey = $s AND s.ScopeKey = $s AND s.IsOpen = 1", ("$s", scope)));
+        var finding = await FindingAsync(scope, "CVE-2025-20002");
+        Assert.Equal(("pkg2", "1.2.0", FindingSeverity.High, FindingStatus.Open, "trivy"), (finding.PackageName, finding.InstalledVersion, finding.Severity, finding.Status, finding.Source));
+        Assert.InRange(finding.FirstSeenAt, before, DateTimeOffset.UtcNow.AddSeconds(5));
+        Assert.NotNull(finding.SlaDueAt);
+        Assert.Equal(restored.BatchId, finding.Sightings.Single().LastBatchId);
+        var reopenedOne = await FindingAsync(scope, "CVE-2025-20000");
+        var kinds = await app.WithDbAsync(db => db.FindingEvents.Where(e => e.FindingId == reopenedOne.Id).OrderBy(e => e.Id).Select(e => e.Kind).ToListAsync());
+        Assert.Equal([FindingEventKind.Created, FindingEventKind.Closed, FindingEventKind.Reopened], kinds);
+    }
+
+    [Fact]
+    public async Task Concurrent_large_pushes_to_one_scope_lose_and_duplicate_nothing()
+    {
+        using var client = await ClientAsync();
+        var image = UniqueImage();
+        var scope = "image:" + image;
+        var full = Trivy(image, Many(400));
+        var reduced = Trivy(image, Many(400, skip: 50));
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => PushAsync(client, i % 2 == 0 ? full : reduced)));
+
+        Assert.Equal(400, await app.ScalarAsync("SELECT COUNT(*) FROM Findings WHERE ScopeKey = $s", ("$s", scope)));
+        Assert.Equal(400, await app.ScalarAsync("SELECT COUNT(DISTINCT Fingerprint) FROM Findings WHERE ScopeKey = $s", ("$s", scope)));
+        Assert.Equal(400, outcomes.Sum(o => o.Created));
+        var open = await app.ScalarAsync("SELECT COUNT(*) FROM Findings WHERE ScopeKey = $s AND Status = 0", ("$s", scope));
+        Assert.Equal(400 - (outcomes.Sum(o => o.Closed) - outcomes.Sum(o => o.Reopened)), open);
+        Assert.Equal(open, await app.ScalarAsync("SELECT COUNT(*) FROM FindingSightings WHERE ScopeKey = $s AND IsOpen = 1", ("$s", scope)));
+    }
+
     [Fact]
     public async Task Concurrent_pushes_to_different_scopes_each_create_everything()
     {
