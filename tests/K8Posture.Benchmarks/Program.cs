@@ -10,6 +10,7 @@ public static class Program
                                            findings, seconds, findingsPerSecond, repushSeconds, floorSeconds,
                                            ratioToFloor (floorSeconds/seconds), peakWorkingSetMb
           ingest-scenarios [--findings N]  first import, identical re-push, unchanged and modified rescans, each timed
+          parse [--findings N]             the Trivy parser alone on the same synthetic report (best of three)
         """;
 
     public static async Task<int> Main(string[] args)
@@ -18,6 +19,8 @@ public static class Program
         {
             case "ingest":
                 return await IngestBenchmark.RunAsync(args[1..]);
+            case "parse":
+                return IngestBenchmark.RunParse(args[1..]);
             case "ingest-scenarios":
                 return await IngestBenchmark.RunScenariosAsync(args[1..]);
             default:

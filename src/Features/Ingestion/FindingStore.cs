@@ -207,6 +207,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
         // Writes: new rows in bulk, then set-based updates, all in the caller's transaction.
         // New findings are built (content hash, copy, SLA) one chunk ahead of the insert, on another core.
         var pending = created.Chunk(BuildChunkSize).ToArray();
+        var sqlite = db.Database.IsSqlite();
         var next = pending.Length > 0 ? Task.Run(() => Build(pending[0], source, scopeKey, push), cancellationToken) : null;
         for (var k = 0; k < pending.Length; k++)
         {
@@ -219,6 +220,13 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
             if (!await BulkInserter.InsertAsync(db, built, assignIds: true, cancellationToken))
             {
                 await AssignIdsByFingerprintAsync(db, built, cancellationToken);
+            }
+            else if (sqlite && built.Length >= BulkInserter.Threshold)
+            {
+                // SQLite gave this chunk consecutive ids (checked): the first sighting and the Created event of each are
+                // derived from the rows just written, inside SQLite, instead of being bound row by row.
+                await AddFirstSightingsAndCreatedEventsAsync(db, built[0].Id, built[^1].Id, actor, cancellationToken);
+                continue;
             }
             foreach (var finding in built)
             {
@@ -255,6 +263,20 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
                 .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, FindingStatus.Closed).SetProperty(f => f.ClosedAt, now), cancellationToken);
         }
         return new FindingChangeCounts(created.Count, updated, unchanged, closedIds.Count, reopened);
+    }
+
+    /// <summary>Findings [<paramref name="firstId"/>, <paramref name="lastId"/>] were just created by this push: open their reporter's sighting and record their creation.</summary>
+    private static async Task AddFirstSightingsAndCreatedEventsAsync(K8PostureDbContext db, long firstId, long lastId, string? actor, CancellationToken cancellationToken)
+    {
+        var created = (int)FindingEventKind.Created;
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "FindingSightings" ("FindingId", "Source", "ScopeKey", "FirstSeenAt", "LastSeenAt", "LastBatchId", "IsOpen")
+            SELECT "Id", "Source", "ScopeKey", "FirstSeenAt", "FirstSeenAt", "LastBatchId", 1 FROM "Findings" WHERE "Id" BETWEEN {firstId} AND {lastId} ORDER BY "Id"
+            """, cancellationToken);
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "FindingEvents" ("FindingId", "Kind", "At", "BatchId", "Actor", "Detail")
+            SELECT "Id", {created}, "FirstSeenAt", "LastBatchId", {actor}, NULL FROM "Findings" WHERE "Id" BETWEEN {firstId} AND {lastId} ORDER BY "Id"
+            """, cancellationToken);
     }
 
     /// <summary>SQL Server's bulk copy returns no identities; the fingerprint is unique, so it finds them.</summary>
