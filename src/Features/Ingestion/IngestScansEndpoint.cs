@@ -38,7 +38,8 @@ public static class IngestScansEndpoint
         string? commit,
         CancellationToken cancellationToken)
     {
-        var limit = options.Value.MaxPayloadBytes;
+        // One contiguous array holds the report for the parsers, so no configuration can ask for more than an array holds.
+        var limit = Math.Clamp(options.Value.MaxPayloadBytes, 0, Array.MaxLength);
         var body = await ReadBodyAsync(context, limit, cancellationToken);
         if (body.Problem is { } problem)
         {
