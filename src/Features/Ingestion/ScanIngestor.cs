@@ -109,6 +109,13 @@ public sealed class ScanIngestor(
             await strategy.ExecuteAsync(async ct =>
             {
                 db.ChangeTracker.Clear();
+                if (sqlite)
+                {
+                    // A push writes tens of thousands of rows into half a dozen indexes; a larger page cache for this
+                    // connection keeps their pages in memory instead of spilling and re-reading them (reset below).
+                    await db.Database.OpenConnectionAsync(ct);
+                    await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size = -32768", ct);
+                }
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 await LockScopeAsync(db, scopeKey, ct);
                 var clusterId = await ResolveClusterAsync(db, options.Cluster, ct);
@@ -161,6 +168,11 @@ public sealed class ScanIngestor(
             if (sqlite)
             {
                 WriteGate.Release();
+                if (db.Database.GetDbConnection().State == System.Data.ConnectionState.Open)
+                {
+                    await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size = -2000", CancellationToken.None);
+                    await db.Database.CloseConnectionAsync();
+                }
             }
         }
 
