@@ -447,6 +447,49 @@ namespace K8Posture.Migrations.SqlServer
                     b.ToTable("FindingEvents");
                 });
 
+            modelBuilder.Entity("K8Posture.Data.FindingSighting", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("FindingId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<bool>("IsOpen")
+                        .HasColumnType("bit");
+
+                    b.Property<long?>("LastBatchId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("ScopeKey")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FindingId", "Source")
+                        .IsUnique();
+
+                    b.HasIndex("Source", "ScopeKey", "IsOpen");
+
+                    b.ToTable("FindingSightings");
+                });
+
             modelBuilder.Entity("K8Posture.Data.IngestBatch", b =>
                 {
                     b.Property<long>("Id")
@@ -513,6 +556,10 @@ namespace K8Posture.Migrations.SqlServer
 
                     b.Property<int>("Reopened")
                         .HasColumnType("int");
+
+                    b.Property<string>("RequestedScope")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
 
                     b.Property<string>("ScopeKey")
                         .HasMaxLength(450)
@@ -747,6 +794,17 @@ namespace K8Posture.Migrations.SqlServer
                     b.Navigation("Finding");
                 });
 
+            modelBuilder.Entity("K8Posture.Data.FindingSighting", b =>
+                {
+                    b.HasOne("K8Posture.Data.Finding", "Finding")
+                        .WithMany("Sightings")
+                        .HasForeignKey("FindingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Finding");
+                });
+
             modelBuilder.Entity("K8Posture.Data.IngestBatch", b =>
                 {
                     b.HasOne("K8Posture.Data.Team", "Team")
@@ -796,6 +854,8 @@ namespace K8Posture.Migrations.SqlServer
             modelBuilder.Entity("K8Posture.Data.Finding", b =>
                 {
                     b.Navigation("Events");
+
+                    b.Navigation("Sightings");
                 });
 
             modelBuilder.Entity("K8Posture.Data.Team", b =>

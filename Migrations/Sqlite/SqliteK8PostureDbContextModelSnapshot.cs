@@ -428,6 +428,47 @@ namespace K8Posture.Migrations.Sqlite
                     b.ToTable("FindingEvents");
                 });
 
+            modelBuilder.Entity("K8Posture.Data.FindingSighting", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FindingId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FirstSeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsOpen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastBatchId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastSeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ScopeKey")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FindingId", "Source")
+                        .IsUnique();
+
+                    b.HasIndex("Source", "ScopeKey", "IsOpen");
+
+                    b.ToTable("FindingSightings");
+                });
+
             modelBuilder.Entity("K8Posture.Data.IngestBatch", b =>
                 {
                     b.Property<long>("Id")
@@ -492,6 +533,10 @@ namespace K8Posture.Migrations.Sqlite
 
                     b.Property<int>("Reopened")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("RequestedScope")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("ScopeKey")
                         .HasMaxLength(450)
@@ -715,6 +760,17 @@ namespace K8Posture.Migrations.Sqlite
                     b.Navigation("Finding");
                 });
 
+            modelBuilder.Entity("K8Posture.Data.FindingSighting", b =>
+                {
+                    b.HasOne("K8Posture.Data.Finding", "Finding")
+                        .WithMany("Sightings")
+                        .HasForeignKey("FindingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Finding");
+                });
+
             modelBuilder.Entity("K8Posture.Data.IngestBatch", b =>
                 {
                     b.HasOne("K8Posture.Data.Team", "Team")
@@ -764,6 +820,8 @@ namespace K8Posture.Migrations.Sqlite
             modelBuilder.Entity("K8Posture.Data.Finding", b =>
                 {
                     b.Navigation("Events");
+
+                    b.Navigation("Sightings");
                 });
 
             modelBuilder.Entity("K8Posture.Data.Team", b =>

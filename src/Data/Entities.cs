@@ -126,6 +126,25 @@ public sealed class Finding
     public DateTimeOffset? SlaDueAt { get; set; }
     public long? LastBatchId { get; set; }
     public List<FindingEvent> Events { get; set; } = [];
+    public List<FindingSighting> Sightings { get; set; } = [];
+}
+
+/// <summary>
+/// One tool's view of a finding. Fingerprints are tool-independent, so Trivy and Grype reporting the same CVE in the same
+/// scope share one <see cref="Finding"/>; lifecycle is per source: a push of a source opens or closes only that source's
+/// sightings, and the finding closes when none is open any more.
+/// </summary>
+public sealed class FindingSighting
+{
+    public long Id { get; set; }
+    public long FindingId { get; set; }
+    public Finding? Finding { get; set; }
+    public required string Source { get; set; }
+    public required string ScopeKey { get; set; }
+    public DateTimeOffset FirstSeenAt { get; set; }
+    public DateTimeOffset LastSeenAt { get; set; }
+    public long? LastBatchId { get; set; }
+    public bool IsOpen { get; set; }
 }
 
 public enum FindingEventKind { Created, Updated, Closed, Reopened, ResolutionChanged }
@@ -159,6 +178,8 @@ public sealed class IngestBatch
     public string? Source { get; set; }
     public string? ScopeKey { get; set; }
     public string? ClusterName { get; set; }
+    /// <summary>scope= as the pusher gave it (null: derived from the report); with the sha256 it recognises a re-push before parsing.</summary>
+    public string? RequestedScope { get; set; }
     public int? TeamId { get; set; }
     public Team? Team { get; set; }
     public string? Pipeline { get; set; }

@@ -22,6 +22,7 @@ public abstract class K8PostureDbContext(DbContextOptions options, DataScope sco
     public DbSet<ClusterNamespace> Namespaces => Set<ClusterNamespace>();
     public DbSet<Finding> Findings => Set<Finding>();
     public DbSet<FindingEvent> FindingEvents => Set<FindingEvent>();
+    public DbSet<FindingSighting> FindingSightings => Set<FindingSighting>();
     public DbSet<IngestBatch> IngestBatches => Set<IngestBatch>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
@@ -124,12 +125,23 @@ public abstract class K8PostureDbContext(DbContextOptions options, DataScope sco
             e.HasQueryFilter(ev => SeesAllTeams || (ev.Finding!.OwnerTeamId != null && VisibleTeamIds.Contains(ev.Finding.OwnerTeamId.Value)));
         });
 
+        modelBuilder.Entity<FindingSighting>(e =>
+        {
+            e.Property(x => x.Source).HasMaxLength(64);
+            e.Property(x => x.ScopeKey).HasMaxLength(450);
+            e.HasIndex(x => new { x.FindingId, x.Source }).IsUnique();
+            e.HasIndex(x => new { x.Source, x.ScopeKey, x.IsOpen });
+            e.HasOne(x => x.Finding).WithMany(x => x.Sightings).OnDelete(DeleteBehavior.Cascade);
+            e.HasQueryFilter(s => SeesAllTeams || (s.Finding!.OwnerTeamId != null && VisibleTeamIds.Contains(s.Finding.OwnerTeamId.Value)));
+        });
+
         modelBuilder.Entity<IngestBatch>(e =>
         {
             e.Property(x => x.Format).HasMaxLength(64);
             e.Property(x => x.Source).HasMaxLength(64);
             e.Property(x => x.ScopeKey).HasMaxLength(450);
             e.Property(x => x.ClusterName).HasMaxLength(200);
+            e.Property(x => x.RequestedScope).HasMaxLength(450);
             e.Property(x => x.Pipeline).HasMaxLength(300);
             e.Property(x => x.Commit).HasMaxLength(100);
             e.Property(x => x.Actor).HasMaxLength(200);

@@ -4,9 +4,14 @@ public static class Program
 {
     private const string Usage = """
         usage: K8Posture.Benchmarks <verb>
-          ingest [--findings N]   push a synthetic Trivy report of N vulnerabilities (default 20000) through the real
-                                  ScanIngestor into a temp SQLite file, then re-push it; prints JSON with findings/s
-          evaluate [--manifests N] evaluate N varied manifests (default 10000) with the policy engine; prints JSON with manifests/s
+          ingest [--findings N]            push a synthetic Trivy report of N vulnerabilities (default 20000) through the
+                                           real ScanIngestor into a fresh SQLite file, re-push it, and compare with a plain
+                                           prepared insert of the same rows (the floor); prints one JSON object:
+                                           findings, seconds, findingsPerSecond, repushSeconds, floorSeconds,
+                                           ratioToFloor (floorSeconds/seconds), peakWorkingSetMb
+          ingest-scenarios [--findings N]  first import, identical re-push, unchanged and modified rescans, each timed
+          parse [--findings N]             the Trivy parser alone on the same synthetic report (best of three)
+          evaluate [--manifests N]         evaluate N varied manifests (default 10000) with the policy engine; prints JSON with manifests/s
         """;
 
     public static async Task<int> Main(string[] args)
@@ -17,6 +22,10 @@ public static class Program
                 return await IngestBenchmark.RunAsync(args[1..]);
             case "evaluate":
                 return EvaluateBenchmark.Run(args[1..]);
+            case "parse":
+                return IngestBenchmark.RunParse(args[1..]);
+            case "ingest-scenarios":
+                return await IngestBenchmark.RunScenariosAsync(args[1..]);
             default:
                 Console.Error.WriteLine(Usage);
                 return 2;

@@ -24,15 +24,22 @@ public static class FindingIdentity
         _ => throw new ArgumentOutOfRangeException(nameof(finding), finding.IdentityKind, "Unknown identity kind."),
     };
 
-    /// <summary>Hash of what a re-push may change about the same finding; differs → the finding is updated.</summary>
+    /// <summary>
+    /// Hash of everything a re-push may report differently about the same finding (enrichment, EPSS, a new fix…);
+    /// differs → the finding is updated. Where it was seen (image tag, digest) is not content: a rebuild is no update.
+    /// </summary>
     public static string ContentHash(NormalisedFinding finding) => Hash("content",
-        finding.Severity.ToString(), finding.Title, finding.FixedVersion,
-        finding.CvssScore?.ToString("R", CultureInfo.InvariantCulture), finding.CvssVector, finding.Description);
+        finding.Category.ToString(), finding.Severity.ToString(), finding.Title, finding.Description,
+        finding.Cwe, finding.CvssScore?.ToString("R", CultureInfo.InvariantCulture), finding.CvssVector,
+        finding.Epss?.ToString("R", CultureInfo.InvariantCulture), finding.PackageType, finding.Purl, finding.FixedVersion,
+        finding.OwaspK8s, finding.PssControl, finding.PrimaryUrl, finding.References.Count == 0 ? null : string.Join('\n', finding.References));
 
     /// <summary>
-    /// The scope a push fully describes: <paramref name="explicitScope"/> when given, else the image
-    /// ("image:registry/repository") or the scanned repository or path ("repo:name"), prefixed by the cluster when given.
-    /// Null when the report says too little to derive one.
+    /// The scope a push fully describes, independent of the tool (each tool's view is its sighting):
+    /// <paramref name="explicitScope"/> when given; for a cluster scan (kube-bench, Kubescape, trivy k8s, operator reports)
+    /// "cluster:&lt;name&gt;", where cluster= wins over the name inside the report (the pipeline knows where it ran; a report's
+    /// context name is often a local alias); else the image ("image:registry/repository") or the scanned repository or path
+    /// ("repo:name"), prefixed by the cluster when given. Null when nothing names the scope.
     /// </summary>
     public static string? ScopeKey(ScanScopeHint hint, string? explicitScope, string? clusterName)
     {
@@ -40,29 +47,63 @@ public static class FindingIdentity
         {
             return explicitScope.Trim();
         }
+        var cluster = string.IsNullOrWhiteSpace(clusterName) ? null : clusterName.Trim();
+        if (hint.ArtifactKind == ScanArtifactKind.Cluster)
+        {
+            var name = cluster ?? (string.IsNullOrWhiteSpace(hint.ClusterName) ? null : hint.ClusterName.Trim());
+            return name is null ? null : "cluster:" + name;
+        }
         var derived = hint switch
         {
             { Image: { } image } => "image:" + image.FullRepository,
-            { ArtifactKind: ScanArtifactKind.Cluster, ClusterName: { } cluster } => "cluster:" + cluster,
-            { ArtifactName: { Length: > 0 } name } => "repo:" + name,
+            { ArtifactName: { Length: > 0 } name } when !string.IsNullOrWhiteSpace(name) => "repo:" + name.Trim(),
             _ => null,
         };
         if (derived is null)
         {
             return null;
         }
-        return string.IsNullOrWhiteSpace(clusterName) || derived.StartsWith("cluster:", StringComparison.Ordinal)
-            ? derived
-            : $"cluster:{clusterName.Trim()}/{derived}";
+        return cluster is null ? derived : $"cluster:{cluster}/{derived}";
     }
 
     /// <summary>Image repository without tag or digest; for non-image scans the file the package was found in.</summary>
     private static string? Artifact(NormalisedFinding finding) =>
         finding.ImageRepository is { } repository ? $"{finding.ImageRegistry}/{repository}" : finding.Target;
 
-    private static string Hash(params string?[] parts)
+    /// <summary>sha256 (hex) of the parts, trimmed and joined by <see cref="Separator"/>, as UTF-8; without building the joined string.</summary>
+    private static string Hash(params ReadOnlySpan<string?> parts)
     {
-        var canonical = string.Join(Separator, parts.Select(p => p?.Trim() ?? ""));
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+        var length = parts.Length;
+        foreach (var part in parts)
+        {
+            length += part is null ? 0 : Encoding.UTF8.GetMaxByteCount(part.Length);
+        }
+        var rented = length <= 4096 ? null : System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        var buffer = rented ?? stackalloc byte[4096];
+        try
+        {
+            var written = 0;
+            for (var i = 0; i < parts.Length; i++)
+            {
+                if (i > 0)
+                {
+                    buffer[written++] = (byte)Separator;
+                }
+                if (parts[i] is { } part)
+                {
+                    written += Encoding.UTF8.GetBytes(part.AsSpan().Trim(), buffer[written..]);
+                }
+            }
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(buffer[..written], hash);
+            return Convert.ToHexStringLower(hash);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 }

@@ -21,69 +21,122 @@ public sealed record FindingChangeCounts(int Created, int Updated, int Unchanged
 }
 
 /// <summary>
-/// Applies a push that fully describes its scope: creates, updates, closes and reopens findings by fingerprint and
-/// writes their history. It adds to the caller's context and runs set-based updates in the caller's transaction;
-/// the caller saves once and commits. A person's Resolution is never touched.
+/// Applies a push that fully describes its scope for its source (DESIGN.md §2). Fingerprints are tool-independent, so two
+/// tools reporting the same problem share one finding; each tool's view is a <see cref="FindingSighting"/>. Incoming
+/// findings open or refresh the source's sighting; the source's open sightings in the scope that the push lacks are
+/// closed; a finding closes when no sighting of it is open any more and reopens when any source reports it again.
+/// The reported content belongs to the finding's first reporter (<see cref="Finding.Source"/>): another tool seeing it
+/// refreshes only its own sighting, so alternating pushes of two tools do not flip the content back and forth.
+/// Everything runs in the caller's transaction: new rows through <see cref="BulkInserter"/>, unchanged ones by set-based
+/// updates, the few changed ones tracked for the caller's SaveChanges. A person's Resolution is never touched.
 /// </summary>
 public sealed class FindingStore(IOptions<SlaOptions> sla)
 {
-    /// <summary>Keeps IN lists well under every provider's parameter limit (SQL Server: 2100).</summary>
-    public const int ChunkSize = 500;
+    /// <summary>Ids or fingerprints per set-based statement; sent as one JSON array parameter, so no parameter limit applies.</summary>
+    public const int ChunkSize = 20_000;
+
+    private const int BuildChunkSize = 4096;
+
+    private Finding[] Build((string Fingerprint, NormalisedFinding Finding, int? OwnerTeamId)[] chunk, string source, string scopeKey, FindingPush push)
+    {
+        var built = new Finding[chunk.Length];
+        for (var i = 0; i < chunk.Length; i++)
+        {
+            var (fingerprint, finding, ownerTeamId) = chunk[i];
+            var entity = new Finding
+            {
+                Fingerprint = fingerprint,
+                ContentHash = FindingIdentity.ContentHash(finding),
+                Source = source,
+                ScopeKey = scopeKey,
+                Title = "",
+                Status = FindingStatus.Open,
+                FirstSeenAt = push.At,
+                LastSeenAt = push.At,
+                LastBatchId = push.BatchId,
+                ClusterId = push.ClusterId,
+                OwnerTeamId = ownerTeamId,
+            };
+            CopyContent(finding, entity);
+            entity.SlaDueAt = sla.Value.DueAt(entity.Severity, entity.FirstSeenAt);
+            built[i] = entity;
+        }
+        return built;
+    }
+
+    private sealed record Existing(long Id, string Fingerprint, string ContentHash, string Source, FindingStatus Status, int? OwnerTeamId, int? ClusterId);
+
+    private sealed record SourceSighting(long Id, long FindingId, bool IsOpen, string Fingerprint, FindingStatus FindingStatus);
+
+    private sealed record Change(long FindingId, NormalisedFinding Finding, string ContentHash, int? OwnerTeamId, bool ContentChanged, bool Reopen);
 
     public async Task<FindingChangeCounts> ApplyAsync(K8PostureDbContext db, FindingPush push, IReadOnlyList<NormalisedFinding> findings, CancellationToken cancellationToken)
     {
-        // A report can name the same problem twice (e.g. the same library in two lock files of one artifact); the first wins.
-        var incoming = new Dictionary<string, (NormalisedFinding Finding, string ContentHash)>(StringComparer.Ordinal);
-        foreach (var finding in findings)
-        {
-            incoming.TryAdd(FindingIdentity.Fingerprint(push.ScopeKey, finding), (finding, FindingIdentity.ContentHash(finding)));
-        }
+        var source = Clip(push.Source, 64)!;
+        var scopeKey = Clip(push.ScopeKey, 450)!;
+        var actor = Clip(push.Actor, 200);
 
-        var existingInScope = await db.Findings.AsNoTracking()
-            .Where(f => f.Source == push.Source && f.ScopeKey == push.ScopeKey)
-            .ToListAsync(cancellationToken);
-        var existing = existingInScope.ToDictionary(f => f.Fingerprint, StringComparer.Ordinal);
-        var unknown = incoming.Keys.Where(k => !existing.ContainsKey(k)).ToList();
-        foreach (var chunk in unknown.Chunk(ChunkSize))
+        // A report can name the same problem twice (e.g. the same library in two lock files of one artifact); the first wins.
+        // Fingerprints are needed first and for all; spread them over the cores, then keep report order.
+        var fingerprints = new string[findings.Count];
+        Parallel.For(0, findings.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+            fingerprints[i] = FindingIdentity.Fingerprint(scopeKey, findings[i]));
+        var incoming = new Dictionary<string, NormalisedFinding>(findings.Count, StringComparer.Ordinal);
+        for (var i = 0; i < findings.Count; i++)
         {
-            var found = await db.Findings.AsNoTracking().Where(f => chunk.Contains(f.Fingerprint)).ToListAsync(cancellationToken);
+            incoming.TryAdd(fingerprints[i], findings[i]);
+        }
+        fingerprints = null;
+
+        // This source's view of the scope (indexed by Source, ScopeKey), and every finding the push names, whoever reported it.
+        var sightings = await db.FindingSightings.AsNoTracking()
+            .Where(s => s.Source == source && s.ScopeKey == scopeKey)
+            .Select(s => new SourceSighting(s.Id, s.FindingId, s.IsOpen, s.Finding!.Fingerprint, s.Finding.Status))
+            .ToListAsync(cancellationToken);
+        var sightingByFinding = sightings.ToDictionary(s => s.FindingId);
+        var existing = new Dictionary<string, Existing>(StringComparer.Ordinal);
+        foreach (var chunk in incoming.Keys.Chunk(ChunkSize))
+        {
+            var found = await db.Findings.AsNoTracking()
+                .Where(f => EF.Parameter(chunk).Contains(f.Fingerprint))
+                .Select(f => new Existing(f.Id, f.Fingerprint, f.ContentHash, f.Source, f.Status, f.OwnerTeamId, f.ClusterId))
+                .ToListAsync(cancellationToken);
             foreach (var finding in found)
             {
                 existing[finding.Fingerprint] = finding;
             }
         }
 
-        int created = 0, updated = 0, reopened = 0;
+        var now = push.At;
+        var created = new List<(string Fingerprint, NormalisedFinding Finding, int? OwnerTeamId)>();
+        var newSightings = new List<FindingSighting>();
+        var events = new List<FindingEvent>();
         var unchangedIds = new List<long>();
-        foreach (var (fingerprint, (finding, contentHash)) in incoming)
+        var refreshedSightingIds = new List<long>();
+        var reopenedSightingIds = new List<long>();
+        var changes = new List<Change>();
+        foreach (var (fingerprint, finding) in incoming)
         {
             var ownerTeamId = push.OwnerTeamId
                 ?? (finding.NamespaceName is { } ns && push.NamespaceOwnerTeamIds.TryGetValue(ns, out var namespaceOwner) ? namespaceOwner : null);
             if (!existing.TryGetValue(fingerprint, out var current))
             {
-                var entity = new Finding
-                {
-                    Fingerprint = fingerprint,
-                    ContentHash = contentHash,
-                    Source = Clip(push.Source, 64)!,
-                    ScopeKey = Clip(push.ScopeKey, 450)!,
-                    Title = "",
-                    Status = FindingStatus.Open,
-                    FirstSeenAt = push.At,
-                    LastSeenAt = push.At,
-                    LastBatchId = push.BatchId,
-                    ClusterId = push.ClusterId,
-                    OwnerTeamId = ownerTeamId,
-                };
-                CopyContent(finding, entity);
-                entity.SlaDueAt = sla.Value.DueAt(entity.Severity, entity.FirstSeenAt);
-                db.Findings.Add(entity);
-                db.FindingEvents.Add(Event(entity, FindingEventKind.Created, push, null));
-                created++;
+                created.Add((fingerprint, finding, ownerTeamId));
                 continue;
             }
 
+            if (sightingByFinding.TryGetValue(current.Id, out var sighting))
+            {
+                (sighting.IsOpen ? refreshedSightingIds : reopenedSightingIds).Add(sighting.Id);
+            }
+            else
+            {
+                newSightings.Add(NewSighting(current.Id, source, scopeKey, push));
+            }
+
             var wasClosed = current.Status == FindingStatus.Closed;
+            // Only the first reporter's content is compared (and hashed): see the class summary.
+            var contentHash = current.Source == source ? FindingIdentity.ContentHash(finding) : current.ContentHash;
             var contentChanged = !string.Equals(current.ContentHash, contentHash, StringComparison.Ordinal);
             var ownershipChanged = (ownerTeamId is not null && current.OwnerTeamId != ownerTeamId)
                 || (push.ClusterId is not null && current.ClusterId != push.ClusterId);
@@ -92,65 +145,175 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
                 unchangedIds.Add(current.Id);
                 continue;
             }
+            changes.Add(new Change(current.Id, finding, contentHash, ownerTeamId, contentChanged, wasClosed));
+        }
 
-            db.Findings.Attach(current);
-            current.LastSeenAt = push.At;
-            current.LastBatchId = push.BatchId;
-            current.OwnerTeamId = ownerTeamId ?? current.OwnerTeamId;
-            current.ClusterId = push.ClusterId ?? current.ClusterId;
-            if (contentChanged)
+        int updated = 0, reopened = 0;
+        foreach (var chunk in changes.Chunk(ChunkSize))
+        {
+            var ids = chunk.Select(c => c.FindingId).ToArray();
+            var entities = await db.Findings.AsTracking().Where(f => EF.Parameter(ids).Contains(f.Id)).ToDictionaryAsync(f => f.Id, cancellationToken);
+            foreach (var change in chunk)
             {
-                var before = current.Severity;
-                CopyContent(finding, current);
-                current.ContentHash = contentHash;
-                current.SlaDueAt = sla.Value.DueAt(current.Severity, current.FirstSeenAt);
-                if (!wasClosed)
+                var current = entities[change.FindingId];
+                current.LastSeenAt = now;
+                current.LastBatchId = push.BatchId;
+                current.OwnerTeamId = change.OwnerTeamId ?? current.OwnerTeamId;
+                current.ClusterId = push.ClusterId ?? current.ClusterId;
+                if (change.ContentChanged)
                 {
-                    db.FindingEvents.Add(Event(current, FindingEventKind.Updated, push,
-                        before == current.Severity ? "Reported content changed." : $"Severity {before} → {current.Severity}."));
-                    updated++;
+                    var before = current.Severity;
+                    CopyContent(change.Finding, current);
+                    current.ContentHash = change.ContentHash;
+                    current.SlaDueAt = sla.Value.DueAt(current.Severity, current.FirstSeenAt);
+                    if (!change.Reopen)
+                    {
+                        events.Add(Event(current.Id, FindingEventKind.Updated, push, actor,
+                            before == current.Severity ? "Reported content changed." : $"Severity {before} → {current.Severity}."));
+                        updated++;
+                    }
                 }
-            }
-            if (wasClosed)
-            {
-                current.Status = FindingStatus.Open;
-                current.ClosedAt = null;
-                db.FindingEvents.Add(Event(current, FindingEventKind.Reopened, push, contentChanged ? "Reported again, with changed content." : "Reported again."));
-                reopened++;
+                if (change.Reopen)
+                {
+                    current.Status = FindingStatus.Open;
+                    current.ClosedAt = null;
+                    events.Add(Event(current.Id, FindingEventKind.Reopened, push, actor,
+                        (change.ContentChanged ? "Reported again, with changed content" : "Reported again") + $" by {source}."));
+                    reopened++;
+                }
             }
         }
         // Findings whose owner or cluster moved were saved above but count as unchanged: what was found did not change.
-        var unchanged = incoming.Count - created - updated - reopened;
+        var unchanged = incoming.Count - created.Count - updated - reopened;
 
-        var closedIds = existingInScope
-            .Where(f => f.Status == FindingStatus.Open && !incoming.ContainsKey(f.Fingerprint))
-            .Select(f => f.Id)
-            .ToList();
+        // This source no longer sees these; their findings close unless another source still has them open.
+        var lapsed = sightings.Where(s => s.IsOpen && !incoming.ContainsKey(s.Fingerprint)).ToList();
+        var closeCandidates = lapsed.Where(s => s.FindingStatus == FindingStatus.Open).Select(s => s.FindingId).ToList();
+        var stillSeen = new HashSet<long>();
+        foreach (var chunk in closeCandidates.Chunk(ChunkSize))
+        {
+            var seen = await db.FindingSightings.AsNoTracking()
+                .Where(s => EF.Parameter(chunk).Contains(s.FindingId) && s.Source != source && s.IsOpen)
+                .Select(s => s.FindingId)
+                .ToListAsync(cancellationToken);
+            stillSeen.UnionWith(seen);
+        }
+        var closedIds = closeCandidates.Where(id => !stillSeen.Contains(id)).ToList();
         foreach (var id in closedIds)
         {
-            db.FindingEvents.Add(new FindingEvent { FindingId = id, Kind = FindingEventKind.Closed, At = push.At, BatchId = push.BatchId, Actor = Clip(push.Actor, 200), Detail = "No longer reported in its scope." });
+            events.Add(Event(id, FindingEventKind.Closed, push, actor, $"No longer reported in its scope (last seen by {source})."));
         }
+
+        // Writes: new rows in bulk, then set-based updates, all in the caller's transaction.
+        // New findings are built (content hash, copy, SLA) one chunk ahead of the insert, on another core.
+        var pending = created.Chunk(BuildChunkSize).ToArray();
+        var sqlite = db.Database.IsSqlite();
+        var next = pending.Length > 0 ? Task.Run(() => Build(pending[0], source, scopeKey, push), cancellationToken) : null;
+        for (var k = 0; k < pending.Length; k++)
+        {
+            var built = await next!;
+            if (k + 1 < pending.Length)
+            {
+                var following = pending[k + 1];
+                next = Task.Run(() => Build(following, source, scopeKey, push), cancellationToken);
+            }
+            if (!await BulkInserter.InsertAsync(db, built, assignIds: true, cancellationToken))
+            {
+                await AssignIdsByFingerprintAsync(db, built, cancellationToken);
+            }
+            else if (sqlite && built.Length >= BulkInserter.Threshold)
+            {
+                // SQLite gave this chunk consecutive ids (checked): the first sighting and the Created event of each are
+                // derived from the rows just written, inside SQLite, instead of being bound row by row.
+                await AddFirstSightingsAndCreatedEventsAsync(db, built[0].Id, built[^1].Id, actor, cancellationToken);
+                continue;
+            }
+            foreach (var finding in built)
+            {
+                newSightings.Add(NewSighting(finding.Id, source, scopeKey, push));
+                events.Add(Event(finding.Id, FindingEventKind.Created, push, actor, null));
+            }
+        }
+        await BulkInserter.InsertAsync(db, newSightings, assignIds: false, cancellationToken);
+        await BulkInserter.InsertAsync(db, events, assignIds: false, cancellationToken);
 
         foreach (var chunk in unchangedIds.Chunk(ChunkSize))
         {
-            await db.Findings.Where(f => chunk.Contains(f.Id))
-                .ExecuteUpdateAsync(s => s.SetProperty(f => f.LastSeenAt, push.At).SetProperty(f => f.LastBatchId, push.BatchId), cancellationToken);
+            await db.Findings.Where(f => EF.Parameter(chunk).Contains(f.Id))
+                .ExecuteUpdateAsync(s => s.SetProperty(f => f.LastSeenAt, now).SetProperty(f => f.LastBatchId, push.BatchId), cancellationToken);
+        }
+        foreach (var chunk in refreshedSightingIds.Chunk(ChunkSize))
+        {
+            await db.FindingSightings.Where(s => EF.Parameter(chunk).Contains(s.Id))
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now).SetProperty(x => x.LastBatchId, push.BatchId), cancellationToken);
+        }
+        foreach (var chunk in reopenedSightingIds.Chunk(ChunkSize))
+        {
+            await db.FindingSightings.Where(s => EF.Parameter(chunk).Contains(s.Id))
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.IsOpen, true).SetProperty(x => x.LastSeenAt, now).SetProperty(x => x.LastBatchId, push.BatchId), cancellationToken);
+        }
+        foreach (var chunk in lapsed.Select(s => s.Id).Chunk(ChunkSize))
+        {
+            await db.FindingSightings.Where(s => EF.Parameter(chunk).Contains(s.Id))
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.IsOpen, false), cancellationToken);
         }
         foreach (var chunk in closedIds.Chunk(ChunkSize))
         {
-            await db.Findings.Where(f => chunk.Contains(f.Id))
-                .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, FindingStatus.Closed).SetProperty(f => f.ClosedAt, push.At), cancellationToken);
+            await db.Findings.Where(f => EF.Parameter(chunk).Contains(f.Id))
+                .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, FindingStatus.Closed).SetProperty(f => f.ClosedAt, now), cancellationToken);
         }
-        return new FindingChangeCounts(created, updated, unchanged, closedIds.Count, reopened);
+        return new FindingChangeCounts(created.Count, updated, unchanged, closedIds.Count, reopened);
     }
 
-    private static FindingEvent Event(Finding finding, FindingEventKind kind, FindingPush push, string? detail) => new()
+    /// <summary>Findings [<paramref name="firstId"/>, <paramref name="lastId"/>] were just created by this push: open their reporter's sighting and record their creation.</summary>
+    private static async Task AddFirstSightingsAndCreatedEventsAsync(K8PostureDbContext db, long firstId, long lastId, string? actor, CancellationToken cancellationToken)
     {
-        Finding = finding,
+        var created = (int)FindingEventKind.Created;
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "FindingSightings" ("FindingId", "Source", "ScopeKey", "FirstSeenAt", "LastSeenAt", "LastBatchId", "IsOpen")
+            SELECT "Id", "Source", "ScopeKey", "FirstSeenAt", "FirstSeenAt", "LastBatchId", 1 FROM "Findings" WHERE "Id" BETWEEN {firstId} AND {lastId} ORDER BY "Id"
+            """, cancellationToken);
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "FindingEvents" ("FindingId", "Kind", "At", "BatchId", "Actor", "Detail")
+            SELECT "Id", {created}, "FirstSeenAt", "LastBatchId", {actor}, NULL FROM "Findings" WHERE "Id" BETWEEN {firstId} AND {lastId} ORDER BY "Id"
+            """, cancellationToken);
+    }
+
+    /// <summary>SQL Server's bulk copy returns no identities; the fingerprint is unique, so it finds them.</summary>
+    private static async Task AssignIdsByFingerprintAsync(K8PostureDbContext db, Finding[] created, CancellationToken cancellationToken)
+    {
+        var byFingerprint = created.ToDictionary(f => f.Fingerprint, StringComparer.Ordinal);
+        foreach (var chunk in byFingerprint.Keys.Chunk(ChunkSize))
+        {
+            var ids = await db.Findings.AsNoTracking()
+                .Where(f => EF.Parameter(chunk).Contains(f.Fingerprint))
+                .Select(f => new { f.Id, f.Fingerprint })
+                .ToListAsync(cancellationToken);
+            foreach (var row in ids)
+            {
+                byFingerprint[row.Fingerprint].Id = row.Id;
+            }
+        }
+    }
+
+    private static FindingSighting NewSighting(long findingId, string source, string scopeKey, FindingPush push) => new()
+    {
+        FindingId = findingId,
+        Source = source,
+        ScopeKey = scopeKey,
+        FirstSeenAt = push.At,
+        LastSeenAt = push.At,
+        LastBatchId = push.BatchId,
+        IsOpen = true,
+    };
+
+    private static FindingEvent Event(long findingId, FindingEventKind kind, FindingPush push, string? actor, string? detail) => new()
+    {
+        FindingId = findingId,
         Kind = kind,
         At = push.At,
         BatchId = push.BatchId,
-        Actor = Clip(push.Actor, 200),
+        Actor = actor,
         Detail = Clip(detail, 2000),
     };
 

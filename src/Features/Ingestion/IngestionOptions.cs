@@ -5,6 +5,6 @@ public sealed class IngestionOptions
 {
     public const string SectionName = "Ingestion";
 
-    /// <summary>Largest accepted push; bigger bodies get 413.</summary>
-    public long MaxPayloadBytes { get; set; } = 100L * 1024 * 1024;
+    /// <summary>Largest accepted push, after decompression when the body is gzip/deflate/br encoded; bigger bodies get 413.</summary>
+    public long MaxPayloadBytes { get; set; } = 256L * 1024 * 1024;
 }

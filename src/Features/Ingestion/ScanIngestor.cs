@@ -15,13 +15,15 @@ public sealed class ScanIngestor(
     DataScope callerScope,
     IServiceScopeFactory scopes,
     ScanFormatDetector detector,
+    IEnumerable<IScanParser> parsers,
     FindingStore store,
     AuditLog audit,
     LandscapeChangeNotifier notifier,
     TimeProvider clock,
     ILogger<ScanIngestor> logger) : IScanIngestor
 {
-    // SQLite has one writer anyway; serialising pushes in-process avoids busy retries and fingerprint races between two pushes of one scope.
+    // SQLite has one writer anyway; serialising pushes in-process avoids busy retries and fingerprint races between two
+    // pushes of one scope. SQL Server instead takes an application lock on the scope inside the transaction (many instances).
     private static readonly SemaphoreSlim WriteGate = new(1, 1);
 
     public async Task<IngestOutcome> IngestAsync(ReadOnlyMemory<byte> payload, ScanPushOptions options, CancellationToken cancellationToken)
@@ -36,80 +38,121 @@ public sealed class ScanIngestor(
         var contexts = systemScope.ServiceProvider.GetRequiredService<IDbContextFactory<K8PostureDbContext>>();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
 
-        var batch = await StoreBatchAsync(db, payload, options, cancellationToken);
-
+        var batch = NewBatch(payload, options);
         IScanParser parser;
-        ScanParseResult parsed;
-        string scopeKey;
         int? ownerTeamId;
         try
         {
-            parser = detector.Select(payload.Span, options.Format);
+            parser = SelectParser(payload, options.Format);
             batch.Format = parser.Format;
             batch.Source = parser.SourceTool;
-            try
-            {
-                parsed = parser.Parse(payload);
-            }
-            catch (ScanParseException ex)
-            {
-                throw new IngestRejectedException($"Malformed {parser.Format} report", ex.Message, pointer: ex.Pointer);
-            }
-            // A generic format (SARIF) names the real tool inside the report.
-            batch.Source = Clip(parsed.SourceTool ?? parser.SourceTool, 64);
-            scopeKey = FindingIdentity.ScopeKey(parsed.ScopeHint, options.Scope, options.Cluster)
-                ?? throw new IngestRejectedException("Scope unknown",
-                    $"The {parser.Format} report names no image or artifact to scope its findings by; pass scope= (e.g. scope=repo:my-service).");
-            batch.ScopeKey = Clip(scopeKey, 450);
             ownerTeamId = await ResolveOwnerTeamAsync(db, options.Team, cancellationToken);
             batch.TeamId = ownerTeamId ?? batch.TeamId;
         }
         catch (IngestRejectedException ex)
         {
-            await FailAsync(db, batch, ex.Detail(), CancellationToken.None);
-            throw new IngestRejectedException(ex.Title, ex.Message, ex.StatusCode, batch.Id, ex.Pointer);
+            batch.PayloadCompressed = Compress(payload.Span);
+            throw await RejectAsync(db, batch, ex);
         }
 
+        // An identical payload pushed the same way is known by its sha256 before it is parsed: nothing is read or written but the batch.
         if (await FindDuplicateAsync(db, batch, cancellationToken) is { } duplicate)
         {
+            // The bytes are those of the batch it duplicates, which keeps them.
+            batch.Source = duplicate.Source;
+            batch.ScopeKey = duplicate.ScopeKey;
             batch.Status = IngestStatus.Duplicate;
             batch.DuplicateOfBatchId = duplicate.BatchId;
             batch.Unchanged = duplicate.FindingCount;
             batch.ProcessedAt = clock.GetUtcNow();
+            db.IngestBatches.Add(batch);
             await db.SaveChangesAsync(cancellationToken);
-            return Outcome(batch, "duplicate", scopeKey);
+            return Outcome(batch, "duplicate", duplicate.ScopeKey);
         }
 
-        await WriteGate.WaitAsync(cancellationToken);
+        // The raw payload is kept whatever happens next; compressing it runs beside the parse.
+        var compression = Task.Run(() => Compress(payload.Span), CancellationToken.None);
+        ScanParseResult parsed;
+        string scopeKey;
         try
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var clusterId = await ResolveClusterAsync(db, options.Cluster, cancellationToken);
-            var namespaceOwners = clusterId is null
-                ? new Dictionary<string, int>()
-                : await db.Namespaces.AsNoTracking()
-                    .Where(n => n.ClusterId == clusterId && n.OwnerTeamId != null)
-                    .ToDictionaryAsync(n => n.Name, n => n.OwnerTeamId!.Value, StringComparer.Ordinal, cancellationToken);
+            parsed = Parse(parser, payload);
+            // A generic format (SARIF) names the real tool inside the report.
+            batch.Source = Clip(parsed.SourceTool ?? parser.SourceTool, 64);
+            scopeKey = Clip(FindingIdentity.ScopeKey(parsed.ScopeHint, options.Scope, options.Cluster), 450)
+                ?? throw new IngestRejectedException("Scope unknown", parsed.ScopeHint.ArtifactKind == ScanArtifactKind.Cluster
+                    ? $"The {parser.Format} report does not name its cluster; pass cluster= (or scope=)."
+                    : $"The {parser.Format} report names no image or artifact to scope its findings by; pass scope= (e.g. scope=repo:my-service).");
+            batch.ScopeKey = scopeKey;
+        }
+        catch (IngestRejectedException ex)
+        {
+            batch.PayloadCompressed = await compression;
+            throw await RejectAsync(db, batch, ex);
+        }
+        batch.PayloadCompressed = await compression;
+        db.IngestBatches.Add(batch);
+        await db.SaveChangesAsync(cancellationToken);
+        // Stored; from here on the batch row is updated set-based, so its payload need not stay in memory or be tracked.
+        db.Entry(batch).State = EntityState.Detached;
+        batch.PayloadCompressed = [];
 
-            var now = clock.GetUtcNow();
-            // Tens of thousands of tracked rows: one change scan before saving, not one per Add/Attach.
-            db.ChangeTracker.AutoDetectChangesEnabled = false;
-            var counts = await store.ApplyAsync(db,
-                new FindingPush(batch.Id, batch.Source!, scopeKey, clusterId, ownerTeamId, namespaceOwners, db.Scope.Actor, now),
-                parsed.Findings, cancellationToken);
-
-            batch.Status = IngestStatus.Processed;
-            batch.ProcessedAt = now;
-            (batch.Created, batch.Updated, batch.Unchanged, batch.Closed, batch.Reopened) =
-                (counts.Created, counts.Updated, counts.Unchanged, counts.Closed, counts.Reopened);
-            audit.Record(db, "ingest.scans", nameof(IngestBatch), batch.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), after: new
+        var sqlite = db.Database.IsSqlite();
+        if (sqlite)
+        {
+            await WriteGate.WaitAsync(cancellationToken);
+        }
+        try
+        {
+            // SQL Server's retrying strategy owns the transaction: each attempt starts clean and runs whole.
+            var strategy = db.Database.CreateExecutionStrategy();
+            await strategy.ExecuteAsync(async ct =>
             {
-                batch.Format, batch.Source, batch.ScopeKey, batch.ClusterName, batch.TeamId, batch.Pipeline, batch.Commit, batch.PayloadSha256,
-                counts.Created, counts.Updated, counts.Unchanged, counts.Closed, counts.Reopened,
-            });
-            db.ChangeTracker.DetectChanges();
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+                if (sqlite)
+                {
+                    // A push writes tens of thousands of rows into half a dozen indexes; a larger page cache for this
+                    // connection keeps their pages in memory instead of spilling and re-reading them (reset below).
+                    await db.Database.OpenConnectionAsync(ct);
+                    await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size = -32768", ct);
+                }
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                await LockScopeAsync(db, scopeKey, ct);
+                var clusterId = await ResolveClusterAsync(db, options.Cluster, ct);
+                var namespaceOwners = clusterId is null
+                    ? new Dictionary<string, int>()
+                    : await db.Namespaces.AsNoTracking()
+                        .Where(n => n.ClusterId == clusterId && n.OwnerTeamId != null)
+                        .ToDictionaryAsync(n => n.Name, n => n.OwnerTeamId!.Value, StringComparer.Ordinal, ct);
+
+                var now = clock.GetUtcNow();
+                // Tens of thousands of rows: one change scan before saving, not one per Add/Attach.
+                db.ChangeTracker.AutoDetectChangesEnabled = false;
+                var counts = await store.ApplyAsync(db,
+                    new FindingPush(batch.Id, batch.Source!, scopeKey, clusterId, ownerTeamId, namespaceOwners, db.Scope.Actor, now),
+                    parsed.Findings, ct);
+
+                batch.Status = IngestStatus.Processed;
+                batch.ProcessedAt = now;
+                (batch.Created, batch.Updated, batch.Unchanged, batch.Closed, batch.Reopened) =
+                    (counts.Created, counts.Updated, counts.Unchanged, counts.Closed, counts.Reopened);
+                audit.Record(db, "ingest.scans", nameof(IngestBatch), batch.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), after: new
+                {
+                    batch.Format, batch.Source, batch.ScopeKey, batch.ClusterName, batch.TeamId, batch.Pipeline, batch.Commit, batch.PayloadSha256,
+                    counts.Created, counts.Updated, counts.Unchanged, counts.Closed, counts.Reopened,
+                });
+                db.ChangeTracker.DetectChanges();
+                await db.SaveChangesAsync(ct);
+                await db.IngestBatches.Where(b => b.Id == batch.Id).ExecuteUpdateAsync(s => s
+                    .SetProperty(b => b.Status, batch.Status)
+                    .SetProperty(b => b.ProcessedAt, batch.ProcessedAt)
+                    .SetProperty(b => b.Created, batch.Created)
+                    .SetProperty(b => b.Updated, batch.Updated)
+                    .SetProperty(b => b.Unchanged, batch.Unchanged)
+                    .SetProperty(b => b.Closed, batch.Closed)
+                    .SetProperty(b => b.Reopened, batch.Reopened), ct);
+                await transaction.CommitAsync(ct);
+            }, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -122,34 +165,112 @@ public sealed class ScanIngestor(
         }
         finally
         {
-            WriteGate.Release();
+            if (sqlite)
+            {
+                WriteGate.Release();
+                if (db.Database.GetDbConnection().State == System.Data.ConnectionState.Open)
+                {
+                    await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size = -2000", CancellationToken.None);
+                    await db.Database.CloseConnectionAsync();
+                }
+            }
         }
 
         notifier.NotifyFindingsChanged();
         return Outcome(batch, "processed", scopeKey);
     }
 
-    private async Task<IngestBatch> StoreBatchAsync(K8PostureDbContext db, ReadOnlyMemory<byte> payload, ScanPushOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// SQL Server: pushes of one scope (any tool) wait for each other until commit, so two of them can neither both create a
+    /// fingerprint nor close what the other just saw; pushes of other scopes run in parallel. SQLite serialises writers already.
+    /// </summary>
+    private static async Task LockScopeAsync(K8PostureDbContext db, string scopeKey, CancellationToken cancellationToken)
     {
-        var batch = new IngestBatch
+        if (!db.Database.IsSqlServer())
         {
-            Kind = IngestKind.Scans,
-            ReceivedAt = clock.GetUtcNow(),
-            Status = IngestStatus.Received,
-            ClusterName = Clip(options.Cluster?.Trim(), 200),
-            // A team-bound caller sees its own pushes, failed ones included.
-            TeamId = !callerScope.SeesAllTeams && callerScope.TeamIds.Count == 1 ? callerScope.TeamIds[0] : null,
-            Pipeline = Clip(options.Pipeline?.Trim(), 300),
-            Commit = Clip(options.Commit?.Trim(), 100),
-            Actor = Clip(callerScope.Actor, 200)!,
-            PayloadSha256 = Convert.ToHexStringLower(SHA256.HashData(payload.Span)),
-            PayloadBytes = payload.Length,
-            PayloadCompressed = Compress(payload.Span),
-        };
-        db.IngestBatches.Add(batch);
-        await db.SaveChangesAsync(cancellationToken);
-        return batch;
+            return;
+        }
+        // Resource names are limited to 255 characters; a hash keeps long scope keys distinct.
+        var resource = "k8posture:scope:" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(scopeKey)));
+        var result = await db.Database.SqlQueryRaw<int>(
+                "DECLARE @r int; EXEC @r = sp_getapplock @Resource = {0}, @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 120000; SELECT @r AS [Value];",
+                resource)
+            .ToListAsync(cancellationToken);
+        if (result.Count != 1 || result[0] < 0)
+        {
+            throw new InvalidOperationException($"Could not lock scope {scopeKey} for ingestion (sp_getapplock returned {(result.Count == 1 ? result[0] : null)}).");
+        }
     }
+
+    /// <summary>format= by name (unknown → 415 listing the formats), else by content.</summary>
+    private IScanParser SelectParser(ReadOnlyMemory<byte> payload, string? format)
+    {
+        if (!string.IsNullOrWhiteSpace(format))
+        {
+            var wanted = format.Trim();
+            if (!parsers.Any(p => p.Format.Equals(wanted, StringComparison.OrdinalIgnoreCase) || p.Aliases.Any(a => a.Equals(wanted, StringComparison.OrdinalIgnoreCase))))
+            {
+                throw new IngestRejectedException("Unsupported scan format",
+                    $"format={Clip(wanted, 100)} is not supported; use one of: {string.Join(", ", detector.SupportedFormats)} (or leave format out to detect it from the content).",
+                    StatusCodes.Status415UnsupportedMediaType);
+            }
+        }
+        try
+        {
+            return detector.Select(payload.Span, format);
+        }
+        catch (Exception ex) when (ex is not IngestRejectedException and not OutOfMemoryException)
+        {
+            throw new IngestRejectedException("Unrecognised scan format", "The payload could not be recognised as a scan report: " + ex.Message);
+        }
+    }
+
+    /// <summary>Any failure to read the report is the payload's fault, never a 500: a parser's own slip included.</summary>
+    private static ScanParseResult Parse(IScanParser parser, ReadOnlyMemory<byte> payload)
+    {
+        try
+        {
+            return parser.Parse(payload);
+        }
+        catch (ScanParseException ex)
+        {
+            throw new IngestRejectedException($"Malformed {parser.Format} report", ex.Message, pointer: ex.Pointer);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            throw new IngestRejectedException($"Malformed {parser.Format} report", $"The {parser.Format} report could not be read: {ex.Message}");
+        }
+    }
+
+    private async Task<IngestRejectedException> RejectAsync(K8PostureDbContext db, IngestBatch batch, IngestRejectedException ex)
+    {
+        batch.Status = IngestStatus.Failed;
+        batch.Error = Clip(ex.Detail(), 4000);
+        batch.ProcessedAt = clock.GetUtcNow();
+        if (db.Entry(batch).State == EntityState.Detached)
+        {
+            db.IngestBatches.Add(batch);
+        }
+        await db.SaveChangesAsync(CancellationToken.None);
+        return new IngestRejectedException(ex.Title, ex.Message, ex.StatusCode, batch.Id, ex.Pointer);
+    }
+
+    private IngestBatch NewBatch(ReadOnlyMemory<byte> payload, ScanPushOptions options) => new()
+    {
+        Kind = IngestKind.Scans,
+        ReceivedAt = clock.GetUtcNow(),
+        Status = IngestStatus.Received,
+        ClusterName = Clip(options.Cluster?.Trim(), 200),
+        RequestedScope = string.IsNullOrWhiteSpace(options.Scope) ? null : Clip(options.Scope.Trim(), 450),
+        // A team-bound caller sees its own pushes, failed ones included.
+        TeamId = !callerScope.SeesAllTeams && callerScope.TeamIds.Count == 1 ? callerScope.TeamIds[0] : null,
+        Pipeline = Clip(options.Pipeline?.Trim(), 300),
+        Commit = Clip(options.Commit?.Trim(), 100),
+        Actor = Clip(callerScope.Actor, 200)!,
+        PayloadSha256 = Convert.ToHexStringLower(SHA256.HashData(payload.Span)),
+        PayloadBytes = payload.Length,
+        PayloadCompressed = [],
+    };
 
     /// <summary>team= by name, checked against what the caller may push for; else the caller's own team; else null (namespace owners decide).</summary>
     private async Task<int?> ResolveOwnerTeamAsync(K8PostureDbContext db, string? teamName, CancellationToken cancellationToken)
@@ -177,18 +298,32 @@ public sealed class ScanIngestor(
         };
     }
 
-    /// <summary>Only a re-push of the scope's latest processed payload is a duplicate; pushing an older report again must reopen what it has.</summary>
-    private sealed record DuplicateOf(long BatchId, int FindingCount);
+    /// <summary>
+    /// Only a re-push of the scope's latest processed payload is a duplicate; pushing an older report again must reopen what it
+    /// has. The same bytes pushed the same way (format, scope=, cluster=, team) derive the same scope and source, so the
+    /// earlier batch tells both without parsing.
+    /// </summary>
+    private sealed record DuplicateOf(long BatchId, string ScopeKey, string? Source, int FindingCount);
 
     private static async Task<DuplicateOf?> FindDuplicateAsync(K8PostureDbContext db, IngestBatch batch, CancellationToken cancellationToken)
     {
-        var latest = await db.IngestBatches.AsNoTracking()
-            .Where(b => b.Kind == IngestKind.Scans && b.Status == IngestStatus.Processed && b.ScopeKey == batch.ScopeKey && b.Source == batch.Source && b.Id != batch.Id)
+        var same = await db.IngestBatches.AsNoTracking()
+            .Where(b => b.PayloadSha256 == batch.PayloadSha256 && b.Kind == IngestKind.Scans && b.Status == IngestStatus.Processed
+                && b.Format == batch.Format && b.ClusterName == batch.ClusterName && b.RequestedScope == batch.RequestedScope && b.TeamId == batch.TeamId)
             .OrderByDescending(b => b.Id)
-            .Select(b => new { b.Id, b.PayloadSha256, b.Created, b.Updated, b.Unchanged, b.Reopened })
+            .Select(b => new { b.Id, b.ScopeKey, b.Source })
             .FirstOrDefaultAsync(cancellationToken);
-        return latest is not null && latest.PayloadSha256 == batch.PayloadSha256
-            ? new DuplicateOf(latest.Id, latest.Created + latest.Updated + latest.Unchanged + latest.Reopened)
+        if (same?.ScopeKey is null)
+        {
+            return null;
+        }
+        var latest = await db.IngestBatches.AsNoTracking()
+            .Where(b => b.Kind == IngestKind.Scans && b.Status == IngestStatus.Processed && b.ScopeKey == same.ScopeKey && b.Source == same.Source)
+            .OrderByDescending(b => b.Id)
+            .Select(b => new { b.Id, b.Created, b.Updated, b.Unchanged, b.Reopened })
+            .FirstOrDefaultAsync(cancellationToken);
+        return latest is not null && latest.Id == same.Id
+            ? new DuplicateOf(latest.Id, same.ScopeKey, same.Source, latest.Created + latest.Updated + latest.Unchanged + latest.Reopened)
             : null;
     }
 
@@ -210,14 +345,6 @@ public sealed class ScanIngestor(
         audit.Record(db, "cluster.discover", nameof(Cluster), null, after: new { cluster.Name, cluster.IsManaged, DiscoveredBy = "ingest.scans" });
         await db.SaveChangesAsync(cancellationToken);
         return cluster.Id;
-    }
-
-    private async Task FailAsync(K8PostureDbContext db, IngestBatch batch, string error, CancellationToken cancellationToken)
-    {
-        batch.Status = IngestStatus.Failed;
-        batch.Error = Clip(error, 4000);
-        batch.ProcessedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
     }
 
     private static IngestOutcome Outcome(IngestBatch batch, string status, string scopeKey) =>

@@ -163,12 +163,12 @@ public sealed class IngestScansEndpointFacts(K8PostureAppFactory app) : IClassFi
     }
 
     [Fact]
-    public async Task An_empty_body_and_an_unknown_format_are_bad_requests()
+    public async Task An_empty_body_is_a_bad_request_and_an_unknown_format_is_unsupported()
     {
         using var client = app.CreateApiClient(await app.CreateApiKeyAsync("ingest"));
 
         await ProblemAsync(await PushAsync(client, [], $"scope={UniqueScope()}"), HttpStatusCode.BadRequest);
-        var unknown = await ProblemAsync(await PushAsync(client, TestFixtures.Read(Ubuntu), "format=nessus"), HttpStatusCode.BadRequest);
+        var unknown = await ProblemAsync(await PushAsync(client, TestFixtures.Read(Ubuntu), "format=nessus"), HttpStatusCode.UnsupportedMediaType);
 
         Assert.Contains("trivy-json", unknown.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }

@@ -75,6 +75,46 @@ public sealed class FindingIdentityFacts
     }
 
     [Fact]
+    public void Every_reported_field_a_rescan_can_change_is_in_the_content_hash()
+    {
+        var baseline = Vulnerability();
+        var hash = FindingIdentity.ContentHash(baseline);
+        NormalisedFinding[] changed =
+        [
+            baseline with { Category = FindingCategory.ContainerMisconfiguration },
+            baseline with { Title = "other title" },
+            baseline with { Description = "enriched advisory" },
+            baseline with { Cwe = "CWE-79" },
+            baseline with { CvssScore = 7.5 },
+            baseline with { CvssVector = "CVSS:3.1/AV:L" },
+            baseline with { Epss = 0.973 },
+            baseline with { FixedVersion = "9.9.9" },
+            baseline with { OwaspK8s = "K01" },
+            baseline with { PssControl = "privileged" },
+            baseline with { PrimaryUrl = "https://example.com/advisory" },
+            baseline with { References = ["https://example.com/ref"] },
+            baseline with { Purl = "pkg:deb/debian/openssl@1.2.3" },
+        ];
+
+        Assert.All(changed, c => Assert.NotEqual(hash, FindingIdentity.ContentHash(c)));
+        Assert.Equal(changed.Length, changed.Select(FindingIdentity.ContentHash).Distinct().Count());
+        Assert.Equal(hash, FindingIdentity.ContentHash(baseline with { ImageDigest = "sha256:abc", ImageTag = "2.0" }));
+    }
+
+    [Fact]
+    public void A_cluster_scan_is_scoped_by_cluster_alone_with_the_pushed_name_winning()
+    {
+        var kubeBench = new ScanScopeHint(ScanArtifactKind.Cluster, "kube-bench", null);
+        var kubescape = new ScanScopeHint(ScanArtifactKind.Cluster, "minikube", null, "minikube");
+
+        Assert.Equal("cluster:prod-eu", FindingIdentity.ScopeKey(kubeBench, null, "prod-eu"));
+        Assert.Null(FindingIdentity.ScopeKey(kubeBench, null, null));
+        Assert.Equal("cluster:minikube", FindingIdentity.ScopeKey(kubescape, null, null));
+        Assert.Equal("cluster:prod-eu", FindingIdentity.ScopeKey(kubescape, null, " prod-eu "));
+        Assert.Equal("cluster:x/extra", FindingIdentity.ScopeKey(kubescape, "cluster:x/extra", "prod-eu"));
+    }
+
+    [Fact]
     public void Re_tagging_an_image_in_a_report_keeps_every_fingerprint()
     {
         var original = TrivyFixtures.Read("trivy-0.72.0-alpine-3.10-image.json");

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace K8Posture.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteK8PostureDbContext))]
-    [Migration("20261127184524_PolicyEngine")]
-    partial class PolicyEngine
+    [Migration("20261127183351_FindingSightings")]
+    partial class FindingSightings
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -431,6 +431,47 @@ namespace K8Posture.Migrations.Sqlite
                     b.ToTable("FindingEvents");
                 });
 
+            modelBuilder.Entity("K8Posture.Data.FindingSighting", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FindingId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FirstSeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsOpen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastBatchId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastSeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ScopeKey")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FindingId", "Source")
+                        .IsUnique();
+
+                    b.HasIndex("Source", "ScopeKey", "IsOpen");
+
+                    b.ToTable("FindingSightings");
+                });
+
             modelBuilder.Entity("K8Posture.Data.IngestBatch", b =>
                 {
                     b.Property<long>("Id")
@@ -496,6 +537,10 @@ namespace K8Posture.Migrations.Sqlite
                     b.Property<int>("Reopened")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("RequestedScope")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ScopeKey")
                         .HasMaxLength(450)
                         .HasColumnType("TEXT");
@@ -556,40 +601,6 @@ namespace K8Posture.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("LandscapeSnapshots");
-                });
-
-            modelBuilder.Entity("K8Posture.Data.PolicyVersion", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Comment")
-                        .IsRequired()
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("CreatedBy")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Document")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Version")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Version")
-                        .IsUnique();
-
-                    b.ToTable("PolicyVersions");
                 });
 
             modelBuilder.Entity("K8Posture.Data.Team", b =>
@@ -718,6 +729,17 @@ namespace K8Posture.Migrations.Sqlite
                     b.Navigation("Finding");
                 });
 
+            modelBuilder.Entity("K8Posture.Data.FindingSighting", b =>
+                {
+                    b.HasOne("K8Posture.Data.Finding", "Finding")
+                        .WithMany("Sightings")
+                        .HasForeignKey("FindingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Finding");
+                });
+
             modelBuilder.Entity("K8Posture.Data.IngestBatch", b =>
                 {
                     b.HasOne("K8Posture.Data.Team", "Team")
@@ -767,6 +789,8 @@ namespace K8Posture.Migrations.Sqlite
             modelBuilder.Entity("K8Posture.Data.Finding", b =>
                 {
                     b.Navigation("Events");
+
+                    b.Navigation("Sightings");
                 });
 
             modelBuilder.Entity("K8Posture.Data.Team", b =>

@@ -12,8 +12,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace K8Posture.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerK8PostureDbContext))]
-    [Migration("20261127184531_PolicyEngine")]
-    partial class PolicyEngine
+    [Migration("20261127183358_FindingSightings")]
+    partial class FindingSightings
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -450,6 +450,49 @@ namespace K8Posture.Migrations.SqlServer
                     b.ToTable("FindingEvents");
                 });
 
+            modelBuilder.Entity("K8Posture.Data.FindingSighting", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("FindingId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<bool>("IsOpen")
+                        .HasColumnType("bit");
+
+                    b.Property<long?>("LastBatchId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("ScopeKey")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FindingId", "Source")
+                        .IsUnique();
+
+                    b.HasIndex("Source", "ScopeKey", "IsOpen");
+
+                    b.ToTable("FindingSightings");
+                });
+
             modelBuilder.Entity("K8Posture.Data.IngestBatch", b =>
                 {
                     b.Property<long>("Id")
@@ -517,6 +560,10 @@ namespace K8Posture.Migrations.SqlServer
                     b.Property<int>("Reopened")
                         .HasColumnType("int");
 
+                    b.Property<string>("RequestedScope")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
                     b.Property<string>("ScopeKey")
                         .HasMaxLength(450)
                         .HasColumnType("nvarchar(450)");
@@ -580,42 +627,6 @@ namespace K8Posture.Migrations.SqlServer
                         .HasFilter("[TeamId] IS NOT NULL");
 
                     b.ToTable("LandscapeSnapshots");
-                });
-
-            modelBuilder.Entity("K8Posture.Data.PolicyVersion", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("int");
-
-                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
-
-                    b.Property<string>("Comment")
-                        .IsRequired()
-                        .HasMaxLength(1000)
-                        .HasColumnType("nvarchar(1000)");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("datetimeoffset");
-
-                    b.Property<string>("CreatedBy")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)");
-
-                    b.Property<string>("Document")
-                        .IsRequired()
-                        .HasColumnType("nvarchar(max)");
-
-                    b.Property<int>("Version")
-                        .HasColumnType("int");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Version")
-                        .IsUnique();
-
-                    b.ToTable("PolicyVersions");
                 });
 
             modelBuilder.Entity("K8Posture.Data.Team", b =>
@@ -750,6 +761,17 @@ namespace K8Posture.Migrations.SqlServer
                     b.Navigation("Finding");
                 });
 
+            modelBuilder.Entity("K8Posture.Data.FindingSighting", b =>
+                {
+                    b.HasOne("K8Posture.Data.Finding", "Finding")
+                        .WithMany("Sightings")
+                        .HasForeignKey("FindingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Finding");
+                });
+
             modelBuilder.Entity("K8Posture.Data.IngestBatch", b =>
                 {
                     b.HasOne("K8Posture.Data.Team", "Team")
@@ -799,6 +821,8 @@ namespace K8Posture.Migrations.SqlServer
             modelBuilder.Entity("K8Posture.Data.Finding", b =>
                 {
                     b.Navigation("Events");
+
+                    b.Navigation("Sightings");
                 });
 
             modelBuilder.Entity("K8Posture.Data.Team", b =>
