@@ -11,6 +11,12 @@ public abstract class K8PostureDbContext(DbContextOptions options, DataScope sco
 {
     public DataScope Scope { get; } = scope;
 
+    /// <summary>
+    /// The named filter that hides clusters an app team owns no namespace in. A query over rows the caller may
+    /// already see (its findings) ignores it, so the cluster a visible finding sits in is shown by name.
+    /// </summary>
+    public const string ClusterVisibilityFilter = "ClusterVisibility";
+
     // Read by the query filters; EF Core turns them into parameters per query.
     private bool SeesAllTeams => Scope.SeesAllTeams;
     private IReadOnlyList<int> VisibleTeamIds => Scope.TeamIds;
@@ -64,7 +70,7 @@ public abstract class K8PostureDbContext(DbContextOptions options, DataScope sco
             e.Property(x => x.Vpc).HasMaxLength(300);
             e.HasOne(x => x.BusinessUnit).WithMany().OnDelete(DeleteBehavior.ClientSetNull);
             // An app team sees a cluster when it owns at least one of its namespaces.
-            e.HasQueryFilter(c => SeesAllTeams || c.Namespaces.Any(n => n.OwnerTeamId != null && VisibleTeamIds.Contains(n.OwnerTeamId.Value)));
+            e.HasQueryFilter(ClusterVisibilityFilter, c => SeesAllTeams || c.Namespaces.Any(n => n.OwnerTeamId != null && VisibleTeamIds.Contains(n.OwnerTeamId.Value)));
         });
 
         modelBuilder.Entity<ClusterNamespace>(e =>

@@ -52,7 +52,8 @@ public sealed class FindingsQuery(IDbContextFactory<K8PostureDbContext> contexts
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var findings = Filter(db.Findings.AsNoTracking(), criteria);
+        // Findings stay scoped by their own filter; only the cluster join may name a cluster the team owns no namespace in.
+        var findings = Filter(db.Findings.AsNoTracking().IgnoreQueryFilters([K8PostureDbContext.ClusterVisibilityFilter]), criteria);
         var total = await findings.CountAsync(cancellationToken);
         var items = await Sort(findings, criteria)
             .Skip(pageIndex * pageSize)

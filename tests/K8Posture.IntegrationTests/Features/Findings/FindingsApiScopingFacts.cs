@@ -63,6 +63,32 @@ public sealed class FindingsApiScopingFacts(K8PostureAppFactory app) : IClassFix
     }
 
     [Fact]
+    public async Task AnAppTeamSeesTheClusterOfItsFindingsEvenWhereItOwnsNoNamespace()
+    {
+        var team = "Clusterless-" + Guid.NewGuid().ToString("N")[..6];
+        var teamId = await app.SeedTeamAsync(team);
+        var cluster = "discovered-" + Guid.NewGuid().ToString("N")[..6];
+        using var pusher = app.CreateApiClient(await app.CreateApiKeyAsync("ingest", teamId));
+        var push = await pusher.PostAsync($"/api/v1/ingest/scans?cluster={cluster}&scope=image:{team}", new ByteArrayContent(TestFixtures.Read("trivy/ubuntu-1804.json.golden")));
+        Assert.Equal(HttpStatusCode.OK, push.StatusCode);
+
+        using var reader = app.CreateApiClient(await app.CreateApiKeyAsync("read", teamId));
+        var items = await ItemsAsync(reader);
+
+        Assert.NotEmpty(items);
+        Assert.All(items, i => Assert.Equal(cluster, i.GetProperty("clusterName").GetString()));
+        // The cluster list itself stays scoped: the team owns no namespace there.
+        Assert.Equal(0, await app.AsSystemAsync(async services =>
+        {
+            var scope = services.GetRequiredService<K8Posture.Data.DataScope>();
+            scope.SetUser(new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+                [new System.Security.Claims.Claim(K8Posture.Security.K8PostureClaims.ApiKeyId, "1"), new System.Security.Claims.Claim(K8Posture.Security.K8PostureClaims.Team, teamId.ToString())], "test")));
+            await using var db = await services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<K8Posture.Data.K8PostureDbContext>>().CreateDbContextAsync();
+            return db.Clusters.Count(c => c.Name == cluster);
+        }));
+    }
+
+    [Fact]
     public async Task AnIngestOnlyKeyCannotRead()
     {
         using var client = app.CreateApiClient(await app.CreateApiKeyAsync("ingest"));
