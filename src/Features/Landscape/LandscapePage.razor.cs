@@ -9,9 +9,10 @@ namespace K8Posture.Features.Landscape;
 
 public sealed partial class LandscapePage : ComponentBase, IDisposable
 {
-    private static readonly object ChartOptions = new
+    private object ChartOptions => new
     {
-        Chart = new { Type = "bar", Stacked = true, Toolbar = new { Show = false }, FontFamily = "inherit" },
+        Chart = new { Type = "bar", Stacked = true, Toolbar = new { Show = false }, FontFamily = "inherit", Background = "transparent" },
+        Theme = ChartTheme(DarkMode),
         PlotOptions = new { Bar = new { Horizontal = false, ColumnWidth = "55%" } },
         Colors = FindingLabels.SeveritiesWorstFirst.Select(s => s.Colour()).ToArray(),
         Xaxis = new { Categories = FindingLabels.Categories.Select(c => c.Label()).ToArray() },
@@ -34,6 +35,22 @@ public sealed partial class LandscapePage : ComponentBase, IDisposable
 
     [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
 
+    /// <summary>The layout's light/dark choice; the chart follows it.</summary>
+    [CascadingParameter(Name = "DarkMode")] private bool DarkMode { get; set; }
+
+    private bool _chartDarkMode;
+
+    private static object ChartTheme(bool dark) => new { Mode = dark ? "dark" : "light" };
+
+    protected override async Task OnParametersSetAsync()
+    {
+        if (_chart is not null && _chartDarkMode != DarkMode)
+        {
+            _chartDarkMode = DarkMode;
+            await _chart.UpdateOptionsAsync(new { Theme = ChartTheme(DarkMode) });
+        }
+    }
+
     private string PushExample =>
         $"curl -X POST \"{Navigation.BaseUri}api/v1/ingest/scans?cluster=my-cluster\" \\\n" +
         "  -H \"Authorization: Bearer k8p_…\" \\\n" +
@@ -42,6 +59,7 @@ public sealed partial class LandscapePage : ComponentBase, IDisposable
 
     protected override async Task OnInitializedAsync()
     {
+        _chartDarkMode = DarkMode;
         _subscription = ChangeNotifier.Subscribe(OnFindingsChangedAsync);
         if (AuthenticationState is not null)
         {

@@ -115,6 +115,27 @@ public sealed class LandscapePageFacts
         Assert.Single(module.Invocations["create"]);
     }
 
+    [Fact]
+    public async Task TheChartFollowsTheLayoutsDarkMode()
+    {
+        await using var portal = new TestPortal();
+        await SeededLandscape.CreateAsync(portal);
+        portal.SignIn("ana", Roles.SecurityAnalyst);
+        var module = portal.Context.JSInterop.SetupModule(ApexChart.ModulePath);
+        var cut = portal.Context.Render<CascadingValue<bool>>(p => p
+            .Add(c => c.Name, "DarkMode")
+            .Add(c => c.Value, false)
+            .Add(c => c.ChildContent, (RenderFragment)(b => { b.OpenComponent<LandscapePage>(0); b.CloseComponent(); })));
+        cut.WaitForAssertion(() => Assert.Single(module.Invocations["create"]));
+        Assert.Contains("\"mode\":\"light\"", System.Text.Json.JsonSerializer.Serialize(module.Invocations["create"][0].Arguments[1]), StringComparison.Ordinal);
+
+        cut.Render(p => p.Add(c => c.Value, true));
+
+        cut.WaitForAssertion(() => Assert.Contains("\"mode\":\"dark\"",
+            System.Text.Json.JsonSerializer.Serialize(Assert.Single(module.Invocations["updateOptions"]).Arguments[1]), StringComparison.Ordinal));
+        Assert.Single(module.Invocations["create"]);
+    }
+
     private static string Kpi(IRenderedComponent<LandscapePage> cut, string testId) =>
         cut.Find($"[data-testid={testId}] [data-testid=kpi-value]").TextContent.Trim();
 }
