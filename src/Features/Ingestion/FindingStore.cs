@@ -13,7 +13,8 @@ public sealed record FindingPush(
     int? OwnerTeamId,
     IReadOnlyDictionary<string, int> NamespaceOwnerTeamIds,
     string Actor,
-    DateTimeOffset At);
+    DateTimeOffset At,
+    SlaOptions? Sla = null);
 
 public sealed record FindingChangeCounts(int Created, int Updated, int Unchanged, int Closed, int Reopened)
 {
@@ -58,7 +59,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
                 OwnerTeamId = ownerTeamId,
             };
             CopyContent(finding, entity);
-            entity.SlaDueAt = sla.Value.DueAt(entity.Severity, entity.FirstSeenAt);
+            entity.SlaDueAt = (push.Sla ?? sla.Value).DueAt(entity.Severity, entity.FirstSeenAt);
             built[i] = entity;
         }
         return built;
@@ -165,7 +166,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
                     var before = current.Severity;
                     CopyContent(change.Finding, current);
                     current.ContentHash = change.ContentHash;
-                    current.SlaDueAt = sla.Value.DueAt(current.Severity, current.FirstSeenAt);
+                    current.SlaDueAt = (push.Sla ?? sla.Value).DueAt(current.Severity, current.FirstSeenAt);
                     if (!change.Reopen)
                     {
                         events.Add(Event(current.Id, FindingEventKind.Updated, push, actor,
