@@ -140,6 +140,9 @@ internal sealed partial class KubernetesDocuments : IDisposable
             throw new ScanParseException($"The {formatName} payload is neither JSON nor UTF-8 YAML.", "line 1, position 1", ex);
         }
 
+        // Without aliases a node costs at least a byte of input; aliases may repeat nodes, but an alias bomb
+        // ("billion laughs") must not expand into gigabytes.
+        var nodeBudget = 2L * payload.Length + 10_000;
         var documents = new List<JsonDocument>();
         try
         {
@@ -153,7 +156,7 @@ internal sealed partial class KubernetesDocuments : IDisposable
                 var buffer = new ArrayBufferWriter<byte>();
                 using (var writer = new Utf8JsonWriter(buffer))
                 {
-                    Write(writer, document.RootNode, 0);
+                    Write(writer, document.RootNode, 0, ref nodeBudget);
                 }
                 documents.Add(JsonDocument.Parse(buffer.WrittenMemory));
             }
@@ -186,8 +189,13 @@ internal sealed partial class KubernetesDocuments : IDisposable
         return new ScanParseException($"The {formatName} payload is not valid YAML: it broke at {where} ({reason.TrimEnd('.')}).", where, ex);
     }
 
-    private static void Write(Utf8JsonWriter writer, YamlNode node, int depth)
+    private static void Write(Utf8JsonWriter writer, YamlNode node, int depth, ref long nodeBudget)
     {
+        if (--nodeBudget < 0)
+        {
+            var at = string.Create(CultureInfo.InvariantCulture, $"line {node.Start.Line}, position {node.Start.Column}");
+            throw new ScanParseException($"The YAML expands to far more nodes than its size allows (aliases repeated too often) at {at}.", at);
+        }
         if (depth > MaxDepth)
         {
             var where = string.Create(CultureInfo.InvariantCulture, $"line {node.Start.Line}, position {node.Start.Column}");
@@ -200,7 +208,7 @@ internal sealed partial class KubernetesDocuments : IDisposable
                 foreach (var (key, value) in mapping.Children)
                 {
                     writer.WritePropertyName(key is YamlScalarNode keyScalar ? keyScalar.Value ?? "" : key.ToString());
-                    Write(writer, value, depth + 1);
+                    Write(writer, value, depth + 1, ref nodeBudget);
                 }
                 writer.WriteEndObject();
                 break;
@@ -208,7 +216,7 @@ internal sealed partial class KubernetesDocuments : IDisposable
                 writer.WriteStartArray();
                 foreach (var child in sequence.Children)
                 {
-                    Write(writer, child, depth + 1);
+                    Write(writer, child, depth + 1, ref nodeBudget);
                 }
                 writer.WriteEndArray();
                 break;

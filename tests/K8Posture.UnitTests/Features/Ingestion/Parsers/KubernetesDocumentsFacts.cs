@@ -88,6 +88,32 @@ public sealed class KubernetesDocumentsFacts
         Assert.Matches(@"^line \d+, position \d+$", ex.Pointer);
     }
 
+    [Fact]
+    public void An_alias_bomb_is_refused_instead_of_expanded()
+    {
+        // Nine levels of ten aliases each would expand to 10^9 scalars.
+        var yaml = new System.Text.StringBuilder("kind: List\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for (var level = 1; level <= 9; level++)
+        {
+            var previous = $"*a{level - 1}";
+            yaml.Append($"a{level}: &a{level} [{string.Join(", ", Enumerable.Repeat(previous, 10))}]\n");
+        }
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var ex = Assert.Throws<ScanParseException>(() => Parse(yaml.ToString()));
+
+        Assert.Contains("aliases", ex.Message, StringComparison.Ordinal);
+        Assert.Matches(@"^line \d+, position \d+$", ex.Pointer);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"refusing took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public void Modest_alias_use_still_parses()
+    {
+        var docs = Parse("kind: Pod\nmetadata: &meta {name: a, labels: {team: payments}}\nspec:\n  template:\n    metadata: *meta\n");
+        Assert.Single(docs.Objects);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("---\n")]
