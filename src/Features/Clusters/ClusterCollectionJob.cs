@@ -315,6 +315,7 @@ public sealed class ClusterCollectionJob(
         db.IngestBatches.Add(batch);
         await db.SaveChangesAsync(ct);
 
+        var seen = 0;
         var strategy = db.Database.CreateExecutionStrategy();
         await strategy.ExecuteAsync(async c =>
         {
@@ -337,8 +338,10 @@ public sealed class ClusterCollectionJob(
                 .SetProperty(b => b.Closed, counts.Closed)
                 .SetProperty(b => b.Reopened, counts.Reopened), c);
             await transaction.CommitAsync(c);
+            seen = counts.Seen;
         }, ct);
-        return findings.Count;
+        // Distinct findings (two violations with one identity are one finding).
+        return seen;
     }
 
     private async Task RecordAsync(int clusterId, Stopwatch started, string? error, Dictionary<string, int>? counts, string? serverVersion, CancellationToken ct)

@@ -19,7 +19,7 @@ public sealed record RegisterClusterRequest(
     string? ServerUrl = null,
     string? Token = null,
     string? CaCertificate = null,
-    ClusterProvider? Provider = null,
+    string? Provider = null,
     string? Environment = null,
     string? Region = null,
     string? OwnerTeam = null,
@@ -103,6 +103,18 @@ public sealed partial class ClusterService(
         else if (name.Length > 200 || !ClusterName().IsMatch(name))
         {
             Error("name", "Use up to 200 letters, digits, '-', '_' or '.', starting and ending with a letter or digit.");
+        }
+        ClusterProvider? provider = null;
+        if (!string.IsNullOrWhiteSpace(request.Provider))
+        {
+            if (Enum.TryParse<ClusterProvider>(request.Provider.Trim(), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
+            {
+                provider = parsed;
+            }
+            else
+            {
+                Error("provider", "Use one of: " + string.Join(", ", Enum.GetNames<ClusterProvider>()) + ".");
+            }
         }
         var interval = request.RefreshIntervalMinutes;
         if (interval is not null && (interval < MinIntervalMinutes || interval > MaxIntervalMinutes))
@@ -205,7 +217,7 @@ public sealed partial class ClusterService(
             cluster.ServerUrl = serverUrl;
             cluster.KubeconfigContext = context;
         }
-        cluster.Provider = request.Provider ?? cluster.Provider;
+        cluster.Provider = provider ?? cluster.Provider;
         cluster.Environment = Trim(request.Environment, 50) ?? cluster.Environment;
         cluster.Region = Trim(request.Region, 100) ?? cluster.Region;
         cluster.OwnerTeamId = ownerTeamId ?? cluster.OwnerTeamId;
