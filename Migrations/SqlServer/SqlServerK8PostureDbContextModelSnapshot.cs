@@ -236,8 +236,6 @@ namespace K8Posture.Migrations.SqlServer
                     b.HasIndex("Name")
                         .IsUnique();
 
-                    b.HasIndex("OwnerTeamId");
-
                     b.ToTable("Clusters");
                 });
 
@@ -788,13 +786,7 @@ namespace K8Posture.Migrations.SqlServer
                         .WithMany()
                         .HasForeignKey("BusinessUnitId");
 
-                    b.HasOne("K8Posture.Data.Team", "OwnerTeam")
-                        .WithMany()
-                        .HasForeignKey("OwnerTeamId");
-
                     b.Navigation("BusinessUnit");
-
-                    b.Navigation("OwnerTeam");
                 });
 
             modelBuilder.Entity("K8Posture.Data.ClusterNamespace", b =>

@@ -223,8 +223,6 @@ namespace K8Posture.Migrations.Sqlite
                     b.HasIndex("Name")
                         .IsUnique();
 
-                    b.HasIndex("OwnerTeamId");
-
                     b.ToTable("Clusters");
                 });
 
@@ -754,13 +752,7 @@ namespace K8Posture.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("BusinessUnitId");
 
-                    b.HasOne("K8Posture.Data.Team", "OwnerTeam")
-                        .WithMany()
-                        .HasForeignKey("OwnerTeamId");
-
                     b.Navigation("BusinessUnit");
-
-                    b.Navigation("OwnerTeam");
                 });
 
             modelBuilder.Entity("K8Posture.Data.ClusterNamespace", b =>

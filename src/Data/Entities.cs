@@ -55,9 +55,11 @@ public sealed class Cluster
     /// Never returned by any API or page.
     /// </summary>
     public string? ConnectionSecretProtected { get; set; }
-    /// <summary>The team accountable for the cluster itself (it sees the cluster even without owning a namespace).</summary>
+    /// <summary>
+    /// The team accountable for the cluster itself (it sees the cluster even without owning a namespace). A plain column,
+    /// not a foreign key: adding one to an existing SQLite table would rebuild it outside a transaction.
+    /// </summary>
     public int? OwnerTeamId { get; set; }
-    public Team? OwnerTeam { get; set; }
     public int RefreshIntervalMinutes { get; set; } = 15;
 
     // Collection status, written by ClusterCollectionJob.

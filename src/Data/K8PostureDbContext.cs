@@ -68,7 +68,6 @@ public abstract class K8PostureDbContext(DbContextOptions options, DataScope sco
             e.Property(x => x.LastError).HasMaxLength(1000);
             e.Property(x => x.ServerVersion).HasMaxLength(100);
             e.Property(x => x.ObjectCountsJson).HasMaxLength(2000);
-            e.HasOne(x => x.OwnerTeam).WithMany().OnDelete(DeleteBehavior.ClientSetNull);
             // An app team sees a cluster it owns, or one where it owns at least one namespace.
             e.HasQueryFilter(c => SeesAllTeams
                 || (c.OwnerTeamId != null && VisibleTeamIds.Contains(c.OwnerTeamId.Value))

@@ -72,22 +72,23 @@ public sealed partial class ClusterService(
     public async Task<IReadOnlyList<ClusterDto>> ListAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var clusters = await db.Clusters.AsNoTracking().Include(c => c.OwnerTeam).OrderBy(c => c.Name).ToListAsync(cancellationToken);
+        var clusters = await db.Clusters.AsNoTracking().OrderBy(c => c.Name).ToListAsync(cancellationToken);
         var namespaceCounts = await db.Namespaces.AsNoTracking().GroupBy(n => n.ClusterId)
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
-        return clusters.Select(c => ToDto(c, namespaceCounts.GetValueOrDefault(c.Id))).ToList();
+        var teams = await TeamNamesAsync(db, cancellationToken);
+        return clusters.Select(c => ToDto(c, namespaceCounts.GetValueOrDefault(c.Id), teams)).ToList();
     }
 
     public async Task<ClusterDto?> FindAsync(string name, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var cluster = await db.Clusters.AsNoTracking().Include(c => c.OwnerTeam).FirstOrDefaultAsync(c => c.Name == name, cancellationToken);
+        var cluster = await db.Clusters.AsNoTracking().FirstOrDefaultAsync(c => c.Name == name, cancellationToken);
         if (cluster is null)
         {
             return null;
         }
         var namespaces = await db.Namespaces.CountAsync(n => n.ClusterId == cluster.Id, cancellationToken);
-        return ToDto(cluster, namespaces);
+        return ToDto(cluster, namespaces, await TeamNamesAsync(db, cancellationToken));
     }
 
     public async Task<ClusterSaveResult> SaveAsync(RegisterClusterRequest request, CancellationToken cancellationToken)
@@ -236,11 +237,7 @@ public sealed partial class ClusterService(
 
         recurringJobs.AddOrUpdate<ClusterCollectionJob>(RecurringId(cluster.Id), job => job.RunAsync(cluster.Id, CancellationToken.None), CronFor(cluster.RefreshIntervalMinutes));
         var namespaces = await db.Namespaces.CountAsync(n => n.ClusterId == cluster.Id, cancellationToken);
-        if (cluster.OwnerTeamId is not null)
-        {
-            await db.Entry(cluster).Reference(c => c.OwnerTeam).LoadAsync(cancellationToken);
-        }
-        return new ClusterSaveResult(ToDto(cluster, namespaces), created, null);
+        return new ClusterSaveResult(ToDto(cluster, namespaces, await TeamNamesAsync(db, cancellationToken)), created, null);
     }
 
     /// <summary>Enqueues a refresh now; null when the caller cannot see a managed cluster of that name.</summary>
@@ -316,8 +313,11 @@ public sealed partial class ClusterService(
         }
     }
 
-    public static ClusterDto ToDto(Cluster c, int namespaces) => new(c.Id, c.Name, c.Provider, c.Environment, c.Region, c.IsManaged, c.ServerUrl, c.KubeconfigContext,
-        c.ConnectionSecretProtected is not null, c.OwnerTeam?.Name, c.RefreshIntervalMinutes, c.LastAttemptAt, c.LastSuccessAt, c.LastError, c.LastDurationMs,
+    private static Task<Dictionary<int, string>> TeamNamesAsync(K8PostureDbContext db, CancellationToken cancellationToken) =>
+        db.Teams.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name, cancellationToken);
+
+    public static ClusterDto ToDto(Cluster c, int namespaces, IReadOnlyDictionary<int, string> teamNames) => new(c.Id, c.Name, c.Provider, c.Environment, c.Region, c.IsManaged, c.ServerUrl, c.KubeconfigContext,
+        c.ConnectionSecretProtected is not null, c.OwnerTeamId is { } teamId ? teamNames.GetValueOrDefault(teamId) : null, c.RefreshIntervalMinutes, c.LastAttemptAt, c.LastSuccessAt, c.LastError, c.LastDurationMs,
         c.ServerVersion, ParseCounts(c.ObjectCountsJson), namespaces);
 
     private sealed record ClusterAuditView(string Name, ClusterProvider Provider, string? Environment, string? Region, string? ServerUrl, string? KubeconfigContext,

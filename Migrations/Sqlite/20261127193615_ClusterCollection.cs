@@ -1,9 +1,8 @@
-﻿using System;
-using Microsoft.EntityFrameworkCore.Migrations;
+﻿using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace K8Posture.Migrations.SqlServer
+namespace K8Posture.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class ClusterCollection : Migration
@@ -14,99 +13,79 @@ namespace K8Posture.Migrations.SqlServer
             migrationBuilder.AddColumn<string>(
                 name: "ConnectionSecretProtected",
                 table: "Clusters",
-                type: "nvarchar(max)",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "KubeconfigContext",
                 table: "Clusters",
-                type: "nvarchar(253)",
+                type: "TEXT",
                 maxLength: 253,
                 nullable: true);
 
-            migrationBuilder.AddColumn<DateTimeOffset>(
+            migrationBuilder.AddColumn<long>(
                 name: "LastAttemptAt",
                 table: "Clusters",
-                type: "datetimeoffset",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.AddColumn<long>(
                 name: "LastDurationMs",
                 table: "Clusters",
-                type: "bigint",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "LastError",
                 table: "Clusters",
-                type: "nvarchar(1000)",
+                type: "TEXT",
                 maxLength: 1000,
                 nullable: true);
 
-            migrationBuilder.AddColumn<DateTimeOffset>(
+            migrationBuilder.AddColumn<long>(
                 name: "LastSuccessAt",
                 table: "Clusters",
-                type: "datetimeoffset",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "ObjectCountsJson",
                 table: "Clusters",
-                type: "nvarchar(2000)",
+                type: "TEXT",
                 maxLength: 2000,
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "OwnerTeamId",
                 table: "Clusters",
-                type: "int",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "RefreshIntervalMinutes",
                 table: "Clusters",
-                type: "int",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: 0);
 
             migrationBuilder.AddColumn<string>(
                 name: "ServerUrl",
                 table: "Clusters",
-                type: "nvarchar(500)",
+                type: "TEXT",
                 maxLength: 500,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "ServerVersion",
                 table: "Clusters",
-                type: "nvarchar(100)",
+                type: "TEXT",
                 maxLength: 100,
                 nullable: true);
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Clusters_OwnerTeamId",
-                table: "Clusters",
-                column: "OwnerTeamId");
-
-            migrationBuilder.AddForeignKey(
-                name: "FK_Clusters_Teams_OwnerTeamId",
-                table: "Clusters",
-                column: "OwnerTeamId",
-                principalTable: "Teams",
-                principalColumn: "Id");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropForeignKey(
-                name: "FK_Clusters_Teams_OwnerTeamId",
-                table: "Clusters");
-
-            migrationBuilder.DropIndex(
-                name: "IX_Clusters_OwnerTeamId",
-                table: "Clusters");
-
             migrationBuilder.DropColumn(
                 name: "ConnectionSecretProtected",
                 table: "Clusters");

@@ -1,8 +1,9 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace K8Posture.Migrations.Sqlite
+namespace K8Posture.Migrations.SqlServer
 {
     /// <inheritdoc />
     public partial class ClusterCollection : Migration
@@ -13,99 +14,79 @@ namespace K8Posture.Migrations.Sqlite
             migrationBuilder.AddColumn<string>(
                 name: "ConnectionSecretProtected",
                 table: "Clusters",
-                type: "TEXT",
+                type: "nvarchar(max)",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "KubeconfigContext",
                 table: "Clusters",
-                type: "TEXT",
+                type: "nvarchar(253)",
                 maxLength: 253,
                 nullable: true);
 
-            migrationBuilder.AddColumn<long>(
+            migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "LastAttemptAt",
                 table: "Clusters",
-                type: "INTEGER",
+                type: "datetimeoffset",
                 nullable: true);
 
             migrationBuilder.AddColumn<long>(
                 name: "LastDurationMs",
                 table: "Clusters",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "LastError",
                 table: "Clusters",
-                type: "TEXT",
+                type: "nvarchar(1000)",
                 maxLength: 1000,
                 nullable: true);
 
-            migrationBuilder.AddColumn<long>(
+            migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "LastSuccessAt",
                 table: "Clusters",
-                type: "INTEGER",
+                type: "datetimeoffset",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "ObjectCountsJson",
                 table: "Clusters",
-                type: "TEXT",
+                type: "nvarchar(2000)",
                 maxLength: 2000,
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "OwnerTeamId",
                 table: "Clusters",
-                type: "INTEGER",
+                type: "int",
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "RefreshIntervalMinutes",
                 table: "Clusters",
-                type: "INTEGER",
+                type: "int",
                 nullable: false,
                 defaultValue: 0);
 
             migrationBuilder.AddColumn<string>(
                 name: "ServerUrl",
                 table: "Clusters",
-                type: "TEXT",
+                type: "nvarchar(500)",
                 maxLength: 500,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "ServerVersion",
                 table: "Clusters",
-                type: "TEXT",
+                type: "nvarchar(100)",
                 maxLength: 100,
                 nullable: true);
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Clusters_OwnerTeamId",
-                table: "Clusters",
-                column: "OwnerTeamId");
-
-            migrationBuilder.AddForeignKey(
-                name: "FK_Clusters_Teams_OwnerTeamId",
-                table: "Clusters",
-                column: "OwnerTeamId",
-                principalTable: "Teams",
-                principalColumn: "Id");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropForeignKey(
-                name: "FK_Clusters_Teams_OwnerTeamId",
-                table: "Clusters");
-
-            migrationBuilder.DropIndex(
-                name: "IX_Clusters_OwnerTeamId",
-                table: "Clusters");
-
             migrationBuilder.DropColumn(
                 name: "ConnectionSecretProtected",
                 table: "Clusters");
