@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace K8Posture.IntegrationTests.Features.Clusters;
 
+[Collection(HangfireCollection.Name)]
 public sealed class ClusterCollectionFacts(K8PostureAppFactory app) : IClassFixture<K8PostureAppFactory>
 {
     private static string Unique(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..8];
