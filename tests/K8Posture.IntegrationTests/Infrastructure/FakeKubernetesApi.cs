@@ -61,6 +61,9 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         return this;
     }
 
+    /// <summary>Deletes objects, e.g. the reports of an operator (between two collections).</summary>
+    public int Remove(Func<JsonObject, bool> match) => _objects.RemoveAll(o => match(o));
+
     public FakeKubernetesApi AddNamespace(string name, string? team = null)
     {
         var labels = new JsonObject { ["kubernetes.io/metadata.name"] = name };

@@ -203,6 +203,13 @@ public sealed class ClusterCollectionFacts(K8PostureAppFactory app) : IClassFixt
         Assert.True(again.Succeeded, again.Error);
         Assert.Equal(before, await app.ScalarAsync("SELECT COUNT(*) FROM Findings WHERE ScopeKey = $s", ("$s", scope)));
         Assert.Equal(0, await app.ScalarAsync("SELECT COUNT(*) FROM Findings WHERE ScopeKey = $s AND Status = 1", ("$s", scope)));
+
+        // The operator's reports are gone from the cluster (CRDs still installed, no objects): its findings close, the rules' stay open.
+        Assert.True(fake.Remove(o => ((string?)o["apiVersion"])?.StartsWith("aquasecurity.github.io/", StringComparison.Ordinal) == true) > 0);
+        var third = await RunJobAsync(clusterId);
+        Assert.True(third.Succeeded, third.Error);
+        Assert.Equal(0, await app.WithDbAsync(db => db.Findings.AsNoTracking().CountAsync(f => f.ScopeKey == scope && f.Source == "trivy-operator" && f.Status == FindingStatus.Open)));
+        Assert.Equal(ruleFindings.Count, await app.WithDbAsync(db => db.Findings.AsNoTracking().CountAsync(f => f.ScopeKey == scope && f.Source == ClusterCollectionJob.RulesSource && f.Status == FindingStatus.Open)));
     }
 
     [Fact]
