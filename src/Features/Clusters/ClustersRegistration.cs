@@ -5,5 +5,6 @@ public static class ClustersRegistration
     public static IServiceCollection AddClusters(this IServiceCollection services) => services
         .AddSingleton<ClusterConnections>()
         .AddScoped<ClusterService>()
-        .AddScoped<ClusterCollectionJob>();
+        .AddScoped<ClusterCollectionJob>()
+        .AddScoped<ClusterScheduleSyncJob>();
 }

@@ -67,6 +67,12 @@ public sealed class ClusterCollectionFacts(K8PostureAppFactory app) : IClassFixt
         var recurring = connection.GetRecurringJobs();
         var job = Assert.Single(recurring, r => r.Id == ClusterService.RecurringId(stored.Id));
         Assert.Equal("*/30 * * * *", job.Cron);
+
+        // A lost schedule comes back with the hourly sync.
+        app.Services.GetRequiredService<IRecurringJobManager>().RemoveIfExists(ClusterService.RecurringId(stored.Id));
+        Assert.True(await app.AsSystemAsync(services => services.GetRequiredService<ClusterScheduleSyncJob>().RunAsync(CancellationToken.None)) >= 1);
+        using var again = app.Services.GetRequiredService<JobStorage>().GetConnection();
+        Assert.Equal("*/30 * * * *", Assert.Single(again.GetRecurringJobs(), r => r.Id == ClusterService.RecurringId(stored.Id)).Cron);
     }
 
     [Fact]
