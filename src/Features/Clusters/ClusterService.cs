@@ -193,12 +193,30 @@ public sealed partial class ClusterService(
             {
                 Error("ownerTeam", $"Team '{teamName}' does not exist; use the exact name of a registered team.");
             }
+            else if (!db.Scope.SeesAllTeams && !db.Scope.TeamIds.Contains(ownerTeamId.Value))
+            {
+                Error("ownerTeam", "A team-bound key may register clusters for its own team only.");
+            }
+        }
+        else if (!db.Scope.SeesAllTeams)
+        {
+            // A team-bound caller's cluster belongs to its team, or the caller could not see what it registered.
+            ownerTeamId = db.Scope.TeamIds.Count == 1 ? db.Scope.TeamIds[0] : null;
+            if (ownerTeamId is null)
+            {
+                Error("ownerTeam", "Name the owner team (the caller belongs to several teams or none).");
+            }
         }
         Cluster? cluster = null;
         if (name is not null && errors.Count == 0)
         {
+            // Names are unique across teams: look past the caller's scope, then refuse what it may not see.
             cluster = await db.Clusters.IgnoreQueryFilters().FirstOrDefaultAsync(c => c.Name == name, cancellationToken);
-            if (secret is null && cluster?.ConnectionSecretProtected is null)
+            if (cluster is not null && !db.Scope.SeesAllTeams && !await db.Clusters.AnyAsync(c => c.Id == cluster.Id, cancellationToken))
+            {
+                Error("name", $"A cluster named '{name}' exists and belongs to another team.");
+            }
+            else if (secret is null && cluster?.ConnectionSecretProtected is null)
             {
                 Error("kubeconfig", "Give a kubeconfig, or a server URL and a token, to connect to the cluster.");
             }
