@@ -149,6 +149,9 @@ namespace K8Posture.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ConnectionSecretProtected")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -159,15 +162,50 @@ namespace K8Posture.Migrations.Sqlite
                     b.Property<bool>("IsManaged")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("KubeconfigContext")
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastDurationMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastSuccessAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ObjectCountsJson")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("OwnerTeamId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Provider")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("RefreshIntervalMinutes")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Region")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ServerUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ServerVersion")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 

@@ -45,6 +45,32 @@ public sealed class Cluster
     public BusinessUnit? BusinessUnit { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public List<ClusterNamespace> Namespaces { get; set; } = [];
+
+    /// <summary>API server URL (from the kubeconfig context or given); not secret, shown in lists.</summary>
+    public string? ServerUrl { get; set; }
+    /// <summary>The kubeconfig context used, when registered from a kubeconfig.</summary>
+    public string? KubeconfigContext { get; set; }
+    /// <summary>
+    /// The kubeconfig or bearer token + CA, encrypted with Data Protection (purpose <c>K8Posture.ClusterConnection.v1</c>).
+    /// Never returned by any API or page.
+    /// </summary>
+    public string? ConnectionSecretProtected { get; set; }
+    /// <summary>
+    /// The team accountable for the cluster itself (it sees the cluster even without owning a namespace). A plain column,
+    /// not a foreign key: adding one to an existing SQLite table would rebuild it outside a transaction.
+    /// </summary>
+    public int? OwnerTeamId { get; set; }
+    public int RefreshIntervalMinutes { get; set; } = 15;
+
+    // Collection status, written by ClusterCollectionJob.
+    public DateTimeOffset? LastAttemptAt { get; set; }
+    public DateTimeOffset? LastSuccessAt { get; set; }
+    /// <summary>Short, secret-free reason of the last failed attempt; null after a success.</summary>
+    public string? LastError { get; set; }
+    public long? LastDurationMs { get; set; }
+    public string? ServerVersion { get; set; }
+    /// <summary>Object counts of the last successful collection, as a small JSON object (kind → count).</summary>
+    public string? ObjectCountsJson { get; set; }
 }
 
 /// <summary>A Kubernetes namespace; its owner team scopes everything found in it.</summary>

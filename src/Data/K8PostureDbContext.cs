@@ -69,8 +69,15 @@ public abstract class K8PostureDbContext(DbContextOptions options, DataScope sco
             e.Property(x => x.CloudAccount).HasMaxLength(200);
             e.Property(x => x.Vpc).HasMaxLength(300);
             e.HasOne(x => x.BusinessUnit).WithMany().OnDelete(DeleteBehavior.ClientSetNull);
-            // An app team sees a cluster when it owns at least one of its namespaces.
-            e.HasQueryFilter(ClusterVisibilityFilter, c => SeesAllTeams || c.Namespaces.Any(n => n.OwnerTeamId != null && VisibleTeamIds.Contains(n.OwnerTeamId.Value)));
+            e.Property(x => x.ServerUrl).HasMaxLength(500);
+            e.Property(x => x.KubeconfigContext).HasMaxLength(253);
+            e.Property(x => x.LastError).HasMaxLength(1000);
+            e.Property(x => x.ServerVersion).HasMaxLength(100);
+            e.Property(x => x.ObjectCountsJson).HasMaxLength(2000);
+            // An app team sees a cluster it owns, or one where it owns at least one namespace.
+            e.HasQueryFilter(ClusterVisibilityFilter, c => SeesAllTeams
+                || (c.OwnerTeamId != null && VisibleTeamIds.Contains(c.OwnerTeamId.Value))
+                || c.Namespaces.Any(n => n.OwnerTeamId != null && VisibleTeamIds.Contains(n.OwnerTeamId.Value)));
         });
 
         modelBuilder.Entity<ClusterNamespace>(e =>

@@ -1,5 +1,6 @@
 using K8Posture.Features.Account;
 using K8Posture.Features.Admin;
+using K8Posture.Features.Clusters;
 using K8Posture.Features.Findings;
 using K8Posture.Features.Ingestion;
 using K8Posture.Features.Ingestion.Batches;
@@ -19,6 +20,7 @@ public static class FeatureRegistration
         builder.Services.AddLandscape();
         builder.Services.AddAdmin();
         builder.Services.AddPolicyEngine();
+        builder.Services.AddClusters();
         return builder;
     }
 
@@ -30,6 +32,7 @@ public static class FeatureRegistration
         endpoints.MapFindingsEndpoints();
         endpoints.MapAdminEndpoints();
         endpoints.MapPolicyEngineEndpoints();
+        endpoints.MapClusterEndpoints();
         return endpoints;
     }
 }

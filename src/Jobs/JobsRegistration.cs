@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.SqlServer;
 using Hangfire.Storage.SQLite;
 using K8Posture.Data;
+using K8Posture.Features.Clusters;
 using K8Posture.Security;
 using Microsoft.Data.Sqlite;
 
@@ -49,6 +50,7 @@ public static class JobsRegistration
     {
         var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
         recurring.AddOrUpdate<LandscapeSnapshotJob>(LandscapeSnapshotJob.RecurringId, job => job.RunAsync(CancellationToken.None), Cron.Daily(0, 15));
+        recurring.AddOrUpdate<ClusterScheduleSyncJob>(ClusterScheduleSyncJob.RecurringId, job => job.RunAsync(CancellationToken.None), Cron.Hourly(5));
         app.MapHangfireDashboardWithAuthorizationPolicy(Policies.SecurityAdmin, "/hangfire", new DashboardOptions
         {
             DashboardTitle = "K8Posture jobs",

@@ -11,6 +11,7 @@ public static class Program
                                            ratioToFloor (floorSeconds/seconds), peakWorkingSetMb
           ingest-scenarios [--findings N]  first import, identical re-push, unchanged and modified rescans, each timed
           parse [--findings N]             the Trivy parser alone on the same synthetic report (best of three)
+          collect [--pods N] [--namespaces M]  one cluster collection job against the fake Kubernetes API (defaults 10000 / 2000); prints seconds and peakWorkingSetMb
           evaluate [--manifests N]         evaluate N varied manifests (default 10000) with the policy engine; prints JSON with manifests/s
         """;
 
@@ -20,6 +21,8 @@ public static class Program
         {
             case "ingest":
                 return await IngestBenchmark.RunAsync(args[1..]);
+            case "collect":
+                return await CollectBenchmark.RunAsync(args[1..]);
             case "evaluate":
                 return EvaluateBenchmark.Run(args[1..]);
             case "parse":

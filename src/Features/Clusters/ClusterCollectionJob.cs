@@ -1,0 +1,371 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Hangfire;
+using k8s;
+using k8s.Models;
+using K8Posture.Data;
+using K8Posture.Features.Ingestion;
+using K8Posture.Features.Ingestion.Parsers;
+using K8Posture.Features.Policy;
+using K8Posture.Features.Rules;
+using Microsoft.EntityFrameworkCore;
+
+namespace K8Posture.Features.Clusters;
+
+public sealed record ClusterCollectionResult(bool Succeeded, string? Error, IReadOnlyDictionary<string, int> Counts, int RuleFindings, IReadOnlyList<string> OperatorSources);
+
+/// <summary>
+/// Pulls one cluster (DESIGN.md §2): paged lists (limit 500 + continue) of the inventory, namespace owners from the
+/// <c>team</c> label, Trivy Operator and PolicyReport CRDs through the scan ingestor, and the built-in rules through the
+/// FindingStore, all with scope <c>cluster:&lt;name&gt;</c>. A cluster that fails records its error and the job returns;
+/// only the database failing makes Hangfire retry.
+/// </summary>
+public sealed class ClusterCollectionJob(
+    IDbContextFactory<K8PostureDbContext> contexts,
+    DataScope scope,
+    ClusterConnections connections,
+    IScanIngestor ingestor,
+    FindingStore store,
+    PolicyEvaluator evaluator,
+    PolicyStore policies,
+    AuditLog audit,
+    TimeProvider clock,
+    ILogger<ClusterCollectionJob> logger)
+{
+    public const int PageSize = 500;
+    public const string RulesSource = "k8posture-rules";
+    public const string TeamLabel = "team";
+
+    private static readonly (string Group, string Version, string Plural, string Kind)[] TrivyReports =
+    [
+        ("aquasecurity.github.io", "v1alpha1", "vulnerabilityreports", "VulnerabilityReport"),
+        ("aquasecurity.github.io", "v1alpha1", "configauditreports", "ConfigAuditReport"),
+        ("aquasecurity.github.io", "v1alpha1", "exposedsecretreports", "ExposedSecretReport"),
+        ("aquasecurity.github.io", "v1alpha1", "rbacassessmentreports", "RbacAssessmentReport"),
+        ("aquasecurity.github.io", "v1alpha1", "infraassessmentreports", "InfraAssessmentReport"),
+        ("aquasecurity.github.io", "v1alpha1", "clusterrbacassessmentreports", "ClusterRbacAssessmentReport"),
+        ("aquasecurity.github.io", "v1alpha1", "clusterconfigauditreports", "ClusterConfigAuditReport"),
+        ("aquasecurity.github.io", "v1alpha1", "clusterinfraassessmentreports", "ClusterInfraAssessmentReport"),
+        ("aquasecurity.github.io", "v1alpha1", "clustervulnerabilityreports", "ClusterVulnerabilityReport"),
+    ];
+
+    private static readonly (string Group, string Version, string Plural, string Kind)[] PolicyReports =
+    [
+        ("wgpolicyk8s.io", "v1alpha2", "policyreports", "PolicyReport"),
+        ("wgpolicyk8s.io", "v1alpha2", "clusterpolicyreports", "ClusterPolicyReport"),
+    ];
+
+    // One refresh per cluster at a time (the lock resource is formatted with the cluster id); clusters run in parallel.
+    [DisableConcurrentExecution("cluster-refresh:{0}", 900)]
+    [AutomaticRetry(Attempts = 3, DelaysInSeconds = [60, 300, 900])]
+    public async Task<ClusterCollectionResult> RunAsync(int clusterId, CancellationToken cancellationToken)
+    {
+        scope.SetSystem("job:cluster-refresh");
+        var started = Stopwatch.StartNew();
+        Cluster? cluster;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            cluster = await db.Clusters.FirstOrDefaultAsync(c => c.Id == clusterId, cancellationToken);
+            if (cluster?.ConnectionSecretProtected is null)
+            {
+                logger.LogWarning("Cluster {ClusterId} has no connection; nothing collected", clusterId);
+                return new ClusterCollectionResult(false, "No connection registered.", new Dictionary<string, int>(), 0, []);
+            }
+            cluster.LastAttemptAt = clock.GetUtcNow();
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        ClusterConnectionSecret? secret = null;
+        try
+        {
+            secret = connections.Unprotect(cluster.ConnectionSecretProtected);
+            var config = ClusterConnections.BuildConfiguration(secret, cluster.ServerUrl, cluster.KubeconfigContext);
+            var result = await CollectAsync(cluster, config, cancellationToken);
+            await RecordAsync(clusterId, started, null, result.Counts, result.ServerVersion, cancellationToken);
+            logger.LogInformation("Cluster {Cluster} collected in {Ms} ms: {Counts}", cluster.Name, started.ElapsedMilliseconds, result.Counts);
+            return new ClusterCollectionResult(true, null, result.Counts, result.RuleFindings, result.OperatorSources);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException && !cancellationToken.IsCancellationRequested && ex is not DbUpdateException)
+        {
+            var error = ClusterConnections.Describe(ex, secret);
+            logger.LogWarning("Cluster {Cluster} collection failed: {Error}", cluster.Name, error);
+            await RecordAsync(clusterId, started, error, null, null, cancellationToken);
+            return new ClusterCollectionResult(false, error, new Dictionary<string, int>(), 0, []);
+        }
+    }
+
+    private sealed record Collected(Dictionary<string, int> Counts, string? ServerVersion, int RuleFindings, List<string> OperatorSources);
+
+    private async Task<Collected> CollectAsync(Cluster cluster, KubernetesClientConfiguration config, CancellationToken ct)
+    {
+        using var client = new Kubernetes(config);
+        var version = await Call(c => client.Version.GetCodeAsync(c), ct);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var evaluated = new List<JsonElement>();
+
+        var namespaces = await ListAllAsync<V1NamespaceList, V1Namespace>("v1", "Namespace", (t, c) => client.CoreV1.ListNamespaceAsync(limit: PageSize, continueParameter: t, cancellationToken: c), ct);
+        counts["namespaces"] = namespaces.Count;
+        evaluated.AddRange(namespaces.Select(n => n.Json));
+
+        var pods = await ListAllAsync<V1PodList, V1Pod>("v1", "Pod", (t, c) => client.CoreV1.ListPodForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c), ct);
+        counts["pods"] = pods.Count;
+        // Pods made by a controller are judged through the controller; bare pods on their own.
+        evaluated.AddRange(pods.Where(p => p.Item.Metadata?.OwnerReferences is not { Count: > 0 }).Select(p => p.Json));
+
+        async Task Add<TList, TItem>(string key, string apiVersion, string kind, Func<string?, CancellationToken, Task<TList>> call, Func<TItem, bool>? evaluate = null)
+            where TList : IItems<TItem>, IMetadata<V1ListMeta>
+            where TItem : IKubernetesObject<V1ObjectMeta>
+        {
+            var items = await ListAllAsync<TList, TItem>(apiVersion, kind, call, ct);
+            counts[key] = items.Count;
+            evaluated.AddRange(items.Where(i => evaluate?.Invoke(i.Item) ?? true).Select(i => i.Json));
+        }
+
+        await Add<V1DeploymentList, V1Deployment>("deployments", "apps/v1", "Deployment", (t, c) => client.AppsV1.ListDeploymentForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c));
+        await Add<V1StatefulSetList, V1StatefulSet>("statefulsets", "apps/v1", "StatefulSet", (t, c) => client.AppsV1.ListStatefulSetForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c));
+        await Add<V1DaemonSetList, V1DaemonSet>("daemonsets", "apps/v1", "DaemonSet", (t, c) => client.AppsV1.ListDaemonSetForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c));
+        await Add<V1JobList, V1Job>("jobs", "batch/v1", "Job", (t, c) => client.BatchV1.ListJobForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c),
+            j => j.Metadata?.OwnerReferences is not { Count: > 0 });
+        await Add<V1CronJobList, V1CronJob>("cronjobs", "batch/v1", "CronJob", (t, c) => client.BatchV1.ListCronJobForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c));
+        await Add<V1ServiceList, V1Service>("services", "v1", "Service", (t, c) => client.CoreV1.ListServiceForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c));
+        await Add<V1NetworkPolicyList, V1NetworkPolicy>("networkpolicies", "networking.k8s.io/v1", "NetworkPolicy", (t, c) => client.NetworkingV1.ListNetworkPolicyForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c));
+        await Add<V1ServiceAccountList, V1ServiceAccount>("serviceaccounts", "v1", "ServiceAccount", (t, c) => client.CoreV1.ListServiceAccountForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c));
+        await Add<V1RoleList, V1Role>("roles", "rbac.authorization.k8s.io/v1", "Role", (t, c) => client.RbacAuthorizationV1.ListRoleForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c));
+        await Add<V1ClusterRoleList, V1ClusterRole>("clusterroles", "rbac.authorization.k8s.io/v1", "ClusterRole", (t, c) => client.RbacAuthorizationV1.ListClusterRoleAsync(limit: PageSize, continueParameter: t, cancellationToken: c));
+        await Add<V1RoleBindingList, V1RoleBinding>("rolebindings", "rbac.authorization.k8s.io/v1", "RoleBinding", (t, c) => client.RbacAuthorizationV1.ListRoleBindingForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c));
+        await Add<V1ClusterRoleBindingList, V1ClusterRoleBinding>("clusterrolebindings", "rbac.authorization.k8s.io/v1", "ClusterRoleBinding", (t, c) => client.RbacAuthorizationV1.ListClusterRoleBindingAsync(limit: PageSize, continueParameter: t, cancellationToken: c));
+        await Add<V1NodeList, V1Node>("nodes", "v1", "Node", (t, c) => client.CoreV1.ListNodeAsync(limit: PageSize, continueParameter: t, cancellationToken: c), _ => false);
+
+        var owners = await UpsertNamespacesAsync(cluster.Id, namespaces.Select(n => n.Item).ToList(), ct);
+
+        var operatorSources = new List<string>();
+        var scopeKey = "cluster:" + cluster.Name;
+        foreach (var (reports, format) in new[] { (TrivyReports, TrivyOperatorParser.FormatName), (PolicyReports, PolicyReportParser.FormatName) })
+        {
+            var listed = await ListCustomObjectsAsync(client, reports, ct);
+            if (listed is null)
+            {
+                continue;
+            }
+            counts[format + " reports"] = listed.Count;
+            try
+            {
+                var payload = Encoding.UTF8.GetBytes(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "List", ["items"] = new JsonArray([.. listed]) }.ToJsonString());
+                var outcome = await ingestor.IngestAsync(payload, new ScanPushOptions(Format: format, Cluster: cluster.Name, Scope: scopeKey), ct);
+                operatorSources.Add(outcome.Source);
+            }
+            catch (IngestRejectedException ex)
+            {
+                logger.LogWarning("Cluster {Cluster}: the {Format} reports were rejected: {Detail}", cluster.Name, format, ex.Message);
+            }
+        }
+
+        var ruleFindings = await ApplyRulesAsync(cluster, scopeKey, evaluated, owners, ct);
+        counts["ruleFindings"] = ruleFindings;
+        return new Collected(counts, version.GitVersion, ruleFindings, operatorSources);
+    }
+
+    /// <summary>Every object of a kind, page by page (limit + continue), each with its apiVersion/kind (lists omit them) as JSON.</summary>
+    private static async Task<List<(TItem Item, JsonElement Json)>> ListAllAsync<TList, TItem>(string apiVersion, string kind, Func<string?, CancellationToken, Task<TList>> call, CancellationToken ct)
+        where TList : IItems<TItem>, IMetadata<V1ListMeta>
+        where TItem : IKubernetesObject
+    {
+        var all = new List<(TItem, JsonElement)>();
+        string? token = null;
+        do
+        {
+            var page = await Call(c => call(token, c), ct);
+            foreach (var item in page.Items ?? [])
+            {
+                item.ApiVersion = apiVersion;
+                item.Kind = kind;
+                using var document = JsonDocument.Parse(KubernetesJson.Serialize(item));
+                all.Add((item, document.RootElement.Clone()));
+            }
+            token = page.Metadata?.ContinueProperty;
+        }
+        while (!string.IsNullOrEmpty(token));
+        return all;
+    }
+
+    /// <summary>The reports of one operator, or null when none of its CRDs is installed (404).</summary>
+    private static async Task<List<JsonNode>?> ListCustomObjectsAsync(Kubernetes client, (string Group, string Version, string Plural, string Kind)[] resources, CancellationToken ct)
+    {
+        List<JsonNode>? all = null;
+        foreach (var (group, version, plural, kind) in resources)
+        {
+            string? token = null;
+            try
+            {
+                do
+                {
+                    var page = await Call(c => client.CustomObjects.ListClusterCustomObjectAsync<JsonElement>(group, version, plural, limit: PageSize, continueParameter: token, cancellationToken: c), ct);
+                    all ??= [];
+                    if (page.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array)
+                    {
+                        foreach (var item in items.EnumerateArray())
+                        {
+                            var node = JsonNode.Parse(item.GetRawText())!.AsObject();
+                            node["apiVersion"] ??= group + "/" + version;
+                            node["kind"] ??= kind;
+                            all.Add(node);
+                        }
+                    }
+                    token = page.TryGetProperty("metadata", out var meta) && meta.TryGetProperty("continue", out var next) && next.ValueKind == JsonValueKind.String
+                        ? next.GetString() : null;
+                }
+                while (!string.IsNullOrEmpty(token));
+            }
+            catch (k8s.Autorest.HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                // That CRD is not installed.
+            }
+        }
+        return all;
+    }
+
+    private static async Task<T> Call<T>(Func<CancellationToken, Task<T>> call, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(ClusterConnections.CallTimeout);
+        return await call(timeout.Token);
+    }
+
+    /// <summary>Adds new namespaces; the owner comes from the <c>team</c> label when it names a team, else the existing owner stays.</summary>
+    private async Task<Dictionary<string, int>> UpsertNamespacesAsync(int clusterId, List<V1Namespace> namespaces, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var teams = await db.Teams.AsNoTracking().ToDictionaryAsync(t => t.Name, t => t.Id, StringComparer.OrdinalIgnoreCase, ct);
+        var existing = await db.Namespaces.Where(n => n.ClusterId == clusterId).ToDictionaryAsync(n => n.Name, StringComparer.Ordinal, ct);
+        var added = 0;
+        var changedOwners = 0;
+        foreach (var ns in namespaces)
+        {
+            var name = ns.Metadata?.Name;
+            if (string.IsNullOrEmpty(name))
+            {
+                continue;
+            }
+            int? owner = ns.Metadata?.Labels is { } labels && labels.TryGetValue(TeamLabel, out var team) && teams.TryGetValue(team, out var teamId) ? teamId : null;
+            if (!existing.TryGetValue(name, out var row))
+            {
+                row = new ClusterNamespace { ClusterId = clusterId, Name = name.Length > 253 ? name[..253] : name, OwnerTeamId = owner };
+                db.Namespaces.Add(row);
+                existing[name] = row;
+                added++;
+            }
+            else if (owner is not null && row.OwnerTeamId != owner)
+            {
+                row.OwnerTeamId = owner;
+                changedOwners++;
+            }
+        }
+        if (added + changedOwners > 0)
+        {
+            audit.Record(db, "cluster.namespaces", nameof(Cluster), clusterId.ToString(CultureInfo.InvariantCulture), after: new { Added = added, OwnersChanged = changedOwners });
+            await db.SaveChangesAsync(ct);
+        }
+        return existing.Values.Where(n => n.OwnerTeamId is not null).ToDictionary(n => n.Name, n => n.OwnerTeamId!.Value, StringComparer.Ordinal);
+    }
+
+    private async Task<int> ApplyRulesAsync(Cluster cluster, string scopeKey, List<JsonElement> objects, Dictionary<string, int> owners, CancellationToken ct)
+    {
+        var policy = await policies.GetCurrentAsync(ct);
+        var evaluation = evaluator.Evaluate(objects, policy.Document, policy.Version);
+        var findings = evaluation.Findings.Select(f => new NormalisedFinding
+        {
+            IdentityKind = FindingIdentityKind.Misconfiguration,
+            Category = f.Category,
+            Severity = f.Severity,
+            Title = f.Title,
+            Description = f.Message + "\n\nRemediation: " + f.Remediation,
+            RuleId = f.RuleId,
+            NamespaceName = f.Resource.Namespace,
+            ResourceKind = f.Resource.Kind,
+            ResourceName = f.Resource.Name,
+            Container = f.Resource.Container,
+            OwaspK8s = f.OwaspK8s,
+            PssControl = f.PssControl,
+            References = f.References,
+        }).ToList();
+
+        // What the rules found is kept as the batch payload, like any push.
+        var payload = JsonSerializer.SerializeToUtf8Bytes(evaluation.Findings, RulesEndpoints.Json);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow();
+        var batch = new IngestBatch
+        {
+            Kind = IngestKind.Scans,
+            ReceivedAt = now,
+            Status = IngestStatus.Received,
+            Format = RulesSource,
+            Source = RulesSource,
+            ScopeKey = scopeKey,
+            ClusterName = cluster.Name,
+            Actor = scope.Actor,
+            PayloadSha256 = Convert.ToHexStringLower(SHA256.HashData(payload)),
+            PayloadBytes = payload.Length,
+            PayloadCompressed = Compress(payload),
+        };
+        db.IngestBatches.Add(batch);
+        await db.SaveChangesAsync(ct);
+
+        var seen = 0;
+        var strategy = db.Database.CreateExecutionStrategy();
+        await strategy.ExecuteAsync(async c =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(c);
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            var counts = await store.ApplyAsync(db, new FindingPush(batch.Id, RulesSource, scopeKey, cluster.Id, null, owners, scope.Actor, now), findings, c);
+            audit.Record(db, "cluster.rules", nameof(IngestBatch), batch.Id.ToString(CultureInfo.InvariantCulture), after: new
+            {
+                Cluster = cluster.Name, scopeKey, counts.Created, counts.Updated, counts.Unchanged, counts.Closed, counts.Reopened,
+            });
+            db.ChangeTracker.DetectChanges();
+            await db.SaveChangesAsync(c);
+            await db.IngestBatches.Where(b => b.Id == batch.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(b => b.Status, IngestStatus.Processed)
+                .SetProperty(b => b.ProcessedAt, now)
+                .SetProperty(b => b.Created, counts.Created)
+                .SetProperty(b => b.Updated, counts.Updated)
+                .SetProperty(b => b.Unchanged, counts.Unchanged)
+                .SetProperty(b => b.Closed, counts.Closed)
+                .SetProperty(b => b.Reopened, counts.Reopened), c);
+            await transaction.CommitAsync(c);
+            seen = counts.Seen;
+        }, ct);
+        // Distinct findings (two violations with one identity are one finding).
+        return seen;
+    }
+
+    private async Task RecordAsync(int clusterId, Stopwatch started, string? error, Dictionary<string, int>? counts, string? serverVersion, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var cluster = await db.Clusters.FirstAsync(c => c.Id == clusterId, ct);
+        cluster.LastDurationMs = started.ElapsedMilliseconds;
+        cluster.LastError = error;
+        if (error is null)
+        {
+            cluster.LastSuccessAt = clock.GetUtcNow();
+            cluster.ObjectCountsJson = JsonSerializer.Serialize(counts);
+            cluster.ServerVersion = serverVersion;
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static byte[] Compress(byte[] payload)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(payload);
+        }
+        return buffer.ToArray();
+    }
+}

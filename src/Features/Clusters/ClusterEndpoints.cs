@@ -1,0 +1,63 @@
+using K8Posture.Features.Rules;
+using K8Posture.Security;
+
+namespace K8Posture.Features.Clusters;
+
+public sealed record RefreshQueuedResponse(string Cluster, string JobId);
+
+/// <summary><c>/api/v1/clusters</c>: register (kubeconfig or token), list, test and refresh clusters.</summary>
+public static class ClusterEndpoints
+{
+    public static IEndpointRouteBuilder MapClusterEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/v1/clusters").WithTags("Clusters");
+
+        group.MapGet("", async (ClusterService clusters, CancellationToken ct) => Results.Json(await clusters.ListAsync(ct), RulesEndpoints.Json))
+            .RequireAuthorization(Policies.ApiRead)
+            .WithName("ListClusters")
+            .WithSummary("Clusters visible to the caller, with their collection status (never their connection secret)")
+            .Produces<List<ClusterDto>>();
+
+        group.MapPost("", async (RegisterClusterRequest request, ClusterService clusters, CancellationToken ct) =>
+            {
+                var result = await clusters.SaveAsync(request, ct);
+                if (result.Errors is not null)
+                {
+                    return Results.ValidationProblem(result.Errors, title: "Invalid cluster registration",
+                        detail: "Fix the fields listed in errors; the connection secret was not stored.");
+                }
+                return result.Created
+                    ? Results.Json(result.Cluster, RulesEndpoints.Json, statusCode: StatusCodes.Status201Created)
+                    : Results.Json(result.Cluster, RulesEndpoints.Json);
+            })
+            .RequireAuthorization(Policies.ApiAdmin)
+            .WithName("RegisterCluster")
+            .WithSummary("Register or update a cluster by name")
+            .WithDescription("Give a kubeconfig (and optionally the context to use), or serverUrl + token (+ caCertificate PEM). The secret is encrypted at rest and never returned. "
+                + "Kubeconfigs with exec or auth-provider users, or file references, are refused. The cluster's refresh is scheduled every refreshIntervalMinutes (default 15).")
+            .Produces<ClusterDto>(StatusCodes.Status201Created)
+            .Produces<ClusterDto>()
+            .ProducesValidationProblem();
+
+        group.MapPost("/{name}/refresh", async (string name, ClusterService clusters, CancellationToken ct) =>
+                await clusters.EnqueueRefreshAsync(name, ct) is { } jobId
+                    ? Results.Json(new RefreshQueuedResponse(name, jobId), RulesEndpoints.Json, statusCode: StatusCodes.Status202Accepted)
+                    : Results.Problem(title: "Unknown cluster", detail: $"No registered cluster named '{name}' with a connection; register it with POST /api/v1/clusters.", statusCode: StatusCodes.Status404NotFound))
+            .RequireAuthorization(Policies.ApiAdmin)
+            .WithName("RefreshCluster")
+            .WithSummary("Queue a refresh of the cluster now")
+            .Produces<RefreshQueuedResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPost("/{name}/test", async (string name, ClusterService clusters, CancellationToken ct) =>
+                await clusters.TestStoredAsync(name, ct) is { } result
+                    ? Results.Json(result, RulesEndpoints.Json)
+                    : Results.Problem(title: "Unknown cluster", detail: $"No registered cluster named '{name}'.", statusCode: StatusCodes.Status404NotFound))
+            .RequireAuthorization(Policies.ApiAdmin)
+            .WithName("TestClusterConnection")
+            .WithSummary("Call the cluster's /version with its stored connection (10 s timeout)")
+            .Produces<ConnectionTestResult>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return endpoints;
+    }
+}
