@@ -20,8 +20,8 @@ namespace K8Posture.Features.Clusters;
 public sealed record ClusterCollectionResult(bool Succeeded, string? Error, IReadOnlyDictionary<string, int> Counts, int RuleFindings, IReadOnlyList<string> OperatorSources);
 
 /// <summary>
-/// Pulls one cluster (DESIGN.md §2): paged lists (limit 500 + continue) of the inventory, namespace owners from the
-/// <c>team</c> label, Trivy Operator and PolicyReport CRDs through the scan ingestor, and the built-in rules through the
+/// Pulls one cluster (DESIGN.md §2): paged lists (limit 500 + continue) of the inventory, namespace owners by the
+/// Security Team's ownership rules, Trivy Operator and PolicyReport CRDs through the scan ingestor, and the built-in rules through the
 /// FindingStore, all with scope <c>cluster:&lt;name&gt;</c>. A cluster that fails records its error and the job returns;
 /// only the database failing makes Hangfire retry.
 /// </summary>
@@ -39,7 +39,6 @@ public sealed class ClusterCollectionJob(
 {
     public const int PageSize = 500;
     public const string RulesSource = "k8posture-rules";
-    public const string TeamLabel = "team";
 
     private static readonly (string Group, string Version, string Plural, string Kind)[] TrivyReports =
     [
@@ -141,7 +140,8 @@ public sealed class ClusterCollectionJob(
         await Add<V1ClusterRoleBindingList, V1ClusterRoleBinding>("clusterrolebindings", "rbac.authorization.k8s.io/v1", "ClusterRoleBinding", (t, c) => client.RbacAuthorizationV1.ListClusterRoleBindingAsync(limit: PageSize, continueParameter: t, cancellationToken: c));
         await Add<V1NodeList, V1Node>("nodes", "v1", "Node", (t, c) => client.CoreV1.ListNodeAsync(limit: PageSize, continueParameter: t, cancellationToken: c), _ => false);
 
-        var owners = await UpsertNamespacesAsync(cluster.Id, namespaces.Select(n => n.Item).ToList(), ct);
+        var ownership = (await policies.GetCurrentAsync(ct)).Document.NamespaceOwnership;
+        var owners = await UpsertNamespacesAsync(cluster.Id, cluster.Name, ownership, namespaces.Select(n => n.Item).ToList(), ct);
 
         var operatorSources = new List<string>();
         var scopeKey = "cluster:" + cluster.Name;
@@ -236,8 +236,8 @@ public sealed class ClusterCollectionJob(
         return await call(timeout.Token);
     }
 
-    /// <summary>Adds new namespaces; the owner comes from the <c>team</c> label when it names a team, else the existing owner stays.</summary>
-    private async Task<Dictionary<string, int>> UpsertNamespacesAsync(int clusterId, List<V1Namespace> namespaces, CancellationToken ct)
+    /// <summary>Adds new namespaces; the owner comes from the Security Team's ownership rules when they name a team, else the existing owner stays.</summary>
+    private async Task<Dictionary<string, int>> UpsertNamespacesAsync(int clusterId, string clusterName, NamespaceOwnershipRules ownership, List<V1Namespace> namespaces, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var teams = await db.Teams.AsNoTracking().ToDictionaryAsync(t => t.Name, t => t.Id, StringComparer.OrdinalIgnoreCase, ct);
@@ -251,7 +251,7 @@ public sealed class ClusterCollectionJob(
             {
                 continue;
             }
-            int? owner = ns.Metadata?.Labels is { } labels && labels.TryGetValue(TeamLabel, out var team) && teams.TryGetValue(team, out var teamId) ? teamId : null;
+            int? owner = ownership.OwnerOf(clusterName, name, ns.Metadata?.Labels, ns.Metadata?.Annotations) is { } team && teams.TryGetValue(team, out var teamId) ? teamId : null;
             if (!existing.TryGetValue(name, out var row))
             {
                 row = new ClusterNamespace { ClusterId = clusterId, Name = name.Length > 253 ? name[..253] : name, OwnerTeamId = owner };

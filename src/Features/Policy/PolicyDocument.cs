@@ -57,6 +57,9 @@ public sealed class PolicyDocument
 
     public List<AlertSuppression> AlertSuppressions { get; set; } = [];
 
+    /// <summary>How collection decides which team owns a namespace of a cluster.</summary>
+    public NamespaceOwnershipRules NamespaceOwnership { get; set; } = new();
+
     public static PolicyDocument Default() => new();
 
     public bool IsEnabled(string ruleId) => !RuleSwitches.TryGetValue(ruleId, out var enabled) || enabled;
@@ -101,5 +104,47 @@ public sealed class PolicyDocument
         SeverityOverrides = SeverityOverrides.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value),
         EvaluateFailThreshold = EvaluateFailThreshold,
         AlertSuppressions = AlertSuppressions.ToList(),
+        NamespaceOwnership = new NamespaceOwnershipRules
+        {
+            LabelKeys = NamespaceOwnership.LabelKeys.Select(k => k.Trim()).Where(k => k.Length > 0).Distinct().ToList(),
+            AnnotationKeys = NamespaceOwnership.AnnotationKeys.Select(k => k.Trim()).Where(k => k.Length > 0).Distinct().ToList(),
+            Explicit = NamespaceOwnership.Explicit.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key.Trim(), p => p.Value.Trim()),
+        },
     };
+}
+
+/// <summary>
+/// The Security Team's rules for namespace ownership, first match wins: an explicit mapping
+/// ("cluster/namespace" or "*/namespace" → team name), then the label keys, then the annotation keys,
+/// whose value names a team.
+/// </summary>
+public sealed class NamespaceOwnershipRules
+{
+    public List<string> LabelKeys { get; set; } = ["team"];
+    public List<string> AnnotationKeys { get; set; } = [];
+    public Dictionary<string, string> Explicit { get; set; } = [];
+
+    /// <summary>The team name the rules give, or null when none applies.</summary>
+    public string? OwnerOf(string cluster, string @namespace, IDictionary<string, string>? labels, IDictionary<string, string>? annotations)
+    {
+        if (Explicit.TryGetValue($"{cluster}/{@namespace}", out var exact) || Explicit.TryGetValue($"*/{@namespace}", out exact))
+        {
+            return exact;
+        }
+        foreach (var key in LabelKeys)
+        {
+            if (labels is not null && labels.TryGetValue(key, out var team) && !string.IsNullOrWhiteSpace(team))
+            {
+                return team;
+            }
+        }
+        foreach (var key in AnnotationKeys)
+        {
+            if (annotations is not null && annotations.TryGetValue(key, out var team) && !string.IsNullOrWhiteSpace(team))
+            {
+                return team;
+            }
+        }
+        return null;
+    }
 }
