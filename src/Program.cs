@@ -5,6 +5,11 @@ using K8Posture.Jobs;
 using K8Posture.Security;
 
 var builder = WebApplication.CreateBuilder(args);
+if (AdminCommands.IsCommand(args))
+{
+    // Operator verbs print their result (such as a new key) alone on standard output; logs go to standard error.
+    builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+}
 
 builder.AddK8PostureData();
 builder.AddK8PostureSecurity();

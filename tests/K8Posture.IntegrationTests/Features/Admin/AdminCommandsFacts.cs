@@ -28,7 +28,6 @@ public sealed class AdminCommandsFacts : IDisposable
         start.Environment["ConnectionStrings__K8Posture"] = $"Data Source={DatabasePath}";
         start.Environment["Hangfire__Storage"] = "InMemory";
         start.Environment["Hangfire__Server"] = "false";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
