@@ -22,46 +22,8 @@ public sealed class EvaluateEndpointFacts(K8PostureAppFactory app) : IClassFixtu
               privileged: true
         """;
 
-    internal const string CompliantSet = """
-        apiVersion: v1
-        kind: Namespace
-        metadata:
-          name: payments
-        ---
-        apiVersion: networking.k8s.io/v1
-        kind: NetworkPolicy
-        metadata:
-          name: default-deny
-          namespace: payments
-        spec:
-          podSelector: {}
-          policyTypes: [Ingress, Egress]
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: api
-          namespace: payments
-        spec:
-          serviceAccountName: api
-          automountServiceAccountToken: false
-          securityContext:
-            runAsNonRoot: true
-            runAsUser: 10001
-            seccompProfile:
-              type: RuntimeDefault
-          containers:
-          - name: api
-            image: mcr.microsoft.com/dotnet/aspnet:8.0@sha256:0f2f2c2e5ab5d6a7d3f4c8e1b2a3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5
-            securityContext:
-              allowPrivilegeEscalation: false
-              readOnlyRootFilesystem: true
-              capabilities:
-                drop: [ALL]
-            resources:
-              requests: {cpu: 100m, memory: 128Mi}
-              limits: {cpu: 500m, memory: 256Mi}
-        """;
+    /// <summary>A set that meets every rule (shared with the unit tests).</summary>
+    internal static string CompliantSet => Encoding.UTF8.GetString(TestFixtures.Read("manifests/compliant-set.yaml"));
 
     internal static async Task<JsonElement> EvaluateAsync(HttpClient client, string yaml, HttpStatusCode expected = HttpStatusCode.OK)
     {
