@@ -140,8 +140,8 @@ public sealed class ClusterCollectionJob(
         await Add<V1ClusterRoleBindingList, V1ClusterRoleBinding>("clusterrolebindings", "rbac.authorization.k8s.io/v1", "ClusterRoleBinding", (t, c) => client.RbacAuthorizationV1.ListClusterRoleBindingAsync(limit: PageSize, continueParameter: t, cancellationToken: c));
         await Add<V1NodeList, V1Node>("nodes", "v1", "Node", (t, c) => client.CoreV1.ListNodeAsync(limit: PageSize, continueParameter: t, cancellationToken: c), _ => false);
 
-        var ownership = (await policies.GetCurrentAsync(ct)).Document.NamespaceOwnership;
-        var owners = await UpsertNamespacesAsync(cluster.Id, cluster.Name, ownership, namespaces.Select(n => n.Item).ToList(), ct);
+        var policy = await policies.GetCurrentAsync(ct);
+        var owners = await UpsertNamespacesAsync(cluster.Id, cluster.Name, policy.Document.NamespaceOwnership, namespaces.Select(n => n.Item).ToList(), ct);
 
         var operatorSources = new List<string>();
         var scopeKey = "cluster:" + cluster.Name;
@@ -165,7 +165,7 @@ public sealed class ClusterCollectionJob(
             }
         }
 
-        var ruleFindings = await ApplyRulesAsync(cluster, scopeKey, evaluated, owners, ct);
+        var ruleFindings = await ApplyRulesAsync(cluster, policy, scopeKey, evaluated, owners, ct);
         counts["ruleFindings"] = ruleFindings;
         return new Collected(counts, version.GitVersion, ruleFindings, operatorSources);
     }
@@ -273,9 +273,8 @@ public sealed class ClusterCollectionJob(
         return existing.Values.Where(n => n.OwnerTeamId is not null).ToDictionary(n => n.Name, n => n.OwnerTeamId!.Value, StringComparer.Ordinal);
     }
 
-    private async Task<int> ApplyRulesAsync(Cluster cluster, string scopeKey, List<JsonElement> objects, Dictionary<string, int> owners, CancellationToken ct)
+    private async Task<int> ApplyRulesAsync(Cluster cluster, CurrentPolicy policy, string scopeKey, List<JsonElement> objects, Dictionary<string, int> owners, CancellationToken ct)
     {
-        var policy = await policies.GetCurrentAsync(ct);
         var evaluation = evaluator.Evaluate(objects, policy.Document, policy.Version);
         var findings = evaluation.Findings.Select(f => new NormalisedFinding
         {
@@ -322,7 +321,7 @@ public sealed class ClusterCollectionJob(
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(c);
             db.ChangeTracker.AutoDetectChangesEnabled = false;
-            var counts = await store.ApplyAsync(db, new FindingPush(batch.Id, RulesSource, scopeKey, cluster.Id, null, owners, scope.Actor, now), findings, c);
+            var counts = await store.ApplyAsync(db, new FindingPush(batch.Id, RulesSource, scopeKey, cluster.Id, null, owners, scope.Actor, now, PolicySla.SlaOf(policy)), findings, c);
             audit.Record(db, "cluster.rules", nameof(IngestBatch), batch.Id.ToString(CultureInfo.InvariantCulture), after: new
             {
                 Cluster = cluster.Name, scopeKey, counts.Created, counts.Updated, counts.Unchanged, counts.Closed, counts.Reopened,

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 using K8Posture.Data;
+using K8Posture.Features.Policy;
 using K8Posture.Shared;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,28 +25,6 @@ public sealed class ScanIngestor(
 {
     // SQLite has one writer anyway; serialising pushes in-process avoids busy retries and fingerprint races between two
     // pushes of one scope. SQL Server instead takes an application lock on the scope inside the transaction (many instances).
-    /// <summary>The Security Team's SLA days once a policy has been saved; until then the configured defaults (Sla:Days).</summary>
-    private static async Task<SlaOptions?> CurrentSlaAsync(IServiceProvider services, CancellationToken cancellationToken)
-    {
-        var policy = await services.GetRequiredService<K8Posture.Features.Policy.PolicyStore>().GetCurrentAsync(cancellationToken);
-        if (policy.Version == 0)
-        {
-            return null;
-        }
-        int Days(FindingSeverity severity, int fallback) => policy.Document.SlaDays.TryGetValue(severity, out var days) ? days : fallback;
-        var defaults = new SlaDays();
-        return new SlaOptions
-        {
-            Days = new SlaDays
-            {
-                Critical = Days(FindingSeverity.Critical, defaults.Critical),
-                High = Days(FindingSeverity.High, defaults.High),
-                Medium = Days(FindingSeverity.Medium, defaults.Medium),
-                Low = Days(FindingSeverity.Low, defaults.Low),
-            },
-        };
-    }
-
     private static readonly SemaphoreSlim WriteGate = new(1, 1);
 
     public async Task<IngestOutcome> IngestAsync(ReadOnlyMemory<byte> payload, ScanPushOptions options, CancellationToken cancellationToken)
@@ -148,7 +127,7 @@ public sealed class ScanIngestor(
                         .ToDictionaryAsync(n => n.Name, n => n.OwnerTeamId!.Value, StringComparer.Ordinal, ct);
 
                 var now = clock.GetUtcNow();
-                var sla = await CurrentSlaAsync(systemScope.ServiceProvider, ct);
+                var sla = PolicySla.SlaOf(await systemScope.ServiceProvider.GetRequiredService<PolicyStore>().GetCurrentAsync(ct));
                 // Tens of thousands of rows: one change scan before saving, not one per Add/Attach.
                 db.ChangeTracker.AutoDetectChangesEnabled = false;
                 var counts = await store.ApplyAsync(db,
