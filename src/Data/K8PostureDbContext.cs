@@ -7,7 +7,7 @@ namespace K8Posture.Data;
 /// The model, shared by one context type per provider (each with its own migrations).
 /// Every team-owned entity carries a query filter built from the caller's <see cref="DataScope"/>.
 /// </summary>
-public abstract class K8PostureDbContext(DbContextOptions options, DataScope scope) : DbContext(options), IDataProtectionKeyContext
+public abstract partial class K8PostureDbContext(DbContextOptions options, DataScope scope) : DbContext(options), IDataProtectionKeyContext
 {
     public DataScope Scope { get; } = scope;
 
@@ -201,5 +201,19 @@ public abstract class K8PostureDbContext(DbContextOptions options, DataScope sco
             e.Property(x => x.Comment).HasMaxLength(1000);
             e.HasIndex(x => x.Version).IsUnique();
         });
+
+        OnAlertsModelCreating(modelBuilder);
+        OnInventoryModelCreating(modelBuilder);
+        OnGovernanceModelCreating(modelBuilder);
+        OnReportsModelCreating(modelBuilder);
+        OnLandscapeModelCreating(modelBuilder);
     }
+
+    // Each feature slice adds its entities in its own part of this class (src/Features/<Feature>/…DbContext.cs),
+    // so slices grow the model without editing this file.
+    partial void OnAlertsModelCreating(ModelBuilder modelBuilder);
+    partial void OnInventoryModelCreating(ModelBuilder modelBuilder);
+    partial void OnGovernanceModelCreating(ModelBuilder modelBuilder);
+    partial void OnReportsModelCreating(ModelBuilder modelBuilder);
+    partial void OnLandscapeModelCreating(ModelBuilder modelBuilder);
 }

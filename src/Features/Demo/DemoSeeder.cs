@@ -128,6 +128,11 @@ public static class DemoSeeder
             await ingestor.IngestAsync(payload, new ScanPushOptions(Cluster: push.Cluster, Scope: pushScope, Team: push.Team, Pipeline: push.Pipeline, Commit: "demo"), cancellationToken);
         }
 
+        foreach (var contributor in provider.GetServices<IDemoSeedContributor>().OrderBy(c => c.Order))
+        {
+            await contributor.SeedAsync(provider, cancellationToken);
+        }
+
         await provider.GetRequiredService<LandscapeSnapshotJob>().RunAsync(cancellationToken);
         return true;
     }
