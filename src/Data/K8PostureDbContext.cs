@@ -205,6 +205,7 @@ public abstract partial class K8PostureDbContext(DbContextOptions options, DataS
         OnAlertsModelCreating(modelBuilder);
         OnInventoryModelCreating(modelBuilder);
         OnGovernanceModelCreating(modelBuilder);
+        OnRemediationModelCreating(modelBuilder);
         OnReportsModelCreating(modelBuilder);
         OnLandscapeModelCreating(modelBuilder);
     }
@@ -214,6 +215,7 @@ public abstract partial class K8PostureDbContext(DbContextOptions options, DataS
     partial void OnAlertsModelCreating(ModelBuilder modelBuilder);
     partial void OnInventoryModelCreating(ModelBuilder modelBuilder);
     partial void OnGovernanceModelCreating(ModelBuilder modelBuilder);
+    partial void OnRemediationModelCreating(ModelBuilder modelBuilder);
     partial void OnReportsModelCreating(ModelBuilder modelBuilder);
     partial void OnLandscapeModelCreating(ModelBuilder modelBuilder);
 }
