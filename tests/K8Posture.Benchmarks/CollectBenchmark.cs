@@ -18,6 +18,7 @@ namespace K8Posture.Benchmarks;
 /// <summary>
 /// <c>collect --pods N --namespaces M</c>: one ClusterCollectionJob run against the fake Kubernetes API (loopback, paged
 /// lists) into a fresh SQLite file: lists, namespace upsert, the built-in rules and their findings. Prints seconds and peak MB.
+/// The fake API runs in a child process (verb <c>fake-kube-api</c>), as a real cluster would, so the peak is the collector's own.
 /// </summary>
 internal static class CollectBenchmark
 {
@@ -33,7 +34,9 @@ internal static class CollectBenchmark
         Directory.CreateDirectory(folder);
         try
         {
-            await using var fake = await new FakeKubernetesApi().AddPods(pods.Value, namespaces.Value).StartAsync();
+            // The child stops when its standard input closes: on dispose here, or when this process exits.
+            using var fake = StartFakeApi(pods.Value, namespaces.Value, out var fakeAddress);
+            using var stopFake = fake.StandardInput;
             await using var app = await StartAsync(folder);
             int clusterId;
             await using (var scope = app.Services.CreateAsyncScope())
@@ -44,8 +47,8 @@ internal static class CollectBenchmark
                 {
                     Name = "bench",
                     CreatedAt = DateTimeOffset.UtcNow,
-                    ServerUrl = fake.Address.ToString(),
-                    ConnectionSecretProtected = scope.ServiceProvider.GetRequiredService<ClusterConnections>().Protect(new ClusterConnectionSecret(null, fake.Token, null)),
+                    ServerUrl = fakeAddress.ToString(),
+                    ConnectionSecretProtected = scope.ServiceProvider.GetRequiredService<ClusterConnections>().Protect(new ClusterConnectionSecret(null, FakeKubernetesApi.DefaultToken, null)),
                 };
                 db.Clusters.Add(cluster);
                 await db.SaveChangesAsync();
@@ -85,6 +88,38 @@ internal static class CollectBenchmark
                 // A temp folder left behind is harmless.
             }
         }
+    }
+
+    /// <summary>The child process: serves the fake API until its standard input closes; its first output line is the address.</summary>
+    public static async Task<int> RunFakeApiAsync(string[] args)
+    {
+        var pods = Option(args, "--pods", 10_000);
+        var namespaces = Option(args, "--namespaces", 2_000);
+        if (pods is null || namespaces is null)
+        {
+            return 2;
+        }
+        await using var fake = await new FakeKubernetesApi().AddPods(pods.Value, namespaces.Value).StartAsync();
+        Console.WriteLine(fake.Address);
+        await Console.In.ReadToEndAsync();
+        return 0;
+    }
+
+    private static Process StartFakeApi(int pods, int namespaces, out Uri address)
+    {
+        var self = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(self) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(CollectBenchmark).Assembly.Location);
+        }
+        foreach (var argument in new[] { "fake-kube-api", "--pods", pods.ToString(CultureInfo.InvariantCulture), "--namespaces", namespaces.ToString(CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        var process = Process.Start(start) ?? throw new InvalidOperationException("The fake Kubernetes API did not start.");
+        address = new Uri(process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("The fake Kubernetes API printed no address."));
+        return process;
     }
 
     private static int? Option(string[] args, string name, int fallback)

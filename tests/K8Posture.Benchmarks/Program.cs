@@ -12,6 +12,7 @@ public static class Program
           ingest-scenarios [--findings N]  first import, identical re-push, unchanged and modified rescans, each timed
           parse [--findings N]             the Trivy parser alone on the same synthetic report (best of three)
           collect [--pods N] [--namespaces M]  one cluster collection job against the fake Kubernetes API (defaults 10000 / 2000); prints seconds and peakWorkingSetMb
+                                           (the fake API runs in a child process, verb fake-kube-api)
           evaluate [--manifests N]         evaluate N varied manifests (default 10000) with the policy engine; prints JSON with manifests/s
         """;
 
@@ -23,6 +24,8 @@ public static class Program
                 return await IngestBenchmark.RunAsync(args[1..]);
             case "collect":
                 return await CollectBenchmark.RunAsync(args[1..]);
+            case "fake-kube-api":
+                return await CollectBenchmark.RunFakeApiAsync(args[1..]);
             case "evaluate":
                 return EvaluateBenchmark.Run(args[1..]);
             case "parse":

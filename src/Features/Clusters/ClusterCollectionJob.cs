@@ -111,19 +111,16 @@ public sealed class ClusterCollectionJob(
         counts["namespaces"] = namespaces.Count;
         evaluated.AddRange(namespaces.Select(n => n.Json));
 
-        var pods = await ListAllAsync<V1PodList, V1Pod>("v1", "Pod", (t, c) => client.CoreV1.ListPodForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c), ct);
-        counts["pods"] = pods.Count;
-        // Pods made by a controller are judged through the controller; bare pods on their own.
-        evaluated.AddRange(pods.Where(p => p.Item.Metadata?.OwnerReferences is not { Count: > 0 }).Select(p => p.Json));
-
         async Task Add<TList, TItem>(string key, string apiVersion, string kind, Func<string?, CancellationToken, Task<TList>> call, Func<TItem, bool>? evaluate = null)
             where TList : IItems<TItem>, IMetadata<V1ListMeta>
             where TItem : IKubernetesObject<V1ObjectMeta>
         {
-            var items = await ListAllAsync<TList, TItem>(apiVersion, kind, call, ct);
-            counts[key] = items.Count;
-            evaluated.AddRange(items.Where(i => evaluate?.Invoke(i.Item) ?? true).Select(i => i.Json));
+            counts[key] = await ListEachAsync<TList, TItem>(apiVersion, kind, call, evaluate, evaluated, ct);
         }
+
+        // Pods made by a controller are judged through the controller; bare pods on their own.
+        await Add<V1PodList, V1Pod>("pods", "v1", "Pod", (t, c) => client.CoreV1.ListPodForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c),
+            p => p.Metadata?.OwnerReferences is not { Count: > 0 });
 
         await Add<V1DeploymentList, V1Deployment>("deployments", "apps/v1", "Deployment", (t, c) => client.AppsV1.ListDeploymentForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c));
         await Add<V1StatefulSetList, V1StatefulSet>("statefulsets", "apps/v1", "StatefulSet", (t, c) => client.AppsV1.ListStatefulSetForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c));
@@ -176,6 +173,34 @@ public sealed class ClusterCollectionJob(
         where TItem : IKubernetesObject
     {
         var all = new List<(TItem, JsonElement)>();
+        await ForEachPageAsync<TList, TItem>(apiVersion, kind, call, item => all.Add((item, ToJson(item))), ct);
+        return all;
+    }
+
+    /// <summary>
+    /// Counts every object of a kind and keeps, as JSON only, those the rules judge; the typed objects of a page are
+    /// dropped with the page, so a 10,000-pod cluster never holds its pods twice.
+    /// </summary>
+    private static async Task<int> ListEachAsync<TList, TItem>(string apiVersion, string kind, Func<string?, CancellationToken, Task<TList>> call, Func<TItem, bool>? evaluate, List<JsonElement> evaluated, CancellationToken ct)
+        where TList : IItems<TItem>, IMetadata<V1ListMeta>
+        where TItem : IKubernetesObject
+    {
+        var count = 0;
+        await ForEachPageAsync<TList, TItem>(apiVersion, kind, call, item =>
+        {
+            count++;
+            if (evaluate?.Invoke(item) ?? true)
+            {
+                evaluated.Add(ToJson(item));
+            }
+        }, ct);
+        return count;
+    }
+
+    private static async Task ForEachPageAsync<TList, TItem>(string apiVersion, string kind, Func<string?, CancellationToken, Task<TList>> call, Action<TItem> each, CancellationToken ct)
+        where TList : IItems<TItem>, IMetadata<V1ListMeta>
+        where TItem : IKubernetesObject
+    {
         string? token = null;
         do
         {
@@ -184,13 +209,17 @@ public sealed class ClusterCollectionJob(
             {
                 item.ApiVersion = apiVersion;
                 item.Kind = kind;
-                using var document = JsonDocument.Parse(KubernetesJson.Serialize(item));
-                all.Add((item, document.RootElement.Clone()));
+                each(item);
             }
             token = page.Metadata?.ContinueProperty;
         }
         while (!string.IsNullOrEmpty(token));
-        return all;
+    }
+
+    private static JsonElement ToJson<TItem>(TItem item)
+    {
+        using var document = JsonDocument.Parse(KubernetesJson.Serialize(item));
+        return document.RootElement.Clone();
     }
 
     /// <summary>The reports of one operator, or null when none of its CRDs is installed (404).</summary>
@@ -236,7 +265,10 @@ public sealed class ClusterCollectionJob(
         return await call(timeout.Token);
     }
 
-    /// <summary>Adds new namespaces; the owner comes from the Security Team's ownership rules when they name a team, else the existing owner stays.</summary>
+    /// <summary>
+    /// Adds new namespaces and removes those the cluster no longer has; the owner comes from the Security Team's ownership
+    /// rules when they name a team, else the existing owner stays.
+    /// </summary>
     private async Task<Dictionary<string, int>> UpsertNamespacesAsync(int clusterId, string clusterName, NamespaceOwnershipRules ownership, List<V1Namespace> namespaces, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -265,9 +297,23 @@ public sealed class ClusterCollectionJob(
                 changedOwners++;
             }
         }
-        if (added + changedOwners > 0)
+        // The list was complete (every page read), so a namespace it lacks was deleted from the cluster.
+        var listed = namespaces.Select(n => n.Metadata?.Name).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var vanished = existing.Where(e => !listed.Contains(e.Key)).ToList();
+        foreach (var (name, row) in vanished)
         {
-            audit.Record(db, "cluster.namespaces", nameof(Cluster), clusterId.ToString(CultureInfo.InvariantCulture), after: new { Added = added, OwnersChanged = changedOwners });
+            db.Namespaces.Remove(row);
+            existing.Remove(name);
+        }
+        if (added + changedOwners + vanished.Count > 0)
+        {
+            audit.Record(db, "cluster.namespaces", nameof(Cluster), clusterId.ToString(CultureInfo.InvariantCulture), after: new
+            {
+                Added = added,
+                OwnersChanged = changedOwners,
+                Removed = vanished.Select(v => v.Key).Order(StringComparer.Ordinal).Take(100).ToList(),
+                RemovedCount = vanished.Count,
+            });
             await db.SaveChangesAsync(ct);
         }
         return existing.Values.Where(n => n.OwnerTeamId is not null).ToDictionary(n => n.Name, n => n.OwnerTeamId!.Value, StringComparer.Ordinal);
@@ -282,7 +328,8 @@ public sealed class ClusterCollectionJob(
             Category = f.Category,
             Severity = f.Severity,
             Title = f.Title,
-            Description = f.Message + "\n\nRemediation: " + f.Remediation,
+            Description = f.Message,
+            Remediation = f.Remediation,
             RuleId = f.RuleId,
             NamespaceName = f.Resource.Namespace,
             ResourceKind = f.Resource.Kind,
@@ -293,8 +340,10 @@ public sealed class ClusterCollectionJob(
             References = f.References,
         }).ToList();
 
-        // What the rules found is kept as the batch payload, like any push.
-        var payload = JsonSerializer.SerializeToUtf8Bytes(evaluation.Findings, RulesEndpoints.Json);
+        // What the rules found is kept as the batch payload, like any push; written straight into gzip (a large
+        // cluster's findings run to tens of megabytes of JSON, which need never sit in memory uncompressed).
+        var payload = CompressedPayload.Serialize(evaluation.Findings);
+        objects.Clear();
         await using var db = await contexts.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
         var batch = new IngestBatch
@@ -307,9 +356,9 @@ public sealed class ClusterCollectionJob(
             ScopeKey = scopeKey,
             ClusterName = cluster.Name,
             Actor = scope.Actor,
-            PayloadSha256 = Convert.ToHexStringLower(SHA256.HashData(payload)),
+            PayloadSha256 = payload.Sha256,
             PayloadBytes = payload.Length,
-            PayloadCompressed = Compress(payload),
+            PayloadCompressed = payload.Compressed,
         };
         db.IngestBatches.Add(batch);
         await db.SaveChangesAsync(ct);
@@ -358,13 +407,51 @@ public sealed class ClusterCollectionJob(
         await db.SaveChangesAsync(ct);
     }
 
-    private static byte[] Compress(byte[] payload)
+    /// <summary>JSON serialised through gzip while hashing and counting the uncompressed bytes.</summary>
+    private sealed class CompressedPayload : Stream
     {
-        using var buffer = new MemoryStream();
-        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private readonly GZipStream _gzip;
+        private long _length;
+
+        private CompressedPayload(Stream target) => _gzip = new GZipStream(target, CompressionLevel.Fastest, leaveOpen: true);
+
+        public static (string Sha256, long Length, byte[] Compressed) Serialize<T>(T value)
         {
-            gzip.Write(payload);
+            using var buffer = new MemoryStream();
+            using var payload = new CompressedPayload(buffer);
+            JsonSerializer.Serialize(payload, value, RulesEndpoints.Json);
+            payload._gzip.Dispose();
+            return (Convert.ToHexStringLower(payload._sha256.GetHashAndReset()), payload._length, buffer.ToArray());
         }
-        return buffer.ToArray();
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            _sha256.AppendData(buffer);
+            _length += buffer.Length;
+            _gzip.Write(buffer);
+        }
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => _length;
+        public override long Position { get => _length; set => throw new NotSupportedException(); }
+        public override void Flush() => _gzip.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _gzip.Dispose();
+                _sha256.Dispose();
+            }
+            base.Dispose(disposing);
+        }
     }
 }

@@ -49,6 +49,18 @@ public static class ClusterEndpoints
             .Produces<RefreshQueuedResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        group.MapDelete("/{name}", async (string name, ClusterService clusters, CancellationToken ct) =>
+                await clusters.UnregisterAsync(name, ct) is { } result
+                    ? Results.Json(result, RulesEndpoints.Json)
+                    : Results.Problem(title: "Unknown cluster", detail: $"No managed cluster named '{name}'.", statusCode: StatusCodes.Status404NotFound))
+            .RequireAuthorization(Policies.ApiAdmin)
+            .WithName("UnregisterCluster")
+            .WithSummary("Stop managing a cluster")
+            .WithDescription("Removes the refresh schedule and the stored connection; the cluster stays as unmanaged with its history. "
+                + "Findings open in its scope (cluster:<name>) are closed, one recorded batch per source. Answers the closed counts per source.")
+            .Produces<ClusterUnregistered>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         group.MapPost("/{name}/test", async (string name, ClusterService clusters, CancellationToken ct) =>
                 await clusters.TestStoredAsync(name, ct) is { } result
                     ? Results.Json(result, RulesEndpoints.Json)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Hangfire;
 using K8Posture.Data;
+using K8Posture.Features.Ingestion;
 using Microsoft.EntityFrameworkCore;
 
 namespace K8Posture.Features.Clusters;
@@ -50,11 +51,15 @@ public sealed record ClusterSaveResult(ClusterDto? Cluster, bool Created, IReadO
 
 public sealed record ConnectionTestResult(bool Ok, string? ServerVersion, string? Error);
 
+/// <summary>What unregistering a cluster did: the findings of its scope that closed, per source.</summary>
+public sealed record ClusterUnregistered(string Cluster, IReadOnlyDictionary<string, int> ClosedFindings);
+
 /// <summary>Registration, listing, test connection and refresh scheduling of clusters (DESIGN.md §2, §4).</summary>
 public sealed partial class ClusterService(
     IDbContextFactory<K8PostureDbContext> contexts,
     ClusterConnections connections,
     AuditLog audit,
+    FindingStore findingStore,
     IRecurringJobManager recurringJobs,
     IBackgroundJobClient backgroundJobs,
     TimeProvider clock)
@@ -256,6 +261,80 @@ public sealed partial class ClusterService(
         recurringJobs.AddOrUpdate<ClusterCollectionJob>(RecurringId(cluster.Id), job => job.RunAsync(cluster.Id, CancellationToken.None), CronFor(cluster.RefreshIntervalMinutes));
         var namespaces = await db.Namespaces.CountAsync(n => n.ClusterId == cluster.Id, cancellationToken);
         return new ClusterSaveResult(ToDto(cluster, namespaces, await TeamNamesAsync(db, cancellationToken)), created, null);
+    }
+
+    /// <summary>
+    /// Stops managing a cluster: its schedule and stored connection go; the cluster stays, unmanaged, with its namespaces
+    /// and history. Nobody watches it any more, so what was reported in its scope (<c>cluster:&lt;name&gt;</c>) closes through
+    /// the store, one empty push per source (recorded as a batch, with history and audit), never by deleting evidence.
+    /// Null when there is no managed cluster of that name.
+    /// </summary>
+    public async Task<ClusterUnregistered?> UnregisterAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var cluster = await db.Clusters.FirstOrDefaultAsync(c => c.Name == name && c.IsManaged, cancellationToken);
+        if (cluster is null)
+        {
+            return null;
+        }
+        recurringJobs.RemoveIfExists(RecurringId(cluster.Id));
+        var scopeKey = "cluster:" + cluster.Name;
+        var sources = await db.FindingSightings.AsNoTracking().Where(s => s.ScopeKey == scopeKey && s.IsOpen)
+            .Select(s => s.Source).Distinct().ToListAsync(cancellationToken);
+        var closed = new Dictionary<string, int>(StringComparer.Ordinal);
+        var before = AuditView(cluster);
+        var now = clock.GetUtcNow();
+        var strategy = db.Database.CreateExecutionStrategy();
+        await strategy.ExecuteAsync(async ct =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            foreach (var source in sources)
+            {
+                var batch = new IngestBatch
+                {
+                    Kind = IngestKind.Scans,
+                    ReceivedAt = now,
+                    ProcessedAt = now,
+                    Status = IngestStatus.Processed,
+                    Format = "cluster-unregistered",
+                    Source = source,
+                    ScopeKey = scopeKey,
+                    ClusterName = cluster.Name,
+                    Actor = db.Scope.Actor,
+                    PayloadSha256 = EmptyPayloadSha256,
+                    PayloadBytes = 2,
+                    PayloadCompressed = EmptyPayloadCompressed,
+                };
+                db.IngestBatches.Add(batch);
+                await db.SaveChangesAsync(ct);
+                var counts = await findingStore.ApplyAsync(db, new FindingPush(batch.Id, source, scopeKey, cluster.Id, null,
+                    new Dictionary<string, int>(), db.Scope.Actor, now), [], ct);
+                batch.Closed = counts.Closed;
+                closed[source] = counts.Closed;
+            }
+            cluster.ConnectionSecretProtected = null;
+            cluster.KubeconfigContext = null;
+            cluster.IsManaged = false;
+            audit.Record(db, "cluster.unregister", nameof(Cluster), cluster.Id.ToString(CultureInfo.InvariantCulture), before,
+                AuditView(cluster) with { ConnectionSecret = before.ConnectionSecret is null ? null : "[redacted: removed]" });
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }, cancellationToken);
+        return new ClusterUnregistered(cluster.Name, closed);
+    }
+
+    private const string EmptyPayloadSha256 = "4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945";
+
+    private static readonly byte[] EmptyPayloadCompressed = GzipOf("[]"u8);
+
+    private static byte[] GzipOf(ReadOnlySpan<byte> payload)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(payload);
+        }
+        return buffer.ToArray();
     }
 
     /// <summary>Enqueues a refresh now; null when the caller cannot see a managed cluster of that name.</summary>

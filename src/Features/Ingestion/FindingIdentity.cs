@@ -28,11 +28,19 @@ public static class FindingIdentity
     /// Hash of everything a re-push may report differently about the same finding (enrichment, EPSS, a new fix…);
     /// differs → the finding is updated. Where it was seen (image tag, digest) is not content: a rebuild is no update.
     /// </summary>
-    public static string ContentHash(NormalisedFinding finding) => Hash("content",
-        finding.Category.ToString(), finding.Severity.ToString(), finding.Title, finding.Description,
-        finding.Cwe, finding.CvssScore?.ToString("R", CultureInfo.InvariantCulture), finding.CvssVector,
-        finding.Epss?.ToString("R", CultureInfo.InvariantCulture), finding.PackageType, finding.Purl, finding.FixedVersion,
-        finding.OwaspK8s, finding.PssControl, finding.PrimaryUrl, finding.References.Count == 0 ? null : string.Join('\n', finding.References));
+    public static string ContentHash(NormalisedFinding finding)
+    {
+        ReadOnlySpan<string?> parts =
+        [
+            "content", finding.Category.ToString(), finding.Severity.ToString(), finding.Title, finding.Description,
+            finding.Cwe, finding.CvssScore?.ToString("R", CultureInfo.InvariantCulture), finding.CvssVector,
+            finding.Epss?.ToString("R", CultureInfo.InvariantCulture), finding.PackageType, finding.Purl, finding.FixedVersion,
+            finding.OwaspK8s, finding.PssControl, finding.PrimaryUrl, finding.References.Count == 0 ? null : string.Join('\n', finding.References),
+            finding.Remediation,
+        ];
+        // Without a separate remediation the hash is the one findings were stored with before the field existed.
+        return Hash(finding.Remediation is null ? parts[..^1] : parts);
+    }
 
     /// <summary>
     /// The scope a push fully describes, independent of the tool (each tool's view is its sighting):

@@ -324,7 +324,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
         target.Category = source.Category;
         target.Severity = source.Severity;
         target.Title = Clip(source.Title, 1000) ?? "";
-        target.Description = source.Description;
+        target.Description = source.Remediation is null ? source.Description : source.Description + "\n\nRemediation: " + source.Remediation;
         target.RuleId = Clip(source.RuleId, 200);
         target.VulnerabilityId = Clip(source.VulnerabilityId, 100);
         target.Cwe = Clip(source.Cwe, 200);

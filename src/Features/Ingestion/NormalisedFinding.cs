@@ -16,6 +16,12 @@ public sealed record NormalisedFinding
     public FindingSeverity Severity { get; init; }
     public required string Title { get; init; }
     public string? Description { get; init; }
+
+    /// <summary>
+    /// What to do about it, when the source says so apart from the description. Stored after the description; kept
+    /// apart until then because one rule's remediation text is shared by thousands of findings of a collection.
+    /// </summary>
+    public string? Remediation { get; init; }
     public string? RuleId { get; init; }
     public string? VulnerabilityId { get; init; }
     public string? Cwe { get; init; }

@@ -195,6 +195,7 @@ public sealed class ClusterCollectionFacts(K8PostureAppFactory app) : IClassFixt
         Assert.Equal(FindingStatus.Open, privileged.Status);
         Assert.Equal(clusterId, privileged.ClusterId);
         Assert.Equal(teamId, privileged.OwnerTeamId);
+        Assert.Contains("\n\nRemediation: ", privileged.Description, StringComparison.Ordinal);
         Assert.Equal(result.RuleFindings, ruleFindings.Count);
 
         // Operator reports went through the ingestion path with the cluster scope.
@@ -258,5 +259,71 @@ public sealed class ClusterCollectionFacts(K8PostureAppFactory app) : IClassFixt
         Assert.False(string.IsNullOrEmpty(body.GetProperty("jobId").GetString()));
 
         Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync($"/api/v1/clusters/{Unique("none")}/refresh", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_namespace_deleted_from_the_cluster_is_removed_on_the_next_run_and_audited()
+    {
+        await using var fake = await new FakeKubernetesApi().AddNamespace("payments").AddNamespace("sandbox").StartAsync();
+        var client = await AdminClientAsync();
+        var name = Unique("vanish");
+        await RegisterAsync(client, new { name, serverUrl = fake.Address.ToString(), token = fake.Token });
+        var clusterId = (await LoadClusterAsync(name)).Id;
+        Assert.True((await RunJobAsync(clusterId)).Succeeded);
+        Assert.Contains((await LoadClusterAsync(name)).Namespaces, n => n.Name == "sandbox");
+
+        Assert.Equal(1, fake.Remove(o => (string?)o["kind"] == "Namespace" && (string?)o["metadata"]?["name"] == "sandbox"));
+        Assert.True((await RunJobAsync(clusterId)).Succeeded);
+
+        var names = (await LoadClusterAsync(name)).Namespaces.Select(n => n.Name).ToList();
+        Assert.Contains("payments", names);
+        Assert.DoesNotContain("sandbox", names);
+        var audit = await app.WithDbAsync(db => db.AuditEvents.AsNoTracking()
+            .Where(a => a.Action == "cluster.namespaces" && a.EntityId == clusterId.ToString()).OrderBy(a => a.Id).Select(a => a.After).ToListAsync());
+        Assert.Contains("\"sandbox\"", audit[^1]);
+    }
+
+    [Fact]
+    public async Task Unregistering_removes_schedule_and_secret_closes_the_cluster_scope_and_keeps_the_history()
+    {
+        await using var fake = await new FakeKubernetesApi().AddFixtures("polaris/runAsPrivileged.failure.yaml").AddNamespace("default").StartAsync();
+        var client = await AdminClientAsync();
+        var name = Unique("retire");
+        await RegisterAsync(client, new { name, serverUrl = fake.Address.ToString(), token = fake.Token });
+        var clusterId = (await LoadClusterAsync(name)).Id;
+        var collected = await RunJobAsync(clusterId);
+        Assert.True(collected.Succeeded, collected.Error);
+        var scope = "cluster:" + name;
+        var open = await app.WithDbAsync(db => db.Findings.AsNoTracking().CountAsync(f => f.ScopeKey == scope && f.Status == FindingStatus.Open));
+        Assert.True(open > 0);
+        using (var connection = app.Services.GetRequiredService<JobStorage>().GetConnection())
+        {
+            Assert.Contains(connection.GetRecurringJobs(), j => j.Id == ClusterService.RecurringId(clusterId));
+        }
+
+        var response = await client.DeleteAsync($"/api/v1/clusters/{name}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(open, body.GetProperty("closedFindings").GetProperty(ClusterCollectionJob.RulesSource).GetInt32());
+        var cluster = await LoadClusterAsync(name);
+        Assert.False(cluster.IsManaged);
+        Assert.Null(cluster.ConnectionSecretProtected);
+        Assert.Contains(cluster.Namespaces, n => n.Name == "default");
+        Assert.Equal(0, await app.WithDbAsync(db => db.Findings.AsNoTracking().CountAsync(f => f.ScopeKey == scope && f.Status == FindingStatus.Open)));
+        Assert.Equal(open, await app.WithDbAsync(db => db.FindingEvents.AsNoTracking()
+            .CountAsync(e => e.Kind == FindingEventKind.Closed && e.Finding!.ScopeKey == scope)));
+        using (var connection = app.Services.GetRequiredService<JobStorage>().GetConnection())
+        {
+            Assert.DoesNotContain(connection.GetRecurringJobs(), j => j.Id == ClusterService.RecurringId(clusterId));
+        }
+        var audit = await app.WithDbAsync(db => db.AuditEvents.AsNoTracking().SingleAsync(a => a.Action == "cluster.unregister" && a.EntityId == clusterId.ToString()));
+        Assert.DoesNotContain(fake.Token, audit.Before + audit.After, StringComparison.Ordinal);
+
+        // Gone from management: a second unregister and a refresh are 404s; a pipeline key without admin cannot unregister.
+        Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync($"/api/v1/clusters/{name}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync($"/api/v1/clusters/{name}/refresh", null)).StatusCode);
+        var reader = app.CreateApiClient(await app.CreateApiKeyAsync("read,ingest"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await reader.DeleteAsync($"/api/v1/clusters/{Unique("any")}")).StatusCode);
     }
 }

@@ -75,6 +75,19 @@ public sealed class FindingIdentityFacts
     }
 
     [Fact]
+    public void A_separate_remediation_is_content_and_its_text_is_not_the_description()
+    {
+        var withRemediation = Vulnerability() with { Remediation = "Upgrade the package." };
+
+        Assert.NotEqual(FindingIdentity.ContentHash(Vulnerability()), FindingIdentity.ContentHash(withRemediation));
+        Assert.NotEqual(FindingIdentity.ContentHash(withRemediation), FindingIdentity.ContentHash(withRemediation with { Remediation = "Remove the package." }));
+        // Moving text between the two fields is a change too (the parts are hashed apart, not concatenated).
+        Assert.NotEqual(FindingIdentity.ContentHash(withRemediation with { Description = "a", Remediation = "b" }),
+            FindingIdentity.ContentHash(withRemediation with { Description = "ab", Remediation = "" }));
+        Assert.Equal(FindingIdentity.Fingerprint("s", Vulnerability()), FindingIdentity.Fingerprint("s", withRemediation));
+    }
+
+    [Fact]
     public void Every_reported_field_a_rescan_can_change_is_in_the_content_hash()
     {
         var baseline = Vulnerability();
