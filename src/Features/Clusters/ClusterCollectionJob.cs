@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.IO.Compression;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -12,7 +10,6 @@ using K8Posture.Data;
 using K8Posture.Features.Ingestion;
 using K8Posture.Features.Ingestion.Parsers;
 using K8Posture.Features.Policy;
-using K8Posture.Features.Rules;
 using Microsoft.EntityFrameworkCore;
 
 namespace K8Posture.Features.Clusters;
@@ -30,15 +27,14 @@ public sealed class ClusterCollectionJob(
     DataScope scope,
     ClusterConnections connections,
     IScanIngestor ingestor,
-    FindingStore store,
-    PolicyEvaluator evaluator,
+    ClusterRuleFindings ruleFindingsWriter,
     PolicyStore policies,
     AuditLog audit,
     TimeProvider clock,
     ILogger<ClusterCollectionJob> logger)
 {
     public const int PageSize = 500;
-    public const string RulesSource = "k8posture-rules";
+    public const string RulesSource = ClusterRuleFindings.Source;
 
     private static readonly (string Group, string Version, string Plural, string Kind)[] TrivyReports =
     [
@@ -162,7 +158,7 @@ public sealed class ClusterCollectionJob(
             }
         }
 
-        var ruleFindings = await ApplyRulesAsync(cluster, policy, scopeKey, evaluated, owners, ct);
+        var ruleFindings = await ruleFindingsWriter.ApplyAsync(cluster, policy, evaluated, owners, ct);
         counts["ruleFindings"] = ruleFindings;
         return new Collected(counts, version.GitVersion, ruleFindings, operatorSources);
     }
@@ -319,79 +315,6 @@ public sealed class ClusterCollectionJob(
         return existing.Values.Where(n => n.OwnerTeamId is not null).ToDictionary(n => n.Name, n => n.OwnerTeamId!.Value, StringComparer.Ordinal);
     }
 
-    private async Task<int> ApplyRulesAsync(Cluster cluster, CurrentPolicy policy, string scopeKey, List<JsonElement> objects, Dictionary<string, int> owners, CancellationToken ct)
-    {
-        var evaluation = evaluator.Evaluate(objects, policy.Document, policy.Version);
-        var findings = evaluation.Findings.Select(f => new NormalisedFinding
-        {
-            IdentityKind = FindingIdentityKind.Misconfiguration,
-            Category = f.Category,
-            Severity = f.Severity,
-            Title = f.Title,
-            Description = f.Message,
-            Remediation = f.Remediation,
-            RuleId = f.RuleId,
-            NamespaceName = f.Resource.Namespace,
-            ResourceKind = f.Resource.Kind,
-            ResourceName = f.Resource.Name,
-            Container = f.Resource.Container,
-            OwaspK8s = f.OwaspK8s,
-            PssControl = f.PssControl,
-            References = f.References,
-        }).ToList();
-
-        // What the rules found is kept as the batch payload, like any push; written straight into gzip (a large
-        // cluster's findings run to tens of megabytes of JSON, which need never sit in memory uncompressed).
-        var payload = CompressedPayload.Serialize(evaluation.Findings);
-        objects.Clear();
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var now = clock.GetUtcNow();
-        var batch = new IngestBatch
-        {
-            Kind = IngestKind.Scans,
-            ReceivedAt = now,
-            Status = IngestStatus.Received,
-            Format = RulesSource,
-            Source = RulesSource,
-            ScopeKey = scopeKey,
-            ClusterName = cluster.Name,
-            Actor = scope.Actor,
-            PayloadSha256 = payload.Sha256,
-            PayloadBytes = payload.Length,
-            PayloadCompressed = payload.Compressed,
-        };
-        db.IngestBatches.Add(batch);
-        await db.SaveChangesAsync(ct);
-
-        var seen = 0;
-        var strategy = db.Database.CreateExecutionStrategy();
-        await strategy.ExecuteAsync(async c =>
-        {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(c);
-            db.ChangeTracker.AutoDetectChangesEnabled = false;
-            var counts = await store.ApplyAsync(db, new FindingPush(batch.Id, RulesSource, scopeKey, cluster.Id, null, owners, scope.Actor, now, PolicySla.SlaOf(policy)), findings, c);
-            audit.Record(db, "cluster.rules", nameof(IngestBatch), batch.Id.ToString(CultureInfo.InvariantCulture), after: new
-            {
-                Cluster = cluster.Name, scopeKey, counts.Created, counts.Updated, counts.Unchanged, counts.Closed, counts.Reopened,
-            });
-            db.ChangeTracker.DetectChanges();
-            await db.SaveChangesAsync(c);
-            await db.IngestBatches.Where(b => b.Id == batch.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(b => b.Status, IngestStatus.Processed)
-                .SetProperty(b => b.ProcessedAt, now)
-                .SetProperty(b => b.Created, counts.Created)
-                .SetProperty(b => b.Updated, counts.Updated)
-                .SetProperty(b => b.Unchanged, counts.Unchanged)
-                .SetProperty(b => b.Closed, counts.Closed)
-                .SetProperty(b => b.Reopened, counts.Reopened), c);
-            await transaction.CommitAsync(c);
-            seen = counts.Seen;
-        }, ct);
-        // Distinct findings (two violations with one identity are one finding).
-        return seen;
-    }
-
     private async Task RecordAsync(int clusterId, Stopwatch started, string? error, Dictionary<string, int>? counts, string? serverVersion, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -405,53 +328,5 @@ public sealed class ClusterCollectionJob(
             cluster.ServerVersion = serverVersion;
         }
         await db.SaveChangesAsync(ct);
-    }
-
-    /// <summary>JSON serialised through gzip while hashing and counting the uncompressed bytes.</summary>
-    private sealed class CompressedPayload : Stream
-    {
-        private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        private readonly GZipStream _gzip;
-        private long _length;
-
-        private CompressedPayload(Stream target) => _gzip = new GZipStream(target, CompressionLevel.Fastest, leaveOpen: true);
-
-        public static (string Sha256, long Length, byte[] Compressed) Serialize<T>(T value)
-        {
-            using var buffer = new MemoryStream();
-            using var payload = new CompressedPayload(buffer);
-            JsonSerializer.Serialize(payload, value, RulesEndpoints.Json);
-            payload._gzip.Dispose();
-            return (Convert.ToHexStringLower(payload._sha256.GetHashAndReset()), payload._length, buffer.ToArray());
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            _sha256.AppendData(buffer);
-            _length += buffer.Length;
-            _gzip.Write(buffer);
-        }
-
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => _length;
-        public override long Position { get => _length; set => throw new NotSupportedException(); }
-        public override void Flush() => _gzip.Flush();
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _gzip.Dispose();
-                _sha256.Dispose();
-            }
-            base.Dispose(disposing);
-        }
     }
 }

@@ -23,6 +23,8 @@ public sealed class ScorecardPageFacts(BrowserAppFixture app)
         Assert.Contains($"Gap: {statuses.Count(s => s == "Gap")}", totals, StringComparison.Ordinal);
         // The demo's image scans hold vulnerabilities: that area is answered, not unknown.
         Assert.NotEqual("Unknown", await page.Locator("[data-testid=scorecard-area-vulnerability]").GetAttributeAsync("data-status"));
+        // The demo judges the kubernetes-goat manifests as one cluster's: its cluster-admin binding is a gap.
+        Assert.Equal("Gap", await page.Locator("[data-testid=scorecard-role-permissions]").GetAttributeAsync("data-status"));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserAppFixture.ScreenshotFolder, "scorecard.png"), FullPage = true });
 
         await page.Locator("[data-testid=scorecard-area-vulnerability] a").ClickAsync();
