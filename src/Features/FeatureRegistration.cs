@@ -4,6 +4,7 @@ using K8Posture.Features.Clusters;
 using K8Posture.Features.Findings;
 using K8Posture.Features.Ingestion;
 using K8Posture.Features.Ingestion.Batches;
+using K8Posture.Features.Inventory;
 using K8Posture.Features.Landscape;
 using K8Posture.Features.Policy;
 
@@ -21,6 +22,7 @@ public static class FeatureRegistration
         builder.Services.AddAdmin();
         builder.Services.AddPolicyEngine();
         builder.Services.AddClusters();
+        builder.Services.AddInventory();
         return builder;
     }
 
@@ -33,6 +35,7 @@ public static class FeatureRegistration
         endpoints.MapAdminEndpoints();
         endpoints.MapPolicyEngineEndpoints();
         endpoints.MapClusterEndpoints();
+        endpoints.MapInventoryEndpoints();
         return endpoints;
     }
 }
