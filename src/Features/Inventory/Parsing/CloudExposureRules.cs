@@ -182,7 +182,9 @@ public static class CloudExposureRules
         References = [exposure.Reference],
     };
 
-    /// <summary>The raw JSON of a property, "(absent)" when missing.</summary>
+    private static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The JSON of a property, compact, "(absent)" when missing.</summary>
     public static string Raw(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value.GetRawText() : "(absent)";
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? JsonSerializer.Serialize(value, Compact) : "(absent)";
 }
