@@ -23,7 +23,7 @@ public sealed class InventoryExportSource : IExportSource
         InventoryKind? kind = filters.TryGetValue("kind", out var k) && Enum.TryParse<InventoryKind>(k, true, out var parsed) ? parsed : null;
         bool? discovered = filters.TryGetValue("discovered", out var d) && bool.TryParse(d, out var flag) ? flag : null;
         filters.TryGetValue("q", out var q);
-        var rows = InventoryQueries.Rows(db, new InventoryCriteria(kind, discovered, q)).OrderBy(r => r.Kind).ThenBy(r => r.Id).AsAsyncEnumerable();
+        var rows = InventoryQueries.Project(InventoryQueries.Filter(db, new InventoryCriteria(kind, discovered, q)).OrderBy(r => r.Kind).ThenBy(r => r.Id)).AsAsyncEnumerable();
         await foreach (var r in rows.WithCancellation(cancellationToken))
         {
             yield return

@@ -329,6 +329,8 @@ public sealed class InventoryIngestor(
                 r.EvidenceJson = Evidence(evidence);
             });
             existing[cloud.ResourceId] = record;
+            // Two cloud clusters are never one registered cluster (private endpoint addresses repeat across VPCs).
+            linkedElsewhere.Add(cluster.Id);
 
             var findings = cloud.Exposures.Select(e => CloudExposureRules.ToFinding(e, cloud)).ToList();
             var counts = await findingStore.ApplyAsync(db,
@@ -345,8 +347,9 @@ public sealed class InventoryIngestor(
     }
 
     /// <summary>
-    /// Registered (managed) clusters first, by API endpoint host, then by name; then the cluster this record was linked to
-    /// before; then a discovered cluster by endpoint or name. A name only matches a cluster no other cloud record stands for.
+    /// Registered (managed) clusters first: the one this record was linked to before, else by API endpoint host, else by
+    /// name; then the same among discovered clusters. Endpoint and name only match a cluster no other cloud record
+    /// stands for.
     /// </summary>
     private static (ClusterRef? Cluster, string? MatchedBy) Match(PushDirectory directory, string? endpoint, string name, InventoryRecord? record, HashSet<int> linkedElsewhere)
     {
@@ -354,13 +357,13 @@ public sealed class InventoryIngestor(
         foreach (var managed in new[] { true, false })
         {
             var candidates = directory.Clusters.Where(c => c.IsManaged == managed).ToList();
-            if (host is not null && candidates.FirstOrDefault(c => string.Equals(c.Host, host, StringComparison.OrdinalIgnoreCase)) is { } byEndpoint)
-            {
-                return (byEndpoint, "API endpoint");
-            }
             if (record?.MatchedClusterId is { } linked && candidates.FirstOrDefault(c => c.Id == linked) is { } previous)
             {
                 return (previous, record.MatchedBy ?? (managed ? "cloud resource id" : null));
+            }
+            if (host is not null && candidates.FirstOrDefault(c => string.Equals(c.Host, host, StringComparison.OrdinalIgnoreCase) && !linkedElsewhere.Contains(c.Id)) is { } byEndpoint)
+            {
+                return (byEndpoint, "API endpoint");
             }
             if (candidates.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase) && !linkedElsewhere.Contains(c.Id)) is { } byName)
             {

@@ -59,7 +59,8 @@ public sealed class InventoryQueries(IDbContextFactory<K8PostureDbContext> conte
     private const string NoUnit = "(no business unit)";
     private const string NoTeam = "(no team)";
 
-    public static IQueryable<InventoryRow> Rows(K8PostureDbContext db, InventoryCriteria criteria)
+    /// <summary>The records the criteria select, unordered; order them, then <see cref="Project"/>.</summary>
+    public static IQueryable<InventoryRecord> Filter(K8PostureDbContext db, InventoryCriteria criteria)
     {
         // The linked cluster's name is shown for records the caller may see, even when the cluster list hides it.
         var records = db.InventoryRecords.AsNoTracking().IgnoreQueryFilters([K8PostureDbContext.ClusterVisibilityFilter]);
@@ -79,21 +80,24 @@ public sealed class InventoryQueries(IDbContextFactory<K8PostureDbContext> conte
             records = records.Where(r => r.Name.Contains(q) || (r.Hostname != null && r.Hostname.Contains(q)) || (r.Endpoint != null && r.Endpoint.Contains(q))
                 || (r.UserName != null && r.UserName.Contains(q)) || (r.CloudAccount != null && r.CloudAccount.Contains(q)));
         }
-        return records.Select(r => new InventoryRow(r.Id, r.Kind, r.Name, r.Source, r.Provider, r.CloudAccount, r.Vpc, r.Region, r.Endpoint, r.Hostname,
+        return records;
+    }
+
+    public static IQueryable<InventoryRow> Project(IQueryable<InventoryRecord> records) =>
+        records.Select(r => new InventoryRow(r.Id, r.Kind, r.Name, r.Source, r.Provider, r.CloudAccount, r.Vpc, r.Region, r.Endpoint, r.Hostname,
             r.UserName, r.Product, r.Version, r.Ports, r.Requests, r.Bytes,
             r.BusinessUnit == null ? null : r.BusinessUnit.Name,
             r.OwnerTeam == null ? null : r.OwnerTeam.Name,
             r.MatchedClusterId, r.MatchedCluster == null ? null : r.MatchedCluster.Name, r.MatchedCluster == null ? null : r.MatchedCluster.IsManaged,
             r.MatchedBy, r.FirstSeenAt, r.LastSeenAt, r.EvidenceJson));
-    }
 
     public async Task<InventoryListResult> ListAsync(InventoryCriteria criteria, int pageIndex, int pageSize, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var rows = Rows(db, criteria);
-        var total = await rows.CountAsync(cancellationToken);
-        var items = await rows.OrderBy(r => r.Kind).ThenByDescending(r => r.LastSeenAt).ThenBy(r => r.Id)
-            .Skip(pageIndex * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        var records = Filter(db, criteria);
+        var total = await records.CountAsync(cancellationToken);
+        var items = await Project(records.OrderBy(r => r.Kind).ThenByDescending(r => r.LastSeenAt).ThenBy(r => r.Id)
+            .Skip(pageIndex * pageSize).Take(pageSize)).ToListAsync(cancellationToken);
         return new InventoryListResult(total, items);
     }
 
@@ -118,8 +122,8 @@ public sealed class InventoryQueries(IDbContextFactory<K8PostureDbContext> conte
             .OrderBy(c => c.IsManaged).ThenBy(c => c.Name, StringComparer.OrdinalIgnoreCase)
             .ToList();
 
-        var endpoints = await Rows(db, new InventoryCriteria(InventoryKind.NetworkEndpoint)).OrderByDescending(r => r.LastSeenAt).Take(200).ToListAsync(cancellationToken);
-        var desktops = await Rows(db, new InventoryCriteria(InventoryKind.Desktop)).OrderByDescending(r => r.LastSeenAt).Take(500).ToListAsync(cancellationToken);
+        var endpoints = await Project(Filter(db, new InventoryCriteria(InventoryKind.NetworkEndpoint)).OrderByDescending(r => r.LastSeenAt).Take(200)).ToListAsync(cancellationToken);
+        var desktops = await Project(Filter(db, new InventoryCriteria(InventoryKind.Desktop)).OrderByDescending(r => r.LastSeenAt).Take(500)).ToListAsync(cancellationToken);
         var recordUnits = await db.InventoryRecords.AsNoTracking()
             .GroupBy(r => new { Unit = r.BusinessUnit == null ? null : r.BusinessUnit.Name, r.Kind })
             .Select(g => new { g.Key.Unit, g.Key.Kind, Count = g.Count() })
