@@ -32,7 +32,7 @@ public sealed class NmapXmlParserFacts
         var k3s = result.Endpoints[0];
         Assert.Equal([6443, 10250, 31080], k3s.Ports.Select(p => p.Port));
         Assert.Equal("lab-k3s-01.dc2.example.com", Assert.Single(k3s.Hostnames));
-        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1764230460), k3s.SeenAt);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1795766460), k3s.SeenAt);
         Assert.Equal([10255], result.Endpoints[2].Ports.Select(p => p.Port)); // 8443 was filtered
         Assert.Equal([6443, 22623], result.Endpoints[3].Ports.Select(p => p.Port)); // 9345 was closed
     }
