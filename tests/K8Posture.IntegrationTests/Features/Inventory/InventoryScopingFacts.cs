@@ -73,6 +73,38 @@ public sealed class InventoryScopingFacts(K8PostureAppFactory app) : IClassFixtu
     }
 
     [Fact]
+    public async Task The_export_source_streams_only_the_callers_rows()
+    {
+        var teams = await SeedTeamsOnceAsync();
+        using var admin = app.CreateApiClient(await app.CreateApiKeyAsync("ingest"));
+        await InventoryPush.OutcomeAsync(await InventoryPush.PostAsync(admin, TestFixtures.Read(InventoryPush.Mdm)));
+
+        async Task<List<object?[]>> ExportAsync(System.Security.Claims.ClaimsPrincipal user) => await app.AsSystemAsync(async services =>
+        {
+            services.GetRequiredService<K8Posture.Data.DataScope>().SetUser(user);
+            var source = services.GetServices<K8Posture.Features.Reports.IExportSource>().Single(s => s.Key == "inventory");
+            await using var db = await services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<K8Posture.Data.K8PostureDbContext>>().CreateDbContextAsync();
+            var rows = new List<object?[]>();
+            await foreach (var row in source.ReadRowsAsync(db, new Dictionary<string, string> { ["kind"] = "Desktop" }, CancellationToken.None))
+            {
+                Assert.Equal(source.Columns.Count, row.Length);
+                rows.Add(row);
+            }
+            return rows;
+        });
+        var member = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Role, "AppTeam.Member"), new System.Security.Claims.Claim(K8Posture.Security.K8PostureClaims.Team, teams["Storefront"].ToString(System.Globalization.CultureInfo.InvariantCulture))], "test"));
+        var analyst = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Role, "Security.Analyst")], "test"));
+
+        var mine = await ExportAsync(member);
+        var all = await ExportAsync(analyst);
+
+        Assert.Equal(["MB-STO-0210", "MB-STO-0233"], mine.Select(r => (string)r[1]!).Order());
+        Assert.Equal(9, all.Count);
+    }
+
+    [Fact]
     public async Task Inventory_api_validates_its_parameters()
     {
         using var analyst = await app.SignedInClientAsync("Security.Analyst");
