@@ -27,7 +27,7 @@ public sealed partial class InventoryPage
     private sealed record NetworkNode(string Vpc, IReadOnlyList<InventoryClusterRow> Clusters);
 
     private IReadOnlyList<AccountNode> AccountTree => _overview is null ? [] : _overview.Clusters
-        .GroupBy(c => (Provider: c.Provider.ToString(), Account: c.CloudAccount ?? "(account unknown)"))
+        .GroupBy(c => (Provider: ProviderLabel(c.Provider), Account: c.CloudAccount ?? "(account unknown)"))
         .OrderBy(g => g.Key.Provider).ThenBy(g => g.Key.Account, StringComparer.OrdinalIgnoreCase)
         .Select(g => new AccountNode(g.Key.Provider, g.Key.Account, g
             .GroupBy(c => c.Vpc ?? "(network unknown)")
@@ -75,6 +75,15 @@ public sealed partial class InventoryPage
         }
         StateHasChanged();
     }
+
+    private static string ProviderLabel(ClusterProvider provider) => provider switch
+    {
+        ClusterProvider.Aks => "AKS",
+        ClusterProvider.Eks => "EKS",
+        ClusterProvider.Gke => "GKE",
+        ClusterProvider.OnPremises => "On-premises",
+        _ => provider.ToString(),
+    };
 
     private static string Day(DateTimeOffset? at) => at?.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) ?? "—";
 
