@@ -4,6 +4,7 @@ using K8Posture.Features.Clusters;
 using K8Posture.Features.Findings;
 using K8Posture.Features.Ingestion;
 using K8Posture.Features.Ingestion.Batches;
+using K8Posture.Features.Inventory;
 using K8Posture.Features.Landscape;
 using K8Posture.Features.Policy;
 using K8Posture.Features.Scorecard;
@@ -23,6 +24,7 @@ public static class FeatureRegistration
         builder.Services.AddPolicyEngine();
         builder.Services.AddClusters();
         builder.Services.AddScorecard();
+        builder.Services.AddInventory();
         return builder;
     }
 
@@ -36,6 +38,7 @@ public static class FeatureRegistration
         endpoints.MapPolicyEngineEndpoints();
         endpoints.MapClusterEndpoints();
         endpoints.MapScorecardEndpoints();
+        endpoints.MapInventoryEndpoints();
         return endpoints;
     }
 }
