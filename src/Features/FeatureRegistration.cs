@@ -2,6 +2,7 @@ using K8Posture.Features.Account;
 using K8Posture.Features.Admin;
 using K8Posture.Features.Clusters;
 using K8Posture.Features.Findings;
+using K8Posture.Features.Governance;
 using K8Posture.Features.Ingestion;
 using K8Posture.Features.Ingestion.Batches;
 using K8Posture.Features.Landscape;
@@ -21,6 +22,7 @@ public static class FeatureRegistration
         builder.Services.AddAdmin();
         builder.Services.AddPolicyEngine();
         builder.Services.AddClusters();
+        builder.Services.AddGovernance();
         return builder;
     }
 
@@ -33,6 +35,7 @@ public static class FeatureRegistration
         endpoints.MapAdminEndpoints();
         endpoints.MapPolicyEngineEndpoints();
         endpoints.MapClusterEndpoints();
+        endpoints.MapGovernanceEndpoints();
         return endpoints;
     }
 }
