@@ -105,7 +105,9 @@ public static class TenancyEndpoints
 
     private static async Task<IResult> DecideAsync(int id, bool approve, HttpContext context, TenancyService service, ClaimsPrincipal user, CancellationToken ct)
     {
-        var request = context.Request.ContentLength is null or 0 ? (Value: new DecisionRequest(null), Problem: null) : await ReadAsync<DecisionRequest>(context, ct);
+        var request = context.Request.ContentLength == 0 || (context.Request.ContentLength is null && !context.Request.HasJsonContentType())
+            ? (Value: new DecisionRequest(null), Problem: null)
+            : await ReadAsync<DecisionRequest>(context, ct);
         return request.Problem ?? await RunAsync(async () =>
         {
             if (approve)

@@ -205,8 +205,8 @@ public static class TenancyScoring
         _ => 0,
     };
 
-    /// <summary>Months until the next assessment: sooner when the score already calls for a dedicated cluster.</summary>
-    public static int ReassessMonths(int score) => score >= DedicatedThreshold ? 6 : 12;
+    /// <summary>Months until the next assessment: sooner when the risk already calls for a dedicated cluster (by score or hard rule).</summary>
+    public static int ReassessMonths(TenancyResult result) => result.Score >= DedicatedThreshold || result.Recommendation == TenancyModel.SingleTenant ? 6 : 12;
 
     private static string VendorName(TenancyAnswers answers) =>
         string.IsNullOrWhiteSpace(answers.VendorProduct) ? "A vendor product" : answers.VendorProduct.Trim();

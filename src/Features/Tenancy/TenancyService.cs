@@ -206,7 +206,7 @@ public sealed class TenancyService(
         assessment.UpdatedAt = now;
         if (approve)
         {
-            assessment.ReassessDueAt = now.AddMonths(TenancyScoring.ReassessMonths(assessment.Score));
+            assessment.ReassessDueAt = now.AddMonths(TenancyScoring.ReassessMonths(TenancyScoring.Score(TenancyAnswers.FromJson(assessment.AnswersJson))));
             // The newest approved assessment is the decision in force; earlier ones stay as history.
             var previous = await db.TenancyAssessments
                 .Where(a => a.Id != assessment.Id && a.Application == assessment.Application && a.OwnerTeamId == assessment.OwnerTeamId && a.Status == AssessmentStatus.Approved)

@@ -67,8 +67,8 @@ public sealed class TenancyScoringFacts
 
         Assert.Equal(53, result.Score);
         Assert.Equal(TenancyModel.SingleTenant, result.Recommendation);
-        Assert.Equal(6, TenancyScoring.ReassessMonths(result.Score));
-        Assert.Equal(12, TenancyScoring.ReassessMonths(TenancyScoring.DedicatedThreshold - 1));
+        Assert.Equal(6, TenancyScoring.ReassessMonths(result));
+        Assert.Equal(12, TenancyScoring.ReassessMonths(TenancyScoring.Score(new TenancyAnswers { DataClasses = [DataClass.Hr], Regulations = [Regulation.Gdpr] })));
     }
 
     [Fact]
@@ -80,6 +80,8 @@ public sealed class TenancyScoringFacts
         Assert.Equal(TenancyModel.SingleTenant, result.Recommendation);
         Assert.Contains(result.Decision, line => line.StartsWith("Raised to Dedicated cluster", StringComparison.Ordinal) && line.Contains("eggs in one basket", StringComparison.Ordinal));
         Assert.Contains("AgentX", result.Reasons[0].Answer, StringComparison.Ordinal);
+        // Dedicated by a hard rule is re-assessed as soon as dedicated by score.
+        Assert.Equal(6, TenancyScoring.ReassessMonths(result));
     }
 
     [Fact]
