@@ -15,7 +15,7 @@ public sealed class IngestBatchesPageFacts(BrowserAppFixture app)
 
         await page.WaitForSelectorAsync("[data-testid=batch-link]", new PageWaitForSelectorOptions { Timeout = 30_000 });
         var scopes = await page.Locator("[data-testid=batch-scope]").AllInnerTextsAsync();
-        Assert.Contains(scopes, s => s.StartsWith("cluster:prod-aks-weu/app:payments-api", StringComparison.Ordinal));
+        Assert.Contains(scopes, s => s.StartsWith("cluster:prod-aks-weu/app:payments-", StringComparison.Ordinal));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserAppFixture.ScreenshotFolder, "ingestion.png"), FullPage = true });
 
         await page.Locator("[data-testid=batch-link]").Last.ClickAsync();
