@@ -2,6 +2,7 @@ using K8Posture.Features.Account;
 using K8Posture.Features.Admin;
 using K8Posture.Features.Clusters;
 using K8Posture.Features.Findings;
+using K8Posture.Features.Governance;
 using K8Posture.Features.Ingestion;
 using K8Posture.Features.Ingestion.Batches;
 using K8Posture.Features.Inventory;
@@ -25,6 +26,7 @@ public static class FeatureRegistration
         builder.Services.AddClusters();
         builder.Services.AddScorecard();
         builder.Services.AddInventory();
+        builder.Services.AddGovernance();
         return builder;
     }
 
@@ -39,6 +41,7 @@ public static class FeatureRegistration
         endpoints.MapClusterEndpoints();
         endpoints.MapScorecardEndpoints();
         endpoints.MapInventoryEndpoints();
+        endpoints.MapGovernanceEndpoints();
         return endpoints;
     }
 }

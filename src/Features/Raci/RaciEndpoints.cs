@@ -1,0 +1,90 @@
+using System.Security.Claims;
+using K8Posture.Features.Governance;
+using K8Posture.Security;
+
+namespace K8Posture.Features.Raci;
+
+public sealed record RaciResponse(int Version, DateTimeOffset? CreatedAt, string? CreatedBy, string? Comment, string Rules, int ViolationCount, IReadOnlyList<RaciViolation> Violations, RaciMatrix Matrix);
+
+public sealed record SaveRaciRequest(RaciMatrix Matrix, string? Comment, int? ExpectedVersion);
+
+public sealed record SavedRaciResponse(int Version, int ViolationCount);
+
+/// <summary>The RACI matrix over HTTP: read by any reader, versioned by Security admins only.</summary>
+public static class RaciEndpoints
+{
+    public static IEndpointRouteBuilder MapRaciEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/v1/raci").WithTags("Governance");
+
+        group.MapGet("", async (RaciService service, CancellationToken ct) =>
+            {
+                var current = await service.GetCurrentAsync(ct);
+                return Results.Json(new RaciResponse(current.Version, current.CreatedAt, current.CreatedBy, current.Comment, RaciRules.Summary,
+                    current.Violations.Count, current.Violations, current.Matrix), RaciMatrix.Json);
+            })
+            .RequireAuthorization(Policies.ApiRead)
+            .WithName("GetRaci")
+            .WithSummary("The RACI matrix in force, with its rule violations (version 0: the study guide's activities, nobody assigned)")
+            .Produces<RaciResponse>();
+
+        group.MapGet("/violations", async (RaciService service, CancellationToken ct) => Results.Json(await service.GetViolationsAsync(ct), RaciMatrix.Json))
+            .RequireAuthorization(Policies.ApiRead)
+            .WithName("GetRaciViolations")
+            .WithSummary("Activities that break the rules: exactly one A and at least one R")
+            .Produces<List<RaciViolation>>();
+
+        group.MapGet("/versions", async (RaciService service, CancellationToken ct) => Results.Json(await service.ListVersionsAsync(ct), RaciMatrix.Json))
+            .RequireAuthorization(Policies.ApiRead)
+            .WithName("ListRaciVersions")
+            .WithSummary("Every saved version, newest first")
+            .Produces<List<RaciVersionRow>>();
+
+        group.MapGet("/diff", async (int from, int to, RaciService service, CancellationToken ct) =>
+                await service.DiffAsync(from, to, ct) is { } diff
+                    ? Results.Json(diff, RaciMatrix.Json)
+                    : Results.Problem(title: "Unknown version", detail: $"Version {from} or {to} does not exist.", statusCode: StatusCodes.Status404NotFound))
+            .RequireAuthorization(Policies.ApiRead)
+            .WithName("DiffRaciVersions")
+            .WithSummary("What changed between two versions (activities, parties and cells)")
+            .Produces<List<RaciChange>>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPut("", SaveAsync)
+            .RequireAuthorization(Policies.SecurityAdmin)
+            .WithName("SaveRaci")
+            .WithSummary("Save the whole matrix as a new version (Security admins only; audited)")
+            .WithDescription("The body holds the matrix and a comment; expectedVersion (the version edited) turns a concurrent change into 409 instead of overwriting it. Violations of the rules are allowed and reported.")
+            .Produces<SavedRaciResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        return endpoints;
+    }
+
+    private static async Task<IResult> SaveAsync(HttpContext context, RaciService service, ClaimsPrincipal user, CancellationToken ct)
+    {
+        SaveRaciRequest? request;
+        try
+        {
+            request = await context.Request.ReadFromJsonAsync<SaveRaciRequest>(RaciMatrix.Json, ct);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            return Results.Problem(title: "Invalid RACI matrix", detail: $"The body is not a RACI request at {ex.Path ?? "$"}: {ex.Message}", statusCode: StatusCodes.Status400BadRequest);
+        }
+        if (request?.Matrix is null)
+        {
+            return Results.Problem(title: "Invalid RACI matrix", detail: "The body needs a matrix and a comment.", statusCode: StatusCodes.Status400BadRequest);
+        }
+        try
+        {
+            var version = await service.SaveNewVersionAsync(user, request.Matrix, request.Comment, request.ExpectedVersion, ct);
+            return Results.Json(new SavedRaciResponse(version, (await service.GetViolationsAsync(ct)).Count), RaciMatrix.Json);
+        }
+        catch (GovernanceChangeException ex)
+        {
+            return ex.ToProblem();
+        }
+    }
+}

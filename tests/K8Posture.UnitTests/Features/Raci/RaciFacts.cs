@@ -1,0 +1,173 @@
+using K8Posture.Features.Raci;
+
+namespace K8Posture.UnitTests.Features.Raci;
+
+public sealed class RaciRulesFacts
+{
+    private static RaciMatrix Matrix(params (string Party, string Letters)[] cells)
+    {
+        var matrix = new RaciMatrix
+        {
+            Activities = [new RaciActivity { Key = "secrets", Name = "Secrets management" }],
+            Parties = [new RaciParty { Key = "security", Name = "Security" }, new RaciParty { Key = "platform", Name = "Platform" }, new RaciParty { Key = "cirt", Name = "CIRT" }],
+        };
+        foreach (var (party, letters) in cells)
+        {
+            matrix.Set("secrets", party, RaciLetters.Parse(letters));
+        }
+        return matrix;
+    }
+
+    [Fact]
+    public void One_A_and_one_R_is_fine()
+    {
+        Assert.Empty(RaciRules.Check(Matrix(("security", "A"), ("platform", "R"), ("cirt", "I"))));
+    }
+
+    [Fact]
+    public void One_party_may_be_both_accountable_and_responsible()
+    {
+        Assert.Empty(RaciRules.Check(Matrix(("security", "A/R"))));
+    }
+
+    [Fact]
+    public void No_A_is_a_violation()
+    {
+        var violation = Assert.Single(RaciRules.Check(Matrix(("platform", "R"), ("security", "C"))));
+        Assert.Equal(RaciViolationKind.NoAccountable, violation.Kind);
+        Assert.Equal("secrets", violation.ActivityKey);
+    }
+
+    [Fact]
+    public void Two_As_are_a_violation_naming_both()
+    {
+        var violation = Assert.Single(RaciRules.Check(Matrix(("security", "A"), ("platform", "AR"))));
+        Assert.Equal(RaciViolationKind.SeveralAccountable, violation.Kind);
+        Assert.Contains("Security", violation.Detail, StringComparison.Ordinal);
+        Assert.Contains("Platform", violation.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_R_is_a_violation()
+    {
+        var violation = Assert.Single(RaciRules.Check(Matrix(("security", "A"), ("platform", "C"))));
+        Assert.Equal(RaciViolationKind.NoResponsible, violation.Kind);
+    }
+
+    [Fact]
+    public void An_empty_row_breaks_both_rules()
+    {
+        Assert.Equal([RaciViolationKind.NoAccountable, RaciViolationKind.NoResponsible], RaciRules.Check(Matrix()).Select(v => v.Kind));
+    }
+
+    [Fact]
+    public void Retired_activities_are_exempt()
+    {
+        var matrix = Matrix();
+        matrix.Activities[0].Retired = true;
+        Assert.Empty(RaciRules.Check(matrix));
+    }
+
+    [Fact]
+    public void The_study_guide_starting_point_has_every_activity_the_issue_names_and_all_of_them_unowned()
+    {
+        var matrix = RaciDefaults.Matrix();
+        Assert.Equal(13, matrix.Activities.Count);
+        Assert.All(matrix.Activities, a => Assert.False(string.IsNullOrWhiteSpace(a.Description)));
+        Assert.Contains(matrix.Activities, a => a.Name.Contains("docker.io", StringComparison.Ordinal));
+        Assert.Contains(matrix.Activities, a => a.Name.Contains("CIRT", StringComparison.Ordinal));
+        Assert.Equal(26, RaciRules.Check(matrix).Count);
+    }
+
+    [Theory]
+    [InlineData("ar", "RA")]
+    [InlineData("A/R", "RA")]
+    [InlineData("I, C", "CI")]
+    [InlineData("", "")]
+    public void Letters_are_parsed_and_written_in_RACI_order(string input, string expected)
+    {
+        Assert.Equal(expected, RaciLetters.Format(RaciLetters.Parse(input)));
+    }
+
+    [Fact]
+    public void Other_characters_are_invalid()
+    {
+        Assert.True(RaciLetters.Invalid("AX"));
+        Assert.False(RaciLetters.Invalid("A/R, c"));
+    }
+}
+
+public sealed class RaciDiffFacts
+{
+    private static RaciMatrix Base()
+    {
+        var matrix = new RaciMatrix
+        {
+            Activities = [new RaciActivity { Key = "inventory", Name = "Inventory", Description = "List clusters" }],
+            Parties = [new RaciParty { Key = "security", Name = "Security", Kind = RaciPartyKind.Role }, new RaciParty { Key = "network", Name = "Network", Kind = RaciPartyKind.Role }],
+        };
+        matrix.Set("inventory", "security", RaciRole.Accountable);
+        matrix.Set("inventory", "network", RaciRole.Consulted);
+        return matrix;
+    }
+
+    [Fact]
+    public void Identical_versions_have_no_changes()
+    {
+        Assert.Empty(RaciDiff.Compute(Base(), Base()));
+    }
+
+    [Fact]
+    public void A_changed_cell_is_named_with_activity_party_and_letters()
+    {
+        var after = Base();
+        after.Set("inventory", "network", RaciRole.Responsible | RaciRole.Consulted);
+
+        var change = Assert.Single(RaciDiff.Compute(Base(), after));
+
+        Assert.Equal(RaciChangeKind.CellChanged, change.Kind);
+        Assert.Equal("Inventory × Network: C → R/C", change.Text);
+    }
+
+    [Fact]
+    public void Added_party_retired_activity_and_cleared_cell_are_all_reported()
+    {
+        var after = Base();
+        after.Parties.Add(new RaciParty { Key = "crowdstrike", Name = "CrowdStrike", Kind = RaciPartyKind.Vendor });
+        after.Set("inventory", "crowdstrike", RaciRole.Informed);
+        after.Set("inventory", "security", RaciRole.None);
+        after.Activities[0].Retired = true;
+
+        var texts = RaciDiff.Compute(Base(), after).Select(c => c.Text).ToList();
+
+        Assert.Contains("Party added: CrowdStrike (Vendor)", texts);
+        Assert.Contains("Activity retired: Inventory", texts);
+        Assert.Contains("Inventory × Security: A → —", texts);
+        Assert.Contains("Inventory × CrowdStrike: — → I", texts);
+        Assert.Equal(4, texts.Count);
+    }
+
+    [Fact]
+    public void The_diff_works_in_either_direction()
+    {
+        var after = Base();
+        after.Activities.Add(new RaciActivity { Key = "secrets", Name = "Secrets" });
+
+        Assert.Equal(RaciChangeKind.ActivityAdded, Assert.Single(RaciDiff.Compute(Base(), after)).Kind);
+        Assert.Equal(RaciChangeKind.ActivityRemoved, Assert.Single(RaciDiff.Compute(after, Base())).Kind);
+    }
+
+    [Fact]
+    public void Normalising_drops_cells_of_unknown_parties_and_keeps_party_order()
+    {
+        var matrix = Base();
+        matrix.Cells["inventory"]["ghost"] = "R";
+        matrix.Cells["nowhere"] = new Dictionary<string, string> { ["security"] = "A" };
+
+        var normalised = matrix.Normalised();
+
+        Assert.Equal(["security", "network"], normalised.Cells["inventory"].Keys);
+        Assert.False(normalised.Cells.ContainsKey("nowhere"));
+        Assert.Equal(normalised.ToJson(), RaciMatrix.FromJson(normalised.ToJson()).Normalised().ToJson());
+    }
+}
