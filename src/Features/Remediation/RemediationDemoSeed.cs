@@ -129,16 +129,27 @@ public sealed class RemediationDemoSeed : IDemoSeedContributor
     private static async Task BackfillMetricsAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         await using var db = await services.GetRequiredService<IDbContextFactory<K8PostureDbContext>>().CreateDbContextAsync(cancellationToken);
-        var today = await db.RemediationMetricSnapshots.AsNoTracking().Where(s => s.TeamId != null).ToListAsync(cancellationToken);
+        var today = await db.RemediationMetricSnapshots.Where(s => s.TeamId != null).ToListAsync(cancellationToken);
         var rows = new List<RemediationMetricSnapshot>();
         foreach (var current in today)
         {
             var random = new Random(current.TeamId!.Value * 31);
             var baseCompliance = 55 + random.Next(0, 20);
-            for (var back = 90; back >= 1; back--)
+            for (var back = 90; back >= 0; back--)
             {
                 var progress = (90 - back) / 90.0;
                 var noise = 1 + ((random.NextDouble() - 0.5) * 0.08);
+                if (back == 0)
+                {
+                    // The demo scans were all pushed today, so nothing has closed yet; continue the history's closure figures.
+                    if (current.ClosedInPeriod == 0)
+                    {
+                        current.ClosedInPeriod = Math.Max(1, (int)Math.Round(8 + (current.Open / 25.0)));
+                        current.MttrHours = Math.Round(320 * (0.9 + (0.2 * random.NextDouble())), 1);
+                        current.SlaCompliancePercent = Math.Round(Math.Min(99, baseCompliance + 15 + ((random.NextDouble() - 0.5) * 6)), 1);
+                    }
+                    continue;
+                }
                 var open = (int)Math.Round(current.Open * (1.35 - (0.35 * progress)) * noise);
                 var overdue = (int)Math.Round(Math.Max(current.Overdue, 1) * (1.6 - (0.6 * progress)) * noise);
                 var closed = Math.Max(0, (int)Math.Round((8 + (current.Open / 25.0)) * (0.8 + (0.4 * random.NextDouble()))));
