@@ -103,6 +103,13 @@ public enum FindingStatus { Open = 0, Closed = 1 }
 /// <summary>A person's verdict; it survives re-pushes, closing and reopening.</summary>
 public enum FindingResolution { None = 0, RiskAccepted = 1, FalsePositive = 2 }
 
+/// <summary>
+/// Where the owning team's remediation work stands; a third axis beside the scanners' <see cref="FindingStatus"/> and the
+/// verdict (<see cref="FindingResolution"/>). Resolved means a person says it is fixed: the next push of its scope
+/// confirms it (closes the finding) or, still reporting it, sends it back to Open.
+/// </summary>
+public enum FindingWorkflow { Open = 0, InProgress = 1, Resolved = 2 }
+
 public sealed class Finding
 {
     public long Id { get; set; }
@@ -151,6 +158,10 @@ public sealed class Finding
     public DateTimeOffset? ClosedAt { get; set; }
     public DateTimeOffset? SlaDueAt { get; set; }
     public long? LastBatchId { get; set; }
+    /// <summary>The owning team's remediation state (see <see cref="FindingWorkflow"/>); pushes only reset Resolved to Open.</summary>
+    public FindingWorkflow Workflow { get; set; }
+    /// <summary>The person working on it (a display name or UPN), within the owner team.</summary>
+    public string? Assignee { get; set; }
     public List<FindingEvent> Events { get; set; } = [];
     public List<FindingSighting> Sightings { get; set; } = [];
 }
@@ -173,7 +184,7 @@ public sealed class FindingSighting
     public bool IsOpen { get; set; }
 }
 
-public enum FindingEventKind { Created, Updated, Closed, Reopened, ResolutionChanged }
+public enum FindingEventKind { Created, Updated, Closed, Reopened, ResolutionChanged, WorkflowChanged, AssigneeChanged, Commented }
 
 /// <summary>History of a finding: what happened, when, and which push or person did it.</summary>
 public sealed class FindingEvent

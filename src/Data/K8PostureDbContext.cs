@@ -118,10 +118,13 @@ public abstract partial class K8PostureDbContext(DbContextOptions options, DataS
             e.Property(x => x.OwaspK8s).HasMaxLength(20);
             e.Property(x => x.PssControl).HasMaxLength(100);
             e.Property(x => x.PrimaryUrl).HasMaxLength(1000);
+            e.Property(x => x.Assignee).HasMaxLength(200);
             e.HasIndex(x => x.Fingerprint).IsUnique();
             e.HasIndex(x => new { x.Source, x.ScopeKey, x.Status });
             e.HasIndex(x => new { x.Status, x.Category, x.Severity });
             e.HasIndex(x => new { x.OwnerTeamId, x.Status, x.Severity });
+            // The team queue and the SLA-breach job: open findings of a team by due date.
+            e.HasIndex(x => new { x.OwnerTeamId, x.Status, x.SlaDueAt });
             e.HasIndex(x => new { x.ClusterId, x.Status });
             e.HasIndex(x => x.VulnerabilityId);
             e.HasOne(x => x.Cluster).WithMany().OnDelete(DeleteBehavior.ClientSetNull);

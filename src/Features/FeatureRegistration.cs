@@ -9,6 +9,7 @@ using K8Posture.Features.Inventory;
 using K8Posture.Features.Landscape;
 using K8Posture.Features.Policy;
 using K8Posture.Features.Scorecard;
+using K8Posture.Features.Remediation;
 
 namespace K8Posture.Features;
 
@@ -27,6 +28,7 @@ public static class FeatureRegistration
         builder.Services.AddScorecard();
         builder.Services.AddInventory();
         builder.Services.AddGovernance();
+        builder.Services.AddRemediation();
         return builder;
     }
 
@@ -42,6 +44,7 @@ public static class FeatureRegistration
         endpoints.MapScorecardEndpoints();
         endpoints.MapInventoryEndpoints();
         endpoints.MapGovernanceEndpoints();
+        endpoints.MapRemediation();
         return endpoints;
     }
 }

@@ -65,7 +65,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
         return built;
     }
 
-    private sealed record Existing(long Id, string Fingerprint, string ContentHash, string Source, FindingStatus Status, int? OwnerTeamId, int? ClusterId);
+    private sealed record Existing(long Id, string Fingerprint, string ContentHash, string Source, FindingStatus Status, int? OwnerTeamId, int? ClusterId, FindingWorkflow Workflow);
 
     private sealed record SourceSighting(long Id, long FindingId, bool IsOpen, string Fingerprint, FindingStatus FindingStatus);
 
@@ -100,7 +100,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
         {
             var found = await db.Findings.AsNoTracking()
                 .Where(f => EF.Parameter(chunk).Contains(f.Fingerprint))
-                .Select(f => new Existing(f.Id, f.Fingerprint, f.ContentHash, f.Source, f.Status, f.OwnerTeamId, f.ClusterId))
+                .Select(f => new Existing(f.Id, f.Fingerprint, f.ContentHash, f.Source, f.Status, f.OwnerTeamId, f.ClusterId, f.Workflow))
                 .ToListAsync(cancellationToken);
             foreach (var finding in found)
             {
@@ -116,6 +116,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
         var refreshedSightingIds = new List<long>();
         var reopenedSightingIds = new List<long>();
         var changes = new List<Change>();
+        var stillReportedAfterResolved = new List<long>();
         foreach (var (fingerprint, finding) in incoming)
         {
             var ownerTeamId = push.OwnerTeamId
@@ -126,6 +127,10 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
                 continue;
             }
 
+            if (current.Workflow == FindingWorkflow.Resolved)
+            {
+                stillReportedAfterResolved.Add(current.Id);
+            }
             if (sightingByFinding.TryGetValue(current.Id, out var sighting))
             {
                 (sighting.IsOpen ? refreshedSightingIds : reopenedSightingIds).Add(sighting.Id);
@@ -262,6 +267,17 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
         {
             await db.Findings.Where(f => EF.Parameter(chunk).Contains(f.Id))
                 .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, FindingStatus.Closed).SetProperty(f => f.ClosedAt, now), cancellationToken);
+        }
+        // A person said these were fixed, but the scanner still reports them: the remediation goes back to open.
+        if (stillReportedAfterResolved.Count > 0)
+        {
+            await BulkInserter.InsertAsync(db, stillReportedAfterResolved.Select(id =>
+                Event(id, FindingEventKind.WorkflowChanged, push, actor, $"Resolved → Open: still reported by {source}.")).ToList(), assignIds: false, cancellationToken);
+            foreach (var chunk in stillReportedAfterResolved.Chunk(ChunkSize))
+            {
+                await db.Findings.Where(f => EF.Parameter(chunk).Contains(f.Id) && f.Workflow == FindingWorkflow.Resolved)
+                    .ExecuteUpdateAsync(s => s.SetProperty(f => f.Workflow, FindingWorkflow.Open), cancellationToken);
+            }
         }
         return new FindingChangeCounts(created.Count, updated, unchanged, closedIds.Count, reopened);
     }

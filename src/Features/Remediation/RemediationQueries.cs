@@ -1,0 +1,142 @@
+using K8Posture.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace K8Posture.Features.Remediation;
+
+public sealed record WorkItem(
+    long Id, FindingSeverity Severity, string Title, string? RuleOrVulnerability, int? TeamId, string? TeamName, string? Where,
+    DateTimeOffset FirstSeenAt, DateTimeOffset? SlaDueAt, RemediationStatus Status, string? Assignee, DateTimeOffset? ChangedAt = null);
+
+public sealed record TeamQueue(
+    IReadOnlyList<WorkItem> Overdue, int OverdueTotal,
+    IReadOnlyList<WorkItem> DueSoon, int DueSoonTotal,
+    IReadOnlyList<RiskAcceptanceRow> WaitingOnApproval,
+    IReadOnlyList<WorkItem> RecentlyReopened);
+
+public sealed record WorkListCriteria(int? TeamId = null, RemediationStatus? Status = null, string? Search = null, bool OverdueOnly = false);
+
+public sealed record MetricPoint(DateOnly Day, int Open, int Overdue, int ClosedInPeriod, double? MttrHours, double? SlaCompliancePercent);
+
+/// <summary>Reads for the remediation pages; every query runs in the caller's scope, so an app team sees its own teams only.</summary>
+public sealed class RemediationQueries(IDbContextFactory<K8PostureDbContext> contexts, TimeProvider clock)
+{
+    public static readonly TimeSpan DueSoonWindow = TimeSpan.FromDays(14);
+    public static readonly TimeSpan ReopenedWindow = TimeSpan.FromDays(14);
+    private const int ListLimit = 50;
+
+    private static IQueryable<WorkItem> Project(IQueryable<Finding> query) => query.Select(f => new WorkItem(
+        f.Id, f.Severity, f.Title, f.VulnerabilityId ?? f.RuleId, f.OwnerTeamId, f.OwnerTeam != null ? f.OwnerTeam.Name : null,
+        f.ImageRepository ?? (f.ResourceName != null ? f.NamespaceName + "/" + f.ResourceKind + "/" + f.ResourceName : f.ScopeKey),
+        f.FirstSeenAt, f.SlaDueAt,
+        f.Status == FindingStatus.Closed ? RemediationStatus.ClosedByScan
+            : f.Resolution == FindingResolution.RiskAccepted ? RemediationStatus.RiskAccepted
+            : f.Resolution == FindingResolution.FalsePositive ? RemediationStatus.FalsePositive
+            : f.Workflow == FindingWorkflow.Resolved ? RemediationStatus.Resolved
+            : f.Workflow == FindingWorkflow.InProgress ? RemediationStatus.InProgress
+            : RemediationStatus.Open,
+        f.Assignee, null));
+
+    public async Task<TeamQueue> QueueAsync(int? teamId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var soon = now + DueSoonWindow;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var open = db.Findings.AsNoTracking().Where(f => f.Status == FindingStatus.Open && f.Resolution == FindingResolution.None);
+        if (teamId is { } team)
+        {
+            open = open.Where(f => f.OwnerTeamId == team);
+        }
+        var overdue = open.Where(f => f.SlaDueAt != null && f.SlaDueAt < now);
+        var dueSoon = open.Where(f => f.SlaDueAt != null && f.SlaDueAt >= now && f.SlaDueAt < soon);
+        var overdueList = await Project(overdue.OrderBy(f => f.SlaDueAt).ThenByDescending(f => f.Severity).Take(ListLimit)).ToListAsync(cancellationToken);
+        var dueSoonList = await Project(dueSoon.OrderBy(f => f.SlaDueAt).ThenByDescending(f => f.Severity).Take(ListLimit)).ToListAsync(cancellationToken);
+        var overdueTotal = await overdue.CountAsync(cancellationToken);
+        var dueSoonTotal = await dueSoon.CountAsync(cancellationToken);
+
+        var pending = db.RiskAcceptances.AsNoTracking().Where(r => r.Status == RiskAcceptanceStatus.Pending);
+        if (teamId is { } t2)
+        {
+            pending = pending.Where(r => r.OwnerTeamId == t2);
+        }
+        var waiting = await RiskAcceptanceService.Project(db, pending.OrderBy(r => r.RequestedAt).Take(ListLimit)).ToListAsync(cancellationToken);
+
+        var since = now - ReopenedWindow;
+        var reopenedEvents = db.FindingEvents.AsNoTracking().Where(e => e.At >= since && (e.Kind == FindingEventKind.Reopened
+            || (e.Kind == FindingEventKind.ResolutionChanged && e.Detail != null && e.Detail.StartsWith("RiskAccepted → None"))
+            || (e.Kind == FindingEventKind.WorkflowChanged && e.Detail != null && e.Detail.StartsWith("Resolved → Open"))));
+        var reopenedIds = await reopenedEvents.GroupBy(e => e.FindingId).Select(g => new { FindingId = g.Key, At = g.Max(e => e.At) })
+            .OrderByDescending(x => x.At).Take(ListLimit).ToListAsync(cancellationToken);
+        var ids = reopenedIds.Select(r => r.FindingId).ToList();
+        var reopenedQuery = open.Where(f => ids.Contains(f.Id));
+        var reopened = (await Project(reopenedQuery).ToListAsync(cancellationToken))
+            .Select(w => w with { ChangedAt = reopenedIds.First(r => r.FindingId == w.Id).At })
+            .OrderByDescending(w => w.ChangedAt).ToList();
+        return new TeamQueue(overdueList, overdueTotal, dueSoonList, dueSoonTotal, waiting, reopened);
+    }
+
+    public async Task<(IReadOnlyList<WorkItem> Items, int Total)> WorkListAsync(WorkListCriteria criteria, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var query = db.Findings.AsNoTracking();
+        if (criteria.TeamId is { } team)
+        {
+            query = query.Where(f => f.OwnerTeamId == team);
+        }
+        query = criteria.Status is { } status ? query.Where(RemediationStatuses.Is(status)) : query.Where(f => f.Status == FindingStatus.Open);
+        if (criteria.OverdueOnly)
+        {
+            var now = clock.GetUtcNow();
+            query = query.Where(f => f.SlaDueAt != null && f.SlaDueAt < now);
+        }
+        if (!string.IsNullOrWhiteSpace(criteria.Search))
+        {
+            var term = criteria.Search.Trim();
+            query = query.Where(f => f.Title.Contains(term) || (f.VulnerabilityId != null && f.VulnerabilityId.Contains(term)) || (f.RuleId != null && f.RuleId.Contains(term))
+                || (f.ImageRepository != null && f.ImageRepository.Contains(term)) || (f.ResourceName != null && f.ResourceName.Contains(term)) || (f.Assignee != null && f.Assignee.Contains(term)));
+        }
+        var total = await query.CountAsync(cancellationToken);
+        var items = await Project(query.OrderBy(f => f.SlaDueAt == null).ThenBy(f => f.SlaDueAt).ThenByDescending(f => f.Severity).ThenBy(f => f.Id)
+            .Skip(page * pageSize).Take(pageSize)).ToListAsync(cancellationToken);
+        return (items, total);
+    }
+
+    public async Task<WorkItem?> FindingAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await Project(db.Findings.AsNoTracking().Where(f => f.Id == id)).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<(int Id, string Name)>> VisibleTeamsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var teams = await db.Teams.AsNoTracking().OrderBy(t => t.Name).Select(t => new { t.Id, t.Name }).ToListAsync(cancellationToken);
+        var scope = db.Scope;
+        return teams.Where(t => scope.SeesAllTeams || scope.TeamIds.Contains(t.Id)).Select(t => (t.Id, t.Name)).ToList();
+    }
+
+    /// <summary>
+    /// Daily figures for one team, or summed over every team the caller sees. Summed MTTR is weighted by closures and summed
+    /// compliance by the findings judged (closed + overdue), so a large team weighs more than a small one.
+    /// </summary>
+    public async Task<IReadOnlyList<MetricPoint>> MetricsAsync(int? teamId, int days, CancellationToken cancellationToken)
+    {
+        var from = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-days);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var query = db.RemediationMetricSnapshots.AsNoTracking().Where(s => s.Day >= from && s.TeamId != null);
+        if (teamId is { } team)
+        {
+            query = query.Where(s => s.TeamId == team);
+        }
+        var rows = await query.ToListAsync(cancellationToken);
+        return rows.GroupBy(r => r.Day).OrderBy(g => g.Key).Select(g =>
+        {
+            var closed = g.Sum(r => r.ClosedInPeriod);
+            var mttrWeight = g.Where(r => r.MttrHours != null).Sum(r => r.ClosedInPeriod);
+            double? mttr = mttrWeight == 0 ? null : Math.Round(g.Where(r => r.MttrHours != null).Sum(r => r.MttrHours!.Value * r.ClosedInPeriod) / mttrWeight, 1);
+            var judgedRows = g.Where(r => r.SlaCompliancePercent != null).ToList();
+            var judged = judgedRows.Sum(r => r.ClosedInPeriod + r.Overdue);
+            double? compliance = judged == 0 ? null : Math.Round(judgedRows.Sum(r => r.SlaCompliancePercent!.Value * (r.ClosedInPeriod + r.Overdue)) / judged, 1);
+            return new MetricPoint(g.Key, g.Sum(r => r.Open), g.Sum(r => r.Overdue), closed, mttr, compliance);
+        }).ToList();
+    }
+}

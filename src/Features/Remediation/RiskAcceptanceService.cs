@@ -1,0 +1,419 @@
+using System.Globalization;
+using System.Linq.Expressions;
+using System.Security.Claims;
+using K8Posture.Data;
+using K8Posture.Security;
+using K8Posture.Shared;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace K8Posture.Features.Remediation;
+
+/// <summary>Bound from section "Remediation".</summary>
+public sealed class RemediationOptions
+{
+    public const string SectionName = "Remediation";
+
+    /// <summary>The longest a risk acceptance may run, by the worst severity it covers; nothing runs longer than 365 days.</summary>
+    public Dictionary<FindingSeverity, int> RiskAcceptanceMaxDays { get; set; } = new()
+    {
+        [FindingSeverity.Critical] = 30,
+        [FindingSeverity.High] = 90,
+        [FindingSeverity.Medium] = 180,
+        [FindingSeverity.Low] = 365,
+    };
+
+    public const int AbsoluteMaxDays = 365;
+
+    public int MaxDaysFor(FindingSeverity severity) =>
+        Math.Min(AbsoluteMaxDays, RiskAcceptanceMaxDays.TryGetValue(severity, out var days) && days > 0 ? days : AbsoluteMaxDays);
+
+    /// <summary>Link base for notifications (e.g. https://k8posture.contoso.com); empty leaves links relative.</summary>
+    public string PublicBaseUrl { get; set; } = "";
+}
+
+/// <param name="FindingId">One finding; or null and <paramref name="RuleId"/> with a scope.</param>
+/// <param name="Cluster">Cluster name (rule scope).</param>
+/// <param name="TeamId">The team whose findings a rule-scope acceptance covers; an app-team member's own team by default.</param>
+public sealed record RiskAcceptanceRequest(
+    long? FindingId,
+    string? RuleId,
+    string? Cluster,
+    string? Namespace,
+    string? ImageRepository,
+    int? TeamId,
+    string? Reason,
+    DateTimeOffset ExpiresAt);
+
+public sealed record RiskAcceptanceRow(
+    long Id,
+    long? FindingId,
+    string? FindingTitle,
+    string? RuleId,
+    string? ClusterName,
+    string? NamespaceName,
+    string? ImageRepository,
+    int? TeamId,
+    string? TeamName,
+    FindingSeverity Severity,
+    string Reason,
+    RiskAcceptanceStatus Status,
+    DateTimeOffset RequestedAt,
+    string RequestedBy,
+    DateTimeOffset ExpiresAt,
+    DateTimeOffset? DecidedAt,
+    string? DecidedBy,
+    string? DecisionComment,
+    int CoveredFindings)
+{
+    public string ScopeText => FindingId is not null
+        ? $"Finding #{FindingId}"
+        : $"{RuleId} in {string.Join(", ", new[] { ClusterName is null ? null : "cluster " + ClusterName, NamespaceName is null ? null : "namespace " + NamespaceName, ImageRepository is null ? null : "image " + ImageRepository, TeamName is null ? "all teams" : "team " + TeamName }.Where(p => p is not null))}";
+}
+
+/// <summary>
+/// Risk acceptance: request, four-eyes decision, coverage and expiry. Requests come from the owning app team or the Security
+/// Team; decisions only from the Security Team and never from the requester (checked here, so the API and the page share it).
+/// Approval marks the covered findings RiskAccepted and records which; rule-scope acceptances also cover matching findings
+/// that appear later (<see cref="ApplyRuleScopesAsync"/>, run after every push and daily); expiry reopens what was covered.
+/// </summary>
+public sealed class RiskAcceptanceService(
+    IDbContextFactory<K8PostureDbContext> contexts,
+    AuditLog audit,
+    LandscapeChangeNotifier notifier,
+    IOptions<RemediationOptions> options,
+    TimeProvider clock)
+{
+    public const int MinReasonLength = 10;
+    public const int MaxReasonLength = 2000;
+
+    public async Task<long> RequestAsync(ClaimsPrincipal user, RiskAcceptanceRequest request, CancellationToken cancellationToken)
+    {
+        if (!RemediationAccess.MayWork(user))
+        {
+            throw RemediationException.Forbidden("Only the owning app team or the Security Team request a risk acceptance; this role reads only.");
+        }
+        var errors = new List<string>();
+        var reason = request.Reason?.Trim() ?? "";
+        if (reason.Length < MinReasonLength || reason.Length > MaxReasonLength)
+        {
+            errors.Add($"reason: between {MinReasonLength} and {MaxReasonLength} characters saying why the risk is acceptable and what mitigates it (got {reason.Length})");
+        }
+        var now = clock.GetUtcNow();
+        if (request.ExpiresAt <= now)
+        {
+            errors.Add("expiresAt: must be in the future");
+        }
+        if (request.FindingId is null && string.IsNullOrWhiteSpace(request.RuleId))
+        {
+            errors.Add("give findingId, or ruleId (a rule or vulnerability id) with its scope");
+        }
+        if (request.FindingId is not null && (request.RuleId ?? request.Cluster ?? request.Namespace ?? request.ImageRepository) is not null)
+        {
+            errors.Add("give either findingId or a rule scope (ruleId, cluster, namespace, imageRepository), not both");
+        }
+        CheckLength(errors, "ruleId", request.RuleId, 200);
+        CheckLength(errors, "namespace", request.Namespace, 253);
+        CheckLength(errors, "imageRepository", request.ImageRepository, 500);
+        ThrowIfAny(errors);
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var acceptance = new RiskAcceptance
+        {
+            Reason = reason,
+            Status = RiskAcceptanceStatus.Pending,
+            RequestedAt = now,
+            RequestedBy = user.ActorName(),
+            RequestedBySubject = RemediationAccess.Subject(user),
+            ExpiresAt = request.ExpiresAt.ToUniversalTime(),
+        };
+        if (request.FindingId is { } findingId)
+        {
+            var finding = await db.Findings.AsNoTracking().Where(f => f.Id == findingId)
+                .Select(f => new { f.Id, f.OwnerTeamId, f.Severity, f.Resolution }).FirstOrDefaultAsync(cancellationToken)
+                ?? throw RemediationException.NotFound($"findingId: finding {findingId} does not exist or is not your team's.");
+            if (!RemediationAccess.MayWorkOn(user, finding.OwnerTeamId))
+            {
+                throw RemediationException.Forbidden($"Finding {findingId} belongs to another team.");
+            }
+            if (finding.Resolution != FindingResolution.None)
+            {
+                throw RemediationException.Conflict($"Finding {findingId} already has the verdict {finding.Resolution}.");
+            }
+            if (await db.RiskAcceptances.AnyAsync(r => r.FindingId == findingId && r.Status == RiskAcceptanceStatus.Pending, cancellationToken))
+            {
+                throw RemediationException.Conflict($"A risk acceptance for finding {findingId} is already waiting for a decision.");
+            }
+            acceptance.FindingId = finding.Id;
+            acceptance.OwnerTeamId = finding.OwnerTeamId;
+            acceptance.Severity = finding.Severity;
+        }
+        else
+        {
+            acceptance.RuleId = request.RuleId!.Trim();
+            acceptance.NamespaceName = Blank(request.Namespace);
+            acceptance.ImageRepository = Blank(request.ImageRepository);
+            if (Blank(request.Cluster) is { } clusterName)
+            {
+                acceptance.ClusterId = await db.Clusters.IgnoreQueryFilters([K8PostureDbContext.ClusterVisibilityFilter]).Where(c => c.Name == clusterName)
+                    .Select(c => (int?)c.Id).FirstOrDefaultAsync(cancellationToken)
+                    ?? throw RemediationException.Invalid($"cluster: no cluster is named '{clusterName}'.");
+            }
+            var myTeams = user.TeamIds();
+            if (RemediationAccess.IsSecurityTeam(user))
+            {
+                acceptance.OwnerTeamId = request.TeamId;
+            }
+            else if (request.TeamId is { } team)
+            {
+                acceptance.OwnerTeamId = myTeams.Contains(team) ? team : throw RemediationException.Forbidden($"teamId: you are not a member of team {team}.");
+            }
+            else
+            {
+                acceptance.OwnerTeamId = myTeams.Count == 1 ? myTeams[0] : throw RemediationException.Invalid("teamId: you belong to several teams; say which team's findings this covers.");
+            }
+            if (acceptance.OwnerTeamId is { } ownerTeam && !await db.Teams.AnyAsync(t => t.Id == ownerTeam, cancellationToken))
+            {
+                throw RemediationException.Invalid($"teamId: team {ownerTeam} does not exist.");
+            }
+            var worst = await db.Findings.AsNoTracking().Where(Covers(acceptance)).Where(f => f.Status == FindingStatus.Open)
+                .Select(f => (FindingSeverity?)f.Severity).MaxAsync(cancellationToken);
+            // Nothing matches yet: hold it to the strictest limit, since whatever appears later may be critical.
+            acceptance.Severity = worst ?? FindingSeverity.Critical;
+        }
+        var maxDays = options.Value.MaxDaysFor(acceptance.Severity);
+        if (acceptance.ExpiresAt > now.AddDays(maxDays))
+        {
+            throw RemediationException.Invalid($"expiresAt: a {acceptance.Severity} risk may be accepted for at most {maxDays} days (until {now.AddDays(maxDays):yyyy-MM-dd}).");
+        }
+        // The audit event names the new id, so the row and its audit commit together in one transaction.
+        var strategy = db.Database.CreateExecutionStrategy();
+        await strategy.ExecuteAsync(async ct =>
+        {
+            db.ChangeTracker.Clear();
+            acceptance.Id = 0;
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            db.RiskAcceptances.Add(acceptance);
+            await db.SaveChangesAsync(ct);
+            audit.Record(db, "risk-acceptance.request", nameof(RiskAcceptance), acceptance.Id.ToString(CultureInfo.InvariantCulture), after: Describe(acceptance));
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }, cancellationToken);
+        notifier.NotifyFindingsChanged();
+        return acceptance.Id;
+    }
+
+    /// <summary>Approve or reject a pending request: Security Team only, and never the person who asked.</summary>
+    public async Task<RiskAcceptanceStatus> DecideAsync(ClaimsPrincipal user, long id, bool approve, string? comment, CancellationToken cancellationToken)
+    {
+        if (!RemediationAccess.IsSecurityTeam(user))
+        {
+            throw RemediationException.Forbidden("Only the Security Team (Security.Admin or Security.Analyst) decides risk acceptances.");
+        }
+        comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
+        if (comment is { Length: > MaxReasonLength })
+        {
+            throw RemediationException.Invalid($"comment: at most {MaxReasonLength} characters.");
+        }
+        if (!approve && comment is null)
+        {
+            throw RemediationException.Invalid("comment: say why the request is rejected, so the team can act on it.");
+        }
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var strategy = db.Database.CreateExecutionStrategy();
+        var decided = await strategy.ExecuteAsync(async ct =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var acceptance = await db.RiskAcceptances.FirstOrDefaultAsync(r => r.Id == id, ct)
+                ?? throw RemediationException.NotFound($"Risk acceptance {id} does not exist.");
+            if (RemediationAccess.IsSamePerson(user, acceptance.RequestedBySubject, acceptance.RequestedBy))
+            {
+                throw RemediationException.Forbidden($"Four eyes: {acceptance.RequestedBy} requested risk acceptance {id} and cannot also decide it; another member of the Security Team must.");
+            }
+            if (acceptance.Status != RiskAcceptanceStatus.Pending)
+            {
+                throw RemediationException.Conflict($"Risk acceptance {id} is already {acceptance.Status}.");
+            }
+            var now = clock.GetUtcNow();
+            if (approve && acceptance.ExpiresAt <= now)
+            {
+                throw RemediationException.Conflict($"Risk acceptance {id} expired on {acceptance.ExpiresAt:yyyy-MM-dd} before it was decided; ask for a new one.");
+            }
+            var before = Describe(acceptance);
+            acceptance.Status = approve ? RiskAcceptanceStatus.Approved : RiskAcceptanceStatus.Rejected;
+            acceptance.DecidedAt = now;
+            acceptance.DecidedBy = user.ActorName();
+            acceptance.DecidedBySubject = RemediationAccess.Subject(user);
+            acceptance.DecisionComment = comment;
+            var covered = 0;
+            if (approve)
+            {
+                covered = await CoverAsync(db, acceptance, now, ct);
+            }
+            audit.Record(db, approve ? "risk-acceptance.approve" : "risk-acceptance.reject", nameof(RiskAcceptance), id.ToString(CultureInfo.InvariantCulture),
+                before, new { acceptance.Status, acceptance.DecidedBy, acceptance.DecisionComment, coveredFindings = covered });
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return acceptance.Status;
+        }, cancellationToken);
+        notifier.NotifyFindingsChanged();
+        return decided;
+    }
+
+    /// <summary>Covers new matches of approved rule-scope acceptances (findings pushed since approval). Idempotent.</summary>
+    public async Task<int> ApplyRuleScopesAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var active = await db.RiskAcceptances.Where(r => r.Status == RiskAcceptanceStatus.Approved && r.FindingId == null && r.ExpiresAt > now)
+            .ToListAsync(cancellationToken);
+        var total = 0;
+        foreach (var acceptance in active)
+        {
+            total += await CoverAsync(db, acceptance, now, cancellationToken);
+        }
+        if (total > 0)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            notifier.NotifyFindingsChanged();
+        }
+        return total;
+    }
+
+    /// <summary>
+    /// Expires every approved (or still pending) acceptance whose time is up. Findings it covered that still carry
+    /// RiskAccepted, and that no other acceptance in force covers, go back to no verdict: open, with history and audit.
+    /// </summary>
+    public async Task<(int Expired, int Reopened)> ExpireDueAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var due = await db.RiskAcceptances.Where(r => (r.Status == RiskAcceptanceStatus.Approved || r.Status == RiskAcceptanceStatus.Pending) && r.ExpiresAt <= now)
+            .ToListAsync(cancellationToken);
+        int reopenedTotal = 0;
+        foreach (var acceptance in due)
+        {
+            var wasApproved = acceptance.Status == RiskAcceptanceStatus.Approved;
+            acceptance.Status = RiskAcceptanceStatus.Expired;
+            acceptance.ExpiredAt = now;
+            var reopened = new List<long>();
+            if (wasApproved)
+            {
+                var coveredIds = await db.RiskAcceptanceCoverage.Where(c => c.RiskAcceptanceId == acceptance.Id).Select(c => c.FindingId).ToListAsync(cancellationToken);
+                var stillCovered = await db.RiskAcceptanceCoverage
+                    .Where(c => coveredIds.Contains(c.FindingId) && c.RiskAcceptanceId != acceptance.Id
+                        && c.RiskAcceptance!.Status == RiskAcceptanceStatus.Approved && c.RiskAcceptance.ExpiresAt > now)
+                    .Select(c => c.FindingId).Distinct().ToListAsync(cancellationToken);
+                var findings = await db.Findings.Where(f => coveredIds.Contains(f.Id) && !stillCovered.Contains(f.Id) && f.Resolution == FindingResolution.RiskAccepted)
+                    .ToListAsync(cancellationToken);
+                foreach (var finding in findings)
+                {
+                    finding.Resolution = FindingResolution.None;
+                    db.FindingEvents.Add(new FindingEvent
+                    {
+                        FindingId = finding.Id,
+                        Kind = FindingEventKind.ResolutionChanged,
+                        At = now,
+                        Actor = db.Scope.Actor,
+                        Detail = $"RiskAccepted → None: risk acceptance #{acceptance.Id} expired on {acceptance.ExpiresAt:yyyy-MM-dd}; the finding is open again.",
+                    });
+                    reopened.Add(finding.Id);
+                }
+            }
+            audit.Record(db, "risk-acceptance.expire", nameof(RiskAcceptance), acceptance.Id.ToString(CultureInfo.InvariantCulture),
+                new { Status = wasApproved ? RiskAcceptanceStatus.Approved : RiskAcceptanceStatus.Pending, acceptance.ExpiresAt },
+                new { acceptance.Status, reopenedFindings = reopened });
+            reopenedTotal += reopened.Count;
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        if (due.Count > 0)
+        {
+            notifier.NotifyFindingsChanged();
+        }
+        return (due.Count, reopenedTotal);
+    }
+
+    public async Task<IReadOnlyList<RiskAcceptanceRow>> ListAsync(RiskAcceptanceStatus? status, CancellationToken cancellationToken, int take = 500)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var query = db.RiskAcceptances.AsNoTracking();
+        if (status is { } s)
+        {
+            query = query.Where(r => r.Status == s);
+        }
+        return await Project(db, query.OrderByDescending(r => r.RequestedAt).Take(take)).ToListAsync(cancellationToken);
+    }
+
+    public static IQueryable<RiskAcceptanceRow> Project(K8PostureDbContext db, IQueryable<RiskAcceptance> query) =>
+        query.Select(r => new RiskAcceptanceRow(
+            r.Id, r.FindingId, r.Finding != null ? r.Finding.Title : null, r.RuleId,
+            db.Clusters.IgnoreQueryFilters(new[] { K8PostureDbContext.ClusterVisibilityFilter }).Where(c => c.Id == r.ClusterId).Select(c => c.Name).FirstOrDefault(),
+            r.NamespaceName, r.ImageRepository, r.OwnerTeamId, r.OwnerTeam != null ? r.OwnerTeam.Name : null, r.Severity, r.Reason, r.Status,
+            r.RequestedAt, r.RequestedBy, r.ExpiresAt, r.DecidedAt, r.DecidedBy, r.DecisionComment, r.Coverage.Count));
+
+    /// <summary>Sets RiskAccepted on the open, verdict-free findings the acceptance matches and records them; the caller saves.</summary>
+    private static async Task<int> CoverAsync(K8PostureDbContext db, RiskAcceptance acceptance, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var findings = await db.Findings.Where(Covers(acceptance))
+            .Where(f => f.Status == FindingStatus.Open && f.Resolution == FindingResolution.None)
+            .Take(50_000)
+            .ToListAsync(cancellationToken);
+        foreach (var finding in findings)
+        {
+            finding.Resolution = FindingResolution.RiskAccepted;
+            db.RiskAcceptanceCoverage.Add(new RiskAcceptanceCoverage { RiskAcceptanceId = acceptance.Id, FindingId = finding.Id, CoveredAt = now });
+            db.FindingEvents.Add(new FindingEvent
+            {
+                FindingId = finding.Id,
+                Kind = FindingEventKind.ResolutionChanged,
+                At = now,
+                Actor = acceptance.DecidedBy,
+                Detail = $"None → RiskAccepted: risk acceptance #{acceptance.Id} (requested by {acceptance.RequestedBy}, approved by {acceptance.DecidedBy}) until {acceptance.ExpiresAt:yyyy-MM-dd}.",
+            });
+        }
+        return findings.Count;
+    }
+
+    /// <summary>The findings an acceptance speaks for: its one finding, or its rule/vulnerability id within every scope field it sets.</summary>
+    public static Expression<Func<Finding, bool>> Covers(RiskAcceptance a)
+    {
+        if (a.FindingId is { } id)
+        {
+            return f => f.Id == id;
+        }
+        var rule = a.RuleId;
+        var cluster = a.ClusterId;
+        var ns = a.NamespaceName;
+        var image = a.ImageRepository;
+        var team = a.OwnerTeamId;
+        return f => (f.RuleId == rule || f.VulnerabilityId == rule)
+            && (cluster == null || f.ClusterId == cluster)
+            && (ns == null || f.NamespaceName == ns)
+            && (image == null || f.ImageRepository == image)
+            && (team == null || f.OwnerTeamId == team);
+    }
+
+    private static object Describe(RiskAcceptance a) => new
+    {
+        a.FindingId, a.RuleId, a.ClusterId, a.NamespaceName, a.ImageRepository, a.OwnerTeamId, a.Severity, a.Reason, a.Status, a.RequestedBy, a.ExpiresAt,
+    };
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static void CheckLength(List<string> errors, string field, string? value, int max)
+    {
+        if (value is { } v && v.Trim().Length > max)
+        {
+            errors.Add($"{field}: at most {max} characters");
+        }
+    }
+
+    private static void ThrowIfAny(List<string> errors)
+    {
+        if (errors.Count > 0)
+        {
+            throw RemediationException.Invalid("Nothing was saved: " + string.Join("; ", errors) + ".");
+        }
+    }
+}
