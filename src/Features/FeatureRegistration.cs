@@ -1,5 +1,6 @@
 using K8Posture.Features.Account;
 using K8Posture.Features.Admin;
+using K8Posture.Features.Alerts;
 using K8Posture.Features.Clusters;
 using K8Posture.Features.Findings;
 using K8Posture.Features.Ingestion;
@@ -21,6 +22,7 @@ public static class FeatureRegistration
         builder.Services.AddAdmin();
         builder.Services.AddPolicyEngine();
         builder.Services.AddClusters();
+        builder.Services.AddAlerts();
         return builder;
     }
 
@@ -33,6 +35,7 @@ public static class FeatureRegistration
         endpoints.MapAdminEndpoints();
         endpoints.MapPolicyEngineEndpoints();
         endpoints.MapClusterEndpoints();
+        endpoints.MapAlertsEndpoints();
         return endpoints;
     }
 }
