@@ -109,15 +109,16 @@ public sealed partial class AlertsPage : ComponentBase, IDisposable
 
     private async Task ReloadAsync()
     {
+        // The list first: a new alert is what the person waits for; the chart and counts follow.
+        if (_grid is not null)
+        {
+            await _grid.ReloadServerData();
+        }
         await LoadSideAsync();
         if (_chart is not null)
         {
             await _chart.UpdateOptionsAsync(new { Xaxis = new { Categories = _hourLabels } });
             await _chart.UpdateSeriesAsync(_series);
-        }
-        if (_grid is not null)
-        {
-            await _grid.ReloadServerData();
         }
         StateHasChanged();
     }
