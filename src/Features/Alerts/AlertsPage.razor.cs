@@ -26,7 +26,7 @@ public sealed partial class AlertsPage : ComponentBase, IDisposable
     private bool _canTriage;
     private ClaimsPrincipal _user = new();
     private IDisposable? _subscription;
-    private readonly RefreshDebouncer _refresh = new(RefreshDebouncer.DefaultDelay);
+    private readonly RefreshDebouncer _refresh = new(TimeSpan.FromMilliseconds(100));
 
     [Inject] private AlertsQuery Alerts { get; set; } = default!;
     [Inject] private AlertTriageService Triage { get; set; } = default!;
