@@ -132,6 +132,23 @@ public sealed class SiemForwardingFacts : IDisposable
     }
 
     [Fact]
+    public async Task New_critical_findings_are_forwarded_too()
+    {
+        var key = await _app.CreateApiKeyAsync("ingest");
+        using var client = _app.CreateApiClient(key);
+        var push = await client.PostAsync("/api/v1/ingest/scans?cluster=siem-findings&scope=test:siem-findings", new ByteArrayContent(TestFixtures.Read("trivy/trivy-0.72.0-alpine-3.10-image.json")));
+        Assert.True(push.IsSuccessStatusCode, await push.Content.ReadAsStringAsync());
+
+        var result = await RunJobAsync();
+
+        var events = _hec.Requests.SelectMany(r => r.Body.Split('\n')).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        var finding = Assert.Single(events);
+        Assert.Equal("k8posture:finding", finding.GetProperty("sourcetype").GetString());
+        Assert.Equal("Critical", finding.GetProperty("event").GetProperty("finding").GetProperty("severity").GetString());
+        Assert.Equal(new SiemRunResult(1, 1, 0, 0), result);
+    }
+
+    [Fact]
     public async Task Disabled_forwarding_sends_nothing()
     {
         using var hec = new FakeSplunkHec();
