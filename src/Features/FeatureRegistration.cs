@@ -1,5 +1,6 @@
 using K8Posture.Features.Account;
 using K8Posture.Features.Admin;
+using K8Posture.Features.Alerts;
 using K8Posture.Features.Clusters;
 using K8Posture.Features.Findings;
 using K8Posture.Features.Governance;
@@ -29,6 +30,7 @@ public static class FeatureRegistration
         builder.Services.AddInventory();
         builder.Services.AddGovernance();
         builder.Services.AddRemediation();
+        builder.Services.AddAlerts();
         return builder;
     }
 
@@ -45,6 +47,7 @@ public static class FeatureRegistration
         endpoints.MapInventoryEndpoints();
         endpoints.MapGovernanceEndpoints();
         endpoints.MapRemediation();
+        endpoints.MapAlertsEndpoints();
         return endpoints;
     }
 }

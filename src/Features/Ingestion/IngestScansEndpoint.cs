@@ -70,7 +70,7 @@ public static class IngestScansEndpoint
         }
     }
 
-    private readonly record struct Body(ReadOnlyMemory<byte> Payload, IResult? Problem);
+    internal readonly record struct Body(ReadOnlyMemory<byte> Payload, IResult? Problem);
 
     private const int SegmentSize = 1024 * 1024;
 
@@ -79,7 +79,7 @@ public static class IngestScansEndpoint
     /// the decoded size while reading, so neither a missing Content-Length nor a zip bomb gets past it. With a Content-Length
     /// and no encoding the body is read into one array of that size; otherwise into 1 MB pooled segments joined once at the end.
     /// </summary>
-    private static async Task<Body> ReadBodyAsync(HttpContext context, long limit, CancellationToken cancellationToken)
+    internal static async Task<Body> ReadBodyAsync(HttpContext context, long limit, CancellationToken cancellationToken)
     {
         var tooLarge = new Body(default, Results.Problem(
             title: "Payload too large",

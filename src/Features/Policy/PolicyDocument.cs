@@ -5,13 +5,26 @@ using K8Posture.Features.Ingestion;
 
 namespace K8Posture.Features.Policy;
 
-/// <summary>A suppression of runtime alerts: a rule, narrowed to an image and/or a namespace (the governance work fills these in).</summary>
+/// <summary>
+/// A suppression of runtime alerts: a rule (empty or "*": any rule), narrowed to an image (a repository matches every tag;
+/// a trailing * is a prefix), a namespace, a cluster and/or a process name. Every given criterion must match; one with no
+/// criterion at all matches nothing. Suppressed alerts are stored, only hidden.
+/// </summary>
 public sealed class AlertSuppression
 {
     public string RuleId { get; set; } = "";
     public string? Image { get; set; }
     public string? Namespace { get; set; }
+    public string? Cluster { get; set; }
+    public string? Process { get; set; }
     public string? Reason { get; set; }
+
+    /// <summary>Stable id from the criteria (not the reason), recorded on the alerts it hides; not stored in the policy JSON.</summary>
+    [JsonIgnore]
+    public string Key => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+        string.Join("\u001f", Norm(RuleId) is "*" ? "" : Norm(RuleId), Norm(Image), Norm(Namespace), Norm(Cluster), Norm(Process)))))[..16];
+
+    private static string Norm(string? value) => (value ?? "").Trim().ToLowerInvariant();
 }
 
 /// <summary>

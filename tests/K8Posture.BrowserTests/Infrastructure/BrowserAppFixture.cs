@@ -13,6 +13,9 @@ public sealed class BrowserAppFixture : IAsyncLifetime
     private IPlaywright? _playwright;
 
     public string BaseUrl { get; private set; } = "";
+
+    /// <summary>The app under test, for what a test sets up through the server side (e.g. a pipeline key).</summary>
+    public K8PostureAppFactory App => _factory ?? throw new InvalidOperationException("The fixture is not initialised.");
     public IBrowser Browser { get; private set; } = null!;
 
     public static string ScreenshotFolder

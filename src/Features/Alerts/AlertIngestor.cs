@@ -1,0 +1,299 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using K8Posture.Data;
+using K8Posture.Features.Alerts.Parsing;
+using K8Posture.Features.Ingestion;
+using K8Posture.Features.Policy;
+using Microsoft.EntityFrameworkCore;
+
+namespace K8Posture.Features.Alerts;
+
+/// <summary>The query parameters of <c>POST /api/v1/ingest/alerts</c>.</summary>
+public sealed record AlertPushOptions(string? Cluster = null, string? Pipeline = null);
+
+/// <summary>What an alert push did. Suppressed alerts are among the received ones (stored, hidden).</summary>
+public sealed record AlertIngestOutcome(
+    long BatchId,
+    string Status,
+    string Format,
+    string Source,
+    int Received,
+    int Created,
+    int Duplicates,
+    int Suppressed,
+    int Ignored);
+
+/// <summary>
+/// The alert push use case: keep the raw payload as an <see cref="IngestBatch"/> (Kind Alerts), parse it, classify,
+/// dedupe, apply ownership and the Security Team's suppressions, all in one transaction (nothing is written but the
+/// failed batch when any alert is malformed). Authorisation is decided on the caller's scope; the database work runs in a
+/// system scope because dedupe and ownership must see every team's rows.
+/// </summary>
+public sealed class AlertIngestor(
+    DataScope callerScope,
+    IServiceScopeFactory scopes,
+    AlertPayloadParser parser,
+    AuditLog audit,
+    AlertsChangeNotifier notifier,
+    TimeProvider clock,
+    ILogger<AlertIngestor> logger)
+{
+    private static readonly SemaphoreSlim WriteGate = new(1, 1);
+
+    /// <exception cref="IngestRejectedException">Bad input or options; only the failed batch was written.</exception>
+    public async Task<AlertIngestOutcome> IngestAsync(ReadOnlyMemory<byte> payload, AlertPushOptions options, CancellationToken cancellationToken)
+    {
+        if (payload.IsEmpty)
+        {
+            throw new IngestRejectedException("Empty payload", "The request body is empty; send the sensor's alert JSON as the body.");
+        }
+        int? callerTeam = null;
+        if (!callerScope.SeesAllTeams)
+        {
+            if (callerScope.TeamIds.Count != 1)
+            {
+                throw new IngestRejectedException("Team key required", "Alerts pushed by a team's key belong to that team; use a key bound to exactly one team, or a Security Team key.", StatusCodes.Status403Forbidden);
+            }
+            callerTeam = callerScope.TeamIds[0];
+        }
+
+        await using var systemScope = scopes.CreateAsyncScope();
+        systemScope.ServiceProvider.GetRequiredService<DataScope>().SetSystem(callerScope.Actor);
+        var contexts = systemScope.ServiceProvider.GetRequiredService<IDbContextFactory<K8PostureDbContext>>();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+
+        var batch = new IngestBatch
+        {
+            Kind = IngestKind.Alerts,
+            ReceivedAt = clock.GetUtcNow(),
+            Status = IngestStatus.Received,
+            ClusterName = RuntimeAlertLimits.Clip(options.Cluster?.Trim() is { Length: > 0 } c ? c : null, 200),
+            TeamId = callerTeam,
+            Pipeline = RuntimeAlertLimits.Clip(options.Pipeline?.Trim(), 300),
+            Actor = RuntimeAlertLimits.Clip(callerScope.Actor, 200)!,
+            PayloadSha256 = Convert.ToHexStringLower(SHA256.HashData(payload.Span)),
+            PayloadBytes = payload.Length,
+            PayloadCompressed = Compress(payload.Span),
+        };
+
+        AlertParseResult parsed;
+        try
+        {
+            parsed = parser.Parse(payload);
+            batch.Format = parsed.Format;
+            batch.Source = parsed.Source;
+        }
+        catch (ScanParseException ex)
+        {
+            throw await RejectAsync(db, batch, new IngestRejectedException("Malformed alert payload", ex.Message, pointer: ex.Pointer));
+        }
+        catch (AlertPayloadRefusedException ex)
+        {
+            batch.Format = "roxctl-deployment-check";
+            throw await RejectAsync(db, batch, new IngestRejectedException(ex.Title, ex.Message, ex.StatusCode));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            throw await RejectAsync(db, batch, new IngestRejectedException("Malformed alert payload", "The alert payload could not be read: " + ex.Message));
+        }
+
+        // The same bytes pushed the same way again change nothing: no counts go up twice for one delivery retried by a sensor.
+        var duplicateOf = await db.IngestBatches.AsNoTracking()
+            .Where(b => b.Kind == IngestKind.Alerts && b.Status == IngestStatus.Processed && b.PayloadSha256 == batch.PayloadSha256
+                && b.ClusterName == batch.ClusterName && b.TeamId == batch.TeamId)
+            .OrderByDescending(b => b.Id).Select(b => (long?)b.Id).FirstOrDefaultAsync(cancellationToken);
+        if (duplicateOf is { } earlier)
+        {
+            batch.Status = IngestStatus.Duplicate;
+            batch.DuplicateOfBatchId = earlier;
+            batch.PayloadCompressed = [];
+            batch.Unchanged = parsed.Alerts.Count;
+            batch.ProcessedAt = clock.GetUtcNow();
+            db.IngestBatches.Add(batch);
+            await db.SaveChangesAsync(cancellationToken);
+            return new AlertIngestOutcome(batch.Id, "duplicate", parsed.Format, parsed.Source, parsed.Alerts.Count, 0, parsed.Alerts.Count, 0, parsed.Ignored);
+        }
+
+        db.IngestBatches.Add(batch);
+        await db.SaveChangesAsync(cancellationToken);
+        db.Entry(batch).State = EntityState.Detached;
+        batch.PayloadCompressed = [];
+
+        var policy = await systemScope.ServiceProvider.GetRequiredService<PolicyStore>().GetCurrentAsync(cancellationToken);
+        var sqlite = db.Database.IsSqlite();
+        if (sqlite)
+        {
+            await WriteGate.WaitAsync(cancellationToken);
+        }
+        AlertIngestOutcome outcome;
+        try
+        {
+            var strategy = db.Database.CreateExecutionStrategy();
+            outcome = await strategy.ExecuteAsync(async ct =>
+            {
+                db.ChangeTracker.Clear();
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                if (db.Database.IsSqlServer())
+                {
+                    await db.Database.ExecuteSqlRawAsync("DECLARE @r int; EXEC @r = sp_getapplock @Resource = 'k8posture:alerts', @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 120000;", ct);
+                }
+                var result = await ApplyAsync(db, batch, parsed, options, callerTeam, policy.Document.AlertSuppressions, ct);
+                await transaction.CommitAsync(ct);
+                return result;
+            }, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Applying alert batch {BatchId} failed", batch.Id);
+            db.ChangeTracker.Clear();
+            await db.IngestBatches.Where(b => b.Id == batch.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(b => b.Status, IngestStatus.Failed)
+                .SetProperty(b => b.Error, "Storing the alerts failed: " + RuntimeAlertLimits.Clip(ex.Message, 3900)), CancellationToken.None);
+            throw;
+        }
+        finally
+        {
+            if (sqlite)
+            {
+                WriteGate.Release();
+            }
+        }
+
+        notifier.NotifyAlertsChanged();
+        return outcome;
+    }
+
+    private async Task<AlertIngestOutcome> ApplyAsync(K8PostureDbContext db, IngestBatch batch, AlertParseResult parsed, AlertPushOptions options, int? callerTeam,
+        IReadOnlyList<AlertSuppression> suppressions, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var clusterOverride = options.Cluster?.Trim() is { Length: > 0 } given ? given : null;
+        var clusterNames = parsed.Alerts.Select(a => clusterOverride ?? a.ClusterName).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var clusters = await db.Clusters.AsNoTracking().Where(c => clusterNames.Contains(c.Name)).Select(c => new { c.Id, c.Name }).ToListAsync(ct);
+        var clusterIds = clusters.ToDictionary(c => c.Name, c => c.Id, StringComparer.OrdinalIgnoreCase);
+        var ids = clusters.Select(c => c.Id).ToList();
+        var owners = (await db.Namespaces.AsNoTracking().Where(n => ids.Contains(n.ClusterId) && n.OwnerTeamId != null)
+                .Select(n => new { n.ClusterId, n.Name, n.OwnerTeamId }).ToListAsync(ct))
+            .ToDictionary(n => (n.ClusterId, n.Name), n => n.OwnerTeamId!.Value);
+
+        var incoming = parsed.Alerts.Select(a =>
+        {
+            var cluster = RuntimeAlertLimits.Clip(clusterOverride ?? a.ClusterName, 200);
+            var occurred = a.OccurredAt ?? now;
+            var key = AlertDedupe.KeyOf(a.Source, a.SourceId, a.Rule, cluster, a.Namespace, a.Pod, a.Container, a.Process, occurred);
+            return (Alert: a, Cluster: cluster, Occurred: occurred, Key: key);
+        }).ToList();
+        var keys = incoming.Select(i => i.Key).Distinct().ToList();
+        var existing = new Dictionary<string, RuntimeAlert>(StringComparer.Ordinal);
+        foreach (var chunk in keys.Chunk(500))
+        {
+            foreach (var alert in await db.RuntimeAlerts.Where(a => chunk.Contains(a.DedupeKey)).ToListAsync(ct))
+            {
+                existing[alert.DedupeKey] = alert;
+            }
+        }
+
+        int created = 0, duplicates = 0, suppressed = 0;
+        foreach (var (parsedAlert, cluster, occurred, key) in incoming)
+        {
+            int? clusterId = cluster is not null && clusterIds.TryGetValue(cluster, out var id) ? id : null;
+            var suppression = AlertSuppressionMatcher.FirstMatch(suppressions,
+                new SuppressionSubject(parsedAlert.Rule, parsedAlert.Image, parsedAlert.Namespace, cluster, parsedAlert.Process));
+            if (suppression is not null)
+            {
+                suppressed++;
+            }
+            if (existing.TryGetValue(key, out var known))
+            {
+                duplicates++;
+                if (occurred > known.LastSeenAt) known.LastSeenAt = occurred;
+                if (occurred < known.FirstSeenAt) known.FirstSeenAt = occurred;
+                // A sensor id names one alert however often it is re-sent; an id-less event repeated within the minute counts up.
+                if (parsedAlert.SourceId is null)
+                {
+                    known.OccurrenceCount++;
+                }
+                known.LastBatchId = batch.Id;
+                known.SuppressedBy ??= suppression?.Key;
+                continue;
+            }
+            var verdict = IocClassifier.Classify(parsedAlert.ToIocInput());
+            int? owner = callerTeam
+                ?? (clusterId is { } cid && parsedAlert.Namespace is { } ns && owners.TryGetValue((cid, ns), out var team) ? team : null);
+            var alert = new RuntimeAlert
+            {
+                Source = parsedAlert.Source,
+                SourceId = RuntimeAlertLimits.Clip(parsedAlert.SourceId, 200),
+                DedupeKey = key,
+                Rule = RuntimeAlertLimits.Clip(parsedAlert.Rule, 300)!,
+                Priority = RuntimeAlertLimits.Clip(parsedAlert.Priority, 50),
+                Severity = parsedAlert.Severity,
+                IocClass = verdict.Class,
+                IocEvidence = RuntimeAlertLimits.Clip(verdict.Evidence, 500),
+                Output = RuntimeAlertLimits.Clip(parsedAlert.Output, 4000),
+                Tags = RuntimeAlertLimits.Clip(parsedAlert.Tags.Count == 0 ? null : string.Join(", ", parsedAlert.Tags), 1000),
+                OccurredAt = occurred,
+                FirstSeenAt = occurred,
+                LastSeenAt = occurred,
+                ReceivedAt = now,
+                LastBatchId = batch.Id,
+                ClusterName = cluster,
+                ClusterId = clusterId,
+                NamespaceName = RuntimeAlertLimits.Clip(parsedAlert.Namespace, 253),
+                Workload = RuntimeAlertLimits.Clip(parsedAlert.Workload, 300),
+                Pod = RuntimeAlertLimits.Clip(parsedAlert.Pod, 253),
+                Container = RuntimeAlertLimits.Clip(parsedAlert.Container, 253),
+                Image = RuntimeAlertLimits.Clip(parsedAlert.Image, 500),
+                Process = RuntimeAlertLimits.Clip(parsedAlert.Process, 300),
+                CommandLine = RuntimeAlertLimits.Clip(parsedAlert.CommandLine, 2000),
+                User = RuntimeAlertLimits.Clip(parsedAlert.User, 200),
+                Hostname = RuntimeAlertLimits.Clip(parsedAlert.Hostname, 253),
+                FieldsJson = RuntimeAlertLimits.Clip(parsedAlert.FieldsJson, RuntimeAlertLimits.FieldsJson),
+                OwnerTeamId = owner,
+                SuppressedBy = suppression?.Key,
+                Events = [new RuntimeAlertEvent { Kind = RuntimeAlertEventKind.Created, At = now, Actor = RuntimeAlertLimits.Clip(db.Scope.Actor, 200)!, BatchId = batch.Id, To = AlertTriageState.New }],
+            };
+            db.RuntimeAlerts.Add(alert);
+            existing[key] = alert;
+            created++;
+        }
+
+        batch.Status = IngestStatus.Processed;
+        batch.ProcessedAt = clock.GetUtcNow();
+        batch.Created = created;
+        batch.Unchanged = duplicates;
+        audit.Record(db, "alerts.ingest", nameof(IngestBatch), batch.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), after: new
+        {
+            batch.Format, batch.Source, batch.ClusterName, Received = incoming.Count, Created = created, Duplicates = duplicates, Suppressed = suppressed,
+        });
+        await db.SaveChangesAsync(ct);
+        await db.IngestBatches.Where(b => b.Id == batch.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(b => b.Status, batch.Status)
+            .SetProperty(b => b.ProcessedAt, batch.ProcessedAt)
+            .SetProperty(b => b.Format, batch.Format)
+            .SetProperty(b => b.Source, batch.Source)
+            .SetProperty(b => b.Created, created)
+            .SetProperty(b => b.Unchanged, duplicates), ct);
+        return new AlertIngestOutcome(batch.Id, "processed", parsed.Format, parsed.Source, incoming.Count, created, duplicates, suppressed, parsed.Ignored);
+    }
+
+    private async Task<IngestRejectedException> RejectAsync(K8PostureDbContext db, IngestBatch batch, IngestRejectedException ex)
+    {
+        batch.Status = IngestStatus.Failed;
+        batch.Error = RuntimeAlertLimits.Clip(ex.Pointer is null ? ex.Message : $"{ex.Message} (at {ex.Pointer})", 4000);
+        batch.ProcessedAt = clock.GetUtcNow();
+        db.IngestBatches.Add(batch);
+        await db.SaveChangesAsync(CancellationToken.None);
+        return new IngestRejectedException(ex.Title, ex.Message, ex.StatusCode, batch.Id, ex.Pointer);
+    }
+
+    private static byte[] Compress(ReadOnlySpan<byte> payload)
+    {
+        using var buffer = new MemoryStream(capacity: Math.Max(256, payload.Length / 4));
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(payload);
+        }
+        return buffer.ToArray();
+    }
+}

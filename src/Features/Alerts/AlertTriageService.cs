@@ -1,0 +1,61 @@
+using System.Security.Claims;
+using K8Posture.Data;
+using K8Posture.Security;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+
+namespace K8Posture.Features.Alerts;
+
+/// <summary>A triage change was refused: not allowed (403), unknown alert (404) or an invalid note (400).</summary>
+public sealed class AlertTriageException(int statusCode, string message) : Exception(message)
+{
+    public int StatusCode { get; } = statusCode;
+}
+
+/// <summary>
+/// Sets an alert's triage state. Security analysts and admins triage (the CIRT hand-off is theirs); app teams read their
+/// own alerts only. Checked here on the server, so the page hiding the buttons is not the only guard. The state, who and
+/// when, a history row and the audit event are written in one SaveChanges.
+/// </summary>
+public sealed class AlertTriageService(
+    IDbContextFactory<K8PostureDbContext> contexts,
+    IAuthorizationService authorization,
+    AuditLog audit,
+    AlertsChangeNotifier notifier,
+    TimeProvider clock)
+{
+    public const int MaxNoteLength = 1000;
+
+    public async Task<bool> CanTriageAsync(ClaimsPrincipal user) => (await authorization.AuthorizeAsync(user, Policies.SecurityTeam)).Succeeded;
+
+    public async Task SetStateAsync(ClaimsPrincipal user, long alertId, AlertTriageState state, string? note, CancellationToken cancellationToken)
+    {
+        if (!await CanTriageAsync(user))
+        {
+            throw new AlertTriageException(StatusCodes.Status403Forbidden, "Only Security analysts and admins triage alerts.");
+        }
+        if (note is { Length: > MaxNoteLength })
+        {
+            throw new AlertTriageException(StatusCodes.Status400BadRequest, $"The note is longer than {MaxNoteLength} characters.");
+        }
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var alert = await db.RuntimeAlerts.FirstOrDefaultAsync(a => a.Id == alertId, cancellationToken)
+            ?? throw new AlertTriageException(StatusCodes.Status404NotFound, $"Alert {alertId} does not exist or is not visible to you.");
+        var before = new { alert.Triage, alert.TriagedBy, alert.TriagedAt, alert.TriageNote };
+        var now = clock.GetUtcNow();
+        var actor = RuntimeAlertLimits.Clip(db.Scope.Actor, 200)!;
+        var cleanNote = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
+        db.RuntimeAlertEvents.Add(new RuntimeAlertEvent
+        {
+            AlertId = alert.Id, Kind = RuntimeAlertEventKind.TriageChanged, At = now, Actor = actor, From = alert.Triage, To = state, Note = cleanNote,
+        });
+        alert.Triage = state;
+        alert.TriagedBy = actor;
+        alert.TriagedAt = now;
+        alert.TriageNote = cleanNote;
+        audit.Record(db, "alert.triage", nameof(RuntimeAlert), alert.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), before,
+            new { alert.Triage, alert.TriagedBy, alert.TriagedAt, alert.TriageNote });
+        await db.SaveChangesAsync(cancellationToken);
+        notifier.NotifyAlertsChanged();
+    }
+}

@@ -1,0 +1,60 @@
+using K8Posture.Features.Ingestion;
+using K8Posture.Security;
+using Microsoft.Extensions.Options;
+
+namespace K8Posture.Features.Alerts;
+
+/// <summary><c>POST /api/v1/ingest/alerts</c>: sensor alerts in, counts out; bad input becomes RFC 9457 problem details.</summary>
+public static class IngestAlertsEndpoint
+{
+    public static IEndpointRouteBuilder MapIngestAlerts(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/api/v1/ingest/alerts", HandleAsync)
+            .RequireAuthorization(Policies.Ingest)
+            .WithTags("Ingestion")
+            .WithName("IngestAlerts")
+            .WithSummary("Push runtime alerts")
+            .WithDescription("The body is the sensor's JSON, detected by its shape: Falco json_output (one object, an array or NDJSON), the falcosidekick webhook, "
+                + "StackRox/ACS alerts (an alert, the generic webhook's {\"alert\": …}, {\"alerts\": […]}), CrowdStrike Falcon event-stream detections. "
+                + "cluster= names (or overrides) the cluster. The answer counts received, created, duplicates (same sensor id, or same rule/cluster/pod/container/process within a minute), suppressed (stored but hidden by the Security Team's policy) and ignored (non-detection events).")
+            .Accepts<byte[]>("application/json", "application/x-ndjson", "text/plain")
+            .Produces<AlertIngestOutcome>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        return endpoints;
+    }
+
+    private static async Task<IResult> HandleAsync(HttpContext context, AlertIngestor ingestor, IOptions<IngestionOptions> options, string? cluster, string? pipeline, CancellationToken cancellationToken)
+    {
+        var limit = Math.Clamp(options.Value.MaxPayloadBytes, 0, Array.MaxLength);
+        var body = await IngestScansEndpoint.ReadBodyAsync(context, limit, cancellationToken);
+        if (body.Problem is { } problem)
+        {
+            return problem;
+        }
+        if (body.Payload.IsEmpty)
+        {
+            return Results.Problem(title: "Empty payload", detail: "The request body is empty; send the sensor's alert JSON as the body.", statusCode: StatusCodes.Status400BadRequest);
+        }
+        try
+        {
+            return Results.Ok(await ingestor.IngestAsync(body.Payload, new AlertPushOptions(cluster, pipeline), cancellationToken));
+        }
+        catch (IngestRejectedException ex)
+        {
+            var extensions = new Dictionary<string, object?>();
+            if (ex.BatchId is { } batchId)
+            {
+                extensions["batchId"] = batchId;
+            }
+            if (ex.Pointer is { } pointer)
+            {
+                extensions["pointer"] = pointer;
+            }
+            return Results.Problem(title: ex.Title, detail: ex.Pointer is null ? ex.Message : $"{ex.Message} (at {ex.Pointer})", statusCode: ex.StatusCode, extensions: extensions);
+        }
+    }
+}
