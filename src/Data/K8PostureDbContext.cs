@@ -185,6 +185,10 @@ public abstract partial class K8PostureDbContext(DbContextOptions options, DataS
             e.Property(x => x.EntityType).HasMaxLength(100);
             e.Property(x => x.EntityId).HasMaxLength(200);
             e.HasIndex(x => x.At);
+            // The Audit page filters by these; append-only protection lives in src/Features/Audit.
+            e.HasIndex(x => new { x.Actor, x.At });
+            e.HasIndex(x => new { x.Action, x.At });
+            e.HasIndex(x => new { x.EntityType, x.EntityId });
         });
 
         modelBuilder.Entity<LandscapeSnapshot>(e =>

@@ -1,4 +1,5 @@
 using K8Posture.Features.Account;
+using K8Posture.Features.Audit;
 using K8Posture.Features.Admin;
 using K8Posture.Features.Clusters;
 using K8Posture.Features.Findings;
@@ -6,6 +7,7 @@ using K8Posture.Features.Ingestion;
 using K8Posture.Features.Ingestion.Batches;
 using K8Posture.Features.Landscape;
 using K8Posture.Features.Policy;
+using K8Posture.Features.Reports;
 
 namespace K8Posture.Features;
 
@@ -21,6 +23,8 @@ public static class FeatureRegistration
         builder.Services.AddAdmin();
         builder.Services.AddPolicyEngine();
         builder.Services.AddClusters();
+        builder.Services.AddReports();
+        builder.Services.AddAudit();
         return builder;
     }
 
@@ -33,6 +37,7 @@ public static class FeatureRegistration
         endpoints.MapAdminEndpoints();
         endpoints.MapPolicyEngineEndpoints();
         endpoints.MapClusterEndpoints();
+        endpoints.MapReportsEndpoints();
         return endpoints;
     }
 }
