@@ -182,7 +182,7 @@ public sealed class SlaByTeamSection : IExecutiveReportSection
                 SlaFigures.Days(mttr.TryGetValue(t.TeamId ?? SlaFigures.Unowned, out var days) ? days : null),
                 t.InScope.ToString("N0", CultureInfo.InvariantCulture),
             ]);
-        canvas.Table(["Team", "SLA compliance", "Open past due", "Open critical/high", "MTTR", "Findings with SLA"], [3, 1.4, 1.3, 1.5, 1, 1.4], rows);
+        canvas.Table(["Team", "SLA met", "Past due", "Crit./high", "MTTR", "With SLA"], [3, 1.1, 1, 1.4, 1, 1], rows);
     }
 }
 
@@ -218,7 +218,7 @@ public sealed class TopRisksSection : IExecutiveReportSection
             canvas.Paragraph("No open critical or high findings without a recorded decision.");
             return;
         }
-        canvas.Table(["Risk", "Title", "Severity", "Open", "Teams", "Clusters", "Past due"], [1.6, 3.6, 1, 0.7, 0.7, 0.8, 0.8],
+        canvas.Table(["Risk", "Title", "Severity", "Open", "Teams", "Clusters", "Past due"], [1.6, 3.1, 1, 0.7, 0.8, 0.9, 1],
             risks.Select(r => (IReadOnlyList<string>)
             [
                 r.Risk, r.Title ?? "", r.Severity.Label(), r.Open.ToString("N0", CultureInfo.InvariantCulture),
