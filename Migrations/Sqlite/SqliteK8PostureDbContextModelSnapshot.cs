@@ -120,7 +120,14 @@ namespace K8Posture.Migrations.Sqlite
 
                     b.HasIndex("EntityType", "EntityId");
 
-                    b.ToTable("AuditEvents");
+                    b.ToTable("AuditEvents", t =>
+                        {
+                            t.HasTrigger("AuditEvents_AppendOnly");
+
+                            t.HasTrigger("AuditEvents_RefuseDelete");
+
+                            t.HasTrigger("AuditEvents_RefuseUpdate");
+                        });
                 });
 
             modelBuilder.Entity("K8Posture.Data.BusinessUnit", b =>

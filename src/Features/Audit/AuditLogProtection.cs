@@ -27,7 +27,9 @@ public static class AuditLogProtection
         DROP TRIGGER IF EXISTS "{SqliteDeleteTrigger}";
         """;
 
-    public const string SqlServerUp = $"""
+    /// <summary>The trigger body. CREATE TRIGGER must open its batch, so <see cref="SqlServerUp"/> runs it through EXEC —
+    /// which also keeps it valid inside the IF blocks of an idempotent migration script.</summary>
+    public const string SqlServerCreateTrigger = $"""
         CREATE TRIGGER [{SqlServerTrigger}] ON [AuditEvents] INSTEAD OF UPDATE, DELETE
         AS
         BEGIN
@@ -35,6 +37,8 @@ public static class AuditLogProtection
             THROW 51000, 'AuditEvents is append-only: audit events cannot be updated or deleted.', 1;
         END
         """;
+
+    public static string SqlServerUp => "EXEC(N'" + SqlServerCreateTrigger.Replace("'", "''", StringComparison.Ordinal) + "');";
 
     public const string SqlServerDown = $"DROP TRIGGER IF EXISTS [{SqlServerTrigger}];";
 
@@ -46,8 +50,7 @@ public static class AuditLogProtection
         }
         else if (IsSqlServer(migrationBuilder))
         {
-            // CREATE TRIGGER must be alone in its batch.
-            migrationBuilder.Sql(SqlServerUp, suppressTransaction: false);
+            migrationBuilder.Sql(SqlServerUp);
         }
     }
 

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace K8Posture.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteK8PostureDbContext))]
-    [Migration("20261127203822_ReportsAndAudit")]
+    [Migration("20261127213214_ReportsAndAudit")]
     partial class ReportsAndAudit
     {
         /// <inheritdoc />
@@ -123,7 +123,14 @@ namespace K8Posture.Migrations.Sqlite
 
                     b.HasIndex("EntityType", "EntityId");
 
-                    b.ToTable("AuditEvents");
+                    b.ToTable("AuditEvents", t =>
+                        {
+                            t.HasTrigger("AuditEvents_AppendOnly");
+
+                            t.HasTrigger("AuditEvents_RefuseDelete");
+
+                            t.HasTrigger("AuditEvents_RefuseUpdate");
+                        });
                 });
 
             modelBuilder.Entity("K8Posture.Data.BusinessUnit", b =>

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace K8Posture.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerK8PostureDbContext))]
-    [Migration("20261127203836_ReportsAndAudit")]
+    [Migration("20261127213618_ReportsAndAudit")]
     partial class ReportsAndAudit
     {
         /// <inheritdoc />
@@ -132,7 +132,16 @@ namespace K8Posture.Migrations.SqlServer
 
                     b.HasIndex("EntityType", "EntityId");
 
-                    b.ToTable("AuditEvents");
+                    b.ToTable("AuditEvents", t =>
+                        {
+                            t.HasTrigger("AuditEvents_AppendOnly");
+
+                            t.HasTrigger("AuditEvents_RefuseDelete");
+
+                            t.HasTrigger("AuditEvents_RefuseUpdate");
+                        });
+
+                    b.HasAnnotation("SqlServer:UseSqlOutputClause", false);
                 });
 
             modelBuilder.Entity("K8Posture.Data.BusinessUnit", b =>
