@@ -13,6 +13,16 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+if ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
+  # The executive report tests read the PDF back with poppler (text and a rendered page).
+  echo "Installing Debian's poppler-utils for the PDF tests..."
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+  fi
+fi
+
 results="TestResults"
 rm -rf "$results"
 dotnet test K8Posture.sln --configuration "${CONFIGURATION:-Debug}" --logger "trx" --results-directory "$results" "$@"

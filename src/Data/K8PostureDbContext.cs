@@ -188,6 +188,18 @@ public abstract partial class K8PostureDbContext(DbContextOptions options, DataS
             e.Property(x => x.EntityType).HasMaxLength(100);
             e.Property(x => x.EntityId).HasMaxLength(200);
             e.HasIndex(x => x.At);
+            // Append-only triggers (src/Features/Audit/AuditLogProtection): declared so EF does not use OUTPUT/RETURNING on inserts,
+            // which SQL Server refuses on a table with triggers.
+            e.ToTable(t =>
+            {
+                t.HasTrigger(K8Posture.Features.Audit.AuditLogProtection.SqlServerTrigger);
+                t.HasTrigger(K8Posture.Features.Audit.AuditLogProtection.SqliteUpdateTrigger);
+                t.HasTrigger(K8Posture.Features.Audit.AuditLogProtection.SqliteDeleteTrigger);
+            });
+            // The Audit page filters by these.
+            e.HasIndex(x => new { x.Actor, x.At });
+            e.HasIndex(x => new { x.Action, x.At });
+            e.HasIndex(x => new { x.EntityType, x.EntityId });
         });
 
         modelBuilder.Entity<LandscapeSnapshot>(e =>

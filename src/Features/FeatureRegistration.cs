@@ -1,4 +1,5 @@
 using K8Posture.Features.Account;
+using K8Posture.Features.Audit;
 using K8Posture.Features.Admin;
 using K8Posture.Features.Alerts;
 using K8Posture.Features.Clusters;
@@ -11,6 +12,7 @@ using K8Posture.Features.Landscape;
 using K8Posture.Features.Policy;
 using K8Posture.Features.Scorecard;
 using K8Posture.Features.Remediation;
+using K8Posture.Features.Reports;
 
 namespace K8Posture.Features;
 
@@ -31,6 +33,8 @@ public static class FeatureRegistration
         builder.Services.AddGovernance();
         builder.Services.AddRemediation();
         builder.Services.AddAlerts();
+        builder.Services.AddReports();
+        builder.Services.AddAudit();
         return builder;
     }
 
@@ -48,6 +52,7 @@ public static class FeatureRegistration
         endpoints.MapGovernanceEndpoints();
         endpoints.MapRemediation();
         endpoints.MapAlertsEndpoints();
+        endpoints.MapReportsEndpoints();
         return endpoints;
     }
 }

@@ -13,6 +13,9 @@ public static class Program
           parse [--findings N]             the Trivy parser alone on the same synthetic report (best of three)
           collect [--pods N] [--namespaces M]  one cluster collection job against the fake Kubernetes API (defaults 10000 / 2000); prints seconds and peakWorkingSetMb
                                            (the fake API runs in a child process, verb fake-kube-api)
+          export [--findings N]            seed N findings (default 1000000) into a SQLite file and stream the findings export as
+                                           CSV and XLSX to a hashing null stream; prints JSON with rows, seconds and the working-set
+                                           peak sampled during each export (peakWorkingSetMb)
           evaluate [--manifests N]         evaluate N varied manifests (default 10000) with the policy engine; prints JSON with manifests/s
         """;
 
@@ -26,6 +29,8 @@ public static class Program
                 return await CollectBenchmark.RunAsync(args[1..]);
             case "fake-kube-api":
                 return await CollectBenchmark.RunFakeApiAsync(args[1..]);
+            case "export":
+                return await ExportBenchmark.RunAsync(args[1..]);
             case "evaluate":
                 return EvaluateBenchmark.Run(args[1..]);
             case "parse":

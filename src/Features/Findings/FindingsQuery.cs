@@ -68,7 +68,8 @@ public sealed class FindingsQuery(IDbContextFactory<K8PostureDbContext> contexts
         return new FindingsListResult(total, items);
     }
 
-    private static IQueryable<Finding> Filter(IQueryable<Finding> findings, FindingsCriteria criteria)
+    /// <summary>The page's filters; shared with the findings export so both list the same rows.</summary>
+    internal static IQueryable<Finding> Filter(IQueryable<Finding> findings, FindingsCriteria criteria)
     {
         if (criteria.Category is { } category)
         {
@@ -104,7 +105,7 @@ public sealed class FindingsQuery(IDbContextFactory<K8PostureDbContext> contexts
             .Replace("_", "\\_", StringComparison.Ordinal)
             .Replace("[", "\\[", StringComparison.Ordinal);
 
-    private static IOrderedQueryable<Finding> Sort(IQueryable<Finding> findings, FindingsCriteria criteria)
+    internal static IOrderedQueryable<Finding> Sort(IQueryable<Finding> findings, FindingsCriteria criteria)
     {
         var sorted = (criteria.SortBy, criteria.Descending) switch
         {

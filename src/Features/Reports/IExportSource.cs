@@ -22,4 +22,25 @@ public interface IExportSource
     /// page's filters as query-string pairs.
     /// </summary>
     IAsyncEnumerable<object?[]> ReadRowsAsync(K8PostureDbContext db, IReadOnlyDictionary<string, string> filters, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// An authorisation policy the caller needs on top of being a signed-in reader, for data sets that are not
+    /// team-scoped (the audit log). Null: every reader may export, scoped by the data layer.
+    /// </summary>
+    string? RequiredPolicy => null;
+
+    /// <summary>The filters the Reports page offers for this source (query-string names); none by default.</summary>
+    IReadOnlyList<ExportFilter> Filters => [];
+
+    /// <summary>
+    /// Problems with <paramref name="filters"/>, keyed by the query parameter, so a bad value is a 400 naming it rather
+    /// than an empty or unfiltered file. Empty when they are fine.
+    /// </summary>
+    IReadOnlyDictionary<string, string[]> ValidateFilters(IReadOnlyDictionary<string, string> filters) => ExportFilter.NoErrors;
+}
+
+/// <summary>A filter a source accepts: its query-string name, a label, and the values to choose from (null: free text).</summary>
+public sealed record ExportFilter(string Name, string Label, IReadOnlyList<string>? Choices = null, string? DefaultValue = null)
+{
+    public static readonly IReadOnlyDictionary<string, string[]> NoErrors = new Dictionary<string, string[]>();
 }

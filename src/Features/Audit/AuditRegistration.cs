@@ -1,0 +1,13 @@
+using K8Posture.Features.Reports;
+
+namespace K8Posture.Features.Audit;
+
+public static class AuditRegistration
+{
+    public static IServiceCollection AddAudit(this IServiceCollection services)
+    {
+        services.AddAuthorizationBuilder().AddAuditPolicies();
+        services.AddScoped<IExportSource, AuditLogExportSource>();
+        return services;
+    }
+}

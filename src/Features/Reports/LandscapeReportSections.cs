@@ -1,0 +1,230 @@
+using System.Globalization;
+using K8Posture.Data;
+using K8Posture.Shared;
+using Microsoft.EntityFrameworkCore;
+
+namespace K8Posture.Features.Reports;
+
+/// <summary>SLA figures over findings that carry a due date: open now, or closed within the period.</summary>
+internal static class SlaFigures
+{
+    public sealed record TeamSla(int? TeamId, int InScope, int Compliant, int OpenOverdue, int OpenCriticalHigh);
+
+    /// <summary>Compliant: still open and not yet due, or closed on or before the due date.</summary>
+    public static async Task<IReadOnlyList<TeamSla>> ByTeamAsync(ExecutiveReportContext context, CancellationToken cancellationToken)
+    {
+        var now = context.GeneratedAt;
+        var start = context.PeriodStartAt;
+        var end = context.PeriodEndAt;
+        return await context.Db.Findings.AsNoTracking()
+            .Where(f => f.SlaDueAt != null && (f.Status == FindingStatus.Open || (f.ClosedAt >= start && f.ClosedAt < end)))
+            .GroupBy(f => f.OwnerTeamId)
+            .Select(g => new TeamSla(
+                g.Key,
+                g.Count(),
+                g.Count(f => (f.Status == FindingStatus.Open && f.SlaDueAt >= now) || (f.Status == FindingStatus.Closed && f.ClosedAt <= f.SlaDueAt)),
+                g.Count(f => f.Status == FindingStatus.Open && f.SlaDueAt < now),
+                g.Count(f => f.Status == FindingStatus.Open && f.Severity >= FindingSeverity.High)))
+            .ToListAsync(cancellationToken);
+    }
+
+    public static string Percent(int part, int whole) =>
+        whole == 0 ? "n/a" : (100d * part / whole).ToString("0.0", CultureInfo.InvariantCulture) + " %";
+
+    /// <summary>Mean days from first seen to closed, of findings closed within the period, per team (null key: all).</summary>
+    public static async Task<Dictionary<int, double>> MeanDaysToRemediateAsync(ExecutiveReportContext context, CancellationToken cancellationToken)
+    {
+        var start = context.PeriodStartAt;
+        var end = context.PeriodEndAt;
+        var sums = new Dictionary<int, (double Days, int Count)>();
+        var closed = context.Db.Findings.AsNoTracking()
+            .Where(f => f.Status == FindingStatus.Closed && f.ClosedAt >= start && f.ClosedAt < end)
+            .Select(f => new { f.OwnerTeamId, f.FirstSeenAt, f.ClosedAt })
+            .AsAsyncEnumerable();
+        await foreach (var f in closed.WithCancellation(cancellationToken))
+        {
+            var days = (f.ClosedAt!.Value - f.FirstSeenAt).TotalDays;
+            foreach (var key in new[] { AllTeams, f.OwnerTeamId ?? Unowned })
+            {
+                var (sum, count) = sums.GetValueOrDefault(key);
+                sums[key] = (sum + days, count + 1);
+            }
+        }
+        return sums.ToDictionary(p => p.Key, p => p.Value.Days / p.Value.Count);
+    }
+
+    public const int AllTeams = -1;
+    public const int Unowned = 0;
+
+    public static string Days(double? days) => days is { } d ? d.ToString("0.0", CultureInfo.InvariantCulture) + " d" : "n/a";
+}
+
+public sealed class HeadlineKpisSection : IExecutiveReportSection
+{
+    public string Key => ExecutiveReportSections.HeadlineKpis;
+    public int Order => ExecutiveReportSections.HeadlineKpisOrder;
+
+    public async Task RenderAsync(ExecutiveReportContext context, ReportCanvas canvas, CancellationToken cancellationToken)
+    {
+        var db = context.Db;
+        var open = await db.Findings.AsNoTracking().Where(f => f.Status == FindingStatus.Open)
+            .GroupBy(f => f.Severity).Select(g => new { Severity = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(x => x.Severity, x => x.Count, cancellationToken);
+        var sla = await SlaFigures.ByTeamAsync(context, cancellationToken);
+        var mttr = await SlaFigures.MeanDaysToRemediateAsync(context, cancellationToken);
+        var clusters = await db.Clusters.AsNoTracking().GroupBy(c => c.IsManaged).Select(g => new { Managed = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(x => x.Managed, x => x.Count, cancellationToken);
+        var closedInPeriod = await db.Findings.AsNoTracking()
+            .CountAsync(f => f.Status == FindingStatus.Closed && f.ClosedAt >= context.PeriodStartAt && f.ClosedAt < context.PeriodEndAt, cancellationToken);
+
+        canvas.Heading("Headline KPIs");
+        canvas.KpiRow(
+        [
+            new ReportKpi("Open critical", open.GetValueOrDefault(FindingSeverity.Critical).ToString("N0", CultureInfo.InvariantCulture), "findings open now"),
+            new ReportKpi("Open high", open.GetValueOrDefault(FindingSeverity.High).ToString("N0", CultureInfo.InvariantCulture), "findings open now"),
+            new ReportKpi("SLA compliance", SlaFigures.Percent(sla.Sum(t => t.Compliant), sla.Sum(t => t.InScope)),
+                $"{sla.Sum(t => t.OpenOverdue).ToString("N0", CultureInfo.InvariantCulture)} open past due"),
+            new ReportKpi("MTTR", SlaFigures.Days(mttr.TryGetValue(SlaFigures.AllTeams, out var all) ? all : null),
+                $"{closedInPeriod.ToString("N0", CultureInfo.InvariantCulture)} closed in period"),
+            new ReportKpi("Managed clusters", clusters.GetValueOrDefault(true).ToString("N0", CultureInfo.InvariantCulture), "registered and collected"),
+            new ReportKpi("Discovered clusters", clusters.GetValueOrDefault(false).ToString("N0", CultureInfo.InvariantCulture), "seen only in pushed scans"),
+            new ReportKpi("Open findings", open.Values.Sum().ToString("N0", CultureInfo.InvariantCulture), "all severities"),
+        ]);
+        canvas.Paragraph("SLA compliance counts findings with a due date that are open now or were closed in the period: compliant when closed on or before the due date, or still open and not yet due. MTTR is the mean time from first seen to closed of the findings closed in the period.", muted: true);
+    }
+}
+
+public sealed class FindingsByCategorySection : IExecutiveReportSection
+{
+    public string Key => ExecutiveReportSections.FindingsByCategory;
+    public int Order => ExecutiveReportSections.FindingsByCategoryOrder;
+
+    public async Task RenderAsync(ExecutiveReportContext context, ReportCanvas canvas, CancellationToken cancellationToken)
+    {
+        var counts = await context.Db.Findings.AsNoTracking().Where(f => f.Status == FindingStatus.Open)
+            .GroupBy(f => new { f.Category, f.Severity }).Select(g => new { g.Key.Category, g.Key.Severity, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        canvas.Heading("Open findings by category and severity");
+        if (counts.Count == 0)
+        {
+            canvas.Paragraph("No open findings.");
+            return;
+        }
+        var categories = FindingLabels.Categories.ToList();
+        var series = FindingLabels.SeveritiesWorstFirst
+            .Select(s => new ReportSeries(s.Label(), s.Colour(), categories.Select(c => (double)counts.Where(x => x.Category == c && x.Severity == s).Sum(x => x.Count)).ToList()))
+            .Where(s => s.Values.Any(v => v > 0))
+            .ToList();
+        canvas.StackedBarChart(categories.Select(c => c.Label()).ToList(), series);
+    }
+}
+
+public sealed class OpenFindingsTrendSection : IExecutiveReportSection
+{
+    public string Key => ExecutiveReportSections.OpenFindingsTrend;
+    public int Order => ExecutiveReportSections.OpenFindingsTrendOrder;
+
+    /// <summary>At least this many days, so a month's report still shows a trend.</summary>
+    public const int MinimumDays = 90;
+
+    public async Task RenderAsync(ExecutiveReportContext context, ReportCanvas canvas, CancellationToken cancellationToken)
+    {
+        var from = context.PeriodEnd.AddDays(-(MinimumDays - 1));
+        if (context.PeriodStart < from)
+        {
+            from = context.PeriodStart;
+        }
+        var to = context.PeriodEnd;
+        var days = await context.Db.LandscapeSnapshots.AsNoTracking().Where(s => s.Day >= from && s.Day <= to)
+            .GroupBy(s => new { s.Day, s.Severity }).Select(g => new { g.Key.Day, g.Key.Severity, Count = g.Sum(s => s.OpenCount) })
+            .ToListAsync(cancellationToken);
+        canvas.Heading($"Open findings trend ({from:yyyy-MM-dd} to {to:yyyy-MM-dd})");
+        if (days.Count == 0)
+        {
+            canvas.Paragraph("No daily landscape snapshots in this period yet; the trend appears once the daily snapshot job has run.");
+            return;
+        }
+        var axis = days.Select(d => d.Day).Distinct().Order().ToList();
+        var shown = new[] { FindingSeverity.Critical, FindingSeverity.High, FindingSeverity.Medium, FindingSeverity.Low };
+        var series = shown.Select(s => new ReportSeries(s.Label(), s.Colour(),
+                axis.Select(day => (double)days.Where(d => d.Day == day && d.Severity == s).Sum(d => d.Count)).ToList()))
+            .ToList();
+        series.Add(new ReportSeries("All severities", "#1f4e79", axis.Select(day => (double)days.Where(d => d.Day == day).Sum(d => d.Count)).ToList()));
+        canvas.LineChart(axis.Select(d => d.ToString("MM-dd", CultureInfo.InvariantCulture)).ToList(), series);
+    }
+}
+
+public sealed class SlaByTeamSection : IExecutiveReportSection
+{
+    public string Key => ExecutiveReportSections.SlaByTeam;
+    public int Order => ExecutiveReportSections.SlaByTeamOrder;
+
+    public async Task RenderAsync(ExecutiveReportContext context, ReportCanvas canvas, CancellationToken cancellationToken)
+    {
+        var sla = await SlaFigures.ByTeamAsync(context, cancellationToken);
+        var mttr = await SlaFigures.MeanDaysToRemediateAsync(context, cancellationToken);
+        var names = await context.Db.Teams.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name, cancellationToken);
+        canvas.Heading("SLA compliance by team");
+        if (sla.Count == 0)
+        {
+            canvas.Paragraph("No findings with an SLA due date in this period.");
+            return;
+        }
+        var rows = sla
+            .OrderBy(t => t.InScope == 0 ? 1 : (double)t.Compliant / t.InScope)
+            .ThenByDescending(t => t.OpenOverdue)
+            .Select(t => (IReadOnlyList<string>)
+            [
+                t.TeamId is { } id ? names.GetValueOrDefault(id, $"Team {id}") : "(no owner team)",
+                SlaFigures.Percent(t.Compliant, t.InScope),
+                t.OpenOverdue.ToString("N0", CultureInfo.InvariantCulture),
+                t.OpenCriticalHigh.ToString("N0", CultureInfo.InvariantCulture),
+                SlaFigures.Days(mttr.TryGetValue(t.TeamId ?? SlaFigures.Unowned, out var days) ? days : null),
+                t.InScope.ToString("N0", CultureInfo.InvariantCulture),
+            ]);
+        canvas.Table(["Team", "SLA met", "Past due", "Crit./high", "MTTR", "With SLA"], [3, 1.1, 1, 1.4, 1, 1], rows);
+    }
+}
+
+public sealed class TopRisksSection : IExecutiveReportSection
+{
+    public string Key => ExecutiveReportSections.TopRisks;
+    public int Order => ExecutiveReportSections.TopRisksOrder;
+
+    public const int Count = 10;
+
+    public async Task RenderAsync(ExecutiveReportContext context, ReportCanvas canvas, CancellationToken cancellationToken)
+    {
+        // A risk is one vulnerability or rule, weighed by its worst severity and how widely it is open.
+        var risks = await context.Db.Findings.AsNoTracking()
+            .Where(f => f.Status == FindingStatus.Open && f.Severity >= FindingSeverity.High && f.Resolution == FindingResolution.None)
+            .GroupBy(f => f.VulnerabilityId ?? f.RuleId ?? f.Title)
+            .Select(g => new
+            {
+                Risk = g.Key ?? "",
+                Title = g.Max(f => f.Title),
+                Severity = g.Max(f => f.Severity),
+                Open = g.Count(),
+                Teams = g.Select(f => f.OwnerTeamId).Distinct().Count(),
+                Clusters = g.Select(f => f.ClusterId).Distinct().Count(),
+                Overdue = g.Count(f => f.SlaDueAt < context.GeneratedAt),
+            })
+            .OrderByDescending(r => r.Severity).ThenByDescending(r => r.Open).ThenBy(r => r.Risk)
+            .Take(Count)
+            .ToListAsync(cancellationToken);
+        canvas.Heading("Top risks");
+        if (risks.Count == 0)
+        {
+            canvas.Paragraph("No open critical or high findings without a recorded decision.");
+            return;
+        }
+        canvas.Table(["Risk", "Title", "Severity", "Open", "Teams", "Clusters", "Past due"], [1.6, 3.1, 1, 0.7, 0.8, 0.9, 1],
+            risks.Select(r => (IReadOnlyList<string>)
+            [
+                r.Risk, r.Title ?? "", r.Severity.Label(), r.Open.ToString("N0", CultureInfo.InvariantCulture),
+                r.Teams.ToString(CultureInfo.InvariantCulture), r.Clusters.ToString(CultureInfo.InvariantCulture),
+                r.Overdue.ToString("N0", CultureInfo.InvariantCulture),
+            ]));
+        canvas.Paragraph("Open critical and high findings not accepted or marked false positive, grouped by vulnerability or rule.", muted: true);
+    }
+}
