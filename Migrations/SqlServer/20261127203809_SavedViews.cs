@@ -1,0 +1,78 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace K8Posture.Migrations.SqlServer
+{
+    /// <inheritdoc />
+    public partial class SavedViews : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "LandscapeCells",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Dimension = table.Column<int>(type: "int", nullable: false),
+                    Key = table.Column<string>(type: "nvarchar(760)", maxLength: 760, nullable: true),
+                    TeamId = table.Column<int>(type: "int", nullable: true),
+                    ClusterId = table.Column<int>(type: "int", nullable: true),
+                    Category = table.Column<int>(type: "int", nullable: false),
+                    Severity = table.Column<int>(type: "int", nullable: false),
+                    Count = table.Column<int>(type: "int", nullable: false),
+                    OverdueCount = table.Column<int>(type: "int", nullable: false),
+                    ExposedCount = table.Column<int>(type: "int", nullable: false),
+                    PrivilegedCount = table.Column<int>(type: "int", nullable: false),
+                    OnTimeCount = table.Column<int>(type: "int", nullable: false),
+                    RemediationHours = table.Column<double>(type: "float", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_LandscapeCells", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SavedViews",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    OwnerUserId = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    OwnerName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    QueryString = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: false),
+                    IsShared = table.Column<bool>(type: "bit", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SavedViews", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LandscapeCells_Dimension_TeamId_ClusterId",
+                table: "LandscapeCells",
+                columns: new[] { "Dimension", "TeamId", "ClusterId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SavedViews_OwnerUserId_Name",
+                table: "SavedViews",
+                columns: new[] { "OwnerUserId", "Name" },
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "LandscapeCells");
+
+            migrationBuilder.DropTable(
+                name: "SavedViews");
+        }
+    }
+}
