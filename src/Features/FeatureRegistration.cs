@@ -6,6 +6,7 @@ using K8Posture.Features.Ingestion;
 using K8Posture.Features.Ingestion.Batches;
 using K8Posture.Features.Landscape;
 using K8Posture.Features.Policy;
+using K8Posture.Features.Teams;
 
 namespace K8Posture.Features;
 
@@ -21,6 +22,7 @@ public static class FeatureRegistration
         builder.Services.AddAdmin();
         builder.Services.AddPolicyEngine();
         builder.Services.AddClusters();
+        builder.Services.AddTeams();
         return builder;
     }
 
