@@ -441,11 +441,15 @@ namespace K8Posture.Migrations.SqlServer
 
                     b.HasIndex("ClusterId", "Status");
 
+                    b.HasIndex("ClusterId", "Status", "LastSeenAt");
+
                     b.HasIndex("OwnerTeamId", "Status", "Severity");
 
                     b.HasIndex("Source", "ScopeKey", "Status");
 
                     b.HasIndex("Status", "Category", "Severity");
+
+                    b.HasIndex("Status", "Severity", "LastSeenAt");
 
                     b.ToTable("Findings");
                 });
@@ -655,7 +659,7 @@ namespace K8Posture.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("TeamId");
+                    b.HasIndex("TeamId", "Day");
 
                     b.HasIndex("Day", "TeamId", "Category", "Severity")
                         .IsUnique()

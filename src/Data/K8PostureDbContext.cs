@@ -123,6 +123,9 @@ public abstract partial class K8PostureDbContext(DbContextOptions options, DataS
             e.HasIndex(x => new { x.Status, x.Category, x.Severity });
             e.HasIndex(x => new { x.OwnerTeamId, x.Status, x.Severity });
             e.HasIndex(x => new { x.ClusterId, x.Status });
+            // The findings explorer's default order (severity, then last seen) and its per-cluster pages, without a sort of every row.
+            e.HasIndex(x => new { x.Status, x.Severity, x.LastSeenAt });
+            e.HasIndex(x => new { x.ClusterId, x.Status, x.LastSeenAt });
             e.HasIndex(x => x.VulnerabilityId);
             e.HasOne(x => x.Cluster).WithMany().OnDelete(DeleteBehavior.ClientSetNull);
             e.HasOne(x => x.OwnerTeam).WithMany().OnDelete(DeleteBehavior.ClientSetNull);

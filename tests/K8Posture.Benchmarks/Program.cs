@@ -12,6 +12,8 @@ public static class Program
           ingest-scenarios [--findings N]  first import, identical re-push, unchanged and modified rescans, each timed
           parse [--findings N]             the Trivy parser alone on the same synthetic report (best of three)
           collect [--pods N] [--namespaces M]  one cluster collection job against the fake Kubernetes API (defaults 10000 / 2000); prints seconds and peakWorkingSetMb
+          dashboard [--findings N]         seed N findings (default 1000000) over 50 clusters and 200 teams plus 90 days of snapshots into
+                                           SQLite; p50/p95 ms of the landscape data and of a findings page with one filter and a sort
           evaluate [--manifests N]         evaluate N varied manifests (default 10000) with the policy engine; prints JSON with manifests/s
         """;
 
@@ -23,6 +25,8 @@ public static class Program
                 return await IngestBenchmark.RunAsync(args[1..]);
             case "collect":
                 return await CollectBenchmark.RunAsync(args[1..]);
+            case "dashboard":
+                return await DashboardBenchmark.RunAsync(args[1..]);
             case "evaluate":
                 return EvaluateBenchmark.Run(args[1..]);
             case "parse":

@@ -23,6 +23,9 @@ public abstract partial class K8PostureDbContext
             e.HasQueryFilter(c => SeesAllTeams || (c.TeamId != null && VisibleTeamIds.Contains(c.TeamId.Value)));
         });
 
+        // The trend of an app team (or a team filter) reads its own snapshot rows by team first, not every team's days.
+        modelBuilder.Entity<LandscapeSnapshot>(e => e.HasIndex(x => new { x.TeamId, x.Day }));
+
         modelBuilder.Entity<SavedView>(e =>
         {
             e.Property(x => x.OwnerUserId).HasMaxLength(200);

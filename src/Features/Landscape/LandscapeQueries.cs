@@ -175,9 +175,8 @@ public sealed class LandscapeQueries(
             .ToListAsync(cancellationToken);
 
         var images = await cells.Where(c => c.Dimension == LandscapeDimension.Image && c.Key != null)
-            // An image deployed by two teams or in two clusters counts twice: it runs twice.
-            .GroupBy(c => new { c.Key, c.TeamId, c.ClusterId })
-            .Select(g => new { g.Key.Key, Count = g.Sum(c => c.Count) })
+            .GroupBy(c => c.Key)
+            .Select(g => new { Key = g.Key, Count = g.Sum(c => c.Count) })
             .ToListAsync(cancellationToken);
         var policy = await CurrentPolicyAsync(db, cancellationToken);
 

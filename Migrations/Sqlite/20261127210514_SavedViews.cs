@@ -10,6 +10,10 @@ namespace K8Posture.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_LandscapeSnapshots_TeamId",
+                table: "LandscapeSnapshots");
+
             migrationBuilder.CreateTable(
                 name: "LandscapeCells",
                 columns: table => new
@@ -53,6 +57,21 @@ namespace K8Posture.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_LandscapeSnapshots_TeamId_Day",
+                table: "LandscapeSnapshots",
+                columns: new[] { "TeamId", "Day" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Findings_ClusterId_Status_LastSeenAt",
+                table: "Findings",
+                columns: new[] { "ClusterId", "Status", "LastSeenAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Findings_Status_Severity_LastSeenAt",
+                table: "Findings",
+                columns: new[] { "Status", "Severity", "LastSeenAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_LandscapeCells_Dimension_TeamId_ClusterId",
                 table: "LandscapeCells",
                 columns: new[] { "Dimension", "TeamId", "ClusterId" });
@@ -72,6 +91,23 @@ namespace K8Posture.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "SavedViews");
+
+            migrationBuilder.DropIndex(
+                name: "IX_LandscapeSnapshots_TeamId_Day",
+                table: "LandscapeSnapshots");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Findings_ClusterId_Status_LastSeenAt",
+                table: "Findings");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Findings_Status_Severity_LastSeenAt",
+                table: "Findings");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LandscapeSnapshots_TeamId",
+                table: "LandscapeSnapshots",
+                column: "TeamId");
         }
     }
 }

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace K8Posture.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerK8PostureDbContext))]
-    [Migration("20261127203809_SavedViews")]
+    [Migration("20261127210922_SavedViews")]
     partial class SavedViews
     {
         /// <inheritdoc />
@@ -444,11 +444,15 @@ namespace K8Posture.Migrations.SqlServer
 
                     b.HasIndex("ClusterId", "Status");
 
+                    b.HasIndex("ClusterId", "Status", "LastSeenAt");
+
                     b.HasIndex("OwnerTeamId", "Status", "Severity");
 
                     b.HasIndex("Source", "ScopeKey", "Status");
 
                     b.HasIndex("Status", "Category", "Severity");
+
+                    b.HasIndex("Status", "Severity", "LastSeenAt");
 
                     b.ToTable("Findings");
                 });
@@ -658,7 +662,7 @@ namespace K8Posture.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("TeamId");
+                    b.HasIndex("TeamId", "Day");
 
                     b.HasIndex("Day", "TeamId", "Category", "Severity")
                         .IsUnique()

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace K8Posture.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteK8PostureDbContext))]
-    [Migration("20261127203753_SavedViews")]
+    [Migration("20261127210514_SavedViews")]
     partial class SavedViews
     {
         /// <inheritdoc />
@@ -427,11 +427,15 @@ namespace K8Posture.Migrations.Sqlite
 
                     b.HasIndex("ClusterId", "Status");
 
+                    b.HasIndex("ClusterId", "Status", "LastSeenAt");
+
                     b.HasIndex("OwnerTeamId", "Status", "Severity");
 
                     b.HasIndex("Source", "ScopeKey", "Status");
 
                     b.HasIndex("Status", "Category", "Severity");
+
+                    b.HasIndex("Status", "Severity", "LastSeenAt");
 
                     b.ToTable("Findings");
                 });
@@ -633,7 +637,7 @@ namespace K8Posture.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("TeamId");
+                    b.HasIndex("TeamId", "Day");
 
                     b.HasIndex("Day", "TeamId", "Category", "Severity")
                         .IsUnique();
