@@ -1,6 +1,7 @@
 using System.Globalization;
 using K8Posture.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace K8Posture.Features.Landscape;
 
@@ -37,10 +38,13 @@ public static class LandscapeCubeBuilder
         var imageKey = sqlServer
             ? "CONCAT(COALESCE(\"ImageRegistry\", 'docker.io'), '/', \"ImageRepository\")"
             : "COALESCE(\"ImageRegistry\", 'docker.io') || '/' || \"ImageRepository\"";
-        var closedDay = sqlServer ? "CONVERT(char(10), CAST(\"ClosedAt\" AS date), 23)" : "date(\"ClosedAt\")";
+        // SQLite keeps DateTimeOffset as EF's sortable binary form ((ticks / 1000) << 11 | offset minutes; all UTC here).
+        var closedDay = sqlServer
+            ? "CONVERT(char(10), CAST(\"ClosedAt\" AS date), 23)"
+            : "date(((\"ClosedAt\" >> 11) * 1000 - 621355968000000000) / 10000000, 'unixepoch')";
         var hours = sqlServer
             ? "DATEDIFF_BIG(SECOND, \"FirstSeenAt\", \"ClosedAt\") / 3600.0"
-            : "(julianday(\"ClosedAt\") - julianday(\"FirstSeenAt\")) * 24.0";
+            : "((\"ClosedAt\" >> 11) - (\"FirstSeenAt\" >> 11)) / 36000000.0";
         var snapshotDay = sqlServer ? "CONVERT(char(10), \"Day\", 23)" : "\"Day\"";
         var overdue = sqlServer
             ? "CASE WHEN \"SlaDueAt\" IS NOT NULL AND \"SlaDueAt\" < CAST({0} AS datetimeoffset) THEN 1 ELSE 0 END"
@@ -78,9 +82,9 @@ public static class LandscapeCubeBuilder
         return rows;
     }
 
-    /// <summary>The text form the providers store DateTimeOffset in, so comparisons in SQL are like-for-like.</summary>
-    private static string Timestamp(DateTimeOffset value, bool sqlServer) =>
+    /// <summary>The form the providers store DateTimeOffset in, so comparisons in SQL are like-for-like.</summary>
+    private static object Timestamp(DateTimeOffset value, bool sqlServer) =>
         sqlServer
             ? value.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.fffffff zzz", CultureInfo.InvariantCulture)
-            : value.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);
+            : (long)new DateTimeOffsetToBinaryConverter().ConvertToProvider(value.ToUniversalTime())!;
 }
