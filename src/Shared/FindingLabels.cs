@@ -32,8 +32,8 @@ public static class FindingLabels
         FindingSeverity.Critical => "#8b0000",
         FindingSeverity.High => "#e4572e",
         FindingSeverity.Medium => "#f0a202",
-        FindingSeverity.Low => "#2f80ed",
-        FindingSeverity.Info => "#7d8590",
+        FindingSeverity.Low => "#1f5fbf",
+        FindingSeverity.Info => "#5c636e",
         _ => "#c9ced6",
     };
 
