@@ -126,6 +126,9 @@ public abstract partial class K8PostureDbContext(DbContextOptions options, DataS
             // The team queue and the SLA-breach job: open findings of a team by due date.
             e.HasIndex(x => new { x.OwnerTeamId, x.Status, x.SlaDueAt });
             e.HasIndex(x => new { x.ClusterId, x.Status });
+            // The findings explorer's default order (severity, then last seen) and its per-cluster pages, without a sort of every row.
+            e.HasIndex(x => new { x.Status, x.Severity, x.LastSeenAt });
+            e.HasIndex(x => new { x.ClusterId, x.Status, x.LastSeenAt });
             e.HasIndex(x => x.VulnerabilityId);
             e.HasOne(x => x.Cluster).WithMany().OnDelete(DeleteBehavior.ClientSetNull);
             e.HasOne(x => x.OwnerTeam).WithMany().OnDelete(DeleteBehavior.ClientSetNull);

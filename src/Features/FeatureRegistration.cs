@@ -13,6 +13,7 @@ using K8Posture.Features.Policy;
 using K8Posture.Features.Scorecard;
 using K8Posture.Features.Remediation;
 using K8Posture.Features.Reports;
+using K8Posture.Features.Teams;
 
 namespace K8Posture.Features;
 
@@ -35,6 +36,7 @@ public static class FeatureRegistration
         builder.Services.AddAlerts();
         builder.Services.AddReports();
         builder.Services.AddAudit();
+        builder.Services.AddTeams();
         return builder;
     }
 

@@ -30,10 +30,10 @@ public static class FindingLabels
     public static string Colour(this FindingSeverity severity) => severity switch
     {
         FindingSeverity.Critical => "#8b0000",
-        FindingSeverity.High => "#e4572e",
+        FindingSeverity.High => "#c0391b",
         FindingSeverity.Medium => "#f0a202",
-        FindingSeverity.Low => "#2f80ed",
-        FindingSeverity.Info => "#7d8590",
+        FindingSeverity.Low => "#1f5fbf",
+        FindingSeverity.Info => "#5c636e",
         _ => "#c9ced6",
     };
 

@@ -16,6 +16,8 @@ public static class Program
           export [--findings N]            seed N findings (default 1000000) into a SQLite file and stream the findings export as
                                            CSV and XLSX to a hashing null stream; prints JSON with rows, seconds and the working-set
                                            peak sampled during each export (peakWorkingSetMb)
+          dashboard [--findings N]         seed N findings (default 1000000) over 50 clusters and 200 teams plus 90 days of snapshots into
+                                           SQLite; p50/p95 ms of the landscape data and of a findings page with one filter and a sort
           evaluate [--manifests N]         evaluate N varied manifests (default 10000) with the policy engine; prints JSON with manifests/s
         """;
 
@@ -31,6 +33,8 @@ public static class Program
                 return await CollectBenchmark.RunFakeApiAsync(args[1..]);
             case "export":
                 return await ExportBenchmark.RunAsync(args[1..]);
+            case "dashboard":
+                return await DashboardBenchmark.RunAsync(args[1..]);
             case "evaluate":
                 return EvaluateBenchmark.Run(args[1..]);
             case "parse":

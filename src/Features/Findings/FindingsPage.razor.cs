@@ -1,6 +1,9 @@
 using K8Posture.Data;
+using K8Posture.Features.Landscape;
+using K8Posture.Security;
 using K8Posture.Shared;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 
 namespace K8Posture.Features.Findings;
@@ -9,42 +12,88 @@ public sealed partial class FindingsPage : ComponentBase, IDisposable
 {
     private static readonly int[] PageSizes = [25, 50, 100];
 
+    private const string ColumnVulnerability = "Vulnerability / rule";
+    private const string ColumnPackage = "Package";
+    private const string ColumnImage = "Image or resource";
+    private const string ColumnCluster = "Cluster";
+    private const string ColumnTeam = "Owner team";
+    private const string ColumnStatus = "Status";
+    private const string ColumnFirstSeen = "First seen";
+    private const string ColumnLastSeen = "Last seen";
+    private static readonly string[] OptionalColumns = [ColumnVulnerability, ColumnPackage, ColumnImage, ColumnCluster, ColumnTeam, ColumnStatus, ColumnFirstSeen, ColumnLastSeen];
+
     private FindingsCriteria _criteria = new();
     private MudDataGrid<FindingRow>? _grid;
     private IDisposable? _subscription;
-    private readonly RefreshDebouncer _refresh = new(RefreshDebouncer.DefaultDelay);
+    private readonly RefreshDebouncer _refresh = new(TimeSpan.FromMilliseconds(100));
+    private readonly HashSet<string> _hidden = [];
+    private FilterChoices _choices = new([], [], [], []);
+    private IReadOnlyList<SavedViewRow> _views = [];
+    private string? _newViewName;
+    private bool _shareNewView;
+    private bool _maySharePublicly;
+    private string? _viewMessage;
+    private bool _drawerOpen;
+    private FindingDetail? _detail;
+    private System.Security.Claims.ClaimsPrincipal? _user;
 
     [Inject] private FindingsQuery Findings { get; set; } = default!;
+    [Inject] private FindingDetails Details { get; set; } = default!;
+    [Inject] private SavedViewService SavedViews { get; set; } = default!;
+    [Inject] private LandscapeQueries Landscape { get; set; } = default!;
     [Inject] private LandscapeChangeNotifier ChangeNotifier { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
 
+    [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
+
+    // Declared so that a change of any of them re-runs OnParametersSet; the criteria are read from the whole URL.
     [SupplyParameterFromQuery(Name = "category")] public string? CategoryParameter { get; set; }
     [SupplyParameterFromQuery(Name = "severity")] public string? SeverityParameter { get; set; }
     [SupplyParameterFromQuery(Name = "status")] public string? StatusParameter { get; set; }
     [SupplyParameterFromQuery(Name = "q")] public string? SearchParameter { get; set; }
+    [SupplyParameterFromQuery(Name = "bu")] public string? BusinessUnitParameter { get; set; }
+    [SupplyParameterFromQuery(Name = "team")] public string? TeamParameter { get; set; }
+    [SupplyParameterFromQuery(Name = "cluster")] public string? ClusterParameter { get; set; }
+    [SupplyParameterFromQuery(Name = "env")] public string? EnvironmentParameter { get; set; }
+    [SupplyParameterFromQuery(Name = "namespace")] public string? NamespaceParameter { get; set; }
+    [SupplyParameterFromQuery(Name = "owasp")] public string? OwaspParameter { get; set; }
+    [SupplyParameterFromQuery(Name = "registry")] public string? RegistryParameter { get; set; }
+    [SupplyParameterFromQuery(Name = "cve")] public string? VulnerabilityParameter { get; set; }
 
-    protected override void OnInitialized() => _subscription = ChangeNotifier.Subscribe(OnFindingsChangedAsync);
+    protected override async Task OnInitializedAsync()
+    {
+        _subscription = ChangeNotifier.Subscribe(OnFindingsChangedAsync);
+        if (AuthenticationState is not null)
+        {
+            _user = (await AuthenticationState).User;
+            _maySharePublicly = _user.IsInRole(Roles.SecurityAdmin) || _user.IsInRole(Roles.SecurityAnalyst);
+        }
+        _choices = await Landscape.GetFilterChoicesAsync(_refresh.DisposedToken);
+        _views = await SavedViews.ListAsync(_refresh.DisposedToken);
+    }
 
     protected override async Task OnParametersSetAsync()
     {
         // A value that does not parse (an old or hand-edited link) is ignored rather than failing the page.
-        FindingsQueryString.TryParseEnum<FindingCategory>(CategoryParameter, out var category);
-        FindingsQueryString.TryParseEnum<FindingSeverity>(SeverityParameter, out var severity);
-        if (!FindingsQueryString.TryParseStatus(StatusParameter, out var status))
-        {
-            status = FindingStatus.Open;
-        }
-        var fromUrl = _criteria with
-        {
-            Category = category,
-            Severity = severity,
-            Status = status,
-            Search = string.IsNullOrWhiteSpace(SearchParameter) ? null : SearchParameter.Trim(),
-        };
+        var fromUrl = FindingsQueryString.FromQuery(new Uri(Navigation.Uri).Query) with { SortBy = _criteria.SortBy, Descending = _criteria.Descending };
         if (fromUrl != _criteria)
         {
             _criteria = fromUrl;
             await ReloadFromFirstPageAsync();
+        }
+    }
+
+    /// <summary>The filters without their own control, shown as removable chips.</summary>
+    private IEnumerable<(string Label, FindingsCriteria Clear)> ExtraFilters
+    {
+        get
+        {
+            if (_criteria.BusinessUnit is { } bu) yield return ($"Business unit: {bu}", _criteria with { BusinessUnit = null });
+            if (_criteria.Environment is { } env) yield return ($"Environment: {env}", _criteria with { Environment = null });
+            if (_criteria.Namespace is { } ns) yield return ($"Namespace: {ns}", _criteria with { Namespace = null });
+            if (_criteria.Owasp is { } owasp) yield return ($"OWASP: {owasp}", _criteria with { Owasp = null });
+            if (_criteria.Registry is { } registry) yield return ($"Registry: {registry}", _criteria with { Registry = null });
+            if (_criteria.VulnerabilityId is { } cve) yield return ($"Vulnerability: {cve}", _criteria with { VulnerabilityId = null });
         }
     }
 
@@ -86,7 +135,7 @@ public sealed partial class FindingsPage : ComponentBase, IDisposable
         }
         _criteria = criteria;
         // The URL carries the filters so a link (or the landscape chart) opens the same list.
-        Navigation.NavigateTo(FindingsQueryString.ToPageUrl(criteria), replace: true);
+        Navigation.NavigateTo(FindingsQueryString.ToPageUrl(criteria with { SortBy = FindingSortField.Severity, Descending = true }), replace: true);
         await ReloadFromFirstPageAsync();
     }
 
@@ -104,7 +153,59 @@ public sealed partial class FindingsPage : ComponentBase, IDisposable
         await _grid.ReloadServerData();
     }
 
+    private void ToggleColumn(string column)
+    {
+        if (!_hidden.Remove(column))
+        {
+            _hidden.Add(column);
+        }
+    }
+
+    private async Task OnRowClick(DataGridRowClickEventArgs<FindingRow> args)
+    {
+        _detail = await Details.GetAsync(args.Item.Id, _refresh.DisposedToken);
+        _drawerOpen = _detail is not null;
+    }
+
+    private void OpenView(SavedViewRow view) =>
+        Navigation.NavigateTo("/findings" + (string.IsNullOrEmpty(view.QueryString) ? "" : "?" + view.QueryString));
+
+    private async Task SaveViewAsync()
+    {
+        if (_user is null)
+        {
+            return;
+        }
+        var url = FindingsQueryString.ToPageUrl(_criteria with { SortBy = FindingSortField.Severity, Descending = true });
+        var query = url.Contains('?', StringComparison.Ordinal) ? url[(url.IndexOf('?', StringComparison.Ordinal) + 1)..] : "";
+        try
+        {
+            var saved = await SavedViews.SaveAsync(_user, _newViewName, query, _shareNewView, _refresh.DisposedToken);
+            _viewMessage = $"Saved \"{saved.Name}\".";
+            _newViewName = null;
+            _shareNewView = false;
+            _views = await SavedViews.ListAsync(_refresh.DisposedToken);
+        }
+        catch (SavedViewException ex)
+        {
+            _viewMessage = ex.Message;
+        }
+    }
+
+    private async Task DeleteViewAsync(SavedViewRow view)
+    {
+        if (await SavedViews.DeleteAsync(view.Id, _refresh.DisposedToken))
+        {
+            _viewMessage = $"Deleted \"{view.Name}\".";
+        }
+        _views = await SavedViews.ListAsync(_refresh.DisposedToken);
+    }
+
     private static string StatusLabel(FindingStatus? status) => status?.ToString() ?? "Any";
+
+    /// <summary>Only http(s) links are rendered as links; a report could carry "javascript:" in a URL field.</summary>
+    private static string? SafeLink(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" ? url : null;
 
     private static string? ImageOrResource(FindingRow row)
     {

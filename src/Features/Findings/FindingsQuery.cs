@@ -13,7 +13,18 @@ public sealed record FindingsCriteria(
     FindingStatus? Status = FindingStatus.Open,
     string? Search = null,
     FindingSortField SortBy = FindingSortField.Severity,
-    bool Descending = true);
+    bool Descending = true,
+    string? BusinessUnit = null,
+    string? Team = null,
+    string? Cluster = null,
+    string? Environment = null,
+    string? Namespace = null,
+    string? Owasp = null,
+    string? Registry = null,
+    string? VulnerabilityId = null)
+{
+    public OrgFilter Org => new(BusinessUnit, Team, Cluster, Environment);
+}
 
 /// <summary>One row of the findings list and of <c>GET /api/v1/findings</c>.</summary>
 public sealed record FindingRow(
@@ -53,7 +64,8 @@ public sealed class FindingsQuery(IDbContextFactory<K8PostureDbContext> contexts
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         // Findings stay scoped by their own filter; only the cluster join may name a cluster the team owns no namespace in.
-        var findings = Filter(db.Findings.AsNoTracking().IgnoreQueryFilters([K8PostureDbContext.ClusterVisibilityFilter]), criteria);
+        var scope = await ResolvedScope.ResolveAsync(db, criteria.Org, cancellationToken);
+        var findings = Filter(scope.Apply(db.Findings.AsNoTracking().IgnoreQueryFilters([K8PostureDbContext.ClusterVisibilityFilter])), criteria);
         var total = await findings.CountAsync(cancellationToken);
         var items = await Sort(findings, criteria)
             .Skip(pageIndex * pageSize)
@@ -83,6 +95,25 @@ public sealed class FindingsQuery(IDbContextFactory<K8PostureDbContext> contexts
         {
             findings = findings.Where(f => f.Status == status);
         }
+        if (criteria.Namespace is { } ns)
+        {
+            findings = findings.Where(f => f.NamespaceName == ns);
+        }
+        if (criteria.Owasp is { } owasp)
+        {
+            findings = findings.Where(f => f.OwaspK8s == owasp);
+        }
+        if (criteria.Registry is { } registry)
+        {
+            // Cells and the registry chart count an image without a registry as Docker Hub, as the container runtime does.
+            findings = registry == DockerHub
+                ? findings.Where(f => f.ImageRepository != null && (f.ImageRegistry == null || f.ImageRegistry == DockerHub))
+                : findings.Where(f => f.ImageRegistry == registry);
+        }
+        if (criteria.VulnerabilityId is { } vulnerability)
+        {
+            findings = findings.Where(f => f.VulnerabilityId == vulnerability);
+        }
         if (!string.IsNullOrWhiteSpace(criteria.Search))
         {
             // LIKE is case-insensitive on SQLite (ASCII) and on SQL Server's default collation; Contains would be case-sensitive on SQLite.
@@ -98,6 +129,7 @@ public sealed class FindingsQuery(IDbContextFactory<K8PostureDbContext> contexts
     }
 
     private const string LikeEscape = "\\";
+    private const string DockerHub = "docker.io";
 
     private static string EscapeLike(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal)

@@ -61,6 +61,25 @@ public static class FindingsQueryString
         return false;
     }
 
+    /// <summary>Reads every filter of the explorer from a query string; malformed values are ignored (treated as "any").</summary>
+    public static FindingsCriteria FromQuery(string? queryString)
+    {
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(queryString);
+        string? Text(string key) => query.TryGetValue(key, out var v) && !string.IsNullOrWhiteSpace(v.ToString()) ? v.ToString().Trim() : null;
+        TryParseEnum<FindingCategory>(Text("category"), out var category);
+        TryParseEnum<FindingSeverity>(Text("severity"), out var severity);
+        if (!TryParseStatus(Text("status"), out var status))
+        {
+            status = FindingStatus.Open;
+        }
+        if (!TryParseSort(Text("sort"), out var sortBy, out var descending))
+        {
+            (sortBy, descending) = (FindingSortField.Severity, true);
+        }
+        return new FindingsCriteria(category, severity, status, Text("q"), sortBy, descending,
+            Text("bu"), Text("team"), Text("cluster"), Text("env"), Text("namespace"), Text("owasp"), Text("registry"), Text("cve"));
+    }
+
     public static string Describe<TEnum>() where TEnum : struct, Enum => string.Join(", ", Enum.GetNames<TEnum>());
 
     /// <summary>The page URL for a set of filters; omits what is at its default so links stay short.</summary>
@@ -77,6 +96,17 @@ public static class FindingsQueryString
                 var other => other.ToString(),
             },
             ["q"] = string.IsNullOrWhiteSpace(criteria.Search) ? null : criteria.Search.Trim(),
+            ["bu"] = criteria.BusinessUnit,
+            ["team"] = criteria.Team,
+            ["cluster"] = criteria.Cluster,
+            ["env"] = criteria.Environment,
+            ["namespace"] = criteria.Namespace,
+            ["owasp"] = criteria.Owasp,
+            ["registry"] = criteria.Registry,
+            ["cve"] = criteria.VulnerabilityId,
+            ["sort"] = criteria.SortBy == FindingSortField.Severity && criteria.Descending
+                ? null
+                : (criteria.Descending ? "-" : "") + char.ToLowerInvariant(criteria.SortBy.ToString()[0]) + criteria.SortBy.ToString()[1..],
         };
         var parts = query.Where(p => p.Value is not null).Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value!.ToString()!)}").ToList();
         return parts.Count == 0 ? "/findings" : "/findings?" + string.Join('&', parts);

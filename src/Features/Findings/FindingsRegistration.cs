@@ -1,8 +1,19 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace K8Posture.Features.Findings;
 
 public static class FindingsRegistration
 {
-    public static IServiceCollection AddFindings(this IServiceCollection services) => services.AddScoped<FindingsQuery>();
+    public static IServiceCollection AddFindings(this IServiceCollection services)
+    {
+        services.AddScoped<FindingsQuery>();
+        services.AddScoped<FindingDetails>();
+        services.AddScoped<SavedViewService>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddScoped<K8Posture.Data.AuditLog>();
+        return services;
+    }
 
-    public static IEndpointRouteBuilder MapFindingsEndpoints(this IEndpointRouteBuilder endpoints) => endpoints.MapFindingsApi();
+    public static IEndpointRouteBuilder MapFindingsEndpoints(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapFindingsApi().MapSavedViewEndpoints();
 }

@@ -1,55 +1,22 @@
-using K8Posture.Data;
-using K8Posture.Security;
-using K8Posture.Shared;
-using K8Posture.Shared.Charts;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
 
 namespace K8Posture.Features.Landscape;
 
-public sealed partial class LandscapePage : ComponentBase, IDisposable
+/// <summary>The home page: the whole landscape the caller may see, with its filters in the URL.</summary>
+public sealed partial class LandscapePage : ComponentBase
 {
-    private object ChartOptions => new
-    {
-        Chart = new { Type = "bar", Stacked = true, Toolbar = new { Show = false }, FontFamily = "inherit", Background = "transparent" },
-        Theme = ChartTheme(DarkMode),
-        PlotOptions = new { Bar = new { Horizontal = false, ColumnWidth = "55%" } },
-        Colors = FindingLabels.SeveritiesWorstFirst.Select(s => s.Colour()).ToArray(),
-        Xaxis = new { Categories = FindingLabels.Categories.Select(c => c.Label()).ToArray() },
-        Yaxis = new { Title = new { Text = "Open findings" }, ForceNiceScale = true },
-        Legend = new { Position = "top" },
-        DataLabels = new { Enabled = false },
-        States = new { Active = new { Filter = new { Type = "none" } } },
-    };
+    private LandscapeFilter _filter = new();
 
-    private LandscapeSummary? _summary;
-    private IReadOnlyList<ChartSeries> _series = [];
-    private ApexChart? _chart;
-    private string? _teamScopeLabel;
-    private IDisposable? _subscription;
-    private readonly RefreshDebouncer _refresh = new(RefreshDebouncer.DefaultDelay);
-
-    [Inject] private LandscapeQueries Queries { get; set; } = default!;
-    [Inject] private LandscapeChangeNotifier ChangeNotifier { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
 
-    [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
-
-    /// <summary>The layout's light/dark choice; the chart follows it.</summary>
-    [CascadingParameter(Name = "DarkMode")] private bool DarkMode { get; set; }
-
-    private bool _chartDarkMode;
-
-    private static object ChartTheme(bool dark) => new { Mode = dark ? "dark" : "light" };
-
-    protected override async Task OnParametersSetAsync()
-    {
-        if (_chart is not null && _chartDarkMode != DarkMode)
-        {
-            _chartDarkMode = DarkMode;
-            await _chart.UpdateOptionsAsync(new { Theme = ChartTheme(DarkMode) });
-        }
-    }
+    // Declared so that a change of any of them re-runs OnParametersSet; the filter is read from the whole URL.
+    [SupplyParameterFromQuery(Name = "bu")] public string? BusinessUnitParameter { get; set; }
+    [SupplyParameterFromQuery(Name = "team")] public string? TeamParameter { get; set; }
+    [SupplyParameterFromQuery(Name = "cluster")] public string? ClusterParameter { get; set; }
+    [SupplyParameterFromQuery(Name = "env")] public string? EnvironmentParameter { get; set; }
+    [SupplyParameterFromQuery(Name = "category")] public string? CategoryParameter { get; set; }
+    [SupplyParameterFromQuery(Name = "severity")] public string? SeverityParameter { get; set; }
+    [SupplyParameterFromQuery(Name = "range")] public string? RangeParameter { get; set; }
 
     private string PushExample =>
         $"curl -X POST \"{Navigation.BaseUri}api/v1/ingest/scans?cluster=my-cluster\" \\\n" +
@@ -57,76 +24,11 @@ public sealed partial class LandscapePage : ComponentBase, IDisposable
         "  -H \"Content-Type: application/json\" \\\n" +
         "  --data-binary @trivy-report.json";
 
-    protected override async Task OnInitializedAsync()
-    {
-        _chartDarkMode = DarkMode;
-        _subscription = ChangeNotifier.Subscribe(OnFindingsChangedAsync);
-        if (AuthenticationState is not null)
-        {
-            var user = (await AuthenticationState).User;
-            if (!user.SeesAllTeams())
-            {
-                var names = await Queries.GetTeamNamesAsync(user.TeamIds(), _refresh.DisposedToken);
-                _teamScopeLabel = names.Count switch
-                {
-                    0 => "You are not a member of any team yet, so there is nothing to show",
-                    1 => $"Showing team {names[0]}",
-                    _ => $"Showing teams {string.Join(", ", names)}",
-                };
-            }
-        }
-        await LoadAsync();
-    }
+    protected override void OnParametersSet() => _filter = LandscapeFilter.FromQuery(new Uri(Navigation.Uri).Query);
 
-    private async Task LoadAsync()
-    {
-        _summary = await Queries.GetSummaryAsync(_refresh.DisposedToken);
-        _series = LandscapeQueries.ToChartSeries(_summary);
-    }
+    private void OnFilterChanged(LandscapeFilter filter) => Navigation.NavigateTo("/" + filter.ToQueryString());
 
-    private Task OnFindingsChangedAsync() => _refresh.DebounceAsync(() => InvokeAsync(RefreshAsync));
-
-    private async Task RefreshAsync()
-    {
-        if (_refresh.IsDisposed)
-        {
-            return;
-        }
-        await LoadAsync();
-        if (_chart is not null && !_summary!.IsEmpty)
-        {
-            await _chart.UpdateSeriesAsync(_series);
-        }
-        StateHasChanged();
-    }
-
-    private void OpenFindingsOf(ChartPointSelection selection)
-    {
-        if (selection.SeriesIndex < 0 || selection.SeriesIndex >= FindingLabels.SeveritiesWorstFirst.Count
-            || selection.DataPointIndex < 0 || selection.DataPointIndex >= FindingLabels.Categories.Count)
-        {
-            return;
-        }
-        Navigation.NavigateTo(FindingsLink(FindingLabels.Categories[selection.DataPointIndex], FindingLabels.SeveritiesWorstFirst[selection.SeriesIndex]));
-    }
-
-    internal static string FindingsLink(FindingCategory? category, FindingSeverity? severity)
-    {
-        var query = new List<string>();
-        if (category is { } c)
-        {
-            query.Add($"category={c}");
-        }
-        if (severity is { } s)
-        {
-            query.Add($"severity={s}");
-        }
-        return query.Count == 0 ? "/findings" : "/findings?" + string.Join('&', query);
-    }
-
-    public void Dispose()
-    {
-        _subscription?.Dispose();
-        _refresh.Dispose();
-    }
+    /// <summary>The findings explorer link for a category and severity (no other filter).</summary>
+    internal static string FindingsLink(Data.FindingCategory? category, Data.FindingSeverity? severity) =>
+        new LandscapeFilter().FindingsLink(category, severity);
 }

@@ -1,6 +1,16 @@
+using K8Posture.Features.Demo;
+
 namespace K8Posture.Features.Landscape;
 
 public static class LandscapeRegistration
 {
-    public static IServiceCollection AddLandscape(this IServiceCollection services) => services.AddScoped<LandscapeQueries>();
+    public static IServiceCollection AddLandscape(this IServiceCollection services)
+    {
+        services.AddScoped<LandscapeQueries>();
+        services.AddSingleton<LandscapeCubeRefresher>();
+        // The alerts slice replaces this with its own source (services.Replace or a later AddSingleton).
+        services.AddScoped<ILandscapeSignalSource, NoRuntimeSensorData>();
+        services.AddScoped<IDemoSeedContributor, LandscapeDemoSeed>();
+        return services;
+    }
 }

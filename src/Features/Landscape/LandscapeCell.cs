@@ -1,0 +1,47 @@
+using K8Posture.Data;
+
+namespace K8Posture.Features.Landscape;
+
+/// <summary>Which aggregate a <see cref="LandscapeCell"/> row belongs to.</summary>
+public enum LandscapeDimension
+{
+    /// <summary>Open findings per namespace (Key; null for cluster-scoped or image-only findings).</summary>
+    Namespace = 0,
+    /// <summary>Open findings per OWASP Kubernetes Top 10 id (Key: K01…K10).</summary>
+    Owasp = 1,
+    /// <summary>Open findings per image (Key: registry/repository).</summary>
+    Image = 2,
+    /// <summary>Findings closed on a day (Key: yyyy-MM-dd): count, closed before the SLA due date, remediation hours.</summary>
+    Closed = 3,
+    /// <summary>Daily snapshot totals over all teams (Key: yyyy-MM-dd), for organisation-wide trend reads.</summary>
+    TrendAllTeams = 4,
+}
+
+/// <summary>
+/// One pre-aggregated cell of the landscape: counts of findings for a dimension value, team, cluster, category and
+/// severity. Rebuilt from the Findings table by <see cref="LandscapeCubeBuilder"/> with GROUP BY in SQL, so the
+/// landscape reads tens of thousands of cells instead of millions of findings. Scoped by team like findings.
+/// </summary>
+public sealed class LandscapeCell
+{
+    public const int MaxKeyLength = 760;
+
+    public long Id { get; set; }
+    public LandscapeDimension Dimension { get; set; }
+    public string? Key { get; set; }
+    public int? TeamId { get; set; }
+    public int? ClusterId { get; set; }
+    public FindingCategory Category { get; set; }
+    public FindingSeverity Severity { get; set; }
+    public int Count { get; set; }
+    /// <summary>Open and past their SLA due date at rebuild time.</summary>
+    public int OverdueCount { get; set; }
+    /// <summary>Open findings that expose a workload outside the cluster (LoadBalancer/NodePort, host ports, OWASP K06).</summary>
+    public int ExposedCount { get; set; }
+    /// <summary>Open findings of privileged workloads (privileged or HostProcess containers, runtime socket mounts).</summary>
+    public int PrivilegedCount { get; set; }
+    /// <summary>Closed dimension: closed on or before the SLA due date (or without one).</summary>
+    public int OnTimeCount { get; set; }
+    /// <summary>Closed dimension: sum of (ClosedAt − FirstSeenAt) in hours.</summary>
+    public double RemediationHours { get; set; }
+}

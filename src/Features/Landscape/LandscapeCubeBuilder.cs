@@ -1,0 +1,90 @@
+using System.Globalization;
+using K8Posture.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace K8Posture.Features.Landscape;
+
+/// <summary>
+/// Rebuilds <see cref="LandscapeCell"/> from Findings and LandscapeSnapshots with INSERT … SELECT … GROUP BY, in one
+/// transaction (readers keep the previous cells until it commits). Nothing is loaded into memory. Raw SQL bypasses the
+/// query filters on purpose: the cells cover every team and are scoped when read.
+/// </summary>
+public static class LandscapeCubeBuilder
+{
+    /// <summary>Closed findings older than this are not kept in cells: the widest time range is a year.</summary>
+    public const int ClosedHistoryDays = 400;
+
+    /// <summary>Rule ids and controls whose findings expose a workload outside the cluster (risk score: internet exposure).</summary>
+    public const string ExposedPredicate =
+        "(\"RuleId\" IN ('K8P-SVC-001', 'K8P-PSS-005', 'C-0041', 'C-0256') OR \"OwaspK8s\" = 'K06' OR \"PssControl\" IN ('baseline/host-ports', 'baseline/host-namespaces'))";
+
+    /// <summary>Rule ids and controls of privileged workloads (risk score: privileged workloads).</summary>
+    public const string PrivilegedPredicate =
+        "(\"RuleId\" IN ('K8P-PSS-002', 'K8P-PSS-011', 'K8P-HOST-002', 'C-0057') OR \"PssControl\" IN ('baseline/privileged-containers', 'baseline/host-process'))";
+
+    private const string ClosedSinceParameter = "{1}";
+    private const string TrendSinceParameter = "{2}";
+
+    private const string Columns =
+        "(\"Dimension\", \"Key\", \"TeamId\", \"ClusterId\", \"Category\", \"Severity\", \"Count\", \"OverdueCount\", \"ExposedCount\", \"PrivilegedCount\", \"OnTimeCount\", \"RemediationHours\")";
+
+    public static async Task<int> RebuildAsync(K8PostureDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var sqlServer = db.Database.IsSqlServer();
+        var nowText = Timestamp(now, sqlServer);
+        var closedSince = Timestamp(now.AddDays(-ClosedHistoryDays), sqlServer);
+        var trendSince = DateOnly.FromDateTime(now.UtcDateTime.AddDays(-ClosedHistoryDays)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var imageKey = sqlServer
+            ? "CONCAT(COALESCE(\"ImageRegistry\", 'docker.io'), '/', \"ImageRepository\")"
+            : "COALESCE(\"ImageRegistry\", 'docker.io') || '/' || \"ImageRepository\"";
+        // SQLite keeps DateTimeOffset as EF's sortable binary form ((ticks / 1000) << 11 | offset minutes; all UTC here).
+        var closedDay = sqlServer
+            ? "CONVERT(char(10), CAST(\"ClosedAt\" AS date), 23)"
+            : "date(((\"ClosedAt\" >> 11) * 1000 - 621355968000000000) / 10000000, 'unixepoch')";
+        var hours = sqlServer
+            ? "DATEDIFF_BIG(SECOND, \"FirstSeenAt\", \"ClosedAt\") / 3600.0"
+            : "((\"ClosedAt\" >> 11) - (\"FirstSeenAt\" >> 11)) / 36000000.0";
+        var snapshotDay = sqlServer ? "CONVERT(char(10), \"Day\", 23)" : "\"Day\"";
+        var overdue = sqlServer
+            ? "CASE WHEN \"SlaDueAt\" IS NOT NULL AND \"SlaDueAt\" < CAST({0} AS datetimeoffset) THEN 1 ELSE 0 END"
+            : "CASE WHEN \"SlaDueAt\" IS NOT NULL AND \"SlaDueAt\" < {0} THEN 1 ELSE 0 END";
+        var onTime = "CASE WHEN \"SlaDueAt\" IS NULL OR \"ClosedAt\" <= \"SlaDueAt\" THEN 1 ELSE 0 END";
+
+        var sql = $"""
+            DELETE FROM "LandscapeCells";
+            INSERT INTO "LandscapeCells" {Columns}
+            SELECT {(int)LandscapeDimension.Namespace}, "NamespaceName", "OwnerTeamId", "ClusterId", "Category", "Severity", COUNT(*),
+                   SUM({overdue}), SUM(CASE WHEN {ExposedPredicate} THEN 1 ELSE 0 END), SUM(CASE WHEN {PrivilegedPredicate} THEN 1 ELSE 0 END), 0, 0
+            FROM "Findings" WHERE "Status" = {(int)FindingStatus.Open}
+            GROUP BY "NamespaceName", "OwnerTeamId", "ClusterId", "Category", "Severity";
+            INSERT INTO "LandscapeCells" {Columns}
+            SELECT {(int)LandscapeDimension.Owasp}, "OwaspK8s", "OwnerTeamId", "ClusterId", "Category", "Severity", COUNT(*), 0, 0, 0, 0, 0
+            FROM "Findings" WHERE "Status" = {(int)FindingStatus.Open} AND "OwaspK8s" IS NOT NULL
+            GROUP BY "OwaspK8s", "OwnerTeamId", "ClusterId", "Category", "Severity";
+            INSERT INTO "LandscapeCells" {Columns}
+            SELECT {(int)LandscapeDimension.Image}, {imageKey}, "OwnerTeamId", "ClusterId", "Category", "Severity", COUNT(*), 0, 0, 0, 0, 0
+            FROM "Findings" WHERE "Status" = {(int)FindingStatus.Open} AND "ImageRepository" IS NOT NULL
+            GROUP BY {imageKey}, "OwnerTeamId", "ClusterId", "Category", "Severity";
+            INSERT INTO "LandscapeCells" {Columns}
+            SELECT {(int)LandscapeDimension.Closed}, {closedDay}, "OwnerTeamId", "ClusterId", "Category", "Severity", COUNT(*), 0, 0, 0,
+                   SUM({onTime}), SUM({hours})
+            FROM "Findings" WHERE "Status" = {(int)FindingStatus.Closed} AND "ClosedAt" IS NOT NULL AND "ClosedAt" >= {ClosedSinceParameter}
+            GROUP BY {closedDay}, "OwnerTeamId", "ClusterId", "Category", "Severity";
+            INSERT INTO "LandscapeCells" {Columns}
+            SELECT {(int)LandscapeDimension.TrendAllTeams}, {snapshotDay}, NULL, NULL, "Category", "Severity", SUM("OpenCount"), 0, 0, 0, 0, 0
+            FROM "LandscapeSnapshots" WHERE "Day" >= {TrendSinceParameter}
+            GROUP BY {snapshotDay}, "Category", "Severity";
+            """;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var rows = await db.Database.ExecuteSqlRawAsync(sql, [nowText, closedSince, trendSince], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return rows;
+    }
+
+    /// <summary>The form the providers store DateTimeOffset in, so comparisons in SQL are like-for-like.</summary>
+    private static object Timestamp(DateTimeOffset value, bool sqlServer) =>
+        sqlServer
+            ? value.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.fffffff zzz", CultureInfo.InvariantCulture)
+            : (long)new DateTimeOffsetToBinaryConverter().ConvertToProvider(value.ToUniversalTime())!;
+}

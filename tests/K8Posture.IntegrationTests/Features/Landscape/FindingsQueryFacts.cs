@@ -1,0 +1,110 @@
+using System.Net;
+using K8Posture.Data;
+using K8Posture.Features.Findings;
+using K8Posture.Features.Landscape;
+using K8Posture.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace K8Posture.IntegrationTests.Features.Landscape;
+
+/// <summary>The explorer's query and the landscape's aggregates on a real SQLite file, fed by a real push.</summary>
+public sealed class FindingsQueryFacts(K8PostureAppFactory app) : IClassFixture<K8PostureAppFactory>
+{
+    private async Task<(string Team, string Cluster)> PushAsync()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var team = "Explorer-" + suffix;
+        var cluster = "explorer-" + suffix;
+        var teamId = await app.SeedTeamAsync(team);
+        await app.SeedClusterAsync(cluster, ("default", teamId));
+        using var pusher = app.CreateApiClient(await app.CreateApiKeyAsync("ingest"));
+        var response = await pusher.PostAsync($"/api/v1/ingest/scans?team={team}&cluster={cluster}&scope=image:{suffix}",
+            new ByteArrayContent(TestFixtures.Read("trivy/ubuntu-1804.json.golden")));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (team, cluster);
+    }
+
+    private Task<FindingsListResult> ListAsync(FindingsCriteria criteria, int page, int size) =>
+        app.AsSystemAsync(sp => sp.GetRequiredService<FindingsQuery>().ListAsync(criteria, page, size));
+
+    [Fact]
+    public async Task PagesDoNotOverlapAndCoverTheTotal()
+    {
+        var (team, _) = await PushAsync();
+        var criteria = new FindingsCriteria(Team: team, SortBy: FindingSortField.Title, Descending: false);
+        var first = await ListAsync(criteria, 0, 2);
+        Assert.True(first.Total > 4, $"the fixture should give more than two pages, gave {first.Total}");
+
+        var ids = new List<long>();
+        for (var page = 0; page * 2 < first.Total; page++)
+        {
+            ids.AddRange((await ListAsync(criteria, page, 2)).Items.Select(i => i.Id));
+        }
+
+        Assert.Equal(first.Total, ids.Count);
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        var titles = first.Items.Select(i => i.Title).ToList();
+        Assert.Equal(titles.Order(StringComparer.OrdinalIgnoreCase), titles, StringComparer.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task SortsBySeverityWorstFirstByDefault()
+    {
+        var (team, _) = await PushAsync();
+        var page = await ListAsync(new FindingsCriteria(Team: team), 0, 100);
+        var severities = page.Items.Select(i => i.Severity).ToList();
+        Assert.Equal(severities.OrderByDescending(s => s), severities);
+    }
+
+    [Fact]
+    public async Task SearchFindsByCvePackageAndImageCaseInsensitively()
+    {
+        var (team, _) = await PushAsync();
+        var any = (await ListAsync(new FindingsCriteria(Team: team), 0, 1)).Items.Single();
+
+        var byCve = await ListAsync(new FindingsCriteria(Team: team, Search: any.VulnerabilityId!.ToLowerInvariant()), 0, 50);
+        var byPackage = await ListAsync(new FindingsCriteria(Team: team, Search: any.PackageName!.ToUpperInvariant()), 0, 50);
+
+        Assert.Contains(byCve.Items, i => i.Id == any.Id);
+        Assert.All(byCve.Items, i => Assert.Equal(any.VulnerabilityId, i.VulnerabilityId, StringComparer.OrdinalIgnoreCase));
+        Assert.Contains(byPackage.Items, i => i.Id == any.Id);
+        Assert.Equal(0, (await ListAsync(new FindingsCriteria(Team: team, Search: "no-such-thing-%"), 0, 50)).Total);
+    }
+
+    [Fact]
+    public async Task ClusterAndUnknownNamesFilter()
+    {
+        var (team, cluster) = await PushAsync();
+        var all = await ListAsync(new FindingsCriteria(Team: team), 0, 1);
+
+        Assert.Equal(all.Total, (await ListAsync(new FindingsCriteria(Cluster: cluster), 0, 1)).Total);
+        Assert.Equal(0, (await ListAsync(new FindingsCriteria(Team: team, Cluster: "no-such-cluster"), 0, 1)).Total);
+    }
+
+    [Fact]
+    public async Task TheLandscapeAggregatesMatchTheExplorerCounts()
+    {
+        var (team, cluster) = await PushAsync();
+        await app.AsSystemAsync(async sp =>
+        {
+            await sp.GetRequiredService<LandscapeCubeRefresher>().RebuildAsync(CancellationToken.None);
+            return 0;
+        });
+
+        var summary = await app.AsSystemAsync(sp => sp.GetRequiredService<LandscapeQueries>().GetSummaryAsync(new LandscapeFilter(Team: team)));
+        var critical = await ListAsync(new FindingsCriteria(Team: team, Severity: FindingSeverity.Critical), 0, 1);
+        var open = await ListAsync(new FindingsCriteria(Team: team), 0, 1);
+
+        Assert.Equal(open.Total, summary.TotalOpen);
+        Assert.Equal(critical.Total, summary.OpenCritical);
+        var risky = Assert.Single(summary.RiskiestClusters);
+        Assert.Equal(cluster, risky.Cluster);
+        Assert.True(summary.ImagesSeen >= 1);
+        var now = DateTimeOffset.UtcNow;
+        var overdue = await app.WithDbAsync(async db => (await db.Findings.Where(f => f.OwnerTeam!.Name == team && f.Status == FindingStatus.Open && f.SlaDueAt != null)
+            .Select(f => f.SlaDueAt!.Value).ToListAsync()).Count(d => d < now));
+        Assert.Equal(overdue, summary.Sla.OpenOverdue);
+        Assert.Equal(100.0 * (open.Total - overdue) / open.Total, summary.Sla.CompliancePercent!.Value, 3);
+    }
+}
