@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Hangfire;
 using K8Posture.Features.Alerts.Parsing;
 using K8Posture.Features.Alerts.Siem;
@@ -25,6 +26,7 @@ public static class AlertsRegistration
         services.AddScoped<SiemOutboxService>();
         services.AddScoped<IDemoSeedContributor, AlertsDemoSeedContributor>();
         services.AddScoped<IExportSource, AlertsExportSource>();
+        services.Replace(ServiceDescriptor.Scoped<K8Posture.Features.Landscape.ILandscapeSignalSource, AlertsLandscapeSignals>());
         return services;
     }
 

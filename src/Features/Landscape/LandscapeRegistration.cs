@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using K8Posture.Features.Demo;
 
 namespace K8Posture.Features.Landscape;
@@ -9,7 +10,7 @@ public static class LandscapeRegistration
         services.AddScoped<LandscapeQueries>();
         services.AddSingleton<LandscapeCubeRefresher>();
         // The alerts slice replaces this with its own source (services.Replace or a later AddSingleton).
-        services.AddScoped<ILandscapeSignalSource, NoRuntimeSensorData>();
+        services.TryAddScoped<ILandscapeSignalSource, NoRuntimeSensorData>();
         services.AddScoped<IDemoSeedContributor, LandscapeDemoSeed>();
         return services;
     }
