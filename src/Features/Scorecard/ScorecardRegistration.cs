@@ -8,7 +8,10 @@ public static class ScorecardRegistration
         .AddScoped<IScorecardSection, PublicCloudSection>()
         .AddScoped<IScorecardSection, RegistrySection>()
         .AddScoped<IScorecardSection, VulnerabilitySection>()
-        .AddScoped<IScorecardSection, LearningSection>();
+        .AddScoped<IScorecardSection, LearningSection>()
+        .AddScoped<IScorecardSection, GovernanceSection>()
+        .AddScoped<IScorecardSection, InventorySection>()
+        .AddScoped<IScorecardSection, DetectionSection>();
 
     public static IEndpointRouteBuilder MapScorecardEndpoints(this IEndpointRouteBuilder endpoints)
     {
