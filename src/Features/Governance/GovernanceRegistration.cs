@@ -18,6 +18,8 @@ public static class GovernanceRegistration
         services.AddScoped<IDemoSeedContributor, GovernanceDemoSeed>();
         services.AddScoped<IExportSource, RaciExportSource>();
         services.AddScoped<IExportSource, TenancyAssessmentExportSource>();
+        services.AddScoped<IExecutiveReportSection, RaciGapsReportSection>();
+        services.AddScoped<IExecutiveReportSection, TenancyDecisionsReportSection>();
         return services;
     }
 

@@ -12,6 +12,7 @@ public static class RemediationRegistration
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.SectionName);
         services.AddScoped<RemediationService>();
         services.AddScoped<RiskAcceptanceService>();
+        services.AddScoped<K8Posture.Features.Reports.IExecutiveReportSection, RiskAcceptanceReportSection>();
         services.AddScoped<NotificationTargetService>();
         services.AddScoped<RemediationQueries>();
         services.AddScoped<RiskAcceptanceExpiryJob>();

@@ -120,6 +120,46 @@ public sealed class ExecutiveReportFacts(K8PostureAppFactory app) : IClassFixtur
     }
 
     [Fact]
+    public async Task TheGovernanceSectionsAreDrawnFromTheirSlicesNotPlaceholders()
+    {
+        var team = await SeedTeamWithFindingsAsync();
+        var expiresIn = TimeSpan.FromDays(5);
+        await app.WithDbAsync(async db =>
+        {
+            var finding = await db.Findings.Where(f => f.OwnerTeam!.Name == team).OrderBy(f => f.Id).FirstAsync();
+            db.RiskAcceptances.Add(new K8Posture.Features.Remediation.RiskAcceptance
+            {
+                FindingId = finding.Id,
+                OwnerTeamId = finding.OwnerTeamId,
+                Severity = finding.Severity,
+                Reason = "Vendor fix scheduled for the next release",
+                Status = K8Posture.Features.Remediation.RiskAcceptanceStatus.Approved,
+                RequestedAt = DateTimeOffset.UtcNow.AddDays(-20),
+                RequestedBy = "App Member",
+                RequestedBySubject = "app-member",
+                DecidedAt = DateTimeOffset.UtcNow.AddDays(-19),
+                DecidedBy = "Sam Analyst",
+                DecidedBySubject = "analyst",
+                ExpiresAt = DateTimeOffset.UtcNow.Add(expiresIn),
+            });
+            return await db.SaveChangesAsync();
+        });
+        var nearExpiry = await app.ScalarAsync("SELECT COUNT(*) FROM RiskAcceptances WHERE Status = 1");
+        using var leadership = await app.SignedInClientAsync("Leadership.Viewer");
+        var created = await leadership.PostAsync("/api/v1/reports/executive", null);
+        var pdf = Path.Combine(app.DataDirectory, "governance-report.pdf");
+        await File.WriteAllBytesAsync(pdf, await (await leadership.GetAsync(created.Headers.Location)).Content.ReadAsByteArrayAsync());
+
+        var text = await PdfTextAsync(pdf);
+
+        Assert.DoesNotContain("not tracked in this installation", text, StringComparison.Ordinal);
+        Assert.Contains("has not saved a RACI matrix yet", text, StringComparison.Ordinal);
+        Assert.Contains("No tenancy-risk assessment has been submitted or approved yet.", text, StringComparison.Ordinal);
+        Assert.Contains($"{nearExpiry} approved risk acceptance(s) in force; {nearExpiry} expire within 30 days", text, StringComparison.Ordinal);
+        Assert.Contains("Sam Analyst", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ADownloadIsAuditedWithTheStoredHash()
     {
         await SeedTeamWithFindingsAsync();
