@@ -24,12 +24,15 @@ public sealed partial class AlertsPage : ComponentBase, IDisposable
     private IReadOnlyList<SuppressionUsage> _suppressions = [];
     private int _total;
     private bool _canTriage;
+    private bool _canEditSuppressions;
+    private AlertSuppression _newSuppression = new();
     private ClaimsPrincipal _user = new();
     private IDisposable? _subscription;
     private readonly RefreshDebouncer _refresh = new(TimeSpan.FromMilliseconds(100));
 
     [Inject] private AlertsQuery Alerts { get; set; } = default!;
     [Inject] private AlertTriageService Triage { get; set; } = default!;
+    [Inject] private AlertSuppressionService Suppressions { get; set; } = default!;
     [Inject] private PolicyStore Policy { get; set; } = default!;
     [Inject] private AlertsChangeNotifier ChangeNotifier { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
@@ -65,6 +68,7 @@ public sealed partial class AlertsPage : ComponentBase, IDisposable
         {
             _user = (await AuthenticationState).User;
             _canTriage = await Triage.CanTriageAsync(_user);
+            _canEditSuppressions = _user.IsInRole(K8Posture.Security.Roles.SecurityAdmin);
         }
         _criteria = _criteria with { From = Clock.GetUtcNow().AddHours(-_rangeHours) };
         await LoadSideAsync();
@@ -105,6 +109,35 @@ public sealed partial class AlertsPage : ComponentBase, IDisposable
     {
         _rangeHours = hours;
         return ApplyAsync(_criteria with { From = hours == 0 ? null : Clock.GetUtcNow().AddHours(-hours) });
+    }
+
+    private async Task AddSuppressionAsync()
+    {
+        try
+        {
+            var hidden = await Suppressions.AddAsync(_user, _newSuppression, _refresh.DisposedToken);
+            Snackbar.Add($"Suppression added to the policy; it hides {hidden} stored alert(s).", MudBlazor.Severity.Success);
+            _newSuppression = new AlertSuppression();
+            await ReloadAsync();
+        }
+        catch (PolicyChangeException ex)
+        {
+            Snackbar.Add(ex.Message, MudBlazor.Severity.Warning);
+        }
+    }
+
+    private async Task RemoveSuppressionAsync(string key)
+    {
+        try
+        {
+            var shown = await Suppressions.RemoveAsync(_user, key, _refresh.DisposedToken);
+            Snackbar.Add($"Suppression removed from the policy; {shown} alert(s) re-judged.", MudBlazor.Severity.Info);
+            await ReloadAsync();
+        }
+        catch (PolicyChangeException ex)
+        {
+            Snackbar.Add(ex.Message, MudBlazor.Severity.Warning);
+        }
     }
 
     private async Task ReloadAsync()

@@ -20,6 +20,7 @@ public static class AlertsRegistration
         services.AddScoped<AlertIngestor>();
         services.AddScoped<AlertsQuery>();
         services.AddScoped<AlertTriageService>();
+        services.AddScoped<AlertSuppressionService>();
         services.AddOptions<SplunkHecOptions>().BindConfiguration(SplunkHecOptions.SectionName);
         services.AddHttpClient(SiemForwardingJob.HttpClientName);
         services.AddScoped<SiemForwardingJob>();
