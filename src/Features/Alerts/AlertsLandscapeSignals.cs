@@ -29,6 +29,6 @@ public sealed class AlertsLandscapeSignals(IDbContextFactory<K8PostureDbContext>
             .ToListAsync(cancellationToken);
         var byClass = await alerts.GroupBy(a => a.IocClass).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
         var total = byClass.Sum(c => c.Count);
-        return new RuntimeSignals(true, total, byScope, byClass.OrderByDescending(c => c.Count).Select(c => new IocClassCount(c.Key.ToString(), c.Count)).ToList());
+        return new RuntimeSignals(true, total, byScope, byClass.OrderByDescending(c => c.Count).Select(c => new IocClassCount(c.Key.Label(), c.Count)).ToList());
     }
 }
