@@ -153,6 +153,7 @@ internal static class CollectBenchmark
         builder.Services.AddIngestion();
         builder.Services.AddPolicyEngine();
         builder.Services.AddSingleton<ClusterConnections>();
+        builder.Services.AddScoped<ClusterRuleFindings>();
         builder.Services.AddScoped<ClusterCollectionJob>();
         var app = builder.Build();
         await DataRegistration.MigrateAsync(app.Services);
