@@ -59,6 +59,7 @@ public sealed partial class FindingsPage : ComponentBase, IDisposable
     [SupplyParameterFromQuery(Name = "owasp")] public string? OwaspParameter { get; set; }
     [SupplyParameterFromQuery(Name = "registry")] public string? RegistryParameter { get; set; }
     [SupplyParameterFromQuery(Name = "cve")] public string? VulnerabilityParameter { get; set; }
+    [SupplyParameterFromQuery(Name = "rule")] public string? RulesParameter { get; set; }
 
     protected override async Task OnInitializedAsync()
     {
@@ -92,6 +93,7 @@ public sealed partial class FindingsPage : ComponentBase, IDisposable
             if (_criteria.Environment is { } env) yield return ($"Environment: {env}", _criteria with { Environment = null });
             if (_criteria.Namespace is { } ns) yield return ($"Namespace: {ns}", _criteria with { Namespace = null });
             if (_criteria.Owasp is { } owasp) yield return ($"OWASP: {owasp}", _criteria with { Owasp = null });
+            if (_criteria.Rules is { } rules) yield return ($"Rules: {rules}", _criteria with { Rules = null });
             if (_criteria.Registry is { } registry) yield return ($"Registry: {registry}", _criteria with { Registry = null });
             if (_criteria.VulnerabilityId is { } cve) yield return ($"Vulnerability: {cve}", _criteria with { VulnerabilityId = null });
         }

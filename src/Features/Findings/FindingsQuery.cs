@@ -21,7 +21,8 @@ public sealed record FindingsCriteria(
     string? Namespace = null,
     string? Owasp = null,
     string? Registry = null,
-    string? VulnerabilityId = null)
+    string? VulnerabilityId = null,
+    string? Rules = null)
 {
     public OrgFilter Org => new(BusinessUnit, Team, Cluster, Environment);
 }
@@ -102,6 +103,12 @@ public sealed class FindingsQuery(IDbContextFactory<K8PostureDbContext> contexts
         if (criteria.Owasp is { } owasp)
         {
             findings = findings.Where(f => f.OwaspK8s == owasp);
+        }
+        if (criteria.Rules is { } rules)
+        {
+            // Comma-separated rule ids, as the scorecard links them ("the findings of the rules that check this").
+            var ruleIds = rules.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            findings = findings.Where(f => f.RuleId != null && ruleIds.Contains(f.RuleId));
         }
         if (criteria.Registry is { } registry)
         {

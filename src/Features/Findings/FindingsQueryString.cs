@@ -77,7 +77,7 @@ public static class FindingsQueryString
             (sortBy, descending) = (FindingSortField.Severity, true);
         }
         return new FindingsCriteria(category, severity, status, Text("q"), sortBy, descending,
-            Text("bu"), Text("team"), Text("cluster"), Text("env"), Text("namespace"), Text("owasp"), Text("registry"), Text("cve"));
+            Text("bu"), Text("team"), Text("cluster"), Text("env"), Text("namespace"), Text("owasp"), Text("registry"), Text("cve"), Text("rule"));
     }
 
     public static string Describe<TEnum>() where TEnum : struct, Enum => string.Join(", ", Enum.GetNames<TEnum>());
@@ -102,6 +102,7 @@ public static class FindingsQueryString
             ["env"] = criteria.Environment,
             ["namespace"] = criteria.Namespace,
             ["owasp"] = criteria.Owasp,
+            ["rule"] = criteria.Rules,
             ["registry"] = criteria.Registry,
             ["cve"] = criteria.VulnerabilityId,
             ["sort"] = criteria.SortBy == FindingSortField.Severity && criteria.Descending

@@ -79,7 +79,13 @@ public sealed class ScorecardServiceFacts
         Assert.Equal(metadataOpen > 0 ? "Gap" : "Covered", Status(after["metadata-api"]));
         Assert.Equal("Covered", Status(after["architecture"]));
         Assert.Contains("v1.31.0-fake", Evidence(after["architecture"]));
-        Assert.Equal(after["role-permissions"].GetProperty("link").GetString(), RuleEvidence.FindingsLink("K8P-RBAC-001", "K8P-RBAC-002", "K8P-RBAC-003", "K8P-RBAC-004", "K8P-RBAC-005"));
+        var link = after["role-permissions"].GetProperty("link").GetString()!;
+        Assert.Equal(link, RuleEvidence.FindingsLink("K8P-RBAC-001", "K8P-RBAC-002", "K8P-RBAC-003", "K8P-RBAC-004", "K8P-RBAC-005"));
+        // The link opens the explorer on exactly those findings.
+        var criteria = K8Posture.Features.Findings.FindingsQueryString.FromQuery(new Uri(new Uri("http://x"), link).Query);
+        var listed = await app.AsSystemAsync(s => s.GetRequiredService<K8Posture.Features.Findings.FindingsQuery>().ListAsync(criteria, 0, 500));
+        Assert.Equal(rbacOpen, listed.Total);
+        Assert.All(listed.Items, f => Assert.StartsWith("K8P-RBAC-00", f.RuleId));
     }
 
     [Fact]
