@@ -90,7 +90,9 @@ public sealed class GovernancePagesFacts(BrowserAppFixture app)
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("tenancy-wizard-result.png"), FullPage = true });
 
         await page.ClickAsync("[data-testid=tenancy-submit]");
-        await page.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(url, "/governance/tenancy/\\d+$"));
+        // Submitting navigates inside the circuit (history API), so wait for the URL to commit, not for a page load.
+        await page.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(url, "/governance/tenancy/\\d+$"),
+            new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
         await page.WaitForSelectorAsync("[data-testid=tenancy-decision]");
         var url = page.Url;
         Assert.Equal(0, await page.Locator("[data-testid=tenancy-approve]").CountAsync());
