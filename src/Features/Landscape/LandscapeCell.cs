@@ -15,6 +15,31 @@ public enum LandscapeDimension
     Closed = 3,
     /// <summary>Daily snapshot totals over all teams (Key: yyyy-MM-dd), for organisation-wide trend reads.</summary>
     TrendAllTeams = 4,
+    /// <summary>Namespace cells summed over every team, cluster and namespace (Key null): the organisation-wide open counts.</summary>
+    OpenAllTeams = 5,
+    /// <summary>Owasp cells summed over every team and cluster.</summary>
+    OwaspAllTeams = 6,
+    /// <summary>Image cells summed over every team and cluster.</summary>
+    ImageAllTeams = 7,
+    /// <summary>Closed cells summed over every team and cluster.</summary>
+    ClosedAllTeams = 8,
+}
+
+public static class LandscapeDimensions
+{
+    /// <summary>
+    /// The organisation-wide rollup of a per-team dimension: a reader who sees every team and filters by neither team nor
+    /// cluster (the home page of the Security Team and leadership) sums a few thousand rollup cells instead of every
+    /// team's and cluster's. Rollup cells have no team, so the query filter never shows them to an app team.
+    /// </summary>
+    public static LandscapeDimension AllTeams(this LandscapeDimension dimension) => dimension switch
+    {
+        LandscapeDimension.Namespace => LandscapeDimension.OpenAllTeams,
+        LandscapeDimension.Owasp => LandscapeDimension.OwaspAllTeams,
+        LandscapeDimension.Image => LandscapeDimension.ImageAllTeams,
+        LandscapeDimension.Closed => LandscapeDimension.ClosedAllTeams,
+        _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "No all-teams rollup."),
+    };
 }
 
 /// <summary>

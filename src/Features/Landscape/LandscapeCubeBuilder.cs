@@ -75,11 +75,29 @@ public static class LandscapeCubeBuilder
             SELECT {(int)LandscapeDimension.TrendAllTeams}, {snapshotDay}, NULL, NULL, "Category", "Severity", SUM("OpenCount"), 0, 0, 0, 0, 0
             FROM "LandscapeSnapshots" WHERE "Day" >= {TrendSinceParameter}
             GROUP BY {snapshotDay}, "Category", "Severity";
+            {Rollup(LandscapeDimension.Namespace, keyed: false)}
+            {Rollup(LandscapeDimension.Owasp, keyed: true)}
+            {Rollup(LandscapeDimension.Image, keyed: true)}
+            {Rollup(LandscapeDimension.Closed, keyed: true)}
             """;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var rows = await db.Database.ExecuteSqlRawAsync(sql, [nowText, closedSince, trendSince], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return rows;
+    }
+
+    /// <summary>The organisation-wide rollup of a dimension, summed from its cells just inserted (a fraction of the findings).</summary>
+    private static string Rollup(LandscapeDimension dimension, bool keyed)
+    {
+        var key = keyed ? "\"Key\"" : "NULL";
+        var groupBy = keyed ? "\"Key\", " : "";
+        return $"""
+            INSERT INTO "LandscapeCells" {Columns}
+            SELECT {(int)dimension.AllTeams()}, {key}, NULL, NULL, "Category", "Severity", SUM("Count"), SUM("OverdueCount"), SUM("ExposedCount"),
+                   SUM("PrivilegedCount"), SUM("OnTimeCount"), SUM("RemediationHours")
+            FROM "LandscapeCells" WHERE "Dimension" = {(int)dimension}
+            GROUP BY {groupBy}"Category", "Severity";
+            """;
     }
 
     /// <summary>The form the providers store DateTimeOffset in, so comparisons in SQL are like-for-like.</summary>

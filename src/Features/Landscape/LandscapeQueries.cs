@@ -112,8 +112,14 @@ public sealed class LandscapeQueries(
 
         var cells = Cells(db, scope, filter);
         var namespaces = cells.Where(c => c.Dimension == LandscapeDimension.Namespace);
+        var organisationWide = db.Scope.SeesAllTeams && scope.TeamIds is null && scope.ClusterIds is null;
+        LandscapeDimension Read(LandscapeDimension dimension) => organisationWide ? dimension.AllTeams() : dimension;
+        var openDimension = Read(LandscapeDimension.Namespace);
+        var closedDimension = Read(LandscapeDimension.Closed);
+        var owaspDimension = Read(LandscapeDimension.Owasp);
+        var imageDimension = Read(LandscapeDimension.Image);
 
-        var open = await namespaces
+        var open = await cells.Where(c => c.Dimension == openDimension)
             .GroupBy(c => new { c.Category, c.Severity })
             .Select(g => new { g.Key.Category, g.Key.Severity, Count = g.Sum(c => c.Count), Overdue = g.Sum(c => c.OverdueCount) })
             .ToListAsync(cancellationToken);
@@ -121,7 +127,7 @@ public sealed class LandscapeQueries(
 
         var hasAnyFinding = openCounts.Count > 0 || await scope.Apply(db.Findings.AsNoTracking()).AnyAsync(cancellationToken);
 
-        var closed = await cells.Where(c => c.Dimension == LandscapeDimension.Closed && string.Compare(c.Key, fromKey) >= 0)
+        var closed = await cells.Where(c => c.Dimension == closedDimension && string.Compare(c.Key, fromKey) >= 0)
             .GroupBy(_ => 1)
             .Select(g => new { Count = g.Sum(c => c.Count), OnTime = g.Sum(c => c.OnTimeCount), Hours = g.Sum(c => c.RemediationHours) })
             .FirstOrDefaultAsync(cancellationToken);
@@ -169,12 +175,12 @@ public sealed class LandscapeQueries(
         var topTeams = heat.GroupBy(h => h.TeamId).OrderByDescending(g => g.Sum(h => h.Count)).Take(HeatmapTeams).Select(g => g.Key).ToList();
         var teamNames = await db.Teams.AsNoTracking().Where(t => topTeams.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Name, cancellationToken);
 
-        var owasp = await cells.Where(c => c.Dimension == LandscapeDimension.Owasp)
+        var owasp = await cells.Where(c => c.Dimension == owaspDimension)
             .GroupBy(c => c.Key)
             .Select(g => new { Id = g.Key, Count = g.Sum(c => c.Count) })
             .ToListAsync(cancellationToken);
 
-        var images = await cells.Where(c => c.Dimension == LandscapeDimension.Image && c.Key != null)
+        var images = await cells.Where(c => c.Dimension == imageDimension && c.Key != null)
             .GroupBy(c => c.Key)
             .Select(g => new { Key = g.Key, Count = g.Sum(c => c.Count) })
             .ToListAsync(cancellationToken);

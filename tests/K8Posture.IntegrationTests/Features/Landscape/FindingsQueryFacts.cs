@@ -107,4 +107,46 @@ public sealed class FindingsQueryFacts(K8PostureAppFactory app) : IClassFixture<
         Assert.Equal(overdue, summary.Sla.OpenOverdue);
         Assert.Equal(100.0 * (open.Total - overdue) / open.Total, summary.Sla.CompliancePercent!.Value, 3);
     }
+
+    [Fact]
+    public async Task TheOrganisationWideRollupAgreesWithTheFindings()
+    {
+        var (team, cluster) = await PushAsync();
+        using var pusher = app.CreateApiClient(await app.CreateApiKeyAsync("ingest"));
+        Assert.Equal(HttpStatusCode.OK, (await pusher.PostAsync($"/api/v1/ingest/scans?team={team}&cluster={cluster}&scope=cluster:{cluster}",
+            new ByteArrayContent(TestFixtures.Read("kubescape/defectdojo-kubescape-many-findings.json")))).StatusCode);
+        // The same image scope reported with another image's scan: the first scan's findings close.
+        var imageScope = (await app.WithDbAsync(db => db.Findings.Where(f => f.OwnerTeam!.Name == team && f.ScopeKey.StartsWith("image:")).Select(f => f.ScopeKey).FirstAsync()));
+        Assert.Equal(HttpStatusCode.OK, (await pusher.PostAsync($"/api/v1/ingest/scans?team={team}&cluster={cluster}&scope={imageScope}",
+            new ByteArrayContent(TestFixtures.Read("trivy/alpine-310.json.golden")))).StatusCode);
+        await app.AsSystemAsync(async sp =>
+        {
+            await sp.GetRequiredService<LandscapeCubeRefresher>().RebuildAsync(CancellationToken.None);
+            return 0;
+        });
+
+        var summary = await app.AsSystemAsync(sp => sp.GetRequiredService<LandscapeQueries>().GetSummaryAsync(new LandscapeFilter()));
+
+        var now = DateTimeOffset.UtcNow;
+        var open = await app.WithDbAsync(db => db.Findings.Where(f => f.Status == FindingStatus.Open)
+            .Select(f => new { f.Severity, f.SlaDueAt, f.OwaspK8s, f.ImageRegistry, f.ImageRepository }).ToListAsync());
+        var closed = await app.WithDbAsync(db => db.Findings.Where(f => f.Status == FindingStatus.Closed).Select(f => new { f.ClosedAt, f.SlaDueAt }).ToListAsync());
+        Assert.NotEmpty(closed);
+        Assert.Contains(open, f => f.OwaspK8s != null);
+        Assert.Equal(open.Count, summary.TotalOpen);
+        Assert.Equal(open.Count(f => f.Severity == FindingSeverity.Critical), summary.OpenCritical);
+        Assert.Equal(open.Count(f => f.SlaDueAt < now), summary.Sla.OpenOverdue);
+        Assert.Equal(closed.Count, summary.Sla.ClosedInRange);
+        Assert.Equal(closed.Count(f => f.SlaDueAt is null || f.ClosedAt <= f.SlaDueAt), summary.Sla.ClosedOnTime);
+        foreach (var item in summary.Owasp)
+        {
+            Assert.Equal(open.Count(f => f.OwaspK8s == item.Id), item.Count);
+        }
+        Assert.Equal(open.Where(f => f.ImageRepository != null).Select(f => (f.ImageRegistry ?? "docker.io") + "/" + f.ImageRepository).Distinct().Count(), summary.ImagesSeen);
+
+        // A team filter reads the per-team cells instead: the team's share of the same picture.
+        var teamOnly = await app.AsSystemAsync(sp => sp.GetRequiredService<LandscapeQueries>().GetSummaryAsync(new LandscapeFilter(Team: team)));
+        Assert.Equal(await app.WithDbAsync(db => db.Findings.CountAsync(f => f.Status == FindingStatus.Open && f.OwnerTeam!.Name == team)), teamOnly.TotalOpen);
+        Assert.Equal(await app.WithDbAsync(db => db.Findings.CountAsync(f => f.Status == FindingStatus.Closed && f.OwnerTeam!.Name == team)), teamOnly.Sla.ClosedInRange);
+    }
 }
