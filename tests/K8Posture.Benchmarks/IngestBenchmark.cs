@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using K8Posture.Data;
 using K8Posture.Features.Ingestion;
+using K8Posture.Features.Policy;
 using K8Posture.Shared;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -180,6 +181,8 @@ internal static class IngestBenchmark
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<LandscapeChangeNotifier>();
         builder.Services.AddIngestion();
+        builder.Services.AddAuthorization();
+        builder.Services.AddPolicyEngine();
         var app = builder.Build();
         await DataRegistration.MigrateAsync(app.Services);
         return app;

@@ -36,7 +36,12 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
     /// <summary>Ids or fingerprints per set-based statement; sent as one JSON array parameter, so no parameter limit applies.</summary>
     public const int ChunkSize = 20_000;
 
-    private const int BuildChunkSize = 4096;
+    /// <summary>
+    /// New findings are built and inserted this many at a time. Small on purpose: a chunk that lives through a few gen0
+    /// collections while it is inserted is promoted to gen2 and stays there as garbage until a full collection; at 4,096 a
+    /// 115,000-finding cluster peaked 60 MB higher (collect benchmark: ~405 MB vs ~345 MB) at the same ingest speed.
+    /// </summary>
+    private const int BuildChunkSize = 512;
 
     private Finding[] Build((string Fingerprint, NormalisedFinding Finding, int? OwnerTeamId)[] chunk, string source, string scopeKey, FindingPush push)
     {
