@@ -1,10 +1,18 @@
 using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using K8Posture.Data;
 using K8Posture.Features.Findings;
 using K8Posture.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace K8Posture.Features.Alerts;
+
+/// <summary>The body of <c>POST /api/v1/alerts/{id}/triage</c>.</summary>
+public sealed record AlertTriageRequest(AlertTriageState? State, string? Note);
+
+public sealed record AlertTriageResult(long Id, AlertTriageState Triage);
 
 /// <summary>The JSON shape of <c>GET /api/v1/alerts</c>.</summary>
 public sealed record AlertsApiPage(int Total, int Page, int PageSize, IReadOnlyList<AlertRow> Items);
@@ -22,8 +30,54 @@ public static class AlertsEndpoints
             .WithSummary("Runtime alerts visible to the caller, newest first, paged and filtered")
             .WithDescription("page is 1-based; pageSize at most 500; source (falco, falcosidekick, stackrox, crowdstrike), iocClass, severity and triage take the enum names; "
                 + "cluster and namespace are exact; from/to are ISO 8601 times on last seen; suppressed=true includes alerts the Security Team's suppressions hide; q searches rule, output, pod, image and command line.");
+        endpoints.MapPost("/api/v1/alerts/{id:long}/triage", TriageAsync)
+            .RequireAuthorization(Policies.SecurityTeam)
+            .WithName("TriageAlert")
+            .WithTags("Alerts")
+            .WithSummary("Set a runtime alert's triage state (Security Team), with an optional note")
+            .WithDescription("Body: {\"state\": \"Investigating\", \"note\": \"…\"}; state takes the names "
+                + string.Join(", ", Enum.GetNames<AlertTriageState>()) + ". Who and when are recorded, with a history row and an audit event.")
+            .Produces<AlertTriageResult>()
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(415);
         return endpoints;
     }
+
+    internal static async Task<IResult> TriageAsync(long id, HttpContext context, AlertTriageService triage, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        AlertTriageRequest? body;
+        try
+        {
+            body = await context.Request.ReadFromJsonAsync<AlertTriageRequest>(TriageJson, cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            return Results.Problem(title: "Invalid request", statusCode: StatusCodes.Status400BadRequest,
+                detail: $"The body is not valid JSON for a triage at {ex.Path ?? "$"}: state takes one of {FindingsQueryString.Describe<AlertTriageState>()}.");
+        }
+        catch (InvalidOperationException)
+        {
+            return Results.Problem(title: "Invalid request", detail: "Send a JSON body (Content-Type: application/json).", statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
+        if (body?.State is not { } state || !Enum.IsDefined(state))
+        {
+            return Results.Problem(title: "Invalid request", statusCode: StatusCodes.Status400BadRequest,
+                detail: $"/state is required: one of {FindingsQueryString.Describe<AlertTriageState>()}.");
+        }
+        try
+        {
+            await triage.SetStateAsync(user, id, state, body.Note, cancellationToken);
+        }
+        catch (AlertTriageException ex)
+        {
+            return Results.Problem(title: "Triage refused", detail: ex.Message, statusCode: ex.StatusCode);
+        }
+        return Results.Json(new AlertTriageResult(id, state), TriageJson);
+    }
+
+    private static readonly JsonSerializerOptions TriageJson = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter<AlertTriageState>(allowIntegerValues: false) },
+    };
 
     internal static async Task<Results<Ok<AlertsApiPage>, ValidationProblem>> ListAlertsAsync(
         AlertsQuery alerts,

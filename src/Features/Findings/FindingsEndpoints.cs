@@ -18,7 +18,7 @@ public static class FindingsEndpoints
             .WithName("ListFindings")
             .WithTags("Findings")
             .WithSummary("Findings visible to the caller, paged and filtered")
-            .WithDescription("page is 1-based; pageSize is at most 500; category, severity and status take the enum names (status defaults to Open, 'all' for any); q searches title, vulnerability id, package, image repository and resource name; sort is severity, title, firstSeen, lastSeen, cluster or status, with a leading '-' for descending.");
+            .WithDescription("page is 1-based; pageSize is at most 500; category, severity and status take the enum names (status defaults to Open, 'all' for any); q searches title, vulnerability id, package, image repository and resource name; bu, team, cluster and env narrow by business unit, team, cluster and environment names (within the caller's scope); namespace, owasp (K01…K10), registry, cve and rule (a comma-separated list of rule ids) match exactly, like the Findings page URL; sort is severity, title, firstSeen, lastSeen, cluster or status, with a leading '-' for descending.");
         return endpoints;
     }
 
@@ -31,7 +31,16 @@ public static class FindingsEndpoints
         string? severity = null,
         string? status = null,
         string? q = null,
-        string? sort = null)
+        string? sort = null,
+        string? bu = null,
+        string? team = null,
+        string? cluster = null,
+        string? env = null,
+        string? @namespace = null,
+        string? owasp = null,
+        string? registry = null,
+        string? cve = null,
+        string? rule = null)
     {
         var errors = new Dictionary<string, string[]>();
         if (page is < 1)
@@ -65,10 +74,13 @@ public static class FindingsEndpoints
                 title: "Invalid query parameter");
         }
 
-        var criteria = new FindingsCriteria(parsedCategory, parsedSeverity, parsedStatus, q, sortField, descending);
+        var criteria = new FindingsCriteria(parsedCategory, parsedSeverity, parsedStatus, q, sortField, descending,
+            Trimmed(bu), Trimmed(team), Trimmed(cluster), Trimmed(env), Trimmed(@namespace), Trimmed(owasp), Trimmed(registry), Trimmed(cve), Trimmed(rule));
         var effectivePage = page ?? 1;
         var effectivePageSize = pageSize ?? DefaultPageSize;
         var result = await findings.ListAsync(criteria, effectivePage - 1, effectivePageSize, cancellationToken);
         return TypedResults.Ok(new FindingsApiPage(result.Total, effectivePage, effectivePageSize, result.Items));
     }
+
+    private static string? Trimmed(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -59,6 +59,19 @@ public sealed class RaciMatrix
     /// <summary>Activity key → party key → letters ("AR", "C"). Missing or empty: no role.</summary>
     public Dictionary<string, Dictionary<string, string>> Cells { get; set; } = [];
 
+    /// <summary>Drops a party and every letter it held; the rules then show any activity left without an A or R.</summary>
+    public void RemoveParty(string partyKey)
+    {
+        Parties.RemoveAll(p => p.Key == partyKey);
+        foreach (var (activityKey, row) in Cells.ToList())
+        {
+            if (row.Remove(partyKey) && row.Count == 0)
+            {
+                Cells.Remove(activityKey);
+            }
+        }
+    }
+
     public RaciRole Get(string activityKey, string partyKey) =>
         Cells.TryGetValue(activityKey, out var row) && row.TryGetValue(partyKey, out var letters) ? RaciLetters.Parse(letters) : RaciRole.None;
 

@@ -34,6 +34,8 @@ public abstract partial class K8PostureDbContext
             e.Property(x => x.DecidedBy).HasMaxLength(200);
             e.Property(x => x.DecidedBySubject).HasMaxLength(200);
             e.Property(x => x.DecisionComment).HasMaxLength(2000);
+            e.Property(x => x.RevokedBy).HasMaxLength(200);
+            e.Property(x => x.RevocationReason).HasMaxLength(2000);
             e.HasIndex(x => new { x.Status, x.ExpiresAt });
             e.HasIndex(x => new { x.OwnerTeamId, x.Status });
             e.HasIndex(x => x.FindingId);

@@ -9,6 +9,8 @@ public sealed record DecisionRequest(bool Approve, string? Comment);
 
 public sealed record CommentRequest(string? Text);
 
+public sealed record RevokeRequest(string? Reason);
+
 /// <summary>
 /// Remediation over HTTP. People use these with their cookie as the pages do; every check is in the services, so the API and
 /// the pages enforce the same rules (team scope, Security-only verdicts, four-eyes approval).
@@ -67,6 +69,17 @@ public static class RemediationEndpoints
             .RequireAuthorization(Policies.SecurityTeam)
             .WithName("DecideRiskAcceptance")
             .WithSummary("Approve or reject a pending risk acceptance (Security Team; never the requester)")
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+
+        group.MapPost("/risk-acceptances/{id:long}/revoke", (long id, HttpContext context, RiskAcceptanceService service, ClaimsPrincipal user, CancellationToken ct) =>
+                RunAsync<RevokeRequest>(context, async body =>
+                {
+                    var (status, reopened) = await service.RevokeAsync(user, id, body.Reason, ct);
+                    return Results.Json(new { id, status, reopenedFindings = reopened }, Json);
+                }))
+            .RequireAuthorization(Policies.Reader)
+            .WithName("RevokeRiskAcceptance")
+            .WithSummary("End a risk acceptance early (Security Team), or withdraw your own pending request; what it covered reopens")
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
 
         return endpoints;

@@ -13,12 +13,13 @@ public sealed class FindingComment
     public required string Text { get; set; }
 }
 
-public enum RiskAcceptanceStatus { Pending = 0, Approved = 1, Rejected = 2, Expired = 3 }
+public enum RiskAcceptanceStatus { Pending = 0, Approved = 1, Rejected = 2, Expired = 3, Revoked = 4 }
 
 /// <summary>
 /// An exception to the policy: one finding, or a rule (rule id or vulnerability id) within a scope (cluster, namespace,
 /// image repository, owner team). Requested by an app team or the Security Team, decided by the Security Team — never by
-/// the requester — and in force until <see cref="ExpiresAt"/>, when the daily job reopens what it covered.
+/// the requester — and in force until <see cref="ExpiresAt"/>, when the daily job reopens what it covered, or until the
+/// Security Team revokes it early (the threat changed: a CVE is now exploited, the compensating control went away).
 /// </summary>
 public sealed class RiskAcceptance
 {
@@ -48,6 +49,10 @@ public sealed class RiskAcceptance
     public string? DecidedBySubject { get; set; }
     public string? DecisionComment { get; set; }
     public DateTimeOffset? ExpiredAt { get; set; }
+    /// <summary>Ended before its expiry by the Security Team (or a pending request withdrawn by its requester).</summary>
+    public DateTimeOffset? RevokedAt { get; set; }
+    public string? RevokedBy { get; set; }
+    public string? RevocationReason { get; set; }
     public List<RiskAcceptanceCoverage> Coverage { get; set; } = [];
 }
 

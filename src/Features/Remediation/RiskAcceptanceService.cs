@@ -64,7 +64,9 @@ public sealed record RiskAcceptanceRow(
     DateTimeOffset? DecidedAt,
     string? DecidedBy,
     string? DecisionComment,
-    int CoveredFindings)
+    int CoveredFindings,
+    string? RevokedBy = null,
+    string? RevocationReason = null)
 {
     public string ScopeText => FindingId is not null
         ? $"Finding #{FindingId}"
@@ -86,6 +88,7 @@ public sealed class RiskAcceptanceService(
 {
     public const int MinReasonLength = 10;
     public const int MaxReasonLength = 2000;
+    private const int MaxEventDetailLength = 2000;
 
     public async Task<long> RequestAsync(ClaimsPrincipal user, RiskAcceptanceRequest request, CancellationToken cancellationToken)
     {
@@ -297,30 +300,9 @@ public sealed class RiskAcceptanceService(
             var wasApproved = acceptance.Status == RiskAcceptanceStatus.Approved;
             acceptance.Status = RiskAcceptanceStatus.Expired;
             acceptance.ExpiredAt = now;
-            var reopened = new List<long>();
-            if (wasApproved)
-            {
-                var coveredIds = await db.RiskAcceptanceCoverage.Where(c => c.RiskAcceptanceId == acceptance.Id).Select(c => c.FindingId).ToListAsync(cancellationToken);
-                var stillCovered = await db.RiskAcceptanceCoverage
-                    .Where(c => coveredIds.Contains(c.FindingId) && c.RiskAcceptanceId != acceptance.Id
-                        && c.RiskAcceptance!.Status == RiskAcceptanceStatus.Approved && c.RiskAcceptance.ExpiresAt > now)
-                    .Select(c => c.FindingId).Distinct().ToListAsync(cancellationToken);
-                var findings = await db.Findings.Where(f => coveredIds.Contains(f.Id) && !stillCovered.Contains(f.Id) && f.Resolution == FindingResolution.RiskAccepted)
-                    .ToListAsync(cancellationToken);
-                foreach (var finding in findings)
-                {
-                    finding.Resolution = FindingResolution.None;
-                    db.FindingEvents.Add(new FindingEvent
-                    {
-                        FindingId = finding.Id,
-                        Kind = FindingEventKind.ResolutionChanged,
-                        At = now,
-                        Actor = db.Scope.Actor,
-                        Detail = $"RiskAccepted → None: risk acceptance #{acceptance.Id} expired on {acceptance.ExpiresAt:yyyy-MM-dd}; the finding is open again.",
-                    });
-                    reopened.Add(finding.Id);
-                }
-            }
+            var reopened = wasApproved
+                ? await ReopenCoveredAsync(db, acceptance, now, $"risk acceptance #{acceptance.Id} expired on {acceptance.ExpiresAt:yyyy-MM-dd}", cancellationToken)
+                : [];
             audit.Record(db, "risk-acceptance.expire", nameof(RiskAcceptance), acceptance.Id.ToString(CultureInfo.InvariantCulture),
                 new { Status = wasApproved ? RiskAcceptanceStatus.Approved : RiskAcceptanceStatus.Pending, acceptance.ExpiresAt },
                 new { acceptance.Status, reopenedFindings = reopened });
@@ -332,6 +314,84 @@ public sealed class RiskAcceptanceService(
             notifier.NotifyFindingsChanged();
         }
         return (due.Count, reopenedTotal);
+    }
+
+    /// <summary>
+    /// Ends an acceptance before its expiry: the Security Team revokes a pending or approved one (the threat changed), and a
+    /// requester may withdraw their own pending request. What it covered reopens, as on expiry. A reason is required.
+    /// </summary>
+    public async Task<(RiskAcceptanceStatus Status, int Reopened)> RevokeAsync(ClaimsPrincipal user, long id, string? reason, CancellationToken cancellationToken)
+    {
+        reason = Blank(reason);
+        if (reason is null || reason.Length < MinReasonLength || reason.Length > MaxReasonLength)
+        {
+            throw RemediationException.Invalid($"reason: say why it ends, in {MinReasonLength} to {MaxReasonLength} characters.");
+        }
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var strategy = db.Database.CreateExecutionStrategy();
+        var reopened = await strategy.ExecuteAsync(async ct =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var acceptance = await db.RiskAcceptances.FirstOrDefaultAsync(r => r.Id == id, ct)
+                ?? throw RemediationException.NotFound($"Risk acceptance {id} does not exist.");
+            var ownPending = acceptance.Status == RiskAcceptanceStatus.Pending && RemediationAccess.IsSamePerson(user, acceptance.RequestedBySubject, acceptance.RequestedBy);
+            if (!RemediationAccess.IsSecurityTeam(user) && !ownPending)
+            {
+                throw RemediationException.Forbidden("Only the Security Team revokes a risk acceptance; a requester may withdraw only their own pending request.");
+            }
+            if (acceptance.Status is not (RiskAcceptanceStatus.Pending or RiskAcceptanceStatus.Approved))
+            {
+                throw RemediationException.Conflict($"Risk acceptance {id} is already {acceptance.Status}.");
+            }
+            var now = clock.GetUtcNow();
+            var before = new { acceptance.Status, acceptance.ExpiresAt };
+            var wasApproved = acceptance.Status == RiskAcceptanceStatus.Approved;
+            acceptance.Status = RiskAcceptanceStatus.Revoked;
+            acceptance.RevokedAt = now;
+            acceptance.RevokedBy = user.ActorName();
+            acceptance.RevocationReason = reason;
+            var reopened = wasApproved
+                ? await ReopenCoveredAsync(db, acceptance, now, $"risk acceptance #{acceptance.Id} was revoked by {acceptance.RevokedBy}: {reason}", ct)
+                : [];
+            audit.Record(db, "risk-acceptance.revoke", nameof(RiskAcceptance), id.ToString(CultureInfo.InvariantCulture),
+                before, new { acceptance.Status, acceptance.RevokedBy, acceptance.RevocationReason, reopenedFindings = reopened });
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return reopened.Count;
+        }, cancellationToken);
+        notifier.NotifyFindingsChanged();
+        return (RiskAcceptanceStatus.Revoked, reopened);
+    }
+
+    /// <summary>
+    /// The findings an ending acceptance covered that still carry RiskAccepted, and that no other acceptance in force covers,
+    /// go back to no verdict (open), each with a history row saying why; the caller saves.
+    /// </summary>
+    private static async Task<List<long>> ReopenCoveredAsync(K8PostureDbContext db, RiskAcceptance acceptance, DateTimeOffset now, string why, CancellationToken cancellationToken)
+    {
+        var coveredIds = await db.RiskAcceptanceCoverage.Where(c => c.RiskAcceptanceId == acceptance.Id).Select(c => c.FindingId).ToListAsync(cancellationToken);
+        var stillCovered = await db.RiskAcceptanceCoverage
+            .Where(c => coveredIds.Contains(c.FindingId) && c.RiskAcceptanceId != acceptance.Id
+                && c.RiskAcceptance!.Status == RiskAcceptanceStatus.Approved && c.RiskAcceptance.ExpiresAt > now)
+            .Select(c => c.FindingId).Distinct().ToListAsync(cancellationToken);
+        var findings = await db.Findings.Where(f => coveredIds.Contains(f.Id) && !stillCovered.Contains(f.Id) && f.Resolution == FindingResolution.RiskAccepted)
+            .ToListAsync(cancellationToken);
+        var detail = $"RiskAccepted → None: {why}; the finding is open again.";
+        detail = detail.Length <= MaxEventDetailLength ? detail : detail[..MaxEventDetailLength];
+        foreach (var finding in findings)
+        {
+            finding.Resolution = FindingResolution.None;
+            db.FindingEvents.Add(new FindingEvent
+            {
+                FindingId = finding.Id,
+                Kind = FindingEventKind.ResolutionChanged,
+                At = now,
+                Actor = db.Scope.Actor,
+                Detail = detail,
+            });
+        }
+        return findings.Select(f => f.Id).ToList();
     }
 
     public async Task<IReadOnlyList<RiskAcceptanceRow>> ListAsync(RiskAcceptanceStatus? status, CancellationToken cancellationToken, int take = 500)
@@ -350,7 +410,7 @@ public sealed class RiskAcceptanceService(
             r.Id, r.FindingId, r.Finding != null ? r.Finding.Title : null, r.RuleId,
             db.Clusters.IgnoreQueryFilters(new[] { K8PostureDbContext.ClusterVisibilityFilter }).Where(c => c.Id == r.ClusterId).Select(c => c.Name).FirstOrDefault(),
             r.NamespaceName, r.ImageRepository, r.OwnerTeamId, r.OwnerTeam != null ? r.OwnerTeam.Name : null, r.Severity, r.Reason, r.Status,
-            r.RequestedAt, r.RequestedBy, r.ExpiresAt, r.DecidedAt, r.DecidedBy, r.DecisionComment, r.Coverage.Count));
+            r.RequestedAt, r.RequestedBy, r.ExpiresAt, r.DecidedAt, r.DecidedBy, r.DecisionComment, r.Coverage.Count, r.RevokedBy, r.RevocationReason));
 
     /// <summary>Sets RiskAccepted on the open, verdict-free findings the acceptance matches and records them; the caller saves.</summary>
     private static async Task<int> CoverAsync(K8PostureDbContext db, RiskAcceptance acceptance, DateTimeOffset now, CancellationToken cancellationToken)

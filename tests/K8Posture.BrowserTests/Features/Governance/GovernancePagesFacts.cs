@@ -33,6 +33,14 @@ public sealed class GovernancePagesFacts(BrowserAppFixture app)
         await page.SelectOptionAsync("[data-testid=cell-secrets-management-app-teams]", "");
         Assert.Equal(0, await ViolationCountAsync(page));
 
+        // The SOC contract ends: removing the vendor leaves central monitoring without anyone responsible until Security takes it.
+        await page.ClickAsync("[data-testid=remove-party-msp]");
+        await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=raci-violation-count]').textContent.trim() === '1'");
+        Assert.Equal(0, await page.Locator("[data-testid=party-msp]").CountAsync());
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("raci-party-removed.png"), FullPage = true });
+        await page.SelectOptionAsync("[data-testid=cell-central-monitoring-siem-security]", "RA");
+        await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=raci-violation-count]').textContent.trim() === '0'");
+
         await page.Locator("[data-testid=raci-comment]").Locator("xpath=descendant-or-self::input").FillAsync("Cloud Platform alone is accountable for registry egress");
         await page.Keyboard.PressAsync("Tab");
         await page.ClickAsync("[data-testid=raci-save]");
@@ -40,6 +48,7 @@ public sealed class GovernancePagesFacts(BrowserAppFixture app)
         var diff = await page.Locator("[data-testid=raci-diff]").InnerTextAsync();
         Assert.Contains("Registry egress (docker.io) and golden images × Security Team: A → C", diff, StringComparison.Ordinal);
         Assert.Contains("Secrets management × Application teams: I → —", diff, StringComparison.Ordinal);
+        Assert.Contains("Party removed: Managed SOC provider (vendor)", diff, StringComparison.Ordinal);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("raci-saved.png"), FullPage = true });
 
         // An app team reads the new version with no editor.

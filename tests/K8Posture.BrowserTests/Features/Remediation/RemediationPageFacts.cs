@@ -92,6 +92,15 @@ public sealed class RemediationPageFacts(BrowserAppFixture app)
         Assert.Equal("Approved", (await statusCell.InnerTextAsync()).Trim());
         await admin.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("remediation-approval-admin.png"), FullPage = true });
 
+        // The threat changed: the admin ends it early, with a reason.
+        await admin.Locator($"[data-testid=acceptance-table] tr:has(td:text-is('{id}')) [data-testid=revoke]").ClickAsync();
+        await admin.Locator("[data-testid=revoke-reason]").Locator("xpath=descendant-or-self::textarea").FillAsync("The WAF rule was removed in the last change window.");
+        await admin.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("remediation-revoke-dialog.png"), FullPage = true });
+        await admin.ClickAsync("[data-testid=revoke-confirm]");
+        await admin.WaitForSelectorAsync($".mud-snackbar:has-text('#{id} revoked; 1 finding(s) open again')", new PageWaitForSelectorOptions { Timeout = 15_000 });
+        Assert.Equal("Revoked", (await statusCell.InnerTextAsync()).Trim());
+        Assert.Contains("The WAF rule was removed", await admin.Locator($"[data-testid=acceptance-table] tr:has(td:text-is('{id}')) [data-testid=revoked-by]").InnerTextAsync(), StringComparison.Ordinal);
+
         await admin.ClickAsync("[data-testid=remediation-tabs] .mud-tab:has-text('Metrics')");
         await admin.WaitForSelectorAsync("[data-testid=metrics-backlog-chart] .apexcharts-svg", new PageWaitForSelectorOptions { Timeout = 15_000 });
         await admin.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("remediation-metrics.png"), FullPage = true });

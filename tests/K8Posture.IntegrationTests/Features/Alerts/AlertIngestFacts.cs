@@ -221,6 +221,32 @@ public sealed class AlertIngestFacts(K8PostureAppFactory app) : IClassFixture<K8
         Assert.Equal(1, await app.ScalarAsync("SELECT COUNT(*) FROM AuditEvents WHERE Action = 'alert.triage' AND EntityId = $id", ("$id", alertId.ToString(System.Globalization.CultureInfo.InvariantCulture))));
     }
 
+    [Fact]
+    public async Task Triage_over_http_sets_the_state_for_an_analyst_and_refuses_others_with_problems()
+    {
+        using var client = app.CreateApiClient(await app.CreateApiKeyAsync("ingest"));
+        var cluster = Unique("triage-http");
+        await OutcomeAsync(await PushAsync(client, Sidekick(Guid.NewGuid(), "Terminal shell in container", "payments", "api-0", null), "cluster=" + cluster));
+        var alertId = await app.ScalarAsync("SELECT Id FROM RuntimeAlerts WHERE ClusterName = $c", ("$c", cluster));
+        using var analyst = await app.SignedInClientAsync(Roles.SecurityAnalyst);
+        using var member = await app.SignedInClientAsync(Roles.AppTeamMember, await app.SeedTeamAsync(Unique("Triage-team")));
+
+        var refused = await member.PostAsJsonAsync($"/api/v1/alerts/{alertId}/triage", new { state = "Benign" });
+        var badState = await analyst.PostAsJsonAsync($"/api/v1/alerts/{alertId}/triage", new { state = "Ignored" });
+        var missing = await analyst.PostAsJsonAsync("/api/v1/alerts/999999999/triage", new { state = "Benign" });
+        var done = await analyst.PostAsJsonAsync($"/api/v1/alerts/{alertId}/triage", new { state = "Investigating", note = "looking at the shell history" });
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badState.StatusCode);
+        Assert.Contains("Investigating", (await badState.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+        Assert.Equal("Investigating", (await done.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("triage").GetString());
+        Assert.Equal(1, await app.ScalarAsync("SELECT COUNT(*) FROM RuntimeAlerts WHERE Id = $id AND Triage = 1 AND TriageNote = 'looking at the shell history'", ("$id", alertId)));
+        Assert.Equal(1, await app.ScalarAsync("SELECT COUNT(*) FROM RuntimeAlertEvents WHERE AlertId = $id AND Kind = 2", ("$id", alertId)));
+    }
+
     private static System.Security.Claims.ClaimsPrincipal Principal(string role, string name) =>
         new(new System.Security.Claims.ClaimsIdentity([new(System.Security.Claims.ClaimTypes.Name, name), new(System.Security.Claims.ClaimTypes.Role, role)], "test"));
 

@@ -23,9 +23,9 @@ public sealed class FindingsApiScopingFacts(K8PostureAppFactory app) : IClassFix
         return (payments, ledger);
     }
 
-    private static async Task<List<JsonElement>> ItemsAsync(HttpClient client)
+    private static async Task<List<JsonElement>> ItemsAsync(HttpClient client, string filters = "")
     {
-        var response = await client.GetAsync("/api/v1/findings?pageSize=500&status=all");
+        var response = await client.GetAsync("/api/v1/findings?pageSize=500&status=all" + filters);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = await response.Content.ReadFromJsonAsync<JsonElement>();
         return page.GetProperty("items").EnumerateArray().ToList();
@@ -60,6 +60,30 @@ public sealed class FindingsApiScopingFacts(K8PostureAppFactory app) : IClassFix
 
         using var analyst = await app.SignedInClientAsync("Security.Analyst");
         Assert.Equal(Math.Min(allFindings, 500), (await ItemsAsync(analyst)).Count);
+    }
+
+    [Fact]
+    public async Task TheApiTakesTheExplorersFiltersWithinTheCallersScope()
+    {
+        var (payments, ledger) = await SeedTwoTeamsWithFindingsAsync();
+        var paymentsName = await app.WithDbAsync(db => Task.FromResult(db.Teams.Single(t => t.Id == payments).Name));
+        var ledgerName = await app.WithDbAsync(db => Task.FromResult(db.Teams.Single(t => t.Id == ledger).Name));
+        var cve = await app.WithDbAsync(db => Task.FromResult(db.Findings.Where(f => f.OwnerTeamId == payments && f.VulnerabilityId != null)
+            .GroupBy(f => f.VulnerabilityId).OrderByDescending(g => g.Count()).Select(g => g.Key!).First()));
+        var withCve = await app.WithDbAsync(db => Task.FromResult(db.Findings.Count(f => f.OwnerTeamId == payments && f.VulnerabilityId == cve)));
+
+        using var analyst = await app.SignedInClientAsync("Security.Analyst");
+        var teamItems = await ItemsAsync(analyst, "&team=" + paymentsName);
+        Assert.Equal(await app.WithDbAsync(db => Task.FromResult(db.Findings.Count(f => f.OwnerTeamId == payments))), teamItems.Count);
+        Assert.All(teamItems, i => Assert.Equal(paymentsName, i.GetProperty("ownerTeamName").GetString()));
+        var cveItems = await ItemsAsync(analyst, $"&team={paymentsName}&cve={cve}");
+        Assert.Equal(withCve, cveItems.Count);
+        Assert.All(cveItems, i => Assert.Equal(cve, i.GetProperty("vulnerabilityId").GetString()));
+
+        // Naming another team narrows, it never widens: an app team asking for Ledger's findings gets none.
+        using var member = await app.SignedInClientAsync("AppTeam.Member", payments);
+        Assert.Empty(await ItemsAsync(member, "&team=" + ledgerName));
+        Assert.Equal(withCve, (await ItemsAsync(member, "&cve=" + cve)).Count);
     }
 
     [Fact]

@@ -194,4 +194,54 @@ public sealed class RiskAcceptanceFacts(RemediationAppFixture fixture) : IClassF
         Assert.NotNull(row.ExpiredAt);
         Assert.Equal(1, await App.ScalarAsync("SELECT COUNT(*) FROM AuditEvents WHERE Action = 'risk-acceptance.expire' AND EntityId = $id AND Actor = 'job:risk-acceptance-expiry'", ("$id", id.ToString())));
     }
+
+    [Fact]
+    public async Task The_security_team_revokes_an_approved_acceptance_early_and_what_it_covered_opens_again()
+    {
+        var team = await App.SeedTeamAsync(Unique("checkout"));
+        var finding = await App.SeedFindingAsync(team, "libxml2: CVE-2025-0004", FindingSeverity.High);
+        using var member = await App.SignedInClientAsync(Roles.AppTeamMember, team);
+        using var analyst = await App.SignedInClientAsync(Roles.SecurityAnalyst);
+        using var admin = await App.SignedInClientAsync(Roles.SecurityAdmin);
+        var id = await RequestAsync(member, new { findingId = finding, reason = "Parser only reads our own signed files.", expiresAt = DateTimeOffset.UtcNow.AddDays(60) });
+        Assert.Equal(HttpStatusCode.OK, (await DecideAsync(admin, id, approve: true)).StatusCode);
+
+        var byTeam = await member.PostAsJsonAsync($"/api/v1/risk-acceptances/{id}/revoke", new { reason = "We would rather keep it quiet." });
+        var noReason = await analyst.PostAsJsonAsync($"/api/v1/risk-acceptances/{id}/revoke", new { reason = "" });
+        Assert.Equal(HttpStatusCode.Forbidden, byTeam.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        Assert.Contains("reason", (await ProblemAsync(noReason)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(FindingResolution.RiskAccepted, (await App.FindingByIdAsync(finding)).Resolution);
+
+        var revoked = await analyst.PostAsJsonAsync($"/api/v1/risk-acceptances/{id}/revoke", new { reason = "CVE-2025-0004 is now exploited in the wild." });
+
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        Assert.Equal(1, (await revoked.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("reopenedFindings").GetInt32());
+        Assert.Equal(FindingResolution.None, (await App.FindingByIdAsync(finding)).Resolution);
+        var row = await App.WithDbAsync(db => db.RiskAcceptances.SingleAsync(r => r.Id == id));
+        Assert.Equal((RiskAcceptanceStatus.Revoked, "Sam Analyst", "CVE-2025-0004 is now exploited in the wild."), (row.Status, row.RevokedBy, row.RevocationReason));
+        Assert.Equal(1, await App.ScalarAsync($"SELECT COUNT(*) FROM FindingEvents WHERE FindingId = $f AND Kind = 4 AND Detail LIKE '%#{id} was revoked by Sam Analyst%'", ("$f", finding)));
+        Assert.Equal(1, await App.ScalarAsync("SELECT COUNT(*) FROM AuditEvents WHERE Action = 'risk-acceptance.revoke' AND EntityId = $id AND Actor = 'Sam Analyst'", ("$id", id.ToString())));
+        // Ended once: revoking again is a conflict, and the expiry job leaves it alone.
+        Assert.Equal(HttpStatusCode.Conflict, (await analyst.PostAsJsonAsync($"/api/v1/risk-acceptances/{id}/revoke", new { reason = "Second time for good measure." })).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_requester_withdraws_their_own_pending_request_but_not_someone_elses()
+    {
+        var team = await App.SeedTeamAsync(Unique("search"));
+        var finding = await App.SeedFindingAsync(team, "busybox: CVE-2025-0005");
+        using var member = await App.SignedInClientAsync(Roles.AppTeamMember, team);
+        using var analyst = await App.SignedInClientAsync(Roles.SecurityAnalyst);
+        var mine = await RequestAsync(member, new { findingId = finding, reason = "Scheduled for removal next sprint anyway.", expiresAt = DateTimeOffset.UtcNow.AddDays(20) });
+        var other = await App.SeedFindingAsync(team, "busybox: CVE-2025-0006");
+        var theirs = await RequestAsync(analyst, new { findingId = other, reason = "Analyst-raised exception while we check.", expiresAt = DateTimeOffset.UtcNow.AddDays(20) });
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await member.PostAsJsonAsync($"/api/v1/risk-acceptances/{theirs}/revoke", new { reason = "Not yours to keep open." })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await member.PostAsJsonAsync($"/api/v1/risk-acceptances/{mine}/revoke", new { reason = "Fixed sooner than planned." })).StatusCode);
+
+        Assert.Equal(RiskAcceptanceStatus.Revoked, await App.WithDbAsync(db => db.RiskAcceptances.Where(r => r.Id == mine).Select(r => r.Status).SingleAsync()));
+        Assert.Equal(RiskAcceptanceStatus.Pending, await App.WithDbAsync(db => db.RiskAcceptances.Where(r => r.Id == theirs).Select(r => r.Status).SingleAsync()));
+        Assert.Equal(HttpStatusCode.Conflict, (await DecideAsync(analyst, mine, approve: true)).StatusCode);
+    }
 }

@@ -31,6 +31,21 @@ public sealed class RaciRulesFacts
     }
 
     [Fact]
+    public void Removing_a_party_drops_its_letters_and_the_rules_show_what_it_leaves_uncovered()
+    {
+        var matrix = Matrix(("security", "A"), ("platform", "R"), ("cirt", "I"));
+
+        matrix.RemoveParty("security");
+
+        Assert.DoesNotContain(matrix.Parties, p => p.Key == "security");
+        Assert.DoesNotContain(matrix.Cells["secrets"].Keys, k => k == "security");
+        Assert.Equal(RaciViolationKind.NoAccountable, Assert.Single(RaciRules.Check(matrix)).Kind);
+        matrix.RemoveParty("platform");
+        matrix.RemoveParty("cirt");
+        Assert.Empty(matrix.Cells);
+    }
+
+    [Fact]
     public void No_A_is_a_violation()
     {
         var violation = Assert.Single(RaciRules.Check(Matrix(("platform", "R"), ("security", "C"))));
