@@ -1,5 +1,6 @@
 using K8Posture.Data;
 using K8Posture.Features.Landscape;
+using K8Posture.Features.Remediation;
 using K8Posture.Security;
 using K8Posture.Shared;
 using Microsoft.AspNetCore.Components;
@@ -43,6 +44,7 @@ public sealed partial class FindingsPage : ComponentBase, IDisposable
     [Inject] private LandscapeQueries Landscape { get; set; } = default!;
     [Inject] private LandscapeChangeNotifier ChangeNotifier { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
 
     [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
 
@@ -167,6 +169,22 @@ public sealed partial class FindingsPage : ComponentBase, IDisposable
     {
         _detail = await Details.GetAsync(args.Item.Id, _refresh.DisposedToken);
         _drawerOpen = _detail is not null;
+    }
+
+    /// <summary>Status, assignee, comments, risk acceptance: the remediation dialog, which checks who may do what.</summary>
+    private async Task OpenRemediationAsync(long findingId)
+    {
+        var dialog = await Dialogs.ShowAsync<FindingRemediationDialog>($"Finding #{findingId}",
+            new DialogParameters<FindingRemediationDialog> { { x => x.FindingId, findingId } },
+            new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true, CloseOnEscapeKey = true });
+        if (await dialog.Result is { Canceled: false, Data: true })
+        {
+            _detail = await Details.GetAsync(findingId, _refresh.DisposedToken);
+            if (_grid is not null)
+            {
+                await _grid.ReloadServerData();
+            }
+        }
     }
 
     private void OpenView(SavedViewRow view) =>

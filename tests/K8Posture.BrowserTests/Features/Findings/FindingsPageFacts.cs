@@ -51,4 +51,28 @@ public sealed class FindingsPageFacts(BrowserAppFixture app)
         Assert.Contains("severity=", page.Url, StringComparison.Ordinal);
         Assert.NotEmpty(await OwnerTeamsOnPageAsync(page));
     }
+
+    [Fact]
+    public async Task AnAppTeamMemberWorksAFindingFromTheExplorersDrawer()
+    {
+        var page = await app.NewPageAsync();
+        await BrowserAppFixture.SignInAsync(page, "AppTeam.Member", "Storefront");
+        await page.GotoAsync("/findings?q=CVE");
+        await BrowserAppFixture.WaitForInteractiveAsync(page);
+        await page.WaitForSelectorAsync("[data-testid=finding-title]", new PageWaitForSelectorOptions { Timeout = 30_000 });
+        await page.Locator("[data-testid=finding-title]").First.ClickAsync();
+        await page.WaitForSelectorAsync("[data-testid=finding-evidence]", new PageWaitForSelectorOptions { Timeout = 15_000 });
+
+        await page.ClickAsync("[data-testid=finding-remediate]");
+        await page.WaitForSelectorAsync("[data-testid=finding-dialog]", new PageWaitForSelectorOptions { Timeout = 15_000 });
+        var comments = await page.Locator("[data-testid=finding-comment-row]").CountAsync();
+        await page.Locator("[data-testid=finding-comment]").Locator("xpath=descendant-or-self::textarea").FillAsync("Base image bump is in PR #412.");
+        await page.ClickAsync("[data-testid=finding-add-comment]");
+        await page.WaitForSelectorAsync("[data-testid=finding-message]:has-text('Saved.')", new PageWaitForSelectorOptions { Timeout = 15_000 });
+
+        await page.WaitForFunctionAsync($"() => document.querySelectorAll('[data-testid=finding-comment-row]').length === {comments + 1}");
+        var rows = await page.Locator("[data-testid=finding-comment-row]").AllInnerTextsAsync();
+        Assert.Contains(rows, row => row.Contains("Base image bump is in PR #412.", StringComparison.Ordinal));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserAppFixture.ScreenshotFolder, "findings-remediation-dialog.png"), FullPage = true });
+    }
 }
