@@ -73,7 +73,7 @@ public sealed class AlertIngestor(
             Actor = RuntimeAlertLimits.Clip(callerScope.Actor, 200)!,
             PayloadSha256 = Convert.ToHexStringLower(SHA256.HashData(payload.Span)),
             PayloadBytes = payload.Length,
-            PayloadCompressed = Compress(payload.Span),
+            PayloadCompressed = IngestBatchRecording.Gzip(payload.Span),
         };
 
         AlertParseResult parsed;
@@ -85,16 +85,16 @@ public sealed class AlertIngestor(
         }
         catch (ScanParseException ex)
         {
-            throw await RejectAsync(db, batch, new IngestRejectedException("Malformed alert payload", ex.Message, pointer: ex.Pointer));
+            throw await IngestBatchRecording.RejectAsync(db, batch, new IngestRejectedException("Malformed alert payload", ex.Message, pointer: ex.Pointer), clock.GetUtcNow());
         }
         catch (AlertPayloadRefusedException ex)
         {
             batch.Format = "roxctl-deployment-check";
-            throw await RejectAsync(db, batch, new IngestRejectedException(ex.Title, ex.Message, ex.StatusCode));
+            throw await IngestBatchRecording.RejectAsync(db, batch, new IngestRejectedException(ex.Title, ex.Message, ex.StatusCode), clock.GetUtcNow());
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
-            throw await RejectAsync(db, batch, new IngestRejectedException("Malformed alert payload", "The alert payload could not be read: " + ex.Message));
+            throw await IngestBatchRecording.RejectAsync(db, batch, new IngestRejectedException("Malformed alert payload", "The alert payload could not be read: " + ex.Message), clock.GetUtcNow());
         }
 
         // The same bytes pushed the same way again change nothing: no counts go up twice for one delivery retried by a sensor.
@@ -145,10 +145,7 @@ public sealed class AlertIngestor(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Applying alert batch {BatchId} failed", batch.Id);
-            db.ChangeTracker.Clear();
-            await db.IngestBatches.Where(b => b.Id == batch.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(b => b.Status, IngestStatus.Failed)
-                .SetProperty(b => b.Error, "Storing the alerts failed: " + RuntimeAlertLimits.Clip(ex.Message, 3900)), CancellationToken.None);
+            await IngestBatchRecording.MarkFailedAsync(db, batch.Id, "alerts", ex);
             throw;
         }
         finally
@@ -277,23 +274,5 @@ public sealed class AlertIngestor(
         return new AlertIngestOutcome(batch.Id, "processed", parsed.Format, parsed.Source, incoming.Count, created, duplicates, suppressed, parsed.Ignored);
     }
 
-    private async Task<IngestRejectedException> RejectAsync(K8PostureDbContext db, IngestBatch batch, IngestRejectedException ex)
-    {
-        batch.Status = IngestStatus.Failed;
-        batch.Error = RuntimeAlertLimits.Clip(ex.Pointer is null ? ex.Message : $"{ex.Message} (at {ex.Pointer})", 4000);
-        batch.ProcessedAt = clock.GetUtcNow();
-        db.IngestBatches.Add(batch);
-        await db.SaveChangesAsync(CancellationToken.None);
-        return new IngestRejectedException(ex.Title, ex.Message, ex.StatusCode, batch.Id, ex.Pointer);
-    }
 
-    private static byte[] Compress(ReadOnlySpan<byte> payload)
-    {
-        using var buffer = new MemoryStream(capacity: Math.Max(256, payload.Length / 4));
-        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            gzip.Write(payload);
-        }
-        return buffer.ToArray();
-    }
 }

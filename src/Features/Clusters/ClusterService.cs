@@ -325,17 +325,8 @@ public sealed partial class ClusterService(
 
     private const string EmptyPayloadSha256 = "4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945";
 
-    private static readonly byte[] EmptyPayloadCompressed = GzipOf("[]"u8);
+    private static readonly byte[] EmptyPayloadCompressed = IngestBatchRecording.Gzip("[]"u8);
 
-    private static byte[] GzipOf(ReadOnlySpan<byte> payload)
-    {
-        using var buffer = new MemoryStream();
-        using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
-        {
-            gzip.Write(payload);
-        }
-        return buffer.ToArray();
-    }
 
     /// <summary>Enqueues a refresh now; null when the caller cannot see a managed cluster of that name.</summary>
     public async Task<string?> EnqueueRefreshAsync(string name, CancellationToken cancellationToken)

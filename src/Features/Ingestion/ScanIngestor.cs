@@ -52,8 +52,8 @@ public sealed class ScanIngestor(
         }
         catch (IngestRejectedException ex)
         {
-            batch.PayloadCompressed = Compress(payload.Span);
-            throw await RejectAsync(db, batch, ex);
+            batch.PayloadCompressed = IngestBatchRecording.Gzip(payload.Span);
+            throw await IngestBatchRecording.RejectAsync(db, batch, ex, clock.GetUtcNow());
         }
 
         // An identical payload pushed the same way is known by its sha256 before it is parsed: nothing is read or written but the batch.
@@ -72,7 +72,7 @@ public sealed class ScanIngestor(
         }
 
         // The raw payload is kept whatever happens next; compressing it runs beside the parse.
-        var compression = Task.Run(() => Compress(payload.Span), CancellationToken.None);
+        var compression = Task.Run(() => IngestBatchRecording.Gzip(payload.Span), CancellationToken.None);
         ScanParseResult parsed;
         string scopeKey;
         try
@@ -89,7 +89,7 @@ public sealed class ScanIngestor(
         catch (IngestRejectedException ex)
         {
             batch.PayloadCompressed = await compression;
-            throw await RejectAsync(db, batch, ex);
+            throw await IngestBatchRecording.RejectAsync(db, batch, ex, clock.GetUtcNow());
         }
         batch.PayloadCompressed = await compression;
         db.IngestBatches.Add(batch);
@@ -159,10 +159,7 @@ public sealed class ScanIngestor(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Applying scan batch {BatchId} failed", batch.Id);
-            db.ChangeTracker.Clear();
-            await db.IngestBatches.Where(b => b.Id == batch.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(b => b.Status, IngestStatus.Failed)
-                .SetProperty(b => b.Error, "Storing the findings failed: " + Clip(ex.Message, 3900)), CancellationToken.None);
+            await IngestBatchRecording.MarkFailedAsync(db, batch.Id, "findings", ex);
             throw;
         }
         finally
@@ -244,18 +241,6 @@ public sealed class ScanIngestor(
         }
     }
 
-    private async Task<IngestRejectedException> RejectAsync(K8PostureDbContext db, IngestBatch batch, IngestRejectedException ex)
-    {
-        batch.Status = IngestStatus.Failed;
-        batch.Error = Clip(ex.Detail(), 4000);
-        batch.ProcessedAt = clock.GetUtcNow();
-        if (db.Entry(batch).State == EntityState.Detached)
-        {
-            db.IngestBatches.Add(batch);
-        }
-        await db.SaveChangesAsync(CancellationToken.None);
-        return new IngestRejectedException(ex.Title, ex.Message, ex.StatusCode, batch.Id, ex.Pointer);
-    }
 
     private IngestBatch NewBatch(ReadOnlyMemory<byte> payload, ScanPushOptions options) => new()
     {
@@ -352,15 +337,6 @@ public sealed class ScanIngestor(
     private static IngestOutcome Outcome(IngestBatch batch, string status, string scopeKey) =>
         new(batch.Id, status, batch.Format ?? "", batch.Source ?? "", scopeKey, batch.Created, batch.Updated, batch.Unchanged, batch.Closed, batch.Reopened);
 
-    private static byte[] Compress(ReadOnlySpan<byte> payload)
-    {
-        using var buffer = new MemoryStream(capacity: Math.Max(256, payload.Length / 4));
-        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            gzip.Write(payload);
-        }
-        return buffer.ToArray();
-    }
 
     private static string? Clip(string? value, int maxLength) =>
         value is null || value.Length <= maxLength ? value : value[..maxLength];

@@ -56,7 +56,7 @@ public sealed class InventoryIngestor(
             Actor = Clip(callerScope.Actor, 200)!,
             PayloadSha256 = Convert.ToHexStringLower(SHA256.HashData(payload.Span)),
             PayloadBytes = payload.Length,
-            PayloadCompressed = Compress(payload.Span),
+            PayloadCompressed = IngestBatchRecording.Gzip(payload.Span),
         };
 
         PushDirectory directory;
@@ -77,7 +77,7 @@ public sealed class InventoryIngestor(
         }
         catch (IngestRejectedException ex)
         {
-            throw await RejectAsync(db, batch, ex);
+            throw await IngestBatchRecording.RejectAsync(db, batch, ex, clock.GetUtcNow());
         }
 
         db.IngestBatches.Add(batch);
@@ -127,10 +127,7 @@ public sealed class InventoryIngestor(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Applying inventory batch {BatchId} failed", batch.Id);
-            db.ChangeTracker.Clear();
-            await db.IngestBatches.Where(b => b.Id == batch.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(b => b.Status, IngestStatus.Failed)
-                .SetProperty(b => b.Error, "Storing the inventory failed: " + Clip(ex.Message, 3900)), CancellationToken.None);
+            await IngestBatchRecording.MarkFailedAsync(db, batch.Id, "inventory", ex);
             throw;
         }
         finally
@@ -630,25 +627,7 @@ public sealed class InventoryIngestor(
         return Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Host.Length > 0 ? uri.Host.Trim('[', ']').ToLowerInvariant() : null;
     }
 
-    private async Task<IngestRejectedException> RejectAsync(K8PostureDbContext db, IngestBatch batch, IngestRejectedException ex)
-    {
-        batch.Status = IngestStatus.Failed;
-        batch.Error = Clip(ex.Pointer is null ? ex.Message : $"{ex.Message} (at {ex.Pointer})", 4000);
-        batch.ProcessedAt = clock.GetUtcNow();
-        db.IngestBatches.Add(batch);
-        await db.SaveChangesAsync(CancellationToken.None);
-        return new IngestRejectedException(ex.Title, ex.Message, ex.StatusCode, batch.Id, ex.Pointer);
-    }
 
-    private static byte[] Compress(ReadOnlySpan<byte> payload)
-    {
-        using var buffer = new MemoryStream(capacity: Math.Max(256, payload.Length / 4));
-        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            gzip.Write(payload);
-        }
-        return buffer.ToArray();
-    }
 
     private static string? Clip(string? value, int maxLength) =>
         value is null || value.Length <= maxLength ? value : value[..maxLength];
