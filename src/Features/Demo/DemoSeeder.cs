@@ -75,6 +75,14 @@ public static class DemoSeeder
         new("policyreport/trivy-adapter-policyreport-zipkin.yaml", "dc1-openshift", null, "trivy-adapter", "cluster:dc1-openshift/trivy-adapter"),
     ];
 
+    /// <summary>
+    /// Pushes of the list above that are scanned again after the team upgraded packages: the re-scan leaves out every
+    /// second vulnerability that has a fixed version, so those close through the normal lifecycle and the landscape has a
+    /// remediation history (mean time to remediate, closed on time) from day one.
+    /// </summary>
+    private static readonly string[] RescannedAfterUpgrades =
+        ["payments-api/main", "payroll-engine/main", "web-shop/main", "general-ledger/main", "campaign-manager/main", "ci-runners/main", "ingress/main"];
+
     public static string FixturesRoot => Path.Combine(AppContext.BaseDirectory, "src", "Features", "Demo", "Fixtures");
 
     /// <summary>Seeds only an empty database (no teams); returns whether it did.</summary>
@@ -126,6 +134,11 @@ public static class DemoSeeder
             // The test images share one repository (only their tags differ), so each application gets its own scope.
             var pushScope = push.Scope ?? $"cluster:{push.Cluster}/app:{push.Pipeline.Split('/')[0]}";
             await ingestor.IngestAsync(payload, new ScanPushOptions(Cluster: push.Cluster, Scope: pushScope, Team: push.Team, Pipeline: push.Pipeline, Commit: "demo"), cancellationToken);
+            if (RescannedAfterUpgrades.Contains(push.Pipeline))
+            {
+                await ingestor.IngestAsync(WithoutHalfTheFixable(payload),
+                    new ScanPushOptions(Cluster: push.Cluster, Scope: pushScope, Team: push.Team, Pipeline: push.Pipeline, Commit: "demo-upgrade"), cancellationToken);
+            }
         }
 
         foreach (var contributor in provider.GetServices<IDemoSeedContributor>().OrderBy(c => c.Order))
@@ -135,5 +148,24 @@ public static class DemoSeeder
 
         await provider.GetRequiredService<LandscapeSnapshotJob>().RunAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>A Trivy JSON report with every second vulnerability that has a fixed version removed.</summary>
+    private static byte[] WithoutHalfTheFixable(byte[] trivyReport)
+    {
+        var report = System.Text.Json.Nodes.JsonNode.Parse(trivyReport)!;
+        var fixable = 0;
+        foreach (var result in report["Results"]?.AsArray() ?? [])
+        {
+            if (result?["Vulnerabilities"] is System.Text.Json.Nodes.JsonArray vulnerabilities)
+            {
+                var upgraded = vulnerabilities.Where(v => v?["FixedVersion"]?.GetValue<string>() is { Length: > 0 } && fixable++ % 2 == 0).ToList();
+                foreach (var vulnerability in upgraded)
+                {
+                    vulnerabilities.Remove(vulnerability);
+                }
+            }
+        }
+        return System.Text.Encoding.UTF8.GetBytes(report.ToJsonString());
     }
 }

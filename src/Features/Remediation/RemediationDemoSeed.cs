@@ -7,7 +7,8 @@ using Microsoft.EntityFrameworkCore;
 namespace K8Posture.Features.Remediation;
 
 /// <summary>
-/// The remediation part of the demo: findings aged across their SLA (some overdue, some due soon), work in progress with
+/// The remediation part of the demo: findings aged across their SLA (some overdue, some due soon), the closures of the
+/// upgrade re-scans spread over that time, work in progress with
 /// assignees and comments, a pending and two approved risk acceptances (one about to expire), and 90 days of metrics.
 /// </summary>
 public sealed class RemediationDemoSeed : IDemoSeedContributor
@@ -39,6 +40,18 @@ public sealed class RemediationDemoSeed : IDemoSeedContributor
                     await db.Findings.Where(f => f.Severity == severity && f.Id % 10 == b)
                         .ExecuteUpdateAsync(s => s.SetProperty(f => f.FirstSeenAt, firstSeen).SetProperty(f => f.SlaDueAt, due), cancellationToken);
                 }
+            }
+
+            // The upgrade re-scans closed some findings just now; spread those closures between first seen and today.
+            var closedRandom = new Random(11);
+            var closed = await db.Findings.Where(f => f.Status == FindingStatus.Closed && f.ClosedAt != null).ToListAsync(cancellationToken);
+            foreach (var finding in closed)
+            {
+                var closedAt = finding.FirstSeenAt + (now - finding.FirstSeenAt) * (0.3 + 0.7 * closedRandom.NextDouble());
+                finding.ClosedAt = closedAt;
+                finding.LastSeenAt = closedAt;
+                await db.FindingEvents.Where(e => e.FindingId == finding.Id && e.Kind == FindingEventKind.Closed)
+                    .ExecuteUpdateAsync(s => s.SetProperty(e => e.At, closedAt), cancellationToken);
             }
 
             var teams = await db.Teams.AsNoTracking().ToDictionaryAsync(t => t.Name, t => t.Id, cancellationToken);
@@ -125,7 +138,7 @@ public sealed class RemediationDemoSeed : IDemoSeedContributor
         }
     }
 
-    /// <summary>Ninety believable days before today's real snapshot: backlogs shrinking slowly, compliance improving, with noise.</summary>
+    /// <summary>Ninety believable days leading to today's real snapshot.</summary>
     private static async Task BackfillMetricsAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         await using var db = await services.GetRequiredService<IDbContextFactory<K8PostureDbContext>>().CreateDbContextAsync(cancellationToken);
@@ -134,25 +147,23 @@ public sealed class RemediationDemoSeed : IDemoSeedContributor
         foreach (var current in today)
         {
             var random = new Random(current.TeamId!.Value * 31);
-            var baseCompliance = 55 + random.Next(0, 20);
-            for (var back = 90; back >= 0; back--)
+            if (current.ClosedInPeriod == 0)
             {
-                var progress = (90 - back) / 90.0;
+                // A team whose scans closed nothing today continues a believable closure history instead of showing none.
+                current.ClosedInPeriod = Math.Max(1, (int)Math.Round(8 + (current.Open / 25.0)));
+                current.MttrHours = Math.Round(320 * (0.9 + (0.2 * random.NextDouble())), 1);
+                current.SlaCompliancePercent = Math.Round(Math.Min(99, 70 + random.Next(0, 20) + ((random.NextDouble() - 0.5) * 6)), 1);
+            }
+            // The history leads to today's figures: backlogs shrinking slowly, compliance improving, MTTR falling, with noise.
+            var compliance = current.SlaCompliancePercent ?? 75;
+            var mttr = current.MttrHours ?? 320;
+            for (var back = 90; back >= 1; back--)
+            {
+                var remaining = back / 90.0;
                 var noise = 1 + ((random.NextDouble() - 0.5) * 0.08);
-                if (back == 0)
-                {
-                    // The demo scans were all pushed today, so nothing has closed yet; continue the history's closure figures.
-                    if (current.ClosedInPeriod == 0)
-                    {
-                        current.ClosedInPeriod = Math.Max(1, (int)Math.Round(8 + (current.Open / 25.0)));
-                        current.MttrHours = Math.Round(320 * (0.9 + (0.2 * random.NextDouble())), 1);
-                        current.SlaCompliancePercent = Math.Round(Math.Min(99, baseCompliance + 15 + ((random.NextDouble() - 0.5) * 6)), 1);
-                    }
-                    continue;
-                }
-                var open = (int)Math.Round(current.Open * (1.35 - (0.35 * progress)) * noise);
-                var overdue = (int)Math.Round(Math.Max(current.Overdue, 1) * (1.6 - (0.6 * progress)) * noise);
-                var closed = Math.Max(0, (int)Math.Round((8 + (current.Open / 25.0)) * (0.8 + (0.4 * random.NextDouble()))));
+                var open = (int)Math.Round(current.Open * (1 + (0.35 * remaining)) * noise);
+                var overdue = (int)Math.Round(Math.Max(current.Overdue, 1) * (1 + (0.6 * remaining)) * noise);
+                var closed = Math.Max(0, (int)Math.Round(current.ClosedInPeriod * (0.8 + (0.4 * random.NextDouble()))));
                 rows.Add(new RemediationMetricSnapshot
                 {
                     Day = current.Day.AddDays(-back),
@@ -160,8 +171,8 @@ public sealed class RemediationDemoSeed : IDemoSeedContributor
                     Open = open,
                     Overdue = Math.Min(open, overdue),
                     ClosedInPeriod = closed,
-                    MttrHours = Math.Round((520 - (200 * progress)) * (0.9 + (0.2 * random.NextDouble())), 1),
-                    SlaCompliancePercent = Math.Round(Math.Min(99, baseCompliance + (15 * progress) + ((random.NextDouble() - 0.5) * 6)), 1),
+                    MttrHours = Math.Round(mttr * (1 + (0.6 * remaining)) * (0.9 + (0.2 * random.NextDouble())), 1),
+                    SlaCompliancePercent = Math.Round(Math.Clamp(compliance - (15 * remaining) + ((random.NextDouble() - 0.5) * 6), 0, 100), 1),
                 });
             }
         }
