@@ -147,16 +147,10 @@ public sealed class RemediationDemoSeed : IDemoSeedContributor
         foreach (var current in today)
         {
             var random = new Random(current.TeamId!.Value * 31);
-            if (current.ClosedInPeriod == 0)
-            {
-                // A team whose scans closed nothing today continues a believable closure history instead of showing none.
-                current.ClosedInPeriod = Math.Max(1, (int)Math.Round(8 + (current.Open / 25.0)));
-                current.MttrHours = Math.Round(320 * (0.9 + (0.2 * random.NextDouble())), 1);
-                current.SlaCompliancePercent = Math.Round(Math.Min(99, 70 + random.Next(0, 20) + ((random.NextDouble() - 0.5) * 6)), 1);
-            }
-            // The history leads to today's figures: backlogs shrinking slowly, compliance improving, MTTR falling, with noise.
-            var compliance = current.SlaCompliancePercent ?? 75;
-            var mttr = current.MttrHours ?? 320;
+            // The history leads to today's real figures: backlogs shrinking slowly, compliance improving, MTTR falling, with
+            // noise. A team that closed nothing today closed nothing before either, so no figure is made up for today.
+            var compliance = current.SlaCompliancePercent;
+            var mttr = current.MttrHours;
             for (var back = 90; back >= 1; back--)
             {
                 var remaining = back / 90.0;
@@ -171,8 +165,8 @@ public sealed class RemediationDemoSeed : IDemoSeedContributor
                     Open = open,
                     Overdue = Math.Min(open, overdue),
                     ClosedInPeriod = closed,
-                    MttrHours = Math.Round(mttr * (1 + (0.6 * remaining)) * (0.9 + (0.2 * random.NextDouble())), 1),
-                    SlaCompliancePercent = Math.Round(Math.Clamp(compliance - (15 * remaining) + ((random.NextDouble() - 0.5) * 6), 0, 100), 1),
+                    MttrHours = mttr is { } hours ? Math.Round(hours * (1 + (0.6 * remaining)) * (0.9 + (0.2 * random.NextDouble())), 1) : null,
+                    SlaCompliancePercent = compliance is { } percent ? Math.Round(Math.Clamp(percent - (15 * remaining) + ((random.NextDouble() - 0.5) * 6), 0, 100), 1) : null,
                 });
             }
         }
