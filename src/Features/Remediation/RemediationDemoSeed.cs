@@ -44,14 +44,17 @@ public sealed class RemediationDemoSeed : IDemoSeedContributor
 
             // The upgrade re-scans closed some findings just now; spread those closures between first seen and today.
             var closedRandom = new Random(11);
-            var closed = await db.Findings.Where(f => f.Status == FindingStatus.Closed && f.ClosedAt != null).ToListAsync(cancellationToken);
-            foreach (var finding in closed)
+            var closed = await db.Findings.Where(f => f.Status == FindingStatus.Closed && f.ClosedAt != null).ToDictionaryAsync(f => f.Id, cancellationToken);
+            foreach (var finding in closed.Values)
             {
                 var closedAt = finding.FirstSeenAt + (now - finding.FirstSeenAt) * (0.3 + 0.7 * closedRandom.NextDouble());
                 finding.ClosedAt = closedAt;
                 finding.LastSeenAt = closedAt;
-                await db.FindingEvents.Where(e => e.FindingId == finding.Id && e.Kind == FindingEventKind.Closed)
-                    .ExecuteUpdateAsync(s => s.SetProperty(e => e.At, closedAt), cancellationToken);
+            }
+            var closedIds = closed.Keys.ToList();
+            foreach (var closedEvent in await db.FindingEvents.Where(e => e.Kind == FindingEventKind.Closed && closedIds.Contains(e.FindingId)).ToListAsync(cancellationToken))
+            {
+                closedEvent.At = closed[closedEvent.FindingId].ClosedAt!.Value;
             }
 
             var teams = await db.Teams.AsNoTracking().ToDictionaryAsync(t => t.Name, t => t.Id, cancellationToken);

@@ -65,6 +65,16 @@ public sealed class BrowserAppFixture : IAsyncLifetime
         await page.WaitForURLAsync(url => !url.Contains("/account/signin", StringComparison.Ordinal));
     }
 
+    /// <summary>Opens the findings explorer with <paramref name="query"/> and the detail drawer of its first finding.</summary>
+    public static async Task OpenFirstFindingAsync(IPage page, string query)
+    {
+        await page.GotoAsync("/findings?" + query);
+        await WaitForInteractiveAsync(page);
+        await page.WaitForSelectorAsync("[data-testid=finding-title]", new PageWaitForSelectorOptions { Timeout = 30_000 });
+        await page.Locator("[data-testid=finding-title]").First.ClickAsync();
+        await page.WaitForSelectorAsync("[data-testid=finding-evidence]", new PageWaitForSelectorOptions { Timeout = 15_000 });
+    }
+
     private static string ChromiumPath()
     {
         foreach (var candidate in new[] { Environment.GetEnvironmentVariable("CHROMIUM_PATH"), "/usr/bin/chromium", "/usr/bin/chromium-browser" })

@@ -57,11 +57,7 @@ public sealed class FindingsPageFacts(BrowserAppFixture app)
     {
         var page = await app.NewPageAsync();
         await BrowserAppFixture.SignInAsync(page, "AppTeam.Member", "Storefront");
-        await page.GotoAsync("/findings?q=CVE");
-        await BrowserAppFixture.WaitForInteractiveAsync(page);
-        await page.WaitForSelectorAsync("[data-testid=finding-title]", new PageWaitForSelectorOptions { Timeout = 30_000 });
-        await page.Locator("[data-testid=finding-title]").First.ClickAsync();
-        await page.WaitForSelectorAsync("[data-testid=finding-evidence]", new PageWaitForSelectorOptions { Timeout = 15_000 });
+        await BrowserAppFixture.OpenFirstFindingAsync(page, "q=CVE");
 
         await page.ClickAsync("[data-testid=finding-remediate]");
         await page.WaitForSelectorAsync("[data-testid=finding-dialog]", new PageWaitForSelectorOptions { Timeout = 15_000 });

@@ -73,13 +73,8 @@ public sealed class PersonaLandscapeFacts(BrowserAppFixture app)
     {
         var page = await app.NewPageAsync();
         await BrowserAppFixture.SignInAsync(page, "Security.Analyst");
-        await page.GotoAsync("/findings?q=CVE");
-        await BrowserAppFixture.WaitForInteractiveAsync(page);
-        await page.WaitForSelectorAsync("[data-testid=finding-title]", new PageWaitForSelectorOptions { Timeout = 30_000 });
+        await BrowserAppFixture.OpenFirstFindingAsync(page, "q=CVE");
 
-        await page.Locator("[data-testid=finding-title]").First.ClickAsync();
-
-        await page.WaitForSelectorAsync("[data-testid=finding-evidence]", new PageWaitForSelectorOptions { Timeout = 15_000 });
         await page.WaitForSelectorAsync("[data-testid=finding-history]");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserAppFixture.ScreenshotFolder, "finding-drawer.png") });
         Assert.True(await page.Locator("[data-testid=finding-sightings] tbody tr").CountAsync() >= 1);
