@@ -4,6 +4,7 @@ public sealed class BusinessUnit
 {
     public int Id { get; set; }
     public required string Name { get; set; }
+    public string? Description { get; set; }
     public List<Team> Teams { get; set; } = [];
 }
 
@@ -13,6 +14,11 @@ public sealed class Team
     public required string Name { get; set; }
     public int? BusinessUnitId { get; set; }
     public BusinessUnit? BusinessUnit { get; set; }
+    public string? Description { get; set; }
+    /// <summary>Where the team is reached: a mailbox or distribution list.</summary>
+    public string? ContactEmail { get; set; }
+    /// <summary>The team's Microsoft Teams or Slack channel (a name or a link).</summary>
+    public string? ChatChannel { get; set; }
     public List<TeamGroup> Groups { get; set; } = [];
 }
 
@@ -23,6 +29,8 @@ public sealed class TeamGroup
     public int TeamId { get; set; }
     public Team? Team { get; set; }
     public required string EntraGroupId { get; set; }
+    /// <summary>The group's display name in Entra ID, for people reading the mapping (the object id is what matches).</summary>
+    public string? DisplayName { get; set; }
 }
 
 public enum ClusterProvider { Unknown, Aks, Eks, Gke, OpenShift, Rancher, OnPremises, Desktop }

@@ -226,6 +226,7 @@ public abstract partial class K8PostureDbContext(DbContextOptions options, DataS
         OnRemediationModelCreating(modelBuilder);
         OnReportsModelCreating(modelBuilder);
         OnLandscapeModelCreating(modelBuilder);
+        OnOrganisationModelCreating(modelBuilder);
     }
 
     // Each feature slice adds its entities in its own part of this class (src/Features/<Feature>/…DbContext.cs),
@@ -236,4 +237,5 @@ public abstract partial class K8PostureDbContext(DbContextOptions options, DataS
     partial void OnRemediationModelCreating(ModelBuilder modelBuilder);
     partial void OnReportsModelCreating(ModelBuilder modelBuilder);
     partial void OnLandscapeModelCreating(ModelBuilder modelBuilder);
+    partial void OnOrganisationModelCreating(ModelBuilder modelBuilder);
 }
