@@ -9,6 +9,7 @@ using K8Posture.Features.Ingestion;
 using K8Posture.Features.Ingestion.Batches;
 using K8Posture.Features.Inventory;
 using K8Posture.Features.Landscape;
+using K8Posture.Features.Organisation;
 using K8Posture.Features.Policy;
 using K8Posture.Features.Scorecard;
 using K8Posture.Features.Remediation;
@@ -37,6 +38,7 @@ public static class FeatureRegistration
         builder.Services.AddReports();
         builder.Services.AddAudit();
         builder.Services.AddTeams();
+        builder.Services.AddOrganisation();
         return builder;
     }
 
@@ -55,6 +57,7 @@ public static class FeatureRegistration
         endpoints.MapRemediation();
         endpoints.MapAlertsEndpoints();
         endpoints.MapReportsEndpoints();
+        endpoints.MapOrganisationEndpoints();
         return endpoints;
     }
 }
