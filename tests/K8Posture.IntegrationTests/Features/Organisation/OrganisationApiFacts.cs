@@ -369,4 +369,22 @@ public sealed class OrganisationApiFacts(K8PostureAppFactory app) : IClassFixtur
         var teams = await JsonOf(await Expect(HttpStatusCode.OK, teamClient.GetAsync("/api/v1/teams")));
         Assert.Equal([name], teams.EnumerateArray().Select(t => t.GetProperty("name").GetString()));
     }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_organisation_routes_and_their_bodies()
+    {
+        using var client = app.CreateApiClient();
+        var document = await JsonOf(await Expect(HttpStatusCode.OK, client.GetAsync("/openapi/v1.json")));
+        var paths = document.GetProperty("paths");
+        foreach (var path in new[] { "/api/v1/business-units", "/api/v1/business-units/{name}", "/api/v1/teams", "/api/v1/teams/{name}", "/api/v1/teams/{name}/holdings",
+            "/api/v1/teams/{name}/groups", "/api/v1/teams/{name}/groups/{groupId}", "/api/v1/applications", "/api/v1/applications/{name}",
+            "/api/v1/pipeline-identities", "/api/v1/pipeline-identities/{entraId}" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), path);
+        }
+        var createTeam = paths.GetProperty("/api/v1/teams").GetProperty("post");
+        Assert.Equal("CreateTeam", createTeam.GetProperty("operationId").GetString());
+        Assert.True(createTeam.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
+        Assert.True(createTeam.GetProperty("responses").TryGetProperty("409", out _));
+    }
 }
