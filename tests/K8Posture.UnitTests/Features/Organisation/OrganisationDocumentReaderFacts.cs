@@ -189,7 +189,7 @@ public sealed class OrganisationDocumentReaderFacts
     [InlineData("apiVersion: k8posture.io/v2\nkind: Organisation\n", "apiVersion")]
     [InlineData("apiVersion: k8posture.io/v1\nkind: Policy\n", "kind")]
     [InlineData("apiVersion: k8posture.io/v1\nkind: Organisation\nteams: Payments\n", "teams")]
-    [InlineData("apiVersion: k8posture.io/v1\nkind: Organisation\nteams:\n  - name: [Payments\n", "line 4, position 11")]
+    [InlineData("apiVersion: k8posture.io/v1\nkind: Organisation\nteams:\n  - name: [Payments\n", "line 5, position 1")]
     [InlineData("- just\n- a list\n", "")]
     public void A_document_of_the_wrong_shape_is_refused_where_it_is_wrong(string text, string path)
     {
