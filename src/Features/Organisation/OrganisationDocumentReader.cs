@@ -185,7 +185,7 @@ public static partial class OrganisationDocumentReader
             OrganisationDocumentChecks.CheckDuplicates(document, reader.Errors);
             if (reader.Errors.Count > 0)
             {
-                throw new OrganisationDocumentException(reader.Errors);
+                throw new OrganisationDocumentException(reader.Errors, document);
             }
             return document;
         }
