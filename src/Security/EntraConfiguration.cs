@@ -32,11 +32,22 @@ public static class EntraConfiguration
             ? $"{azureAd["Instance"]!.TrimEnd('/')}/{azureAd["TenantId"]}/v2.0"
             : azureAd["Authority"] ?? throw new InvalidOperationException("AzureAd needs Instance and TenantId (or Authority).");
 
+    /// <summary>
+    /// <c>AzureAd:ValidIssuer</c> when set. Otherwise null (Identity.Web's Entra issuer validation), except for a local
+    /// provider over http in Development: Identity.Web's validator fetches the metadata itself and only over https, so
+    /// there the issuer must be the authority, exactly.
+    /// </summary>
+    public static string? ExpectedIssuer(IConfiguration azureAd, IHostEnvironment environment) =>
+        !string.IsNullOrWhiteSpace(azureAd["ValidIssuer"]) ? azureAd["ValidIssuer"]!.Trim()
+        : !RequireHttpsMetadata(azureAd, environment) && Uri.TryCreate(Authority(azureAd), UriKind.Absolute, out var authority) && authority.Scheme == Uri.UriSchemeHttp
+            ? authority.ToString().TrimEnd('/')
+            : null;
+
     internal static void Configure(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         var azureAd = configuration.GetSection(Section);
         var requireHttpsMetadata = RequireHttpsMetadata(azureAd, environment);
-        var validIssuer = azureAd["ValidIssuer"];
+        var validIssuer = ExpectedIssuer(azureAd, environment);
 
         // Configure (which runs after Identity.Web's own Configure) rather than PostConfigure: the handlers' own
         // post-configuration refuses an http authority before a PostConfigure registered here would get to run.

@@ -91,11 +91,9 @@ internal sealed class GraphEntraGroupResolver(
         var graph = new GraphServiceClient(_http.Value, authentication, baseUrl);
 
         var groups = new List<string>();
-        var page = await graph.Users[userObjectId].TransitiveMemberOf.GraphGroup.GetAsync(request =>
-        {
-            request.QueryParameters.Select = ["id"];
-            request.QueryParameters.Top = 999;
-        }, cancellationToken);
+        // The documented address (the SDK's own template says graph.group, which Graph takes as well; stubs may not).
+        var first = $"{baseUrl}/users/{Uri.EscapeDataString(userObjectId)}/transitiveMemberOf/microsoft.graph.group?$select=id&$top=999";
+        var page = await graph.Users[userObjectId].TransitiveMemberOf.GraphGroup.WithUrl(first).GetAsync(cancellationToken: cancellationToken);
         var pages = 0;
         while (page is not null)
         {
