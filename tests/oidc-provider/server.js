@@ -7,7 +7,7 @@
 // Graph:  http://127.0.0.1:<port>/graph/v1.0/users/{oid}/transitiveMemberOf[/microsoft.graph.group]
 // Prints one line `oidc-provider ready issuer=<issuer> graph=<graph base> port=<port>` once it listens.
 //
-// FILE is JSON: { "tenant", "clients": [...], "users": [...], "graphPageSize" } — see defaultConfig() for the shape.
+// FILE is JSON: { "tenant", "clients": [...], "users": [...], "graph_page_size" } — see defaultConfig() for the shape.
 import { createHash, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -24,7 +24,7 @@ function argument(name) {
 function defaultConfig(tenant) {
   return {
     tenant,
-    graphPageSize: 2,
+    graph_page_size: 2,
     clients: [
       {
         kind: 'web',
@@ -67,7 +67,7 @@ const fileConfig = configFile ? JSON.parse(readFileSync(configFile, 'utf8')) : u
 const tenant = argument('tenant') ?? process.env.TENANT ?? fileConfig?.tenant ?? randomUUID();
 const config = fileConfig ?? defaultConfig(tenant);
 config.tenant = tenant;
-const graphPageSize = config.graphPageSize ?? 2;
+const graphPageSize = config.graph_page_size ?? 2;
 
 const usersByLogin = new Map(config.users.map((u) => [u.login.toLowerCase(), u]));
 const usersByOid = new Map(config.users.map((u) => [u.oid.toLowerCase(), u]));
