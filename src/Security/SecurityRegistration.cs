@@ -17,6 +17,9 @@ public static class SecurityRegistration
 
     public const string AuthCookieName = "k8posture.auth";
 
+    /// <summary>Where a signed-in person without any K8Posture app role is sent.</summary>
+    public const string NoRolePath = "/account/no-role";
+
     private static Task ApiStatusOrRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
     {
         if (context.Request.Path.StartsWithSegments("/api"))
@@ -53,15 +56,22 @@ public static class SecurityRegistration
             o.DefaultForbidScheme = SelectorScheme;
         });
 
+        services.AddOptions<GraphOptions>().Bind(builder.Configuration.GetSection(GraphOptions.Section));
         if (mode == AuthMode.EntraId)
         {
             var azureAd = builder.Configuration.GetSection("AzureAd");
             authentication.AddMicrosoftIdentityWebApp(azureAd, OpenIdConnectDefaults.AuthenticationScheme, CookieAuthenticationDefaults.AuthenticationScheme);
-            services.AddAuthentication().AddMicrosoftIdentityWebApi(azureAd, JwtBearerDefaults.AuthenticationScheme, subscribeToJwtBearerMiddlewareDiagnosticsEvents: false);
+            // Token acquisition (for K8Posture's own Graph token) is enabled on the bearer scheme: on the web app scheme it
+            // would turn people's sign-in into the authorization code flow, and the app keeps Entra's id_token + form_post.
+            services.AddAuthentication().AddMicrosoftIdentityWebApi(azureAd, JwtBearerDefaults.AuthenticationScheme, subscribeToJwtBearerMiddlewareDiagnosticsEvents: false)
+                .EnableTokenAcquisitionToCallDownstreamApi()
+                .AddInMemoryTokenCaches();
+            EntraConfiguration.Configure(services, builder.Configuration, builder.Environment);
         }
         else
         {
             authentication.AddCookie(CookieAuthenticationDefaults.AuthenticationScheme);
+            services.AddSingleton<IGraphAppTokenSource, UnconfiguredGraphAppTokenSource>();
         }
 
         services.PostConfigure<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme, o =>
@@ -77,7 +87,19 @@ public static class SecurityRegistration
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             // The API answers with status codes, never with a redirect to a page.
             o.Events.OnRedirectToLogin = context => ApiStatusOrRedirect(context, StatusCodes.Status401Unauthorized);
-            o.Events.OnRedirectToAccessDenied = context => ApiStatusOrRedirect(context, StatusCodes.Status403Forbidden);
+            o.Events.OnRedirectToAccessDenied = context =>
+            {
+                // A person signed in without any K8Posture app role is told so (and who they are), not just "access denied".
+                if (!context.Request.Path.StartsWithSegments("/api")
+                    && context.HttpContext.User.Identity?.IsAuthenticated == true
+                    && !context.HttpContext.User.IsMachine()
+                    && !context.HttpContext.User.HasK8PostureRole())
+                {
+                    context.Response.Redirect(NoRolePath);
+                    return Task.CompletedTask;
+                }
+                return ApiStatusOrRedirect(context, StatusCodes.Status403Forbidden);
+            };
         });
 
         authentication.AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -100,6 +122,7 @@ public static class SecurityRegistration
         });
 
         services.AddMemoryCache();
+        services.AddSingleton<IEntraGroupResolver, GraphEntraGroupResolver>();
         services.AddTransient<IClaimsTransformation, TeamClaimsTransformation>();
         services.AddScoped<CircuitHandler, DataScopeCircuitHandler>();
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using K8Posture.Data;
 using K8Posture.Security;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -22,14 +23,33 @@ public static class AccountEndpoints
 
         account.MapPost("/signin/local", SignInLocalAsync);
 
-        account.MapGet("/signout", (HttpContext context, IConfiguration configuration) =>
-        {
-            var schemes = configuration.GetAuthMode() == AuthMode.EntraId
-                ? new[] { CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme }
-                : [CookieAuthenticationDefaults.AuthenticationScheme];
-            return Results.SignOut(new AuthenticationProperties { RedirectUri = "/account/signed-out" }, schemes);
-        });
+        account.MapPost("/signout", SignOutAsync);
+        // A link or a prefetch must not sign anyone out: the GET only offers the form.
+        account.MapGet("/signout", () => Results.Redirect(ConfirmSignOutPath));
         return endpoints;
+    }
+
+    public const string SignedOutPath = "/account/signed-out";
+    public const string ConfirmSignOutPath = "/account/confirm-sign-out";
+
+    /// <summary>
+    /// Clears the cookie; with Entra ID also ends the Entra session (the handler sends the saved ID token as
+    /// id_token_hint and post_logout_redirect_uri=/signout-callback-oidc, which comes back to the signed-out page).
+    /// </summary>
+    private static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery, IConfiguration configuration)
+    {
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return Results.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Sign-out refused",
+                detail: "Sign out with the Sign out button: the request did not carry the form's antiforgery token (__RequestVerificationToken).");
+        }
+        var signedInWithEntra = configuration.GetAuthMode() == AuthMode.EntraId && context.User.Identity?.IsAuthenticated == true;
+        var schemes = signedInWithEntra
+            ? new[] { CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme }
+            : [CookieAuthenticationDefaults.AuthenticationScheme];
+        return Results.SignOut(new AuthenticationProperties { RedirectUri = SignedOutPath }, schemes);
     }
 
     private static async Task<IResult> SignInLocalAsync(
