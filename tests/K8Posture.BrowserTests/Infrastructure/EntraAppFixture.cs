@@ -93,6 +93,9 @@ public sealed partial class EntraAppFixture : IAsyncLifetime
             builder.UseSetting("AzureAd:CallbackPath", "/signin-oidc");
             builder.UseSetting("AzureAd:SignedOutCallbackPath", "/signout-callback-oidc");
             builder.UseSetting("AzureAd:RequireHttpsMetadata", "false");
+            // Identity.Web's Entra issuer validator reads the metadata again over https only; on http the documented
+            // override names the one issuer to accept.
+            builder.UseSetting("AzureAd:ValidIssuer", Issuer);
             builder.UseSetting("Graph:BaseUrl", GraphBaseUrl);
         });
         BaseUrl = _factory.ServerAddress.ToString().TrimEnd('/');
