@@ -4,7 +4,7 @@
 //   node server.js [--port N] [--tenant GUID] [--config FILE]      (or PORT, TENANT, OIDC_CONFIG)
 //
 // Issuer: http://127.0.0.1:<port>/<tenant>/v2.0 (discovery at <issuer>/.well-known/openid-configuration).
-// Graph:  http://127.0.0.1:<port>/graph/v1.0/users/{oid}/transitiveMemberOf[/microsoft.graph.group]
+// Graph:  http://127.0.0.1:<port>/graph/v1.0/users/{oid}/transitiveMemberOf[/microsoft.graph.group or /graph.group]
 // Prints one line `oidc-provider ready issuer=<issuer> graph=<graph base> port=<port>` once it listens.
 //
 // FILE is JSON: { "tenant", "clients": [...], "users": [...], "graph_page_size" } — see defaultConfig() for the shape.
@@ -146,7 +146,7 @@ function handleGraph(req, res, url, graphBase) {
   if (typeof failure === 'string') return graphError(res, 401, 'InvalidAuthenticationToken', failure);
   if (failure?.forbidden) return graphError(res, 403, 'Authorization_RequestDenied', failure.forbidden);
 
-  const memberOf = /^\/graph\/v1\.0\/users\/([^/]+)\/transitiveMemberOf(\/microsoft\.graph\.group)?\/?$/.exec(url.pathname);
+  const memberOf = /^\/graph\/v1\.0\/users\/([^/]+)\/transitiveMemberOf(\/(?:microsoft\.)?graph\.group)?\/?$/.exec(url.pathname);
   const getMemberObjects = /^\/graph\/v1\.0\/users\/([^/]+)\/getMemberObjects\/?$/.exec(url.pathname);
   const oid = decodeURIComponent((memberOf ?? getMemberObjects)?.[1] ?? '').toLowerCase();
   const user = usersByOid.get(oid);
