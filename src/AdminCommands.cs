@@ -1,13 +1,14 @@
 using K8Posture.Data;
 using K8Posture.Features.Admin;
 using K8Posture.Features.Demo;
+using K8Posture.Features.Organisation;
 
 namespace K8Posture;
 
-/// <summary>Operator verbs on the same binary: <c>migrate</c>, <c>api-key create</c>, <c>seed-demo</c>.</summary>
+/// <summary>Operator verbs on the same binary: <c>migrate</c>, <c>api-key create</c>, <c>seed-demo</c>, <c>org import|export</c>.</summary>
 public static class AdminCommands
 {
-    private static readonly string[] Verbs = ["migrate", "api-key", "seed-demo"];
+    private static readonly string[] Verbs = ["migrate", "api-key", "seed-demo", "org"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
@@ -28,8 +29,10 @@ public static class AdminCommands
                     return 0;
                 case "api-key" when args.Length > 1 && args[1] == "create":
                     return await ApiKeyCommand.CreateAsync(app.Services, args[2..]);
+                case "org":
+                    return await OrganisationCommand.RunAsync(app.Services, args[1..], Console.Out, Console.Error);
                 default:
-                    Console.Error.WriteLine("usage: migrate | seed-demo | api-key create --name NAME [--team TEAM] --scopes ingest,evaluate,read,admin");
+                    Console.Error.WriteLine("usage: migrate | seed-demo | api-key create --name NAME [--team TEAM] --scopes ingest,evaluate,read,admin | " + OrganisationCommand.Usage);
                     return 2;
             }
         }

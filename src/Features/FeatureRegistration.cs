@@ -39,6 +39,7 @@ public static class FeatureRegistration
         builder.Services.AddAudit();
         builder.Services.AddTeams();
         builder.Services.AddOrganisation();
+        builder.Services.AddOrganisationAsCode();
         return builder;
     }
 
@@ -58,6 +59,7 @@ public static class FeatureRegistration
         endpoints.MapAlertsEndpoints();
         endpoints.MapReportsEndpoints();
         endpoints.MapOrganisationEndpoints();
+        endpoints.MapOrganisationAsCode();
         return endpoints;
     }
 }
