@@ -103,8 +103,7 @@ public static class OrganisationAsCodeEndpoints
         }
         try
         {
-            var (document, format) = OrganisationDocumentReader.Read(body.Value);
-            var diff = await organisation.ApplyAsync(document, format, isDryRun, cancellationToken);
+            var diff = await organisation.ReadAndApplyAsync(body.Value, isDryRun, cancellationToken);
             return Results.Json(diff, Json);
         }
         catch (OrganisationDocumentException ex)

@@ -74,12 +74,12 @@ public static class OrganisationCommand
         {
             throw new ArgumentException($"The file is larger than {OrganisationAsCodeEndpoints.MaxDocumentBytes} bytes.");
         }
-        var (document, format) = OrganisationDocumentReader.Read(await File.ReadAllBytesAsync(file, cancellationToken));
+        var payload = await File.ReadAllBytesAsync(file, cancellationToken);
 
         await DataRegistration.MigrateAsync(services, cancellationToken);
         await using var scope = services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<DataScope>().SetSystem(ImportActor);
-        var diff = await scope.ServiceProvider.GetRequiredService<OrganisationImport>().ApplyAsync(document, format, dryRun, cancellationToken);
+        var diff = await scope.ServiceProvider.GetRequiredService<OrganisationImport>().ReadAndApplyAsync(payload, dryRun, cancellationToken);
         await stdout.WriteAsync(Describe(diff));
         return 0;
     }

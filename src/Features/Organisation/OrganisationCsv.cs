@@ -129,7 +129,7 @@ public static class OrganisationCsv
         OrganisationDocumentChecks.CheckDuplicates(document, errors);
         if (errors.Count > 0)
         {
-            throw new OrganisationDocumentException(errors);
+            throw new OrganisationDocumentException(errors, document);
         }
         return document;
     }

@@ -59,10 +59,13 @@ public sealed record NamespaceOwnershipEntry(
 public sealed record OrganisationDocumentError(string Path, string Message);
 
 /// <summary>An organisation document that was refused as a whole; nothing of it was written.</summary>
-public sealed class OrganisationDocumentException(IReadOnlyList<OrganisationDocumentError> errors)
+public sealed class OrganisationDocumentException(IReadOnlyList<OrganisationDocumentError> errors, OrganisationDocument? partial = null)
     : Exception(Summarise(errors))
 {
     public IReadOnlyList<OrganisationDocumentError> Errors { get; } = errors;
+
+    /// <summary>What could be read of a document with problems (entries with an invalid name or id left out), to check against the stored organisation too.</summary>
+    public OrganisationDocument? Partial { get; } = partial;
 
     public IResult ToProblem() => Results.Problem(
         title: "Invalid organisation document",

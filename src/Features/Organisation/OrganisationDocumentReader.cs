@@ -53,9 +53,6 @@ public static partial class OrganisationDocumentReader
         };
     }
 
-    public static OrganisationDocument ReadYamlOrJson(string text) =>
-        ReadTree(Detect(Encoding.UTF8.GetBytes(text)) == OrganisationFormat.Json ? ParseJson(text) : ParseYaml(text, text.Length));
-
     private static ReadOnlySpan<byte> WithoutBom(ReadOnlySpan<byte> payload) =>
         payload.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? payload[3..] : payload;
 
@@ -185,7 +182,7 @@ public static partial class OrganisationDocumentReader
             OrganisationDocumentChecks.CheckDuplicates(document, reader.Errors);
             if (reader.Errors.Count > 0)
             {
-                throw new OrganisationDocumentException(reader.Errors);
+                throw new OrganisationDocumentException(reader.Errors, document);
             }
             return document;
         }

@@ -32,6 +32,29 @@ public sealed class OrganisationImport(IDbContextFactory<K8PostureDbContext> con
     public const string Update = "update";
     public const string Unchanged = "unchanged";
 
+    /// <summary>
+    /// Reads a YAML, JSON or CSV payload and applies it. A document with problems of its own is still checked against
+    /// the stored organisation as far as it could be read, so that the one refusal lists every problem.
+    /// </summary>
+    /// <exception cref="OrganisationDocumentException">Every problem of the document, each with its path; nothing was written.</exception>
+    public async Task<OrganisationDiff> ReadAndApplyAsync(ReadOnlyMemory<byte> payload, bool dryRun, CancellationToken cancellationToken)
+    {
+        OrganisationDocument document;
+        OrganisationFormat format;
+        try
+        {
+            (document, format) = OrganisationDocumentReader.Read(payload);
+        }
+        catch (OrganisationDocumentException ex) when (ex.Partial is not null)
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            RequireOrganisationWide(db.Scope);
+            var stored = await StoredOrganisation.LoadAsync(db, cancellationToken);
+            throw new OrganisationDocumentException([.. ex.Errors, .. stored.Check(ex.Partial)]);
+        }
+        return await ApplyAsync(document, format, dryRun, cancellationToken);
+    }
+
     /// <exception cref="OrganisationDocumentException">The document names what does not fit the stored organisation; nothing was written.</exception>
     /// <exception cref="OrganisationException">403 for a caller who does not see every team; 409 when the organisation changed meanwhile.</exception>
     public async Task<OrganisationDiff> ApplyAsync(OrganisationDocument document, OrganisationFormat source, bool dryRun, CancellationToken cancellationToken)
@@ -248,7 +271,7 @@ public sealed class OrganisationImport(IDbContextFactory<K8PostureDbContext> con
                 entity = new BusinessUnit { Name = entry.Name, Description = entry.Description.Or(null) };
                 db.BusinessUnits.Add(entity);
                 stored.BusinessUnits[entity.Name] = entity;
-                changes.Created("name", entity.Name).Created("description", entity.Description);
+                changes.Created("description", entity.Description);
                 audit.Record(db, "business-unit.create", nameof(BusinessUnit), entity.Name, after: Snapshot(entity));
                 Record("businessUnit", entity.Name, Create, changes);
                 return;
@@ -273,7 +296,7 @@ public sealed class OrganisationImport(IDbContextFactory<K8PostureDbContext> con
                 };
                 db.Teams.Add(entity);
                 stored.Teams[entity.Name] = entity;
-                changes.Created("name", entity.Name).Created("businessUnit", businessUnit?.Name).Created("description", entity.Description)
+                changes.Created("businessUnit", businessUnit?.Name).Created("description", entity.Description)
                     .Created("contactEmail", entity.ContactEmail).Created("chatChannel", entity.ChatChannel);
                 audit.Record(db, "team.create", nameof(Team), entity.Name, after: Snapshot(entity));
                 Record("team", entity.Name, Create, changes);
@@ -345,7 +368,7 @@ public sealed class OrganisationImport(IDbContextFactory<K8PostureDbContext> con
                 };
                 db.Applications.Add(entity);
                 stored.Applications[entity.Name] = entity;
-                changes.Created("name", entity.Name).Created("team", team.Name).Created("description", entity.Description)
+                changes.Created("team", team.Name).Created("description", entity.Description)
                     .Created("dataClassification", entity.DataClassification.ToString()).Created("regulatoryScope", entity.RegulatoryScope)
                     .Created("vendorProduct", entity.IsVendorProduct).Created("requiredPrivileges", entity.RequiredPrivileges);
                 audit.Record(db, "application.create", nameof(Application), entity.Name, after: Snapshot(entity));

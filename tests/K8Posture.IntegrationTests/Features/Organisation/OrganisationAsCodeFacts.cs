@@ -147,7 +147,7 @@ public sealed class OrganisationAsCodeFacts(K8PostureAppFactory app) : IClassFix
             pipelineIdentities:
               - entraId: {NewGuid()}
                 displayName: ci-{suffix}
-                team: Alpha {suffix}
+                team: Nobody {suffix}
             """;
         document = document.Replace("businessUnits:\n", $"businessUnits:\n  - name: First {suffix}\n    teams:\n      - name: Delta {suffix}\n", StringComparison.Ordinal)
             .Replace("contactEmail: team@example.com", "contactEmail: payments-sec.example.com", StringComparison.Ordinal);
@@ -156,8 +156,10 @@ public sealed class OrganisationAsCodeFacts(K8PostureAppFactory app) : IClassFix
         var (status, problem) = await PostAsync(admin, document);
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        var error = Assert.Single(problem.GetProperty("errors").EnumerateArray());
-        Assert.Equal("businessUnits[1].teams[0].contactEmail", error.GetProperty("path").GetString());
+        // The document's own problem and the one only the stored organisation reveals, in one answer.
+        Assert.Equal(["businessUnits[1].teams[0].contactEmail", "pipelineIdentities[0].team"],
+            problem.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("path").GetString()));
+        var error = problem.GetProperty("errors")[0];
         Assert.Contains("payments-sec.example.com", error.GetProperty("message").GetString());
         Assert.Contains("businessUnits[1].teams[0].contactEmail", problem.GetProperty("detail").GetString());
         Assert.Equal(teams, await CountAsync("Teams"));
