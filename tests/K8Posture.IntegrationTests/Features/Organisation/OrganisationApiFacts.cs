@@ -256,8 +256,10 @@ public sealed class OrganisationApiFacts(K8PostureAppFactory app) : IClassFixtur
     {
         using var admin = await AdminAsync();
         var s = Suffix();
-        await Expect(HttpStatusCode.Created, admin.PostAsJsonAsync("/api/v1/teams", new { name = "Mine " + s }));
-        await Expect(HttpStatusCode.Created, admin.PostAsJsonAsync("/api/v1/teams", new { name = "Theirs " + s }));
+        await Expect(HttpStatusCode.Created, admin.PostAsJsonAsync("/api/v1/business-units", new { name = "Mine BU " + s }));
+        await Expect(HttpStatusCode.Created, admin.PostAsJsonAsync("/api/v1/business-units", new { name = "Theirs BU " + s }));
+        await Expect(HttpStatusCode.Created, admin.PostAsJsonAsync("/api/v1/teams", new { name = "Mine " + s, businessUnit = "Mine BU " + s }));
+        await Expect(HttpStatusCode.Created, admin.PostAsJsonAsync("/api/v1/teams", new { name = "Theirs " + s, businessUnit = "Theirs BU " + s }));
         await Expect(HttpStatusCode.Created, admin.PostAsJsonAsync("/api/v1/applications", new { name = "mine-app-" + s, team = "Mine " + s }));
         await Expect(HttpStatusCode.Created, admin.PostAsJsonAsync("/api/v1/applications", new { name = "theirs-app-" + s, team = "Theirs " + s }));
         var teamsBefore = await app.ScalarAsync("SELECT COUNT(*) FROM Teams");
@@ -279,6 +281,11 @@ public sealed class OrganisationApiFacts(K8PostureAppFactory app) : IClassFixtur
         var applications = await JsonOf(await Expect(HttpStatusCode.OK, team.GetAsync("/api/v1/applications")));
         Assert.Equal(["mine-app-" + s], applications.EnumerateArray().Select(a => a.GetProperty("name").GetString()));
         await Expect(HttpStatusCode.NotFound, team.GetAsync($"/api/v1/applications/theirs-app-{s}"));
+        var units = await JsonOf(await Expect(HttpStatusCode.OK, team.GetAsync("/api/v1/business-units")));
+        Assert.Equal(["Mine BU " + s], units.EnumerateArray().Select(u => u.GetProperty("name").GetString()));
+        Assert.Equal(1, units[0].GetProperty("teams").GetInt32());
+        await Expect(HttpStatusCode.NotFound, team.GetAsync($"/api/v1/business-units/Theirs BU {s}"));
+        Assert.Empty((await JsonOf(await Expect(HttpStatusCode.OK, team.GetAsync("/api/v1/pipeline-identities")))).EnumerateArray());
 
         // Even a team-bound key with the admin scope may not reshape the organisation.
         using var teamAdmin = app.CreateApiClient(await app.CreateApiKeyAsync("admin,read", mineId));
