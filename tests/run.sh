@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The test command: installs Debian's Chromium for the browser tests when it is missing, runs every
-# test project of K8Posture.sln, and ends with "Tests: N passed, N failed" counted from the TRX results.
+# The test command: installs Debian's Chromium for the browser tests and the local OpenID Connect provider's npm
+# packages when they are missing, runs every test project of K8Posture.sln, and ends with
+# "Tests: N passed, N failed" counted from the TRX results.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +22,12 @@ if ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>
   else
     sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
   fi
+fi
+
+if [ ! -d tests/oidc-provider/node_modules/oidc-provider ]; then
+  # The Entra ID tests start a local OpenID Connect provider (npm oidc-provider, pinned by its package-lock.json).
+  echo "Installing the local OpenID Connect provider for the Entra ID tests..."
+  npm ci --prefix tests/oidc-provider --no-audit --no-fund >/dev/null
 fi
 
 results="TestResults"

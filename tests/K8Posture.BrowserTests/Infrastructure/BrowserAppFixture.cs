@@ -75,7 +75,7 @@ public sealed class BrowserAppFixture : IAsyncLifetime
         await page.WaitForSelectorAsync("[data-testid=finding-evidence]", new PageWaitForSelectorOptions { Timeout = 15_000 });
     }
 
-    private static string ChromiumPath()
+    internal static string ChromiumPath()
     {
         foreach (var candidate in new[] { Environment.GetEnvironmentVariable("CHROMIUM_PATH"), "/usr/bin/chromium", "/usr/bin/chromium-browser" })
         {
