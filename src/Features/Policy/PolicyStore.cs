@@ -114,6 +114,38 @@ public sealed class PolicyStore(IDbContextFactory<K8PostureDbContext> contexts, 
         return saved.Version;
     }
 
+    /// <summary>
+    /// Stages a new version made by <paramref name="change"/> (which answers false when it changed nothing) in the caller's
+    /// context, audited like <see cref="SaveNewVersionAsync"/>, so it commits with the caller's own change in one transaction.
+    /// For changes that follow from another authorised change (a team renamed in the ownership rules), never for edits of the
+    /// policy itself. Null when nothing changed or no version was ever saved and the default already fits.
+    /// </summary>
+    public static async Task<PolicyVersion?> StageFollowUpVersionAsync(
+        K8PostureDbContext db, AuditLog audit, TimeProvider clock, Func<PolicyDocument, bool> change, string comment, CancellationToken cancellationToken)
+    {
+        var latest = await db.PolicyVersions.OrderByDescending(v => v.Version).FirstOrDefaultAsync(cancellationToken);
+        var before = latest is null ? PolicyDocument.Default() : PolicyDocument.FromJson(latest.Document);
+        var document = before.Clone();
+        if (!change(document))
+        {
+            return null;
+        }
+        var normalised = document.Normalised();
+        var saved = new PolicyVersion
+        {
+            Version = (latest?.Version ?? 0) + 1,
+            CreatedAt = clock.GetUtcNow(),
+            CreatedBy = db.Scope.Actor,
+            Comment = comment.Length > MaxCommentLength ? comment[..MaxCommentLength] : comment,
+            Document = normalised.ToJson(),
+        };
+        db.PolicyVersions.Add(saved);
+        audit.Record(db, "policy.save", nameof(PolicyVersion), saved.Version.ToString(CultureInfo.InvariantCulture),
+            before: new { version = latest?.Version ?? 0, document = before.Normalised() },
+            after: new { version = saved.Version, comment = saved.Comment, document = normalised });
+        return saved;
+    }
+
     private void Validate(PolicyDocument document, string? comment)
     {
         var errors = new List<string>();

@@ -118,6 +118,44 @@ public sealed partial class RaciService(IDbContextFactory<K8PostureDbContext> co
         return saved.Version;
     }
 
+    /// <summary>
+    /// Stages a new version made by <paramref name="change"/> (false: nothing changed) in the caller's context, audited like
+    /// <see cref="SaveNewVersionAsync"/>, so it commits with the caller's change (a team renamed or handed over) in one
+    /// transaction. Null when nothing changed or no version was ever saved (the defaults name no K8Posture team).
+    /// </summary>
+    public static async Task<RaciVersion?> StageFollowUpVersionAsync(
+        K8PostureDbContext db, AuditLog audit, TimeProvider clock, Func<RaciMatrix, bool> change, string comment, CancellationToken cancellationToken)
+    {
+        var latest = await db.RaciVersions.OrderByDescending(v => v.Version).FirstOrDefaultAsync(cancellationToken);
+        if (latest is null)
+        {
+            return null;
+        }
+        var before = RaciMatrix.FromJson(latest.Matrix);
+        var matrix = before.Clone();
+        if (!change(matrix))
+        {
+            return null;
+        }
+        var normalised = matrix.Normalised();
+        var changes = RaciDiff.Compute(before, normalised);
+        var violations = RaciRules.Check(normalised);
+        var saved = new RaciVersion
+        {
+            Version = latest.Version + 1,
+            CreatedAt = clock.GetUtcNow(),
+            CreatedBy = db.Scope.Actor,
+            Comment = comment.Length > MaxCommentLength ? comment[..MaxCommentLength] : comment,
+            Matrix = normalised.ToJson(),
+            ViolationCount = violations.Count,
+        };
+        db.RaciVersions.Add(saved);
+        audit.Record(db, "raci.save", nameof(RaciVersion), saved.Version.ToString(CultureInfo.InvariantCulture),
+            before: new { version = latest.Version, violations = RaciRules.Check(before).Count, matrix = before },
+            after: new { version = saved.Version, comment = saved.Comment, violations = violations.Count, changes = changes.Select(c => c.Text), matrix = normalised });
+        return saved;
+    }
+
     private static void Validate(RaciMatrix matrix, string? comment)
     {
         var errors = new List<string>();
