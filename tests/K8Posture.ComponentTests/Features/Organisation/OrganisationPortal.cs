@@ -38,11 +38,21 @@ internal static class OrganisationPortal
         return team;
     }
 
-    /// <summary>Types into a MudBlazor input found by its data-testid and commits it as leaving the field does.</summary>
+    /// <summary>Types into a MudBlazor input found by its data-testid, committed as leaving the field does (MudBlazor inputs bind on change).</summary>
     public static void Type<TComponent>(this IRenderedComponent<TComponent> cut, string testId, string value) where TComponent : Microsoft.AspNetCore.Components.IComponent
     {
         var input = cut.Find($"[data-testid={testId}] input, [data-testid={testId}] textarea, input[data-testid={testId}], textarea[data-testid={testId}]");
-        input.Input(value);
         input.Change(value);
     }
+
+    /// <summary>The error text MudBlazor shows under the input with <paramref name="testId"/>, or "" when it shows none.</summary>
+    public static string FieldError<TComponent>(this IRenderedComponent<TComponent> cut, string testId) where TComponent : Microsoft.AspNetCore.Components.IComponent
+    {
+        var control = cut.Find($"[data-testid={testId}]").Closest(".mud-input-control")!;
+        return control.QuerySelector(".mud-input-helper-text.mud-input-error")?.TextContent.Trim() ?? "";
+    }
+
+    /// <summary>Chooses <paramref name="value"/> in the dialog's only string select, as picking it from the open list does.</summary>
+    public static Task ChooseAsync(this IRenderedComponent<MudDialogProvider> dialogs, string value) =>
+        dialogs.InvokeAsync(() => dialogs.FindComponent<MudSelect<string>>().Instance.SelectOption(value));
 }

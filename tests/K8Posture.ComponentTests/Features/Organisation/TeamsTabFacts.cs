@@ -65,10 +65,10 @@ public sealed class TeamsTabFacts
         var cut = portal.Context.Render<TeamsTab>();
         cut.WaitForAssertion(() => Assert.Equal(3, cut.FindAll("[data-testid=team-name]").Count));
 
-        cut.Find("[data-testid=team-search] input").Input("pay");
+        cut.Find("input[data-testid=team-search]").Input("pay");
 
         cut.WaitForAssertion(() => Assert.Equal(["Payments", "Payroll"], Names(cut)));
-        cut.Find("[data-testid=team-search] input").Input("nothing-like-it");
+        cut.Find("input[data-testid=team-search]").Input("nothing-like-it");
         cut.WaitForAssertion(() => Assert.Contains("No team matches", cut.Find("[data-testid=teams-empty]").TextContent, StringComparison.Ordinal));
     }
 
@@ -124,7 +124,7 @@ public sealed class TeamsTabFacts
         dialogs.Type("team-email-input", "not-an-address");
         dialogs.Find("[data-testid=team-save]").Click();
 
-        dialogs.WaitForAssertion(() => Assert.Contains("is not an e-mail address", FieldError(dialogs, "team-email-input"), StringComparison.Ordinal));
+        dialogs.WaitForAssertion(() => Assert.Contains("is not an e-mail address", dialogs.FieldError("team-email-input"), StringComparison.Ordinal));
         Assert.Single(dialogs.FindAll("[data-testid=team-dialog]"));
         await using var db = portal.CreateSystemContext();
         Assert.False(await db.Teams.AnyAsync());
@@ -144,9 +144,9 @@ public sealed class TeamsTabFacts
         dialogs.Type("team-name-input", "payments");
         dialogs.Find("[data-testid=team-save]").Click();
 
-        dialogs.WaitForAssertion(() => Assert.Contains("already exists", FieldError(dialogs, "team-name-input"), StringComparison.Ordinal));
+        dialogs.WaitForAssertion(() => Assert.Contains("already exists", dialogs.FieldError("team-name-input"), StringComparison.Ordinal));
         dialogs.Type("team-name-input", "Payments Ops");
-        dialogs.WaitForAssertion(() => Assert.Equal("", FieldError(dialogs, "team-name-input")));
+        dialogs.WaitForAssertion(() => Assert.Equal("", dialogs.FieldError("team-name-input")));
     }
 
     [Fact]
@@ -212,11 +212,4 @@ public sealed class TeamsTabFacts
     private static List<string> Names(IRenderedComponent<TeamsTab> cut) =>
         cut.FindAll("[data-testid=team-name]").Select(e => e.TextContent.Trim()).ToList();
 
-    /// <summary>The error text MudBlazor shows under the input with <paramref name="testId"/>, or "" when it shows none.</summary>
-    internal static string FieldError(IRenderedComponent<MudBlazor.MudDialogProvider> dialogs, string testId)
-    {
-        var input = dialogs.Find($"[data-testid={testId}]");
-        var control = input.Closest(".mud-input-control")!;
-        return control.QuerySelector(".mud-input-error")?.TextContent.Trim() ?? "";
-    }
 }
