@@ -4,5 +4,5 @@ public static class OrganisationRegistration
 {
     public static IServiceCollection AddOrganisation(this IServiceCollection services) => services.AddScoped<OrganisationService>();
 
-    public static IEndpointRouteBuilder MapOrganisationEndpoints(this IEndpointRouteBuilder endpoints) => endpoints;
+    public static IEndpointRouteBuilder MapOrganisationEndpoints(this IEndpointRouteBuilder endpoints) => OrganisationEndpoints.Map(endpoints);
 }

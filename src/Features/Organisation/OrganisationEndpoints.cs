@@ -1,0 +1,352 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using K8Posture.Security;
+using Microsoft.OpenApi;
+
+namespace K8Posture.Features.Organisation;
+
+/// <summary>
+/// <c>/api/v1/business-units</c>, <c>/api/v1/teams</c> (with their Entra groups), <c>/api/v1/applications</c> and
+/// <c>/api/v1/pipeline-identities</c>: the organisation over HTTP. Writes are for Security admins (or an admin key); reads are
+/// scoped to the caller's teams by the service. Every rule is the service's; this class only translates HTTP.
+/// </summary>
+public static class OrganisationEndpoints
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    internal static IEndpointRouteBuilder Map(IEndpointRouteBuilder endpoints)
+    {
+        MapBusinessUnits(endpoints.MapGroup("/api/v1/business-units").WithTags("Organisation"));
+        MapTeams(endpoints.MapGroup("/api/v1/teams").WithTags("Organisation"));
+        MapApplications(endpoints.MapGroup("/api/v1/applications").WithTags("Organisation"));
+        MapPipelineIdentities(endpoints.MapGroup("/api/v1/pipeline-identities").WithTags("Organisation"));
+        return endpoints;
+    }
+
+    private static void MapBusinessUnits(RouteGroupBuilder group)
+    {
+        group.MapGet("", async (string? q, OrganisationService organisation, CancellationToken ct) =>
+                Results.Json(await organisation.ListBusinessUnitsAsync(q, ct), Json))
+            .RequireAuthorization(Policies.ApiRead)
+            .WithName("ListBusinessUnits")
+            .WithSummary("Business units (an app-team caller sees its own teams' units); q= searches name and description")
+            .Produces<List<BusinessUnitView>>();
+
+        group.MapGet("/{name}", async (string name, OrganisationService organisation, CancellationToken ct) =>
+                await organisation.GetBusinessUnitAsync(name, ct) is { } unit
+                    ? Results.Json(unit, Json)
+                    : OrganisationException.NotFound("business unit", name).ToProblem())
+            .RequireAuthorization(Policies.ApiRead)
+            .WithName("GetBusinessUnit")
+            .Produces<BusinessUnitView>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPost("", (HttpContext context, OrganisationService organisation, CancellationToken ct) =>
+                WithBodyAsync<BusinessUnitChange>(context, async change =>
+                {
+                    var unit = await organisation.CreateBusinessUnitAsync(change, ct);
+                    return Results.Json(unit, Json, statusCode: StatusCodes.Status201Created)
+                        .WithLocation(context, $"/api/v1/business-units/{Uri.EscapeDataString(unit.Name)}");
+                }, ct))
+            .RequireAuthorization(Policies.ApiAdmin)
+            .WithName("CreateBusinessUnit")
+            .WithSummary("Create a business unit")
+            .WithJsonBody<BusinessUnitChange>()
+            .Produces<BusinessUnitView>(StatusCodes.Status201Created)
+            .ProducesWriteProblems();
+
+        group.MapPut("/{name}", (string name, HttpContext context, OrganisationService organisation, CancellationToken ct) =>
+                WithBodyAsync<BusinessUnitChange>(context, async change => Results.Json(await organisation.UpdateBusinessUnitAsync(name, change, ct), Json), ct))
+            .RequireAuthorization(Policies.ApiAdmin)
+            .WithName("UpdateBusinessUnit")
+            .WithSummary("Change (or rename) a business unit; teams, clusters, RACI parties and saved views follow")
+            .WithJsonBody<BusinessUnitChange>()
+            .Produces<BusinessUnitView>()
+            .ProducesWriteProblems();
+
+        group.MapDelete("/{name}", (string name, OrganisationService organisation, CancellationToken ct) =>
+                RunAsync(async () =>
+                {
+                    await organisation.DeleteBusinessUnitAsync(name, ct);
+                    return Results.NoContent();
+                }))
+            .RequireAuthorization(Policies.ApiAdmin)
+            .WithName("DeleteBusinessUnit")
+            .WithSummary("Delete a business unit; refused (409) while teams or clusters belong to it")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesWriteProblems();
+    }
+
+    private static void MapTeams(RouteGroupBuilder group)
+    {
+        group.MapGet("", async (string? q, OrganisationService organisation, CancellationToken ct) =>
+                Results.Json(await organisation.ListTeamsAsync(q, ct), Json))
+            .RequireAuthorization(Policies.ApiRead)
+            .WithName("ListTeams")
+            .WithSummary("Teams with their contacts and Entra groups (an app-team caller sees its own); q= searches name and description")
+            .Produces<List<TeamView>>();
+
+        group.MapGet("/{name}", async (string name, OrganisationService organisation, CancellationToken ct) =>
+                await organisation.GetTeamAsync(name, ct) is { } team
+                    ? Results.Json(team, Json)
+                    : OrganisationException.NotFound("team", name).ToProblem())
+            .RequireAuthorization(Policies.ApiRead)
+            .WithName("GetTeam")
+            .Produces<TeamView>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPost("", (HttpContext context, OrganisationService organisation, CancellationToken ct) =>
+                WithBodyAsync<TeamChange>(context, async change =>
+                {
+                    var team = await organisation.CreateTeamAsync(change, ct);
+                    return Results.Json(team, Json, statusCode: StatusCodes.Status201Created)
+                        .WithLocation(context, $"/api/v1/teams/{Uri.EscapeDataString(team.Name)}");
+                }, ct))
+            .RequireAuthorization(Policies.ApiAdmin)
+            .WithName("CreateTeam")
+            .WithSummary("Create a team (name, business unit, description, contact e-mail, Teams/Slack channel)")
+            .WithJsonBody<TeamChange>()
+            .Produces<TeamView>(StatusCodes.Status201Created)
+            .ProducesWriteProblems();
+
+        group.MapPut("/{name}", (string name, HttpContext context, OrganisationService organisation, CancellationToken ct) =>
+                WithBodyAsync<TeamChange>(context, async change => Results.Json(await organisation.UpdateTeamAsync(name, change, ct), Json), ct))
+            .RequireAuthorization(Policies.ApiAdmin)
+            .WithName("UpdateTeam")
+            .WithSummary("Change (or rename) a team")
+            .WithDescription("Findings, namespaces, keys and everything else reference the team by id and stay with it; the policy's explicit "
+                + "namespace ownership rules, RACI parties and saved findings views that name it follow the rename (a new policy/RACI version, audited).")
+            .WithJsonBody<TeamChange>()
+            .Produces<TeamView>()
+            .ProducesWriteProblems();
+
+        group.MapDelete("/{name}", (string name, string? handOverTo, OrganisationService organisation, CancellationToken ct) =>
+                RunAsync(async () =>
+                {
+                    await organisation.DeleteTeamAsync(name, handOverTo, ct);
+                    return Results.NoContent();
+                }))
+            .RequireAuthorization(Policies.ApiAdmin)
+            .WithName("DeleteTeam")
+            .WithSummary("Delete a team; refused (409, naming what it still owns) unless handOverTo= names the team that takes it all over")
+            .WithDescription("With handOverTo, findings, namespaces, clusters, applications, keys, pipeline identities, tenancy assessments, alerts, "
+                + "risk acceptances, batches, inventory, notification targets and history move to that team in one transaction. Entra group mappings "
+                + "are removed, not handed over: they decide who sees what.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesWriteProblems();
+
+        group.MapGet("/{name}/holdings", (string name, OrganisationService organisation, CancellationToken ct) =>
+                RunAsync(async () =>
+                {
+                    var holdings = await organisation.GetTeamHoldingsAsync(name, ct);
+                    return Results.Json(new TeamHoldingsView(holdings, holdings.Any, holdings.Describe()), Json);
+                }))
+            .RequireAuthorization(Policies.ApiRead)
+            .WithName("GetTeamHoldings")
+            .WithSummary("What a team still owns (what deleting it would need handed over)")
+            .Produces<TeamHoldingsView>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapGet("/{name}/groups", (string name, OrganisationService organisation, CancellationToken ct) =>
+                RunAsync(async () => Results.Json(await organisation.ListTeamGroupsAsync(name, ct), Json)))
+            .RequireAuthorization(Policies.ApiRead)
+            .WithName("ListTeamGroups")
+            .WithSummary("The Entra groups whose members are members of the team")
+            .Produces<List<TeamGroupView>>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPost("/{name}/groups", (string name, HttpContext context, OrganisationService organisation, CancellationToken ct) =>
+                WithBodyAsync<TeamGroupChange>(context, async change =>
+                {
+                    var mapped = await organisation.AddTeamGroupAsync(name, change, ct);
+                    return Results.Json(mapped, Json, statusCode: StatusCodes.Status201Created)
+                        .WithLocation(context, $"/api/v1/teams/{Uri.EscapeDataString(name)}/groups/{mapped.EntraGroupId}");
+                }, ct))
+            .RequireAuthorization(Policies.ApiAdmin)
+            .WithName("AddTeamGroup")
+            .WithSummary("Map an Entra group (object id, display name) to the team; 409 when it maps to another team")
+            .WithJsonBody<TeamGroupChange>()
+            .Produces<TeamGroupView>(StatusCodes.Status201Created)
+            .ProducesWriteProblems();
+
+        group.MapDelete("/{name}/groups/{groupId}", (string name, string groupId, OrganisationService organisation, CancellationToken ct) =>
+                RunAsync(async () =>
+                {
+                    await organisation.RemoveTeamGroupAsync(name, groupId, ct);
+                    return Results.NoContent();
+                }))
+            .RequireAuthorization(Policies.ApiAdmin)
+            .WithName("RemoveTeamGroup")
+            .WithSummary("Unmap an Entra group from the team")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesWriteProblems();
+    }
+
+    private static void MapApplications(RouteGroupBuilder group)
+    {
+        group.MapGet("", async (string? q, OrganisationService organisation, CancellationToken ct) =>
+                Results.Json(await organisation.ListApplicationsAsync(q, ct), Json))
+            .RequireAuthorization(Policies.ApiRead)
+            .WithName("ListApplications")
+            .WithSummary("Applications (an app-team caller sees its own teams'), with the namespaces that name them; q= searches name and description")
+            .Produces<List<ApplicationView>>();
+
+        group.MapGet("/{name}", async (string name, OrganisationService organisation, CancellationToken ct) =>
+                await organisation.GetApplicationAsync(name, ct) is { } application
+                    ? Results.Json(application, Json)
+                    : OrganisationException.NotFound("application", name).ToProblem())
+            .RequireAuthorization(Policies.ApiRead)
+            .WithName("GetApplication")
+            .Produces<ApplicationView>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPost("", (HttpContext context, OrganisationService organisation, CancellationToken ct) =>
+                WithBodyAsync<ApplicationChange>(context, async change =>
+                {
+                    var application = await organisation.CreateApplicationAsync(change, ct);
+                    return Results.Json(application, Json, statusCode: StatusCodes.Status201Created)
+                        .WithLocation(context, $"/api/v1/applications/{Uri.EscapeDataString(application.Name)}");
+                }, ct))
+            .RequireAuthorization(Policies.ApiAdmin)
+            .WithName("CreateApplication")
+            .WithSummary("Create an application owned by a team (data classification, regulatory scope, vendor product, required privileges)")
+            .WithJsonBody<ApplicationChange>()
+            .Produces<ApplicationView>(StatusCodes.Status201Created)
+            .ProducesWriteProblems();
+
+        group.MapPut("/{name}", (string name, HttpContext context, OrganisationService organisation, CancellationToken ct) =>
+                WithBodyAsync<ApplicationChange>(context, async change => Results.Json(await organisation.UpdateApplicationAsync(name, change, ct), Json), ct))
+            .RequireAuthorization(Policies.ApiAdmin)
+            .WithName("UpdateApplication")
+            .WithSummary("Change (or rename) an application; namespaces and tenancy assessments naming it follow the rename")
+            .WithJsonBody<ApplicationChange>()
+            .Produces<ApplicationView>()
+            .ProducesWriteProblems();
+
+        group.MapDelete("/{name}", (string name, OrganisationService organisation, CancellationToken ct) =>
+                RunAsync(async () =>
+                {
+                    await organisation.DeleteApplicationAsync(name, ct);
+                    return Results.NoContent();
+                }))
+            .RequireAuthorization(Policies.ApiAdmin)
+            .WithName("DeleteApplication")
+            .WithSummary("Delete an application record (namespaces keep naming it)")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesWriteProblems();
+    }
+
+    private static void MapPipelineIdentities(RouteGroupBuilder group)
+    {
+        group.MapGet("", async (OrganisationService organisation, CancellationToken ct) =>
+                Results.Json(await organisation.ListPipelineIdentitiesAsync(ct), Json))
+            .RequireAuthorization(Policies.ApiRead)
+            .WithName("ListPipelineIdentities")
+            .WithSummary("Entra pipeline identities (service principals) and the team each acts for (an app-team caller sees its own)")
+            .Produces<List<PipelineIdentityView>>();
+
+        group.MapPost("", (HttpContext context, OrganisationService organisation, CancellationToken ct) =>
+                WithBodyAsync<PipelineIdentityChange>(context, async change =>
+                {
+                    var identity = await organisation.CreatePipelineIdentityAsync(change, ct);
+                    return Results.Json(identity, Json, statusCode: StatusCodes.Status201Created)
+                        .WithLocation(context, $"/api/v1/pipeline-identities/{identity.EntraId}");
+                }, ct))
+            .RequireAuthorization(Policies.ApiAdmin)
+            .WithName("CreatePipelineIdentity")
+            .WithSummary("Register an Entra app (application id or service principal object id) as a pipeline, team-bound or organisation-wide (no team)")
+            .WithJsonBody<PipelineIdentityChange>()
+            .Produces<PipelineIdentityView>(StatusCodes.Status201Created)
+            .ProducesWriteProblems();
+
+        group.MapPut("/{entraId}", (string entraId, HttpContext context, OrganisationService organisation, CancellationToken ct) =>
+                WithBodyAsync<PipelineIdentityChange>(context, async change => Results.Json(await organisation.UpdatePipelineIdentityAsync(entraId, change, ct), Json), ct))
+            .RequireAuthorization(Policies.ApiAdmin)
+            .WithName("UpdatePipelineIdentity")
+            .WithJsonBody<PipelineIdentityChange>()
+            .Produces<PipelineIdentityView>()
+            .ProducesWriteProblems();
+
+        group.MapDelete("/{entraId}", (string entraId, OrganisationService organisation, CancellationToken ct) =>
+                RunAsync(async () =>
+                {
+                    await organisation.DeletePipelineIdentityAsync(entraId, ct);
+                    return Results.NoContent();
+                }))
+            .RequireAuthorization(Policies.ApiAdmin)
+            .WithName("DeletePipelineIdentity")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesWriteProblems();
+    }
+
+    /// <summary>Reads the JSON body; malformed, empty or null is a 400 problem that says where, and the service is not called.</summary>
+    private static async Task<IResult> WithBodyAsync<T>(HttpContext context, Func<T, Task<IResult>> handle, CancellationToken ct) where T : class
+    {
+        if (!context.Request.HasJsonContentType())
+        {
+            return Results.Problem(title: "Invalid request", detail: "Send the body as JSON (Content-Type: application/json).",
+                statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
+        T? value;
+        try
+        {
+            value = await context.Request.ReadFromJsonAsync<T>(Json, ct);
+        }
+        catch (JsonException ex)
+        {
+            return Results.Problem(title: "Invalid request", detail: $"The body is not valid JSON for this request at {ex.Path ?? "$"}"
+                + (ex.LineNumber is { } line ? $" (line {line + 1}, position {ex.BytePositionInLine + 1})" : "") + ".",
+                statusCode: StatusCodes.Status400BadRequest);
+        }
+        if (value is null)
+        {
+            return Results.Problem(title: "Invalid request", detail: "The body is empty or null; send a JSON object.", statusCode: StatusCodes.Status400BadRequest);
+        }
+        return await RunAsync(() => handle(value));
+    }
+
+    private static async Task<IResult> RunAsync(Func<Task<IResult>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (OrganisationException ex)
+        {
+            return ex.ToProblem();
+        }
+    }
+
+    private static IResult WithLocation(this IResult result, HttpContext context, string location)
+    {
+        context.Response.Headers.Location = location;
+        return result;
+    }
+
+    private static RouteHandlerBuilder ProducesWriteProblems(this RouteHandlerBuilder builder) => builder
+        .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status403Forbidden)
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict);
+
+    /// <summary>
+    /// Documents the JSON body the handler reads itself (it reads it so that malformed JSON is a problem naming where it
+    /// broke); unlike <c>Accepts</c>, this adds no content-type constraint to the route.
+    /// </summary>
+    private static RouteHandlerBuilder WithJsonBody<T>(this RouteHandlerBuilder builder) =>
+        builder.AddOpenApiOperationTransformer(async (operation, context, ct) =>
+        {
+            var schema = await context.GetOrCreateSchemaAsync(typeof(T), null, ct);
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
+            };
+        });
+}
+
+/// <summary>A team's holdings with the summary a person reads ("12 findings, 3 namespaces").</summary>
+public sealed record TeamHoldingsView(TeamHoldings Holdings, bool Any, string Summary);
