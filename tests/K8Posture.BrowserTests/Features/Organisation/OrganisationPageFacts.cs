@@ -102,6 +102,15 @@ public sealed class OrganisationPageFacts(BrowserAppFixture app)
         await unitRow.Locator("[data-testid=business-unit-delete]").ClickAsync();
         await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
         await Assertions.Expect(unitRow).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("organisation-business-units.png"), FullPage = true });
+
+        await page.ClickAsync("role=tab[name='Applications']");
+        await Assertions.Expect(page.Locator("[data-testid=applications-table]")).ToBeVisibleAsync(Visible);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("organisation-applications.png"), FullPage = true });
+        await page.ClickAsync("role=tab[name='Pipeline identities']");
+        await page.ClickAsync("[data-testid=pipeline-identity-new]");
+        await Assertions.Expect(page.Locator(".mud-dialog")).ToBeVisibleAsync(Visible);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("organisation-pipeline-identity-dialog.png"), FullPage = true });
     }
 
     [Fact]
