@@ -1,18 +1,25 @@
 using K8Posture.Data;
 using K8Posture.Features.Ingestion;
+using K8Posture.Features.Organisation;
 using K8Posture.Jobs;
 using Microsoft.EntityFrameworkCore;
 
 namespace K8Posture.Features.Demo;
 
 /// <summary>
-/// Builds a believable landscape on an empty database: business units, teams with Entra group mappings,
-/// managed and discovered clusters with owned namespaces, and findings from real scanner outputs
+/// Builds a believable landscape on an empty database: business units, teams with contacts and Entra group mappings,
+/// the applications the namespaces run, managed and discovered clusters with owned namespaces, and findings from real scanner outputs
 /// pushed through the same ingestion path a pipeline uses.
 /// </summary>
 public static class DemoSeeder
 {
-    private sealed record DemoTeam(string Name, string BusinessUnit, string EntraGroupId);
+    private sealed record DemoTeam(string Name, string BusinessUnit, string EntraGroupId, string GroupName, string Description, string Channel)
+    {
+        public string ContactEmail => $"{Name.ToLowerInvariant()}-security@contoso.example";
+    }
+
+    /// <summary>What the Security Team records about an application the demo namespaces run; its owner is the namespace's team.</summary>
+    private sealed record DemoApplication(string Name, string Description, DataClassification Classification, string? RegulatoryScope, bool IsVendorProduct = false, string? RequiredPrivileges = null);
 
     private sealed record DemoCluster(string Name, ClusterProvider Provider, string Environment, string Region, string Account, string Vpc, TenancyModel Tenancy, bool Managed, string BusinessUnit, (string Namespace, string Team, string Application)[] Namespaces);
 
@@ -21,13 +28,38 @@ public static class DemoSeeder
 
     private static readonly DemoTeam[] Teams =
     [
-        new("Payroll", "HR", "6f1c2d9e-0000-4000-8000-000000000101"),
-        new("Recruiting", "HR", "6f1c2d9e-0000-4000-8000-000000000102"),
-        new("Payments", "Finance", "6f1c2d9e-0000-4000-8000-000000000201"),
-        new("Ledger", "Finance", "6f1c2d9e-0000-4000-8000-000000000202"),
-        new("Campaigns", "Marketing", "6f1c2d9e-0000-4000-8000-000000000301"),
-        new("Storefront", "Digital", "6f1c2d9e-0000-4000-8000-000000000401"),
-        new("Platform", "Technology", "6f1c2d9e-0000-4000-8000-000000000501"),
+        new("Payroll", "HR", "6f1c2d9e-0000-4000-8000-000000000101", "sg-k8p-payroll",
+            "Runs the monthly payroll engine and employee tax filings.", "#payroll-engineering"),
+        new("Recruiting", "HR", "6f1c2d9e-0000-4000-8000-000000000102", "sg-k8p-recruiting",
+            "Applicant tracking and the careers site back end.", "#recruiting-tech"),
+        new("Payments", "Finance", "6f1c2d9e-0000-4000-8000-000000000201", "sg-k8p-payments",
+            "Card and SEPA payment processing for every storefront.", "https://teams.microsoft.com/l/channel/19%3apayments-sec%40thread.tacv2/Payments%20Security"),
+        new("Ledger", "Finance", "6f1c2d9e-0000-4000-8000-000000000202", "sg-k8p-ledger",
+            "The general ledger and month-end close.", "#ledger-oncall"),
+        new("Campaigns", "Marketing", "6f1c2d9e-0000-4000-8000-000000000301", "sg-k8p-campaigns",
+            "Campaign management, e-mail journeys and landing pages.", "#campaigns-dev"),
+        new("Storefront", "Digital", "6f1c2d9e-0000-4000-8000-000000000401", "sg-k8p-storefront",
+            "The web shop customers buy from, in every region.", "https://contoso.slack.com/archives/C04STOREFRONT"),
+        new("Platform", "Technology", "6f1c2d9e-0000-4000-8000-000000000501", "sg-k8p-platform",
+            "The Kubernetes platform: clusters, ingress, CI runners and shared cluster services.", "#platform-k8s"),
+    ];
+
+    private static readonly DemoApplication[] Applications =
+    [
+        new("payments-api", "Authorises and settles card payments.", DataClassification.Restricted, "PCI-DSS, GDPR"),
+        new("general-ledger", "Double-entry ledger behind the financial statements.", DataClassification.Confidential, "SOX"),
+        new("ingress", "Shared NGINX ingress controller.", DataClassification.Internal, null, IsVendorProduct: true,
+            RequiredPrivileges: "NET_BIND_SERVICE; reads Secrets and Ingresses cluster-wide"),
+        new("cluster-services", "CoreDNS, CNI and the other kube-system components.", DataClassification.Internal, null, IsVendorProduct: true,
+            RequiredPrivileges: "privileged DaemonSets, host network"),
+        new("web-shop", "The customer-facing storefront.", DataClassification.Confidential, "GDPR"),
+        new("campaign-manager", "Segments, journeys and campaign analytics.", DataClassification.Confidential, "GDPR"),
+        new("posture-scanner", "Kubescape, scanning the cluster's configuration.", DataClassification.Internal, null, IsVendorProduct: true,
+            RequiredPrivileges: "cluster-wide read of every resource"),
+        new("payroll-engine", "Salary calculation and payslips.", DataClassification.Restricted, "GDPR, SOX"),
+        new("applicant-tracking", "Vendor applicant tracking system.", DataClassification.Confidential, "GDPR", IsVendorProduct: true),
+        new("ci-runners", "Self-hosted CI runners that build every team's images.", DataClassification.Internal, null,
+            RequiredPrivileges: "privileged pods for container builds"),
     ];
 
     private static readonly DemoCluster[] Clusters =
@@ -106,7 +138,10 @@ public static class DemoSeeder
             {
                 Name = t.Name,
                 BusinessUnit = units[t.BusinessUnit],
-                Groups = [new TeamGroup { EntraGroupId = t.EntraGroupId }],
+                Description = t.Description,
+                ContactEmail = t.ContactEmail,
+                ChatChannel = t.Channel,
+                Groups = [new TeamGroup { EntraGroupId = t.EntraGroupId, DisplayName = t.GroupName }],
             });
             db.BusinessUnits.AddRange(units.Values);
             db.Teams.AddRange(teams.Values);
@@ -124,6 +159,7 @@ public static class DemoSeeder
                 CreatedAt = clock.GetUtcNow(),
                 Namespaces = c.Namespaces.Select(n => new ClusterNamespace { Name = n.Namespace, OwnerTeam = teams[n.Team], Application = n.Application }).ToList(),
             }));
+            db.Applications.AddRange(DemoApplications(teams));
             await db.SaveChangesAsync(cancellationToken);
         }
 
@@ -148,6 +184,26 @@ public static class DemoSeeder
 
         await provider.GetRequiredService<LandscapeSnapshotJob>().RunAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>One application per distinct application the demo namespaces name, owned by the team owning its first namespace.</summary>
+    private static IEnumerable<Application> DemoApplications(IReadOnlyDictionary<string, Team> teams)
+    {
+        var traits = Applications.ToDictionary(a => a.Name, StringComparer.Ordinal);
+        foreach (var (name, team) in Clusters.SelectMany(c => c.Namespaces).DistinctBy(n => n.Application).Select(n => (n.Application, n.Team)))
+        {
+            var known = traits.GetValueOrDefault(name) ?? new DemoApplication(name, $"Runs in the {team} team's namespaces.", DataClassification.Internal, null);
+            yield return new Application
+            {
+                Name = name,
+                Team = teams[team],
+                Description = known.Description,
+                DataClassification = known.Classification,
+                RegulatoryScope = known.RegulatoryScope,
+                IsVendorProduct = known.IsVendorProduct,
+                RequiredPrivileges = known.RequiredPrivileges,
+            };
+        }
     }
 
     /// <summary>A Trivy JSON report with every second vulnerability that has a fixed version removed.</summary>

@@ -219,6 +219,9 @@ public sealed class OrganisationService(IDbContextFactory<K8PostureDbContext> co
             audit.Record(db, "team.update", nameof(Team), Id(team.Id), before, new { after = Snapshot(team, unit?.Name), followUps });
             await db.SaveChangesAsync(ct);
         }, cancellationToken);
+        // Sign-in and pipeline-token maps may carry team names.
+        cache.Remove(TeamGroupsCacheKey);
+        cache.Remove(PipelineIdentitiesCacheKey);
         return (await GetTeamByIdAsync(db, team.Id, cancellationToken))!;
     }
 
@@ -460,7 +463,8 @@ public sealed class OrganisationService(IDbContextFactory<K8PostureDbContext> co
     public async Task<PipelineIdentityView> UpdatePipelineIdentityAsync(string entraId, PipelineIdentityChange change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
-        var newEntraId = OrganisationValidation.EntraId("entraId", change.EntraId);
+        // A body without an id keeps the one in the address; one with an id may correct it.
+        var newEntraId = OrganisationValidation.EntraId("entraId", string.IsNullOrWhiteSpace(change.EntraId) ? entraId : change.EntraId);
         var displayName = RequiredText("displayName", change.DisplayName, 200);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         RequireAdministrator(db);

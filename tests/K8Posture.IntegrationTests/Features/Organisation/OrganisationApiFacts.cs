@@ -8,6 +8,7 @@ using K8Posture.Data;
 using K8Posture.Features.Findings;
 using K8Posture.Features.Organisation;
 using K8Posture.Features.Policy;
+using K8Posture.Features.Raci;
 using K8Posture.IntegrationTests.Infrastructure;
 using K8Posture.Security;
 using Microsoft.EntityFrameworkCore;
@@ -114,6 +115,14 @@ public sealed class OrganisationApiFacts(K8PostureAppFactory app) : IClassFixtur
             document.NamespaceOwnership.Explicit[$"*/checkout-{id}"] = name;
             return await store.SaveNewVersionAsync(adminPerson, document, "checkout namespaces", null, CancellationToken.None);
         });
+        var raciParty = "checkout-" + id;
+        await app.AsSystemAsync(async services =>
+        {
+            var raci = services.GetRequiredService<RaciService>();
+            var matrix = (await raci.GetCurrentAsync(CancellationToken.None)).Matrix;
+            matrix.Parties.Add(new RaciParty { Key = raciParty, Name = name, Kind = RaciPartyKind.Team, TeamId = id });
+            return await raci.SaveNewVersionAsync(adminPerson, matrix, "checkout joins the matrix", null, CancellationToken.None);
+        });
         await app.WithDbAsync(async db =>
         {
             db.SavedViews.Add(new SavedView { OwnerUserId = "someone", OwnerName = "Someone", Name = "mine " + id, QueryString = $"severity=High&team={Uri.EscapeDataString(name)}", CreatedAt = DateTimeOffset.UtcNow });
@@ -135,6 +144,8 @@ public sealed class OrganisationApiFacts(K8PostureAppFactory app) : IClassFixtur
         var policy = await app.AsSystemAsync(services => services.GetRequiredService<PolicyStore>().GetCurrentAsync(CancellationToken.None));
         Assert.Equal(newName, policy.Document.NamespaceOwnership.Explicit[$"*/checkout-{id}"]);
         Assert.Equal(1, await app.ScalarAsync("SELECT COUNT(*) FROM AuditEvents WHERE Action = 'policy.save' AND EntityId = $v", ("$v", policy.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        var party = (await app.AsSystemAsync(services => services.GetRequiredService<RaciService>().GetCurrentAsync(CancellationToken.None))).Matrix.Parties.Single(p => p.Key == raciParty);
+        Assert.Equal((newName, (int?)id), (party.Name, party.TeamId));
         var view = await app.WithDbAsync(db => db.SavedViews.IgnoreQueryFilters().SingleAsync(v => v.Name == "mine " + id));
         Assert.Equal(newName, FindingsQueryString.FromQuery(view.QueryString).Team);
         Assert.Equal(1, await app.ScalarAsync("SELECT COUNT(*) FROM AuditEvents WHERE Action = 'team.update' AND EntityId = $id AND Before LIKE $old AND After LIKE $new",
@@ -171,6 +182,17 @@ public sealed class OrganisationApiFacts(K8PostureAppFactory app) : IClassFixtur
         var groupId = Guid.NewGuid().ToString();
         await Expect(HttpStatusCode.Created, admin.PostAsJsonAsync($"/api/v1/teams/{name}/groups", new { entraGroupId = groupId, displayName = "sg-legacy" }));
         await Expect(HttpStatusCode.Created, admin.PostAsJsonAsync("/api/v1/applications", new { name = "legacy-app-" + id, team = name, dataClassification = "Internal" }));
+        // Daily history is unique per day and team: a day both teams have is added up, a day only the old team has moves.
+        var shared = new DateOnly(2026, 1, 10);
+        var onlyLegacy = new DateOnly(2026, 1, 11);
+        await app.WithDbAsync(async db =>
+        {
+            db.LandscapeSnapshots.AddRange(
+                new LandscapeSnapshot { Day = shared, TeamId = id, Category = FindingCategory.Vulnerability, Severity = FindingSeverity.High, OpenCount = 5 },
+                new LandscapeSnapshot { Day = shared, TeamId = heirId, Category = FindingCategory.Vulnerability, Severity = FindingSeverity.High, OpenCount = 7 },
+                new LandscapeSnapshot { Day = onlyLegacy, TeamId = id, Category = FindingCategory.Vulnerability, Severity = FindingSeverity.High, OpenCount = 3 });
+            return await db.SaveChangesAsync();
+        });
         var legacyFindings = await app.WithDbAsync(db => db.Findings.CountAsync(f => f.OwnerTeamId == id));
         var heirFindings = await app.WithDbAsync(db => db.Findings.CountAsync(f => f.OwnerTeamId == heirId));
 
@@ -183,6 +205,9 @@ public sealed class OrganisationApiFacts(K8PostureAppFactory app) : IClassFixtur
         Assert.Equal(2, await app.ScalarAsync("SELECT COUNT(*) FROM Namespaces WHERE OwnerTeamId = $id", ("$id", heirId)));
         Assert.Equal(1, await app.ScalarAsync("SELECT COUNT(*) FROM Applications WHERE TeamId = $id", ("$id", heirId)));
         Assert.True(await app.ScalarAsync("SELECT COUNT(*) FROM IngestBatches WHERE TeamId = $id", ("$id", id)) == 0);
+        Assert.Equal(0, await app.ScalarAsync("SELECT COUNT(*) FROM LandscapeSnapshots WHERE TeamId = $id", ("$id", id)));
+        Assert.Equal(12, await app.ScalarAsync("SELECT OpenCount FROM LandscapeSnapshots WHERE TeamId = $id AND Day = '2026-01-10'", ("$id", heirId)));
+        Assert.Equal(3, await app.ScalarAsync("SELECT OpenCount FROM LandscapeSnapshots WHERE TeamId = $id AND Day = '2026-01-11'", ("$id", heirId)));
         // Group mappings decide who sees what: they are removed, not handed over.
         Assert.Equal(0, await app.ScalarAsync("SELECT COUNT(*) FROM TeamGroups WHERE EntraGroupId = $g", ("$g", groupId)));
         Assert.Equal(1, await app.ScalarAsync("SELECT COUNT(*) FROM AuditEvents WHERE Action = 'team.delete' AND EntityId = $id AND After LIKE $after",
@@ -256,8 +281,10 @@ public sealed class OrganisationApiFacts(K8PostureAppFactory app) : IClassFixtur
     {
         using var admin = await AdminAsync();
         var s = Suffix();
-        await Expect(HttpStatusCode.Created, admin.PostAsJsonAsync("/api/v1/teams", new { name = "Mine " + s }));
-        await Expect(HttpStatusCode.Created, admin.PostAsJsonAsync("/api/v1/teams", new { name = "Theirs " + s }));
+        await Expect(HttpStatusCode.Created, admin.PostAsJsonAsync("/api/v1/business-units", new { name = "Mine BU " + s }));
+        await Expect(HttpStatusCode.Created, admin.PostAsJsonAsync("/api/v1/business-units", new { name = "Theirs BU " + s }));
+        await Expect(HttpStatusCode.Created, admin.PostAsJsonAsync("/api/v1/teams", new { name = "Mine " + s, businessUnit = "Mine BU " + s }));
+        await Expect(HttpStatusCode.Created, admin.PostAsJsonAsync("/api/v1/teams", new { name = "Theirs " + s, businessUnit = "Theirs BU " + s }));
         await Expect(HttpStatusCode.Created, admin.PostAsJsonAsync("/api/v1/applications", new { name = "mine-app-" + s, team = "Mine " + s }));
         await Expect(HttpStatusCode.Created, admin.PostAsJsonAsync("/api/v1/applications", new { name = "theirs-app-" + s, team = "Theirs " + s }));
         var teamsBefore = await app.ScalarAsync("SELECT COUNT(*) FROM Teams");
@@ -279,6 +306,11 @@ public sealed class OrganisationApiFacts(K8PostureAppFactory app) : IClassFixtur
         var applications = await JsonOf(await Expect(HttpStatusCode.OK, team.GetAsync("/api/v1/applications")));
         Assert.Equal(["mine-app-" + s], applications.EnumerateArray().Select(a => a.GetProperty("name").GetString()));
         await Expect(HttpStatusCode.NotFound, team.GetAsync($"/api/v1/applications/theirs-app-{s}"));
+        var units = await JsonOf(await Expect(HttpStatusCode.OK, team.GetAsync("/api/v1/business-units")));
+        Assert.Equal(["Mine BU " + s], units.EnumerateArray().Select(u => u.GetProperty("name").GetString()));
+        Assert.Equal(1, units[0].GetProperty("teams").GetInt32());
+        await Expect(HttpStatusCode.NotFound, team.GetAsync($"/api/v1/business-units/Theirs BU {s}"));
+        Assert.Empty((await JsonOf(await Expect(HttpStatusCode.OK, team.GetAsync("/api/v1/pipeline-identities")))).EnumerateArray());
 
         // Even a team-bound key with the admin scope may not reshape the organisation.
         using var teamAdmin = app.CreateApiClient(await app.CreateApiKeyAsync("admin,read", mineId));
@@ -368,5 +400,23 @@ public sealed class OrganisationApiFacts(K8PostureAppFactory app) : IClassFixtur
         using var teamClient = app.CreateApiClient(key);
         var teams = await JsonOf(await Expect(HttpStatusCode.OK, teamClient.GetAsync("/api/v1/teams")));
         Assert.Equal([name], teams.EnumerateArray().Select(t => t.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_organisation_routes_and_their_bodies()
+    {
+        using var client = app.CreateApiClient();
+        var document = await JsonOf(await Expect(HttpStatusCode.OK, client.GetAsync("/openapi/v1.json")));
+        var paths = document.GetProperty("paths");
+        foreach (var path in new[] { "/api/v1/business-units", "/api/v1/business-units/{name}", "/api/v1/teams", "/api/v1/teams/{name}", "/api/v1/teams/{name}/holdings",
+            "/api/v1/teams/{name}/groups", "/api/v1/teams/{name}/groups/{groupId}", "/api/v1/applications", "/api/v1/applications/{name}",
+            "/api/v1/pipeline-identities", "/api/v1/pipeline-identities/{entraId}" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), path);
+        }
+        var createTeam = paths.GetProperty("/api/v1/teams").GetProperty("post");
+        Assert.Equal("CreateTeam", createTeam.GetProperty("operationId").GetString());
+        Assert.True(createTeam.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
+        Assert.True(createTeam.GetProperty("responses").TryGetProperty("409", out _));
     }
 }
