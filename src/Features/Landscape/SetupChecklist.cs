@@ -28,6 +28,9 @@ public sealed record SetupProgress(
 {
     public static readonly IReadOnlyList<SetupStep> Steps = Enum.GetValues<SetupStep>();
 
+    /// <summary><see cref="ProcessedPushes"/> counts up to this many ("100+").</summary>
+    public const int PushCountCap = 100;
+
     public bool IsDone(SetupStep step) => step switch
     {
         SetupStep.Organisation => Teams > 0,
@@ -63,7 +66,9 @@ public sealed class SetupChecklist(IDbContextFactory<K8PostureDbContext> context
         var teamsWithGroups = await db.TeamGroups.IgnoreQueryFilters().Select(g => g.TeamId).Distinct().CountAsync(cancellationToken);
         var activeKeys = await db.ApiKeys.IgnoreQueryFilters().CountAsync(k => k.RevokedAt == null, cancellationToken);
         var pipelineIdentities = await db.PipelineIdentities.IgnoreQueryFilters().CountAsync(cancellationToken);
-        var processedPushes = await db.IngestBatches.IgnoreQueryFilters().CountAsync(b => b.Status == IngestStatus.Processed, cancellationToken);
+        // Capped: the landscape reads this on every visit and the batch history only grows (no index on Status).
+        var processedPushes = await db.IngestBatches.IgnoreQueryFilters().Where(b => b.Status == IngestStatus.Processed)
+            .Take(SetupProgress.PushCountCap).CountAsync(cancellationToken);
         // Registered, not discovered: a push naming an unknown cluster creates a discovered one without a connection.
         var connectedClusters = await db.Clusters.IgnoreQueryFilters()
             .CountAsync(c => c.IsManaged && c.ConnectionSecretProtected != null, cancellationToken);
