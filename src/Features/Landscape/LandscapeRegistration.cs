@@ -8,6 +8,7 @@ public static class LandscapeRegistration
     public static IServiceCollection AddLandscape(this IServiceCollection services)
     {
         services.AddScoped<LandscapeQueries>();
+        services.AddScoped<SetupChecklist>();
         services.AddSingleton<LandscapeCubeRefresher>();
         // The alerts slice replaces this with its own source (services.Replace or a later AddSingleton).
         services.TryAddScoped<ILandscapeSignalSource, NoRuntimeSensorData>();

@@ -7,10 +7,18 @@ namespace K8Posture.BrowserTests.Infrastructure;
 /// The real app on Kestrel (loopback, random port) over a SQLite file with the demo landscape,
 /// and Debian's Chromium driven by Playwright.
 /// </summary>
-public sealed class BrowserAppFixture : IAsyncLifetime
+public class BrowserAppFixture : IAsyncLifetime
 {
+    private readonly bool _seedDemo;
     private K8PostureAppFactory? _factory;
     private IPlaywright? _playwright;
+
+    public BrowserAppFixture() : this(seedDemo: true)
+    {
+    }
+
+    /// <param name="seedDemo">False: an empty database, as production starts (Demo:Seed=false).</param>
+    protected BrowserAppFixture(bool seedDemo) => _seedDemo = seedDemo;
 
     public string BaseUrl { get; private set; } = "";
 
@@ -30,7 +38,7 @@ public sealed class BrowserAppFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _factory = new K8PostureAppFactory(seedDemo: true);
+        _factory = new K8PostureAppFactory(seedDemo: _seedDemo);
         BaseUrl = _factory.ServerAddress.ToString().TrimEnd('/');
 
         _playwright = await Playwright.CreateAsync();

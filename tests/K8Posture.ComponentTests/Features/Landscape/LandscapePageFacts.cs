@@ -83,15 +83,96 @@ public sealed class LandscapePageFacts
     }
 
     [Fact]
-    public async Task WithNothingPushedExplainsHowToPushAScan()
+    public async Task WithNothingPushedShowsTheSetupChecklistWithThisSitesPushCommand()
     {
         await using var portal = new TestPortal();
         portal.SignIn("ana", Roles.SecurityAdmin);
 
         var cut = portal.Context.Render<LandscapePage>();
 
-        cut.WaitForAssertion(() => Assert.Contains("/api/v1/ingest/scans", cut.Find("[data-testid=push-example]").TextContent, StringComparison.Ordinal));
-        Assert.Contains("Authorization: Bearer k8p_", cut.Find("[data-testid=push-example]").TextContent, StringComparison.Ordinal);
+        cut.WaitForAssertion(() => Assert.Equal("0 of 5 done", cut.Find("[data-testid=setup-progress]").TextContent.Trim()));
+        var commands = cut.Find("[data-testid=push-example]").TextContent;
+        var baseUri = portal.Context.Services.GetRequiredService<NavigationManager>().BaseUri;
+        Assert.Contains($"\"{baseUri}api/v1/ingest/scans?cluster=my-cluster\"", commands, StringComparison.Ordinal);
+        Assert.Contains("Authorization: Bearer $K8POSTURE_KEY", commands, StringComparison.Ordinal);
+        Assert.StartsWith("trivy image -f json -o trivy-report.json", commands, StringComparison.Ordinal);
+        Assert.All(cut.FindAll("[data-testid^=setup-step-][data-done]"), step => Assert.Equal("false", step.GetAttribute("data-done")));
+        Assert.Equal(5, cut.FindAll("li[data-testid^=setup-step-]").Count);
+        Assert.Equal("/admin/organisation", cut.Find("[data-testid=setup-link-organisation]").GetAttribute("href"));
+        Assert.Equal("/admin/api-keys", cut.Find("[data-testid=setup-link-keys]").GetAttribute("href"));
+        Assert.Equal("/clusters/manage", cut.Find("[data-testid=setup-link-clusters]").GetAttribute("href"));
+        Assert.Empty(cut.FindComponents<LandscapeDashboard>());
+    }
+
+    [Fact]
+    public async Task OtherRolesSeeTheSameChecklistReadOnly()
+    {
+        await using var portal = new TestPortal();
+        await using (var db = portal.CreateSystemContext())
+        {
+            db.Teams.Add(new Team { Name = "Payments" });
+            await db.SaveChangesAsync();
+        }
+        portal.SignIn("leo", Roles.LeadershipViewer);
+
+        var cut = portal.Context.Render<LandscapePage>();
+
+        cut.WaitForAssertion(() => Assert.Equal("1 of 5 done", cut.Find("[data-testid=setup-progress]").TextContent.Trim()));
+        Assert.Equal("true", cut.Find("li[data-testid=setup-step-organisation]").GetAttribute("data-done"));
+        Assert.Equal("1 team", cut.Find("li[data-testid=setup-step-organisation] [data-testid=setup-step-status]").TextContent.Trim());
+        Assert.Empty(cut.FindAll("[data-testid^=setup-link-]"));
+        Assert.Contains("Ask your Security Team for a key", cut.Find("li[data-testid=setup-step-pipeline-key]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AFirstPushReplacesTheChecklistByTheChartsWithoutAReload()
+    {
+        await using var portal = new TestPortal();
+        portal.SignIn("ana", Roles.SecurityAdmin);
+        var cut = portal.Context.Render<LandscapePage>();
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=setup-checklist]")));
+
+        await SeededLandscape.CreateAsync(portal);
+        portal.Context.Services.GetRequiredService<LandscapeChangeNotifier>().NotifyFindingsChanged();
+
+        cut.WaitForAssertion(() => Assert.Equal("7", Kpi(cut, "kpi-total-open")), TimeSpan.FromSeconds(5));
+        Assert.Empty(cut.FindAll("[data-testid=setup-checklist]"));
+    }
+
+    [Fact]
+    public async Task WithDataAndStepsOpenASecurityAdminGetsACompactSetupStripOthersDoNot()
+    {
+        await using var portal = new TestPortal();
+        await SeededLandscape.CreateAsync(portal);
+        portal.SignIn("ana", Roles.SecurityAdmin);
+
+        var cut = portal.Context.Render<LandscapePage>();
+
+        // SeededLandscape has teams (1 of 5); nothing else is set up.
+        cut.WaitForAssertion(() => Assert.Contains("Setup: 1 of 5 done.", cut.Find("[data-testid=setup-strip]").TextContent, StringComparison.Ordinal));
+        Assert.Equal("/setup", cut.Find("[data-testid=setup-strip-link]").GetAttribute("href"));
+        Assert.NotNull(cut.Find("[data-testid=landscape-chart]"));
+
+        await using var analystPortal = new TestPortal();
+        await SeededLandscape.CreateAsync(analystPortal);
+        analystPortal.SignIn("sam", Roles.SecurityAnalyst);
+        var analystView = analystPortal.Context.Render<LandscapePage>();
+        analystView.WaitForAssertion(() => Assert.NotNull(analystView.Find("[data-testid=landscape-chart]")));
+        Assert.Empty(analystView.FindAll("[data-testid=setup-strip]"));
+    }
+
+    [Fact]
+    public async Task AnAdminWhoHidTheStripAtThisProgressDoesNotSeeItAgain()
+    {
+        await using var portal = new TestPortal();
+        await SeededLandscape.CreateAsync(portal);
+        portal.SignIn("ana", Roles.SecurityAdmin);
+        portal.Context.JSInterop.Setup<string?>("localStorage.getItem", LandscapePage.SetupStripDismissedKey).SetResult("1");
+
+        var cut = portal.Context.Render<LandscapePage>();
+
+        cut.WaitForAssertion(() => Assert.Equal("7", Kpi(cut, "kpi-total-open")));
+        Assert.Empty(cut.FindAll("[data-testid=setup-strip]"));
     }
 
     [Fact]
