@@ -79,22 +79,22 @@ public sealed class OrganisationImport(IDbContextFactory<K8PostureDbContext> con
             return new OrganisationDiff(dryRun, Applied: false, sourceName, totals, entities);
         }
 
-        audit.Record(db, "organisation.import", "Organisation", null, after: new
-        {
-            source = sourceName,
-            created = totals.Create,
-            updated = totals.Update,
-            unchanged = totals.Unchanged,
-            entities = entities.Where(e => e.Action != Unchanged).Select(e => $"{e.Action} {e.Kind} {e.Name}").ToList(),
-        });
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // A unique index (a name, a group, a policy version) taken by someone else between our read and our write.
-            throw OrganisationException.Conflict("The organisation changed while the document was being imported; nothing was written. Import it again.");
+            await OrganisationService.InTransactionAsync(db, async ct =>
+            {
+                await db.SaveChangesAsync(ct);
+                run.WriteAudits();
+                audit.Record(db, "organisation.import", "Organisation", null, after: new
+                {
+                    source = sourceName,
+                    created = totals.Create,
+                    updated = totals.Update,
+                    unchanged = totals.Unchanged,
+                    entities = entities.Where(e => e.Action != Unchanged).Select(e => $"{e.Action} {e.Kind} {e.Name}").ToList(),
+                });
+                await db.SaveChangesAsync(ct);
+            }, cancellationToken, "The organisation changed while the document was being imported; nothing was written. Import it again.");
         }
         finally
         {
@@ -227,6 +227,8 @@ public sealed class OrganisationImport(IDbContextFactory<K8PostureDbContext> con
     /// <summary>One pass over the document against the tracked entities: changes them, records audit events, and lists what it did.</summary>
     private sealed class ImportRun(K8PostureDbContext db, AuditLog audit, StoredOrganisation stored, TimeProvider clock)
     {
+        private readonly List<Action> _audits = [];
+
         public List<OrganisationEntityChange> Entities { get; } = [];
 
         public void Apply(OrganisationDocument document)
@@ -272,13 +274,13 @@ public sealed class OrganisationImport(IDbContextFactory<K8PostureDbContext> con
                 db.BusinessUnits.Add(entity);
                 stored.BusinessUnits[entity.Name] = entity;
                 changes.Created("description", entity.Description);
-                audit.Record(db, "business-unit.create", nameof(BusinessUnit), entity.Name, after: Snapshot(entity));
+                Audit("business-unit.create", nameof(BusinessUnit), () => Id(entity.Id), null, () => Snapshot(entity));
                 Record("businessUnit", entity.Name, Create, changes);
                 return;
             }
             var before = Snapshot(entity);
             changes.Compare("description", entity.Description, entry.Description, v => entity.Description = v);
-            Finish("businessUnit", entity.Name, changes, "business-unit.update", nameof(BusinessUnit), before, () => Snapshot(entity));
+            Finish("businessUnit", entity.Name, () => Id(entity.Id), changes, "business-unit.update", nameof(BusinessUnit), before, () => Snapshot(entity));
         }
 
         private void ApplyTeam(TeamEntry entry, BusinessUnit? businessUnit)
@@ -298,7 +300,7 @@ public sealed class OrganisationImport(IDbContextFactory<K8PostureDbContext> con
                 stored.Teams[entity.Name] = entity;
                 changes.Created("businessUnit", businessUnit?.Name).Created("description", entity.Description)
                     .Created("contactEmail", entity.ContactEmail).Created("chatChannel", entity.ChatChannel);
-                audit.Record(db, "team.create", nameof(Team), entity.Name, after: Snapshot(entity));
+                Audit("team.create", nameof(Team), () => Id(entity.Id), null, () => Snapshot(entity));
                 Record("team", entity.Name, Create, changes);
                 return;
             }
@@ -314,7 +316,7 @@ public sealed class OrganisationImport(IDbContextFactory<K8PostureDbContext> con
             changes.Compare("description", entity.Description, entry.Description, v => entity.Description = v);
             changes.Compare("contactEmail", entity.ContactEmail, entry.ContactEmail, v => entity.ContactEmail = v);
             changes.Compare("chatChannel", entity.ChatChannel, entry.ChatChannel, v => entity.ChatChannel = v);
-            Finish("team", entity.Name, changes, "team.update", nameof(Team), before, () => Snapshot(entity));
+            Finish("team", entity.Name, () => Id(entity.Id), changes, "team.update", nameof(Team), before, () => Snapshot(entity));
         }
 
         private void ApplyGroup(GroupEntry entry, Team team)
@@ -327,7 +329,7 @@ public sealed class OrganisationImport(IDbContextFactory<K8PostureDbContext> con
                 db.TeamGroups.Add(entity);
                 stored.Groups[entity.EntraGroupId] = entity;
                 changes.Created("team", team.Name).Created("displayName", entity.DisplayName);
-                audit.Record(db, "team-group.add", nameof(TeamGroup), entity.EntraGroupId, after: Snapshot(entity));
+                Audit("team-group.add", nameof(TeamGroup), () => entity.EntraGroupId, null, () => Snapshot(entity));
                 Record("group", entity.EntraGroupId, Create, changes);
                 return;
             }
@@ -336,7 +338,7 @@ public sealed class OrganisationImport(IDbContextFactory<K8PostureDbContext> con
             changes.Compare("team", entity.Team!.Name, Given<string?>.Of(team.Name), _ =>
             {
                 // The document is authoritative for what it names: the group leaves its old team for this one.
-                audit.Record(db, "team-group.remove", nameof(TeamGroup), entity.EntraGroupId, before: before);
+                Audit("team-group.remove", nameof(TeamGroup), () => entity.EntraGroupId, before, null);
                 entity.Team = team;
                 team.Groups.Add(entity);
                 moved = true;
@@ -347,7 +349,7 @@ public sealed class OrganisationImport(IDbContextFactory<K8PostureDbContext> con
                 Record("group", entity.EntraGroupId, Unchanged, changes);
                 return;
             }
-            audit.Record(db, "team-group.add", nameof(TeamGroup), entity.EntraGroupId, before: moved ? null : before, after: Snapshot(entity));
+            Audit("team-group.add", nameof(TeamGroup), () => entity.EntraGroupId, moved ? null : before, () => Snapshot(entity));
             Record("group", entity.EntraGroupId, Update, changes);
         }
 
@@ -371,7 +373,7 @@ public sealed class OrganisationImport(IDbContextFactory<K8PostureDbContext> con
                 changes.Created("team", team.Name).Created("description", entity.Description)
                     .Created("dataClassification", entity.DataClassification.ToString()).Created("regulatoryScope", entity.RegulatoryScope)
                     .Created("vendorProduct", entity.IsVendorProduct).Created("requiredPrivileges", entity.RequiredPrivileges);
-                audit.Record(db, "application.create", nameof(Application), entity.Name, after: Snapshot(entity));
+                Audit("application.create", nameof(Application), () => Id(entity.Id), null, () => Snapshot(entity));
                 Record("application", entity.Name, Create, changes);
                 return;
             }
@@ -384,7 +386,7 @@ public sealed class OrganisationImport(IDbContextFactory<K8PostureDbContext> con
             changes.Compare("regulatoryScope", entity.RegulatoryScope, entry.RegulatoryScope, v => entity.RegulatoryScope = v);
             changes.Compare("vendorProduct", entity.IsVendorProduct, entry.VendorProduct, v => entity.IsVendorProduct = v);
             changes.Compare("requiredPrivileges", entity.RequiredPrivileges, entry.RequiredPrivileges, v => entity.RequiredPrivileges = v);
-            Finish("application", entity.Name, changes, "application.update", nameof(Application), before, () => Snapshot(entity));
+            Finish("application", entity.Name, () => Id(entity.Id), changes, "application.update", nameof(Application), before, () => Snapshot(entity));
         }
 
         private void ApplyPipelineIdentity(PipelineIdentityEntry entry)
@@ -404,7 +406,7 @@ public sealed class OrganisationImport(IDbContextFactory<K8PostureDbContext> con
                 db.PipelineIdentities.Add(entity);
                 stored.PipelineIdentities[entity.EntraId] = entity;
                 changes.Created("displayName", entity.DisplayName).Created("team", team?.Name);
-                audit.Record(db, "pipeline-identity.create", nameof(PipelineIdentity), entity.EntraId, after: Snapshot(entity));
+                Audit("pipeline-identity.create", nameof(PipelineIdentity), () => entity.EntraId, null, () => Snapshot(entity));
                 Record("pipelineIdentity", entity.EntraId, Create, changes);
                 return;
             }
@@ -418,7 +420,7 @@ public sealed class OrganisationImport(IDbContextFactory<K8PostureDbContext> con
                     entity.TeamId = null;
                 }
             });
-            Finish("pipelineIdentity", entity.EntraId, changes, "pipeline-identity.update", nameof(PipelineIdentity), before, () => Snapshot(entity));
+            Finish("pipelineIdentity", entity.EntraId, () => entity.EntraId, changes, "pipeline-identity.update", nameof(PipelineIdentity), before, () => Snapshot(entity));
         }
 
         /// <summary>
@@ -465,22 +467,33 @@ public sealed class OrganisationImport(IDbContextFactory<K8PostureDbContext> con
                 Document = normalised.ToJson(),
             };
             db.PolicyVersions.Add(version);
-            audit.Record(db, "policy.save", nameof(PolicyVersion), version.Version.ToString(CultureInfo.InvariantCulture),
-                before: new { version = stored.PolicyVersion, document = current },
-                after: new { version = version.Version, comment = version.Comment, document = normalised });
+            Audit("policy.save", nameof(PolicyVersion), () => Id(version.Version),
+                new { version = stored.PolicyVersion, document = current },
+                () => new { version = version.Version, comment = version.Comment, document = normalised });
             Record("namespaceOwnership", "policy", Update, changes);
         }
 
-        private void Finish(string kind, string name, Changes changes, string action, string entityType, object before, Func<object> after)
+        private void Finish(string kind, string name, Func<string> entityId, Changes changes, string action, string entityType, object before, Func<object> after)
         {
             if (changes.Count == 0)
             {
                 Record(kind, name, Unchanged, changes);
                 return;
             }
-            audit.Record(db, action, entityType, name, before: before, after: after());
+            Audit(action, entityType, entityId, before, after);
             Record(kind, name, Update, changes);
         }
+
+        /// <summary>
+        /// Audit events wait for the rows' first save, so a new business unit, team or application is recorded by its
+        /// database id, as every other change to it is (renames would otherwise split its history).
+        /// </summary>
+        private void Audit(string action, string entityType, Func<string> entityId, object? before, Func<object>? after) =>
+            _audits.Add(() => audit.Record(db, action, entityType, entityId(), before, after?.Invoke()));
+
+        public void WriteAudits() => _audits.ForEach(write => write());
+
+        private static string Id(int id) => id.ToString(CultureInfo.InvariantCulture);
 
         private void Record(string kind, string name, string action, Changes changes) => Entities.Add(new OrganisationEntityChange(kind, name, action, changes));
 

@@ -939,7 +939,8 @@ public sealed class OrganisationService(IDbContextFactory<K8PostureDbContext> co
         }, cancellationToken);
 
     /// <summary>Runs <paramref name="work"/> in one transaction (under the provider's retry strategy); a lost race on a unique index is a 409.</summary>
-    private static async Task InTransactionAsync(K8PostureDbContext db, Func<CancellationToken, Task> work, CancellationToken cancellationToken)
+    /// <summary>Runs the work in one transaction; a unique index another writer won meanwhile is a 409 with <paramref name="conflict"/>, not a 500.</summary>
+    internal static async Task InTransactionAsync(K8PostureDbContext db, Func<CancellationToken, Task> work, CancellationToken cancellationToken, string? conflict = null)
     {
         try
         {
@@ -952,7 +953,7 @@ public sealed class OrganisationService(IDbContextFactory<K8PostureDbContext> co
         }
         catch (DbUpdateException)
         {
-            throw OrganisationException.Conflict("Someone changed the organisation at the same time; reload and try again.");
+            throw OrganisationException.Conflict(conflict ?? "Someone changed the organisation at the same time; reload and try again.");
         }
     }
 

@@ -104,6 +104,12 @@ public sealed class OrganisationAsCodeFacts(K8PostureAppFactory app) : IClassFix
         {
             Assert.True(count == await app.ScalarAsync($"SELECT COUNT(*) FROM AuditEvents WHERE Action = '{action}' AND Actor LIKE 'key:%'"), action);
         }
+        // New rows are audited by their database id, as the pages and the API audit every later change to them.
+        foreach (var (action, table) in new[] { ("business-unit.create", "BusinessUnits"), ("team.create", "Teams"), ("application.create", "Applications") })
+        {
+            Assert.Equal(0, await app.ScalarAsync(
+                $"SELECT COUNT(*) FROM AuditEvents a WHERE a.Action = '{action}' AND NOT EXISTS (SELECT 1 FROM {table} e WHERE CAST(e.Id AS TEXT) = a.EntityId)"));
+        }
         var auditEvents = await CountAsync("AuditEvents");
 
         var (againStatus, again) = await PostAsync(admin, SampleYaml());
