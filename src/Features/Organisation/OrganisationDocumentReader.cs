@@ -1,10 +1,7 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using K8Posture.Shared;
 
 namespace K8Posture.Features.Organisation;
 
@@ -71,107 +68,30 @@ public static partial class OrganisationDocumentReader
         }
     }
 
-    /// <summary>YAML becomes a JSON tree: plain scalars typed by the YAML 1.2 core schema, quoted scalars strings.</summary>
+    /// <summary>YAML becomes a JSON tree (<see cref="YamlJson"/>): plain scalars typed by the YAML 1.2 core schema, quoted scalars strings.</summary>
     private static JsonDocument ParseYaml(string text, int payloadLength)
     {
-        var stream = new YamlStream();
         try
         {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException ex)
-        {
-            var where = string.Create(CultureInfo.InvariantCulture, $"line {ex.Start.Line}, position {ex.Start.Column}");
-            var reason = (ex.InnerException as YamlException)?.Message ?? ex.Message;
-            var cut = reason.IndexOf("): ", StringComparison.Ordinal);
-            if (reason.StartsWith('(') && cut > 0)
+            var documents = YamlJson.Load(text);
+            if (documents.Count == 0)
             {
-                reason = reason[(cut + 3)..];
+                throw Refuse("", "The document is empty; send an Organisation document (YAML or JSON) or a CSV of teams.");
             }
-            throw Refuse(where, $"The document is not valid YAML: it broke at {where} ({reason.TrimEnd('.')}).");
+            if (documents.Count > 1)
+            {
+                throw Refuse("", $"The YAML holds {documents.Count} documents; send one Organisation document.");
+            }
+            var nodeBudget = YamlJson.NodeBudget(payloadLength);
+            return YamlJson.ToJson(documents[0].RootNode, MaxDepth, ref nodeBudget);
         }
-        catch (ArgumentException)
+        catch (YamlTreeException ex)
         {
-            throw Refuse("", "The YAML document repeats a key in one mapping.");
-        }
-        var documents = stream.Documents
-            .Where(d => d.RootNode is not YamlScalarNode { Style: ScalarStyle.Plain, Tag.IsEmpty: true, Value: null or "" })
-            .ToList();
-        if (documents.Count == 0)
-        {
-            throw Refuse("", "The document is empty; send an Organisation document (YAML or JSON) or a CSV of teams.");
-        }
-        if (documents.Count > 1)
-        {
-            throw Refuse("", $"The YAML holds {documents.Count} documents; send one Organisation document.");
-        }
-        // An alias may repeat a node, but an alias bomb must not expand into gigabytes.
-        var nodeBudget = 2L * payloadLength + 10_000;
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            WriteYaml(writer, documents[0].RootNode, 0, ref nodeBudget);
-        }
-        return JsonDocument.Parse(buffer.WrittenMemory, new JsonDocumentOptions { MaxDepth = MaxDepth + 2 });
-    }
-
-    private static void WriteYaml(Utf8JsonWriter writer, YamlNode node, int depth, ref long nodeBudget)
-    {
-        if (--nodeBudget < 0 || depth > MaxDepth)
-        {
-            var where = string.Create(CultureInfo.InvariantCulture, $"line {node.Start.Line}, position {node.Start.Column}");
-            throw Refuse(where, $"The YAML nests too deep or repeats aliases too often at {where}.");
-        }
-        switch (node)
-        {
-            case YamlMappingNode mapping:
-                writer.WriteStartObject();
-                foreach (var (key, value) in mapping.Children)
-                {
-                    writer.WritePropertyName(key is YamlScalarNode keyScalar ? keyScalar.Value ?? "" : key.ToString());
-                    WriteYaml(writer, value, depth + 1, ref nodeBudget);
-                }
-                writer.WriteEndObject();
-                break;
-            case YamlSequenceNode sequence:
-                writer.WriteStartArray();
-                foreach (var child in sequence.Children)
-                {
-                    WriteYaml(writer, child, depth + 1, ref nodeBudget);
-                }
-                writer.WriteEndArray();
-                break;
-            case YamlScalarNode scalar:
-                var text = scalar.Value ?? "";
-                if (scalar.Style != ScalarStyle.Plain || (!scalar.Tag.IsEmpty && scalar.Tag.Value == "tag:yaml.org,2002:str"))
-                {
-                    writer.WriteStringValue(text);
-                }
-                else if (text is "" or "~" or "null" or "Null" or "NULL")
-                {
-                    writer.WriteNullValue();
-                }
-                else if (text is "true" or "True" or "TRUE" or "false" or "False" or "FALSE")
-                {
-                    writer.WriteBooleanValue(text[0] is 't' or 'T');
-                }
-                else if (JsonNumber().IsMatch(text))
-                {
-                    writer.WriteRawValue(text);
-                }
-                else
-                {
-                    writer.WriteStringValue(text);
-                }
-                break;
-            default:
-                writer.WriteNullValue();
-                break;
+            throw ex.InnerException is null
+                ? Refuse(ex.Where, ex.Message)
+                : Refuse(ex.Where, $"The document is not valid YAML: it broke at {ex.Where} ({ex.Message}).");
         }
     }
-
-    [GeneratedRegex(@"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$", RegexOptions.CultureInvariant)]
-    private static partial Regex JsonNumber();
 
     private static OrganisationDocument ReadTree(JsonDocument tree)
     {

@@ -1,12 +1,10 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using K8Posture.Shared;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlScalar = YamlDotNet.Core.Events.Scalar;
-using YamlDotNet.RepresentationModel;
 
 namespace K8Posture.Features.Ingestion.Parsers;
 
@@ -125,49 +123,34 @@ internal sealed partial class KubernetesDocuments : IDisposable
 
     private static List<JsonDocument> ParseYaml(ReadOnlyMemory<byte> payload, string formatName)
     {
-        var stream = new YamlStream();
+        string text;
         try
         {
-            var text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(JsonPayload.WithoutBom(payload).Span);
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException ex)
-        {
-            throw YamlError(ex, formatName);
+            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(JsonPayload.WithoutBom(payload).Span);
         }
         catch (DecoderFallbackException ex)
         {
             throw new ScanParseException($"The {formatName} payload is neither JSON nor UTF-8 YAML.", "line 1, position 1", ex);
         }
 
-        // Without aliases a node costs at least a byte of input; aliases may repeat nodes, but an alias bomb
-        // ("billion laughs") must not expand into gigabytes.
-        var nodeBudget = 2L * payload.Length + 10_000;
         var documents = new List<JsonDocument>();
         try
         {
-            foreach (var document in stream.Documents)
+            var nodeBudget = YamlJson.NodeBudget(payload.Length);
+            foreach (var document in YamlJson.Load(text))
             {
-                // An empty document ("---" at the end of a stream) holds nothing.
-                if (document.RootNode is YamlScalarNode { Style: ScalarStyle.Plain, Tag.IsEmpty: true } scalar && scalar.Value is null or "")
-                {
-                    continue;
-                }
-                var buffer = new ArrayBufferWriter<byte>();
-                using (var writer = new Utf8JsonWriter(buffer))
-                {
-                    Write(writer, document.RootNode, 0, ref nodeBudget);
-                }
-                documents.Add(JsonDocument.Parse(buffer.WrittenMemory));
+                documents.Add(YamlJson.ToJson(document.RootNode, MaxDepth, ref nodeBudget));
             }
         }
-        catch
+        catch (YamlTreeException ex)
         {
             foreach (var document in documents)
             {
                 document.Dispose();
             }
-            throw;
+            throw ex.InnerException is YamlException or ArgumentException
+                ? new ScanParseException($"The {formatName} payload is not valid YAML: it broke at {ex.Where} ({ex.Message}).", ex.Where, ex)
+                : new ScanParseException(ex.Message, ex.Where, ex);
         }
         if (documents.Count == 0)
         {
@@ -175,95 +158,6 @@ internal sealed partial class KubernetesDocuments : IDisposable
         }
         return documents;
     }
-
-    private static ScanParseException YamlError(YamlException ex, string formatName)
-    {
-        var where = string.Create(CultureInfo.InvariantCulture, $"line {ex.Start.Line}, position {ex.Start.Column}");
-        var reason = (ex.InnerException as YamlException)?.Message ?? ex.Message;
-        // YamlDotNet prefixes its messages with the span; the position is reported separately.
-        var cut = reason.IndexOf("): ", StringComparison.Ordinal);
-        if (reason.StartsWith('(') && cut > 0)
-        {
-            reason = reason[(cut + 3)..];
-        }
-        return new ScanParseException($"The {formatName} payload is not valid YAML: it broke at {where} ({reason.TrimEnd('.')}).", where, ex);
-    }
-
-    private static void Write(Utf8JsonWriter writer, YamlNode node, int depth, ref long nodeBudget)
-    {
-        if (--nodeBudget < 0)
-        {
-            var at = string.Create(CultureInfo.InvariantCulture, $"line {node.Start.Line}, position {node.Start.Column}");
-            throw new ScanParseException($"The YAML expands to far more nodes than its size allows (aliases repeated too often) at {at}.", at);
-        }
-        if (depth > MaxDepth)
-        {
-            var where = string.Create(CultureInfo.InvariantCulture, $"line {node.Start.Line}, position {node.Start.Column}");
-            throw new ScanParseException($"The YAML nests deeper than {MaxDepth} levels (or an alias refers to itself) at {where}.", where);
-        }
-        switch (node)
-        {
-            case YamlMappingNode mapping:
-                writer.WriteStartObject();
-                foreach (var (key, value) in mapping.Children)
-                {
-                    writer.WritePropertyName(key is YamlScalarNode keyScalar ? keyScalar.Value ?? "" : key.ToString());
-                    Write(writer, value, depth + 1, ref nodeBudget);
-                }
-                writer.WriteEndObject();
-                break;
-            case YamlSequenceNode sequence:
-                writer.WriteStartArray();
-                foreach (var child in sequence.Children)
-                {
-                    Write(writer, child, depth + 1, ref nodeBudget);
-                }
-                writer.WriteEndArray();
-                break;
-            case YamlScalarNode scalar:
-                WriteScalar(writer, scalar);
-                break;
-            default:
-                writer.WriteNullValue();
-                break;
-        }
-    }
-
-    /// <summary>The YAML 1.2 core schema for plain scalars; an explicit <c>!!str</c> or any quoting keeps a string.</summary>
-    private static void WriteScalar(Utf8JsonWriter writer, YamlScalarNode scalar)
-    {
-        var value = scalar.Value ?? "";
-        var tag = scalar.Tag.IsEmpty ? null : scalar.Tag.Value;
-        if (scalar.Style != ScalarStyle.Plain || tag is "tag:yaml.org,2002:str")
-        {
-            writer.WriteStringValue(value);
-            return;
-        }
-        if (value is "" or "~" or "null" or "Null" or "NULL")
-        {
-            writer.WriteNullValue();
-        }
-        else if (value is "true" or "True" or "TRUE")
-        {
-            writer.WriteBooleanValue(true);
-        }
-        else if (value is "false" or "False" or "FALSE")
-        {
-            writer.WriteBooleanValue(false);
-        }
-        else if (JsonNumber().IsMatch(value))
-        {
-            // The original text, so "1.10" and "0.72" read back exactly as written.
-            writer.WriteRawValue(value);
-        }
-        else
-        {
-            writer.WriteStringValue(value);
-        }
-    }
-
-    [GeneratedRegex(@"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$", RegexOptions.CultureInvariant)]
-    private static partial Regex JsonNumber();
 
     private static (string? ApiVersion, string? Kind) SniffJson(ReadOnlySpan<byte> head)
     {

@@ -13,7 +13,7 @@ public sealed class UserMenuFacts(BrowserAppFixture app)
         await BrowserAppFixture.SignInAsync(page, "Security.Analyst");
         await BrowserAppFixture.WaitForInteractiveAsync(page);
 
-        var activator = page.Locator("[data-testid=user-menu-activator]");
+        var activator = page.Locator("[data-testid=user-menu] button").First;
         await Assertions.Expect(activator).ToContainTextAsync("Sam Analyst");
         var signOut = page.Locator("[data-testid=signout-button]");
         await Assertions.Expect(signOut).ToBeHiddenAsync();
