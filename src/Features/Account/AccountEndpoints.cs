@@ -96,11 +96,30 @@ public static class AccountEndpoints
         return Results.SignIn(principal, new AuthenticationProperties { RedirectUri = SafeReturnUrl(returnUrl) }, CookieAuthenticationDefaults.AuthenticationScheme);
     }
 
-    /// <summary>Only local paths: an absolute or protocol-relative URL would make sign-in an open redirect.</summary>
+    /// <summary>
+    /// The return URL when it is local, else the home page. Every returnUrl taken from a request goes through here:
+    /// an absolute, protocol-relative or otherwise foreign URL would make sign-in an open redirect.
+    /// An app-relative "~/path" becomes "/path".
+    /// </summary>
     public static string SafeReturnUrl(string? returnUrl) =>
-        returnUrl is { Length: > 0 } url && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'))
-            ? url
-            : "/";
+        !IsLocalUrl(returnUrl) ? "/"
+        : returnUrl[0] == '~' ? returnUrl[1..]
+        : returnUrl;
+
+    /// <summary>
+    /// The framework's rule (Url.IsLocalUrl, RedirectHttpResult.IsLocalUrl): "/" or "/path" whose second character is
+    /// neither '/' nor '', or "~/" likewise; and no control character anywhere, because browsers drop tabs and
+    /// newlines before resolving a URL, so "/	/evil.example" reads as "//evil.example".
+    /// </summary>
+    public static bool IsLocalUrl([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? url)
+    {
+        if (string.IsNullOrEmpty(url) || url.Any(char.IsControl))
+        {
+            return false;
+        }
+        var path = url[0] == '~' && url.Length > 1 && url[1] == '/' ? url.AsSpan(1) : url.AsSpan();
+        return path[0] == '/' && (path.Length == 1 || (path[1] != '/' && path[1] != '\\'));
+    }
 }
 
 /// <summary>Development-only personas of the local sign-in page.</summary>

@@ -24,6 +24,9 @@ public static class ApiKeyCommand
         if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("--name is required.");
         if (string.IsNullOrWhiteSpace(scopes)) throw new ArgumentException("--scopes is required (ingest,evaluate,read,admin).");
 
+        var parsedScopes = ApiKeyService.ParseScopes(scopes);
+        ApiKeyService.EnsureScopesFitTeam(parsedScopes, teamBound: team is not null);
+
         await DataRegistration.MigrateAsync(services);
         await using var scope = services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<DataScope>().SetSystem("cli:api-key");
@@ -35,7 +38,7 @@ public static class ApiKeyCommand
             teamId = await db.Teams.Where(t => t.Name == team).Select(t => (int?)t.Id).SingleOrDefaultAsync()
                 ?? throw new ArgumentException($"Team '{team}' does not exist.");
         }
-        var created = await keys.CreateAsync(name, ApiKeyService.ParseScopes(scopes), teamId, CancellationToken.None);
+        var created = await keys.CreateAsync(name, parsedScopes, teamId, CancellationToken.None);
         Console.Out.WriteLine(created.Secret);
         return 0;
     }

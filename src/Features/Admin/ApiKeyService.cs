@@ -23,10 +23,27 @@ public sealed class ApiKeyService(IDbContextFactory<K8PostureDbContext> contexts
         return parsed;
     }
 
+    /// <summary>
+    /// A team-bound key may not carry the admin scope: administration (clusters, the organisation, keys) acts on what
+    /// teams share, so it is the Security Team's, never one team's pipeline's.
+    /// </summary>
+    public static void EnsureScopesFitTeam(IReadOnlyList<string> scopes, bool teamBound)
+    {
+        ArgumentNullException.ThrowIfNull(scopes);
+        if (teamBound && scopes.Contains(ApiScopes.Admin))
+        {
+            throw new ArgumentException(
+                "A team-bound key may not have the admin scope: administration is for the Security Team. "
+                + "Create the admin key organisation-wide (without a team), or drop the admin scope from the team key.");
+        }
+    }
+
     public async Task<CreatedApiKey> CreateAsync(string name, IReadOnlyList<string> scopes, int? teamId, CancellationToken cancellationToken)
     {
-        var secret = ApiKeySecrets.NewSecret();
+        EnsureScopesFitTeam(scopes, teamBound: teamId is not null);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        SecurityTeamOnly.Require(db.Scope, "Creating a pipeline key");
+        var secret = ApiKeySecrets.NewSecret();
         var key = new ApiKey
         {
             Name = name.Trim(),
@@ -57,6 +74,7 @@ public sealed class ApiKeyService(IDbContextFactory<K8PostureDbContext> contexts
     public async Task<bool> RevokeAsync(int id, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        SecurityTeamOnly.Require(db.Scope, "Revoking a pipeline key");
         var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id, cancellationToken);
         if (key is null || key.RevokedAt is not null)
         {

@@ -1,3 +1,4 @@
+using K8Posture.Features.Admin;
 using K8Posture.Features.Rules;
 using K8Posture.Security;
 
@@ -31,6 +32,8 @@ public static class ClusterEndpoints
                     : Results.Json(result.Cluster, RulesEndpoints.Json);
             })
             .RequireAuthorization(Policies.ApiAdmin)
+            .AddEndpointFilter(SecurityTeamOnlyFilter)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithName("RegisterCluster")
             .WithSummary("Register or update a cluster by name")
             .WithDescription("Give a kubeconfig (and optionally the context to use), or serverUrl + token (+ caCertificate PEM). The secret is encrypted at rest and never returned. "
@@ -44,6 +47,8 @@ public static class ClusterEndpoints
                     ? Results.Json(new RefreshQueuedResponse(name, jobId), RulesEndpoints.Json, statusCode: StatusCodes.Status202Accepted)
                     : Results.Problem(title: "Unknown cluster", detail: $"No registered cluster named '{name}' with a connection; register it with POST /api/v1/clusters.", statusCode: StatusCodes.Status404NotFound))
             .RequireAuthorization(Policies.ApiAdmin)
+            .AddEndpointFilter(SecurityTeamOnlyFilter)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithName("RefreshCluster")
             .WithSummary("Queue a refresh of the cluster now")
             .Produces<RefreshQueuedResponse>(StatusCodes.Status202Accepted)
@@ -54,6 +59,8 @@ public static class ClusterEndpoints
                     ? Results.Json(result, RulesEndpoints.Json)
                     : Results.Problem(title: "Unknown cluster", detail: $"No managed cluster named '{name}'.", statusCode: StatusCodes.Status404NotFound))
             .RequireAuthorization(Policies.ApiAdmin)
+            .AddEndpointFilter(SecurityTeamOnlyFilter)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithName("UnregisterCluster")
             .WithSummary("Stop managing a cluster")
             .WithDescription("Removes the refresh schedule and the stored connection; the cluster stays as unmanaged with its history. "
@@ -66,10 +73,28 @@ public static class ClusterEndpoints
                     ? Results.Json(result, RulesEndpoints.Json)
                     : Results.Problem(title: "Unknown cluster", detail: $"No registered cluster named '{name}'.", statusCode: StatusCodes.Status404NotFound))
             .RequireAuthorization(Policies.ApiAdmin)
+            .AddEndpointFilter(SecurityTeamOnlyFilter)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithName("TestClusterConnection")
             .WithSummary("Call the cluster's /version with its stored connection (10 s timeout)")
             .Produces<ConnectionTestResult>()
             .ProducesProblem(StatusCodes.Status404NotFound);
         return endpoints;
+    }
+
+    /// <summary>
+    /// The admin scope or role lets a caller in; ClusterService then refuses team-bound callers (a team key made with the
+    /// admin scope before team keys lost it), and this answers that refusal as 403 with the reason.
+    /// </summary>
+    private static async ValueTask<object?> SecurityTeamOnlyFilter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (SecurityTeamRequiredException refusal)
+        {
+            return SecurityTeamOnly.Forbidden(refusal);
+        }
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Hangfire;
 using K8Posture.Data;
+using K8Posture.Features.Admin;
 using K8Posture.Features.Ingestion;
 using Microsoft.EntityFrameworkCore;
 
@@ -98,6 +99,9 @@ public sealed partial class ClusterService(
 
     public async Task<ClusterSaveResult> SaveAsync(RegisterClusterRequest request, CancellationToken cancellationToken)
     {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        // Clusters are shared by the teams whose namespaces they run; a team-bound caller must not reshape one.
+        SecurityTeamOnly.Require(db.Scope, "Registering or changing a cluster");
         var errors = new Dictionary<string, string[]>();
         void Error(string field, string message) => errors[field] = [.. errors.GetValueOrDefault(field, []), message];
 
@@ -188,7 +192,6 @@ public sealed partial class ClusterService(
             secret = new ClusterConnectionSecret(null, request.Token?.Trim(), string.IsNullOrWhiteSpace(request.CaCertificate) ? null : request.CaCertificate.Trim());
         }
 
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         int? ownerTeamId = null;
         if (!string.IsNullOrWhiteSpace(request.OwnerTeam))
         {
@@ -198,30 +201,12 @@ public sealed partial class ClusterService(
             {
                 Error("ownerTeam", $"Team '{teamName}' does not exist; use the exact name of a registered team.");
             }
-            else if (!db.Scope.SeesAllTeams && !db.Scope.TeamIds.Contains(ownerTeamId.Value))
-            {
-                Error("ownerTeam", "A team-bound key may register clusters for its own team only.");
-            }
-        }
-        else if (!db.Scope.SeesAllTeams)
-        {
-            // A team-bound caller's cluster belongs to its team, or the caller could not see what it registered.
-            ownerTeamId = db.Scope.TeamIds.Count == 1 ? db.Scope.TeamIds[0] : null;
-            if (ownerTeamId is null)
-            {
-                Error("ownerTeam", "Name the owner team (the caller belongs to several teams or none).");
-            }
         }
         Cluster? cluster = null;
         if (name is not null && errors.Count == 0)
         {
-            // Names are unique across teams: look past the caller's scope, then refuse what it may not see.
             cluster = await db.Clusters.IgnoreQueryFilters().FirstOrDefaultAsync(c => c.Name == name, cancellationToken);
-            if (cluster is not null && !db.Scope.SeesAllTeams && !await db.Clusters.AnyAsync(c => c.Id == cluster.Id, cancellationToken))
-            {
-                Error("name", $"A cluster named '{name}' exists and belongs to another team.");
-            }
-            else if (secret is null && cluster?.ConnectionSecretProtected is null)
+            if (secret is null && cluster?.ConnectionSecretProtected is null)
             {
                 Error("kubeconfig", "Give a kubeconfig, or a server URL and a token, to connect to the cluster.");
             }
@@ -272,6 +257,7 @@ public sealed partial class ClusterService(
     public async Task<ClusterUnregistered?> UnregisterAsync(string name, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        SecurityTeamOnly.Require(db.Scope, "Unregistering a cluster");
         var cluster = await db.Clusters.FirstOrDefaultAsync(c => c.Name == name && c.IsManaged, cancellationToken);
         if (cluster is null)
         {
@@ -332,6 +318,7 @@ public sealed partial class ClusterService(
     public async Task<string?> EnqueueRefreshAsync(string name, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        SecurityTeamOnly.Require(db.Scope, "Refreshing a cluster");
         var id = await db.Clusters.AsNoTracking().Where(c => c.Name == name && c.ConnectionSecretProtected != null)
             .Select(c => (int?)c.Id).FirstOrDefaultAsync(cancellationToken);
         if (id is null)
@@ -364,6 +351,7 @@ public sealed partial class ClusterService(
     public async Task<ConnectionTestResult?> TestStoredAsync(string name, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        SecurityTeamOnly.Require(db.Scope, "Testing a cluster's connection");
         var cluster = await db.Clusters.AsNoTracking().FirstOrDefaultAsync(c => c.Name == name, cancellationToken);
         if (cluster is null)
         {

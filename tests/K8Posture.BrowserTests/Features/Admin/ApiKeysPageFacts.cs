@@ -37,4 +37,35 @@ public sealed class ApiKeysPageFacts(BrowserAppFixture app)
         await page.Locator(".mud-dialog >> text=Revoke").Last.ClickAsync();
         await page.WaitForSelectorAsync($"tr:has-text('{name}') >> text=revoked");
     }
+
+    [Fact]
+    public async Task A_team_key_cannot_be_given_the_admin_scope()
+    {
+        var page = await app.NewPageAsync();
+        await BrowserAppFixture.SignInAsync(page, "Security.Admin");
+        await page.GotoAsync("/admin/api-keys");
+        await BrowserAppFixture.WaitForInteractiveAsync(page);
+
+        var admin = page.Locator("[data-testid=key-scope-admin]").Locator("xpath=descendant-or-self::input");
+        await admin.CheckAsync();
+        Assert.True(await admin.IsCheckedAsync());
+
+        var name = "team-" + Guid.NewGuid().ToString("N")[..6];
+        await page.Locator("[data-testid=key-name]").Locator("xpath=descendant-or-self::input").FillAsync(name);
+        await page.Keyboard.PressAsync("Tab");
+        await page.ClickAsync("[data-testid=key-team]");
+        await page.ClickAsync(".mud-popover-open .mud-list-item:has-text('Ledger')");
+
+        // Choosing a team takes the admin scope away and keeps it away.
+        await Assertions.Expect(admin).ToBeDisabledAsync();
+        Assert.False(await admin.IsCheckedAsync());
+        await Assertions.Expect(page.Locator("[data-testid=key-admin-note]")).ToContainTextAsync("Security Team");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserAppFixture.ScreenshotFolder, "api-keys-team.png"), FullPage = true });
+
+        await page.ClickAsync("[data-testid=key-create]");
+        Assert.StartsWith("k8p_", await page.Locator("[data-testid=key-secret]").InnerTextAsync(new LocatorInnerTextOptions { Timeout = 15_000 }), StringComparison.Ordinal);
+        var cells = page.Locator("tr", new PageLocatorOptions { HasTextString = name }).Locator("td");
+        Assert.Equal("ingest", (await cells.Nth(2).InnerTextAsync()).Trim());
+        Assert.Equal("Ledger", (await cells.Nth(3).InnerTextAsync()).Trim());
+    }
 }

@@ -81,6 +81,29 @@ public sealed class AdminCommandsFacts : IDisposable
         Assert.Equal(0, Scalar("SELECT COUNT(*) FROM ApiKeys"));
     }
 
+    [Fact]
+    public async Task ApiKeyCreateRefusesTheAdminScopeOnATeamKeyWithoutWritingAKey()
+    {
+        var (seeded, _, seedError) = await RunAsync("seed-demo");
+        Assert.True(seeded == 0, seedError);
+        var keysBefore = Scalar("SELECT COUNT(*) FROM ApiKeys");
+
+        var teamAdmin = await RunAsync("api-key", "create", "--name", "ledger-admin", "--team", "Ledger", "--scopes", "ingest,admin");
+        Assert.Equal(2, teamAdmin.ExitCode);
+        Assert.Contains("admin", teamAdmin.Stderr, StringComparison.Ordinal);
+        Assert.Contains("organisation-wide", teamAdmin.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", teamAdmin.Stdout.Trim());
+        Assert.Equal(keysBefore, Scalar("SELECT COUNT(*) FROM ApiKeys"));
+
+        // The same team may have its ingest key, and an organisation-wide key may carry admin.
+        var teamIngest = await RunAsync("api-key", "create", "--name", "ledger-ci", "--team", "Ledger", "--scopes", "ingest");
+        Assert.True(teamIngest.ExitCode == 0, teamIngest.Stderr);
+        var orgAdmin = await RunAsync("api-key", "create", "--name", "security-admin", "--scopes", "admin");
+        Assert.True(orgAdmin.ExitCode == 0, orgAdmin.Stderr);
+        Assert.Equal(keysBefore + 2, Scalar("SELECT COUNT(*) FROM ApiKeys"));
+        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM ApiKeys WHERE TeamId IS NOT NULL AND Scopes LIKE '%admin%'"));
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();

@@ -312,8 +312,8 @@ public sealed class OrganisationApiFacts(K8PostureAppFactory app) : IClassFixtur
         await Expect(HttpStatusCode.NotFound, team.GetAsync($"/api/v1/business-units/Theirs BU {s}"));
         Assert.Empty((await JsonOf(await Expect(HttpStatusCode.OK, team.GetAsync("/api/v1/pipeline-identities")))).EnumerateArray());
 
-        // Even a team-bound key with the admin scope may not reshape the organisation.
-        using var teamAdmin = app.CreateApiClient(await app.CreateApiKeyAsync("admin,read", mineId));
+        // Even a team-bound key with the admin scope (one made before team keys lost that scope) may not reshape the organisation.
+        using var teamAdmin = app.CreateApiClient(await app.InsertLegacyApiKeyAsync("admin,read", mineId));
         await Expect(HttpStatusCode.Forbidden, teamAdmin.PostAsJsonAsync("/api/v1/teams", new { name = "Sneaky " + s }));
         Assert.Equal(teamsBefore, await app.ScalarAsync("SELECT COUNT(*) FROM Teams"));
     }

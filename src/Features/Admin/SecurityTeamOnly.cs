@@ -1,0 +1,28 @@
+using K8Posture.Data;
+
+namespace K8Posture.Features.Admin;
+
+/// <summary>The caller acts for one or more teams, but the change is the Security Team's to make.</summary>
+public sealed class SecurityTeamRequiredException(string message) : InvalidOperationException(message);
+
+/// <summary>
+/// Changes only the Security Team may make: a Security.Admin person or an organisation-wide key. Services check this
+/// themselves, so a page or endpoint that forgets (or a team key that still carries the admin scope) cannot get through.
+/// </summary>
+public static class SecurityTeamOnly
+{
+    public static void Require(DataScope scope, string change)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        if (!scope.SeesAllTeams)
+        {
+            throw new SecurityTeamRequiredException(
+                $"{change} is for the Security Team: a Security.Admin person or an organisation-wide key with the admin scope. "
+                + $"The caller ({scope.Actor}) is team-bound; a team-bound key cannot administer shared resources, even with the admin scope.");
+        }
+    }
+
+    /// <summary>The answer an endpoint gives when <see cref="Require"/> refused: 403 with the reason.</summary>
+    public static IResult Forbidden(SecurityTeamRequiredException refusal) =>
+        Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Security Team only", detail: refusal.Message);
+}
