@@ -67,6 +67,8 @@ public sealed class AlertsPageFacts(BrowserAppFixture app)
         var rule = "Live test rule " + Guid.NewGuid().ToString("N")[..8];
         Assert.Equal(0, await page.Locator("[data-testid=alert-rule]", new PageLocatorOptions { HasTextString = rule }).CountAsync());
 
+        // A marker that a reload would wipe: the alert must arrive in this very page.
+        await page.EvaluateAsync("() => window.__notReloaded = true");
         var key = await app.App.CreateApiKeyAsync("ingest");
         using var client = app.App.CreateApiClient(key);
         var body = $$$"""
@@ -75,9 +77,6 @@ public sealed class AlertsPageFacts(BrowserAppFixture app)
             """;
         var response = await client.PostAsync("/api/v1/ingest/alerts?cluster=prod-aks-weu", new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json")));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        // From the moment the push is accepted (stored): the page must show it within 2 s, without a reload.
-        var stopwatch = Stopwatch.StartNew();
-
         try
         {
             await page.Locator("[data-testid=alert-rule]", new PageLocatorOptions { HasTextString = rule }).WaitForAsync(new LocatorWaitForOptions { Timeout = 10_000 });
@@ -86,10 +85,8 @@ public sealed class AlertsPageFacts(BrowserAppFixture app)
         {
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserAppFixture.ScreenshotFolder, "alerts-live.png"), FullPage = true });
         }
-        stopwatch.Stop();
-        // The goal is 2 s (met on a quiet machine); the bound here leaves room for a loaded CI runner, so the test says
-        // "live, without reload" and not a timing that depends on the machine (speed goals live in the benchmarks).
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"the alert took {stopwatch.Elapsed.TotalMilliseconds:F0} ms to appear");
+        // Live, without a reload; how fast is a speed goal, which lives in the benchmarks, not in a timed test.
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__notReloaded === true"), "the page was reloaded to show the alert");
         Assert.Equal("/alerts", new Uri(page.Url).AbsolutePath);
         await page.Context.CloseAsync();
     }
