@@ -52,7 +52,7 @@ public static partial class ResourceNames
     {
         if (!string.IsNullOrEmpty(cluster) && !IsValidClusterName(cluster))
         {
-            throw new IngestRejectedException("Invalid cluster name", $"The cluster name at {where} breaks the naming rule: {ClusterRule}. Nothing was stored.", pointer: where);
+            throw new IngestRejectedException("Invalid cluster name", $"The cluster name at {where} breaks the naming rule: {ClusterRule}. Nothing from this push was applied; the refused push is kept in the ingest log.", pointer: where);
         }
     }
 
@@ -61,7 +61,7 @@ public static partial class ResourceNames
     {
         if (!string.IsNullOrEmpty(@namespace) && !IsValidNamespace(@namespace))
         {
-            throw new IngestRejectedException("Invalid namespace name", $"The namespace name at {where} breaks the naming rule: {NamespaceRule}. Nothing was stored.", pointer: where);
+            throw new IngestRejectedException("Invalid namespace name", $"The namespace name at {where} breaks the naming rule: {NamespaceRule}. Nothing from this push was applied; the refused push is kept in the ingest log.", pointer: where);
         }
     }
 }

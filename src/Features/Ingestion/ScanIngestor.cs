@@ -225,7 +225,6 @@ public sealed class ScanIngestor(
         }
     }
 
-    /// <summary>Any failure to read the report is the payload's fault, never a 500: a parser's own slip included.</summary>
     /// <summary>Cluster and namespace names from the report become labels everywhere; one that breaks the rules refuses the push.</summary>
     private static void RequireValidNames(ScanParseResult parsed, string? clusterParameter)
     {
@@ -241,6 +240,7 @@ public sealed class ScanIngestor(
         }
     }
 
+    /// <summary>Any failure to read the report is the payload's fault, never a 500: a parser's own slip included.</summary>
     private static ScanParseResult Parse(IScanParser parser, ReadOnlyMemory<byte> payload)
     {
         try
