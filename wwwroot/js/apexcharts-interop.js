@@ -22,6 +22,58 @@ function loadApexCharts() {
     return loading;
 }
 
+// Chart labels are names from ingested data (teams, clusters, namespaces, registries). ApexCharts 4.7 writes some
+// strings with innerHTML: the tooltip title (x value), the tooltip's series names, the legend, the x-axis tooltip and
+// the z title. Everything else it draws as SVG text (textContent: axis labels, data labels, titles), which is already
+// literal. So this module, the one place every chart goes through, HTML-encodes exactly what reaches an innerHTML
+// sink, and leaves SVG text alone so "R&D" still reads "R&D" on an axis.
+const htmlEntities = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
+const encodedMark = Symbol('k8posture.htmlEncoded');
+
+export function encodeHtml(value) {
+    if (value === null || value === undefined) {
+        return '';
+    }
+    const text = Array.isArray(value) ? value.join(' ') : String(value);
+    return text.replace(/[&<>"'`]/g, c => htmlEntities[c]);
+}
+
+function encoding(formatter, fallback) {
+    if (formatter?.[encodedMark]) {
+        return formatter;
+    }
+    const encoded = (value, context) => encodeHtml(typeof formatter === 'function' ? formatter(value, context) : fallback(value));
+    encoded[encodedMark] = true;
+    return encoded;
+}
+
+/** Installs encoding formatters for every string ApexCharts puts into the page as HTML. */
+export function encodeHtmlLabels(options) {
+    options.tooltip ??= {};
+    const tooltip = options.tooltip;
+    // A numeric or datetime x axis has numbers there, formatted by ApexCharts itself; only text needs encoding.
+    if (!['datetime', 'numeric'].includes(options.xaxis?.type)) {
+        tooltip.x ??= {};
+        tooltip.x.formatter = encoding(tooltip.x.formatter, value => value);
+    }
+    tooltip.y ??= {};
+    tooltip.y.title ??= {};
+    // ApexCharts' own default is "name: ".
+    tooltip.y.title.formatter = encoding(tooltip.y.title.formatter, name => name ? `${name}: ` : '');
+    if (tooltip.z?.title !== undefined) {
+        tooltip.z.title = encodeHtml(tooltip.z.title);
+    }
+    if (typeof options.xaxis?.tooltip?.formatter === 'function') {
+        options.xaxis.tooltip.formatter = encoding(options.xaxis.tooltip.formatter);
+    }
+    options.legend ??= {};
+    options.legend.formatter = encoding(options.legend.formatter, name => name);
+    if (typeof options.legend.tooltipHoverFormatter === 'function') {
+        options.legend.tooltipHoverFormatter = encoding(options.legend.tooltipHoverFormatter);
+    }
+    return options;
+}
+
 function keyOf(elementOrId) {
     return typeof elementOrId === 'string' ? document.getElementById(elementOrId) : elementOrId;
 }
@@ -29,7 +81,7 @@ function keyOf(elementOrId) {
 export async function create(element, options, dotNetRef) {
     const ApexCharts = await loadApexCharts();
     destroy(element);
-    options = options ?? {};
+    options = encodeHtmlLabels(options ?? {});
     options.chart = options.chart ?? {};
     options.chart.events = options.chart.events ?? {};
     options.chart.events.dataPointSelection = (_event, _context, config) => {
@@ -55,7 +107,7 @@ export async function updateSeries(elementOrId, series) {
 export async function updateOptions(elementOrId, options) {
     const chart = charts.get(keyOf(elementOrId));
     if (chart) {
-        await chart.updateOptions(options, false, true);
+        await chart.updateOptions(encodeHtmlLabels(options ?? {}), false, true);
     }
 }
 

@@ -97,6 +97,15 @@ public sealed class AlertIngestor(
             throw await IngestBatchRecording.RejectAsync(db, batch, new IngestRejectedException("Malformed alert payload", "The alert payload could not be read: " + ex.Message), clock.GetUtcNow());
         }
 
+        try
+        {
+            RequireValidNames(parsed, options);
+        }
+        catch (IngestRejectedException ex)
+        {
+            throw await IngestBatchRecording.RejectAsync(db, batch, ex, clock.GetUtcNow());
+        }
+
         // The same bytes pushed the same way again change nothing: no counts go up twice for one delivery retried by a sensor.
         var duplicateOf = await db.IngestBatches.AsNoTracking()
             .Where(b => b.Kind == IngestKind.Alerts && b.Status == IngestStatus.Processed && b.PayloadSha256 == batch.PayloadSha256
@@ -158,6 +167,22 @@ public sealed class AlertIngestor(
 
         notifier.NotifyAlertsChanged();
         return outcome;
+    }
+
+    /// <summary>Cluster and namespace names from the sensor become labels everywhere; one that breaks the rules refuses the push.</summary>
+    private static void RequireValidNames(AlertParseResult parsed, AlertPushOptions options)
+    {
+        var clusterOverridden = !string.IsNullOrWhiteSpace(options.Cluster);
+        for (var i = 0; i < parsed.Alerts.Count; i++)
+        {
+            var alert = parsed.Alerts[i];
+            var where = $"alert {i + 1} (rule {alert.Rule})";
+            if (!clusterOverridden)
+            {
+                ResourceNames.RequireValidClusterInPayload(alert.ClusterName, where + ", cluster");
+            }
+            ResourceNames.RequireValidNamespaceInPayload(alert.Namespace, where + ", namespace");
+        }
     }
 
     private async Task<AlertIngestOutcome> ApplyAsync(K8PostureDbContext db, IngestBatch batch, AlertParseResult parsed, AlertPushOptions options, int? callerTeam,

@@ -29,6 +29,10 @@ public static class IngestAlertsEndpoint
 
     private static async Task<IResult> HandleAsync(HttpContext context, AlertIngestor ingestor, IOptions<IngestionOptions> options, string? cluster, string? pipeline, CancellationToken cancellationToken)
     {
+        if (ResourceNames.ClusterParameterProblem(cluster) is { } badCluster)
+        {
+            return badCluster;
+        }
         var limit = Math.Clamp(options.Value.MaxPayloadBytes, 0, Array.MaxLength);
         var body = await IngestScansEndpoint.ReadBodyAsync(context, limit, cancellationToken);
         if (body.Problem is { } problem)

@@ -38,6 +38,10 @@ public static class IngestScansEndpoint
         string? commit,
         CancellationToken cancellationToken)
     {
+        if (ResourceNames.ClusterParameterProblem(cluster) is { } badCluster)
+        {
+            return badCluster;
+        }
         // One contiguous array holds the report for the parsers, so no configuration can ask for more than an array holds.
         var limit = Math.Clamp(options.Value.MaxPayloadBytes, 0, Array.MaxLength);
         var body = await ReadBodyAsync(context, limit, cancellationToken);

@@ -78,6 +78,7 @@ public sealed class ScanIngestor(
         try
         {
             parsed = Parse(parser, payload);
+            RequireValidNames(parsed, options.Cluster);
             // A generic format (SARIF) names the real tool inside the report.
             batch.Source = Clip(parsed.SourceTool ?? parser.SourceTool, 64);
             scopeKey = Clip(FindingIdentity.ScopeKey(parsed.ScopeHint, options.Scope, options.Cluster), 450)
@@ -221,6 +222,21 @@ public sealed class ScanIngestor(
         catch (Exception ex) when (ex is not IngestRejectedException and not OutOfMemoryException)
         {
             throw new IngestRejectedException("Unrecognised scan format", "The payload could not be recognised as a scan report: " + ex.Message);
+        }
+    }
+
+    /// <summary>Cluster and namespace names from the report become labels everywhere; one that breaks the rules refuses the push.</summary>
+    private static void RequireValidNames(ScanParseResult parsed, string? clusterParameter)
+    {
+        if (string.IsNullOrEmpty(clusterParameter))
+        {
+            ResourceNames.RequireValidClusterInPayload(parsed.ScopeHint.ClusterName, "the report's cluster name");
+        }
+        for (var i = 0; i < parsed.Findings.Count; i++)
+        {
+            var finding = parsed.Findings[i];
+            ResourceNames.RequireValidNamespaceInPayload(finding.NamespaceName,
+                $"finding {i + 1} ({finding.ResourceKind}/{finding.ResourceName}, rule {finding.RuleId ?? finding.VulnerabilityId})");
         }
     }
 
