@@ -87,8 +87,9 @@ public sealed class OrganisationService(IDbContextFactory<K8PostureDbContext> co
             .ToListAsync(cancellationToken);
     }
 
+    // The search narrows the rows in the database; the exact (case-insensitive) name picks the one.
     public async Task<BusinessUnitView?> GetBusinessUnitAsync(string name, CancellationToken cancellationToken) =>
-        (await ListBusinessUnitsAsync(null, cancellationToken)).FirstOrDefault(b => string.Equals(b.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase));
+        (await ListBusinessUnitsAsync(name, cancellationToken)).FirstOrDefault(b => string.Equals(b.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase));
 
     public async Task<BusinessUnitView> CreateBusinessUnitAsync(BusinessUnitChange change, CancellationToken cancellationToken)
     {
