@@ -33,13 +33,11 @@ public sealed class AlertIngestor(
     DataScope callerScope,
     IServiceScopeFactory scopes,
     AlertPayloadParser parser,
+    IngestPipeline pipeline,
     AuditLog audit,
     AlertsChangeNotifier notifier,
-    TimeProvider clock,
-    ILogger<AlertIngestor> logger)
+    TimeProvider clock)
 {
-    private static readonly SemaphoreSlim WriteGate = new(1, 1);
-
     /// <exception cref="IngestRejectedException">Bad input or options; only the failed batch was written.</exception>
     public async Task<AlertIngestOutcome> IngestAsync(ReadOnlyMemory<byte> payload, AlertPushOptions options, CancellationToken cancellationToken)
     {
@@ -85,16 +83,16 @@ public sealed class AlertIngestor(
         }
         catch (ScanParseException ex)
         {
-            throw await IngestBatchRecording.RejectAsync(db, batch, new IngestRejectedException("Malformed alert payload", ex.Message, pointer: ex.Pointer), clock.GetUtcNow());
+            throw await pipeline.RefuseAsync(db, batch, new IngestRejectedException("Malformed alert payload", ex.Message, pointer: ex.Pointer));
         }
         catch (AlertPayloadRefusedException ex)
         {
             batch.Format = "roxctl-deployment-check";
-            throw await IngestBatchRecording.RejectAsync(db, batch, new IngestRejectedException(ex.Title, ex.Message, ex.StatusCode), clock.GetUtcNow());
+            throw await pipeline.RefuseAsync(db, batch, new IngestRejectedException(ex.Title, ex.Message, ex.StatusCode));
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
-            throw await IngestBatchRecording.RejectAsync(db, batch, new IngestRejectedException("Malformed alert payload", "The alert payload could not be read: " + ex.Message), clock.GetUtcNow());
+            throw await pipeline.RefuseAsync(db, batch, new IngestRejectedException("Malformed alert payload", "The alert payload could not be read: " + ex.Message));
         }
 
         try
@@ -103,7 +101,7 @@ public sealed class AlertIngestor(
         }
         catch (IngestRejectedException ex)
         {
-            throw await IngestBatchRecording.RejectAsync(db, batch, ex, clock.GetUtcNow());
+            throw await pipeline.RefuseAsync(db, batch, ex);
         }
 
         // The same bytes pushed the same way again change nothing: no counts go up twice for one delivery retried by a sensor.
@@ -123,47 +121,10 @@ public sealed class AlertIngestor(
             return new AlertIngestOutcome(batch.Id, "duplicate", parsed.Format, parsed.Source, parsed.Alerts.Count, 0, parsed.Alerts.Count, 0, parsed.Ignored);
         }
 
-        db.IngestBatches.Add(batch);
-        await db.SaveChangesAsync(cancellationToken);
-        db.Entry(batch).State = EntityState.Detached;
-        batch.PayloadCompressed = [];
-
+        await pipeline.StoreAsync(db, batch, cancellationToken);
         var policy = await systemScope.ServiceProvider.GetRequiredService<PolicyStore>().GetCurrentAsync(cancellationToken);
-        var sqlite = db.Database.IsSqlite();
-        if (sqlite)
-        {
-            await WriteGate.WaitAsync(cancellationToken);
-        }
-        AlertIngestOutcome outcome;
-        try
-        {
-            var strategy = db.Database.CreateExecutionStrategy();
-            outcome = await strategy.ExecuteAsync(async ct =>
-            {
-                db.ChangeTracker.Clear();
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                if (db.Database.IsSqlServer())
-                {
-                    await db.Database.ExecuteSqlRawAsync("DECLARE @r int; EXEC @r = sp_getapplock @Resource = 'k8posture:alerts', @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 120000;", ct);
-                }
-                var result = await ApplyAsync(db, batch, parsed, options, callerTeam, policy.Document.AlertSuppressions, ct);
-                await transaction.CommitAsync(ct);
-                return result;
-            }, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogError(ex, "Applying alert batch {BatchId} failed", batch.Id);
-            await IngestBatchRecording.MarkFailedAsync(db, batch.Id, "alerts", ex);
-            throw;
-        }
-        finally
-        {
-            if (sqlite)
-            {
-                WriteGate.Release();
-            }
-        }
+        var outcome = await pipeline.WriteAsync(db, batch, ["alerts"], "alerts",
+            (db, ct) => ApplyAsync(db, batch, parsed, options, callerTeam, policy.Document.AlertSuppressions, ct), cancellationToken);
 
         notifier.NotifyAlertsChanged();
         return outcome;
@@ -190,10 +151,13 @@ public sealed class AlertIngestor(
     {
         var now = clock.GetUtcNow();
         var clusterOverride = options.Cluster?.Trim() is { Length: > 0 } given ? given : null;
-        var clusterNames = parsed.Alerts.Select(a => clusterOverride ?? a.ClusterName).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        var clusters = await db.Clusters.AsNoTracking().Where(c => clusterNames.Contains(c.Name)).Select(c => new { c.Id, c.Name }).ToListAsync(ct);
-        var clusterIds = clusters.ToDictionary(c => c.Name, c => c.Id, StringComparer.OrdinalIgnoreCase);
-        var ids = clusters.Select(c => c.Id).ToList();
+        // Alerts discover clusters as scans do, in the same write, so an alert and the scan that first names its cluster share one row.
+        var clusterIds = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in parsed.Alerts.Select(a => RuntimeAlertLimits.Clip(clusterOverride ?? a.ClusterName, 200)).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            clusterIds[name] = await IngestPipeline.ResolveClusterAsync(db, audit, name, "ingest.alerts", now, ct);
+        }
+        var ids = clusterIds.Values.ToList();
         var owners = (await db.Namespaces.AsNoTracking().Where(n => ids.Contains(n.ClusterId) && n.OwnerTeamId != null)
                 .Select(n => new { n.ClusterId, n.Name, n.OwnerTeamId }).ToListAsync(ct))
             .ToDictionary(n => (n.ClusterId, n.Name), n => n.OwnerTeamId!.Value);
@@ -213,6 +177,14 @@ public sealed class AlertIngestor(
             {
                 existing[alert.DedupeKey] = alert;
             }
+        }
+
+        // A team's key adds its own alerts and re-reports only alerts its team owns (or nobody owns).
+        if (callerTeam is { } pushTeam && existing.Values.Count(a => a.OwnerTeamId is { } owner && owner != pushTeam) is > 0 and var others)
+        {
+            throw new IngestRejectedException("Alerts of another team",
+                $"{others} alert(s) in this push are already recorded for another team; a team's key may only report its own team's alerts. "
+                + "Send shared sensors' alerts with an organisation-wide key.", StatusCodes.Status403Forbidden);
         }
 
         int created = 0, duplicates = 0, suppressed = 0;

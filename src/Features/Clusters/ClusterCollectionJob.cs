@@ -149,7 +149,7 @@ public sealed class ClusterCollectionJob(
             try
             {
                 var payload = Encoding.UTF8.GetBytes(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "List", ["items"] = new JsonArray([.. listed]) }.ToJsonString());
-                var outcome = await ingestor.IngestAsync(payload, new ScanPushOptions(Format: format, Cluster: cluster.Name, Scope: scopeKey), ct);
+                var outcome = await ingestor.IngestAsync(payload, new ScanPushOptions(Format: format, Cluster: cluster.Name, Scope: scopeKey, Complete: true), ct);
                 operatorSources.Add(outcome.Source);
             }
             catch (IngestRejectedException ex)

@@ -18,6 +18,7 @@ public sealed class ClusterRuleFindings(
     IDbContextFactory<K8PostureDbContext> contexts,
     DataScope scope,
     FindingStore store,
+    IngestPipeline pipeline,
     PolicyEvaluator evaluator,
     AuditLog audit,
     TimeProvider clock)
@@ -71,23 +72,16 @@ public sealed class ClusterRuleFindings(
             PayloadBytes = payload.Length,
             PayloadCompressed = payload.Compressed,
         };
-        db.IngestBatches.Add(batch);
-        await db.SaveChangesAsync(ct);
+        await pipeline.StoreAsync(db, batch, ct);
 
-        var seen = 0;
-        var strategy = db.Database.CreateExecutionStrategy();
-        await strategy.ExecuteAsync(async c =>
+        var counts = await pipeline.WriteAsync(db, batch, [scopeKey], "rule findings", async (db, c) =>
         {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(c);
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             var counts = await store.ApplyAsync(db, new FindingPush(batch.Id, Source, scopeKey, cluster.Id, null, owners, scope.Actor, now, PolicySla.SlaOf(policy)), findings, c);
             audit.Record(db, "cluster.rules", nameof(IngestBatch), batch.Id.ToString(CultureInfo.InvariantCulture), after: new
             {
                 Cluster = cluster.Name, scopeKey, counts.Created, counts.Updated, counts.Unchanged, counts.Closed, counts.Reopened,
             });
-            db.ChangeTracker.DetectChanges();
-            await db.SaveChangesAsync(c);
             await db.IngestBatches.Where(b => b.Id == batch.Id).ExecuteUpdateAsync(s => s
                 .SetProperty(b => b.Status, IngestStatus.Processed)
                 .SetProperty(b => b.ProcessedAt, now)
@@ -96,11 +90,10 @@ public sealed class ClusterRuleFindings(
                 .SetProperty(b => b.Unchanged, counts.Unchanged)
                 .SetProperty(b => b.Closed, counts.Closed)
                 .SetProperty(b => b.Reopened, counts.Reopened), c);
-            await transaction.CommitAsync(c);
-            seen = counts.Seen;
+            return counts;
         }, ct);
         // Distinct findings (two violations with one identity are one finding).
-        return seen;
+        return counts.Seen;
     }
 
     /// <summary>JSON serialised through gzip while hashing and counting the uncompressed bytes.</summary>

@@ -61,6 +61,7 @@ public sealed partial class ClusterService(
     ClusterConnections connections,
     AuditLog audit,
     FindingStore findingStore,
+    IngestPipeline pipeline,
     IRecurringJobManager recurringJobs,
     IBackgroundJobClient backgroundJobs,
     TimeProvider clock)
@@ -264,16 +265,18 @@ public sealed partial class ClusterService(
             return null;
         }
         recurringJobs.RemoveIfExists(RecurringId(cluster.Id));
+        var clusterId = cluster.Id;
         var scopeKey = "cluster:" + cluster.Name;
-        var sources = await db.FindingSightings.AsNoTracking().Where(s => s.ScopeKey == scopeKey && s.IsOpen)
+        var reportObjects = scopeKey + FindingIdentity.SubjectSeparator;
+        var sources = await db.FindingSightings.AsNoTracking().Where(s => (s.ScopeKey == scopeKey || s.ScopeKey.StartsWith(reportObjects)) && s.IsOpen)
             .Select(s => s.Source).Distinct().ToListAsync(cancellationToken);
         var closed = new Dictionary<string, int>(StringComparer.Ordinal);
         var before = AuditView(cluster);
         var now = clock.GetUtcNow();
-        var strategy = db.Database.CreateExecutionStrategy();
-        await strategy.ExecuteAsync(async ct =>
+        await pipeline.WriteAsync(db, null, [scopeKey], "unregistering", async (db, ct) =>
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            closed.Clear();
+            var cluster = await db.Clusters.FirstAsync(c => c.Id == clusterId, ct);
             foreach (var source in sources)
             {
                 var batch = new IngestBatch
@@ -294,7 +297,7 @@ public sealed partial class ClusterService(
                 db.IngestBatches.Add(batch);
                 await db.SaveChangesAsync(ct);
                 var counts = await findingStore.ApplyAsync(db, new FindingPush(batch.Id, source, scopeKey, cluster.Id, null,
-                    new Dictionary<string, int>(), db.Scope.Actor, now), [], ct);
+                    new Dictionary<string, int>(), db.Scope.Actor, now) { Complete = true }, [], ct);
                 batch.Closed = counts.Closed;
                 closed[source] = counts.Closed;
             }
@@ -303,8 +306,7 @@ public sealed partial class ClusterService(
             cluster.IsManaged = false;
             audit.Record(db, "cluster.unregister", nameof(Cluster), cluster.Id.ToString(CultureInfo.InvariantCulture), before,
                 AuditView(cluster) with { ConnectionSecret = before.ConnectionSecret is null ? null : "[redacted: removed]" });
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
+            return 0;
         }, cancellationToken);
         return new ClusterUnregistered(cluster.Name, closed);
     }

@@ -74,6 +74,26 @@ public static class FindingIdentity
         return cluster is null ? derived : $"cluster:{cluster}/{derived}";
     }
 
+    /// <summary>Between a scope and one of its report objects in a sighting's key: "cluster:prod-1#VulnerabilityReport/shop/ReplicaSet/web-7d9/nginx".</summary>
+    public const char SubjectSeparator = '#';
+
+    private const int MaxKeyLength = 450;
+
+    /// <summary>
+    /// The key a source's sighting is kept under: the scope, followed by the report object that carried the finding. A key
+    /// longer than the column keeps the scope and hashes the object, so a complete push of the scope still finds it.
+    /// </summary>
+    public static string CoverageKey(string scopeKey, string subjectKey)
+    {
+        var key = scopeKey + SubjectSeparator + subjectKey;
+        if (key.Length <= MaxKeyLength)
+        {
+            return key;
+        }
+        var hashed = scopeKey + SubjectSeparator + "sha256:" + Hash(subjectKey);
+        return hashed.Length <= MaxKeyLength ? hashed : "sha256:" + Hash(scopeKey, subjectKey);
+    }
+
     /// <summary>Image repository without tag or digest; for non-image scans the file the package was found in.</summary>
     private static string? Artifact(NormalisedFinding finding) =>
         finding.ImageRepository is { } repository ? $"{finding.ImageRegistry}/{repository}" : finding.Target;

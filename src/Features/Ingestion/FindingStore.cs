@@ -14,7 +14,23 @@ public sealed record FindingPush(
     IReadOnlyDictionary<string, int> NamespaceOwnerTeamIds,
     string Actor,
     DateTimeOffset At,
-    SlaOptions? Sla = null);
+    SlaOptions? Sla = null)
+{
+    /// <summary>
+    /// The report objects the push covers (<see cref="ReportSubject.Key"/>); null when it describes its whole scope. Only
+    /// findings of covered objects can close.
+    /// </summary>
+    public IReadOnlyCollection<string>? Subjects { get; init; }
+
+    /// <summary>
+    /// The push carries every report object of its scope for its source (a cluster collection): an object missing from it
+    /// is gone, so its findings close too.
+    /// </summary>
+    public bool Complete { get; init; }
+
+    /// <summary>A team-bound caller: the push may only touch findings this team owns or nobody owns yet (which it then owns).</summary>
+    public int? ConfinedToTeamId { get; init; }
+}
 
 public sealed record FindingChangeCounts(int Created, int Updated, int Unchanged, int Closed, int Reopened)
 {
@@ -72,7 +88,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
 
     private sealed record Existing(long Id, string Fingerprint, string ContentHash, string Source, FindingStatus Status, int? OwnerTeamId, int? ClusterId, FindingWorkflow Workflow);
 
-    private sealed record SourceSighting(long Id, long FindingId, bool IsOpen, string Fingerprint, FindingStatus FindingStatus);
+    private sealed record SourceSighting(long Id, long FindingId, string ScopeKey, bool IsOpen, string Fingerprint, FindingStatus FindingStatus, int? OwnerTeamId);
 
     private sealed record Change(long FindingId, NormalisedFinding Finding, string ContentHash, int? OwnerTeamId, bool ContentChanged, bool Reopen);
 
@@ -94,11 +110,8 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
         }
         fingerprints = null;
 
-        // This source's view of the scope (indexed by Source, ScopeKey), and every finding the push names, whoever reported it.
-        var sightings = await db.FindingSightings.AsNoTracking()
-            .Where(s => s.Source == source && s.ScopeKey == scopeKey)
-            .Select(s => new SourceSighting(s.Id, s.FindingId, s.IsOpen, s.Finding!.Fingerprint, s.Finding.Status))
-            .ToListAsync(cancellationToken);
+        // This source's view of what the push covers (indexed by Source, ScopeKey), and every finding the push names, whoever reported it.
+        var sightings = await CoveredSightingsAsync(db, source, scopeKey, push, cancellationToken);
         var sightingByFinding = sightings.ToDictionary(s => s.FindingId);
         var existing = new Dictionary<string, Existing>(StringComparer.Ordinal);
         foreach (var chunk in incoming.Keys.Chunk(ChunkSize))
@@ -122,6 +135,9 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
         var reopenedSightingIds = new List<long>();
         var changes = new List<Change>();
         var stillReportedAfterResolved = new List<long>();
+        // Sightings that now belong to another report object (or moved in from a key the push does not cover), by their new key.
+        var rekeyed = new Dictionary<string, List<long>>(StringComparer.Ordinal);
+        var unsighted = new List<(long FindingId, string CoverageKey)>();
         foreach (var (fingerprint, finding) in incoming)
         {
             var ownerTeamId = push.OwnerTeamId
@@ -136,13 +152,21 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
             {
                 stillReportedAfterResolved.Add(current.Id);
             }
+            var coverageKey = CoverageKey(scopeKey, push, finding);
             if (sightingByFinding.TryGetValue(current.Id, out var sighting))
             {
-                (sighting.IsOpen ? refreshedSightingIds : reopenedSightingIds).Add(sighting.Id);
+                if (!string.Equals(sighting.ScopeKey, coverageKey, StringComparison.Ordinal))
+                {
+                    Rekey(rekeyed, coverageKey, sighting.Id);
+                }
+                else
+                {
+                    (sighting.IsOpen ? refreshedSightingIds : reopenedSightingIds).Add(sighting.Id);
+                }
             }
             else
             {
-                newSightings.Add(NewSighting(current.Id, source, scopeKey, push));
+                unsighted.Add((current.Id, coverageKey));
             }
 
             var wasClosed = current.Status == FindingStatus.Closed;
@@ -157,6 +181,44 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
                 continue;
             }
             changes.Add(new Change(current.Id, finding, contentHash, ownerTeamId, contentChanged, wasClosed));
+        }
+
+        // This source may have seen a finding under a report object the push does not cover (the tool renamed its reports,
+        // or the finding moved to another object): its one sighting moves to the object that carries it now.
+        foreach (var chunk in unsighted.Chunk(ChunkSize))
+        {
+            var ids = chunk.Select(u => u.FindingId).ToArray();
+            var elsewhere = await db.FindingSightings.AsNoTracking()
+                .Where(s => s.Source == source && EF.Parameter(ids).Contains(s.FindingId))
+                .Select(s => new { s.Id, s.FindingId })
+                .ToDictionaryAsync(s => s.FindingId, s => s.Id, cancellationToken);
+            foreach (var (findingId, coverageKey) in chunk)
+            {
+                if (elsewhere.TryGetValue(findingId, out var sightingId))
+                {
+                    Rekey(rekeyed, coverageKey, sightingId);
+                }
+                else
+                {
+                    newSightings.Add(NewSighting(findingId, source, coverageKey, push));
+                }
+            }
+        }
+
+        // This source no longer sees these; their findings close unless another source still has them open.
+        var lapsed = sightings.Where(s => s.IsOpen && !incoming.ContainsKey(s.Fingerprint)).ToList();
+        if (push.ConfinedToTeamId is { } team)
+        {
+            var othersSeen = existing.Values.Count(f => f.OwnerTeamId is { } owner && owner != team && incoming.ContainsKey(f.Fingerprint));
+            var othersLapsed = lapsed.Count(s => s.OwnerTeamId is { } owner && owner != team);
+            if (othersSeen + othersLapsed > 0)
+            {
+                throw new IngestRejectedException("Findings of another team",
+                    $"This push would {(othersSeen > 0 ? $"update {othersSeen}" : "")}{(othersSeen > 0 && othersLapsed > 0 ? " and " : "")}{(othersLapsed > 0 ? $"close {othersLapsed}" : "")} "
+                    + $"finding(s) in scope {scopeKey} that another team owns. A team's key changes only its own team's findings (or unowned ones); "
+                    + "push to a scope of your own (scope=…), or ask the Security Team to push shared scopes with an organisation-wide key.",
+                    StatusCodes.Status403Forbidden);
+            }
         }
 
         int updated = 0, reopened = 0;
@@ -197,8 +259,6 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
         // Findings whose owner or cluster moved were saved above but count as unchanged: what was found did not change.
         var unchanged = incoming.Count - created.Count - updated - reopened;
 
-        // This source no longer sees these; their findings close unless another source still has them open.
-        var lapsed = sightings.Where(s => s.IsOpen && !incoming.ContainsKey(s.Fingerprint)).ToList();
         var closeCandidates = lapsed.Where(s => s.FindingStatus == FindingStatus.Open).Select(s => s.FindingId).ToList();
         var stillSeen = new HashSet<long>();
         foreach (var chunk in closeCandidates.Chunk(ChunkSize))
@@ -232,17 +292,18 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
             {
                 await AssignIdsByFingerprintAsync(db, built, cancellationToken);
             }
-            else if (sqlite && built.Length >= BulkInserter.Threshold)
+            else if (sqlite && built.Length >= BulkInserter.Threshold && push.Subjects is null)
             {
                 // SQLite gave this chunk consecutive ids (checked): the first sighting and the Created event of each are
                 // derived from the rows just written, inside SQLite, instead of being bound row by row.
                 await AddFirstSightingsAndCreatedEventsAsync(db, built[0].Id, built[^1].Id, actor, cancellationToken);
                 continue;
             }
-            foreach (var finding in built)
+            var chunkFindings = pending[k];
+            for (var i = 0; i < built.Length; i++)
             {
-                newSightings.Add(NewSighting(finding.Id, source, scopeKey, push));
-                events.Add(Event(finding.Id, FindingEventKind.Created, push, actor, null));
+                newSightings.Add(NewSighting(built[i].Id, source, CoverageKey(scopeKey, push, chunkFindings[i].Finding), push));
+                events.Add(Event(built[i].Id, FindingEventKind.Created, push, actor, null));
             }
         }
         await BulkInserter.InsertAsync(db, newSightings, assignIds: false, cancellationToken);
@@ -262,6 +323,15 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
         {
             await db.FindingSightings.Where(s => EF.Parameter(chunk).Contains(s.Id))
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.IsOpen, true).SetProperty(x => x.LastSeenAt, now).SetProperty(x => x.LastBatchId, push.BatchId), cancellationToken);
+        }
+        foreach (var (coverageKey, ids) in rekeyed)
+        {
+            foreach (var chunk in ids.Chunk(ChunkSize))
+            {
+                await db.FindingSightings.Where(s => EF.Parameter(chunk).Contains(s.Id))
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.ScopeKey, coverageKey).SetProperty(x => x.IsOpen, true)
+                        .SetProperty(x => x.LastSeenAt, now).SetProperty(x => x.LastBatchId, push.BatchId), cancellationToken);
+            }
         }
         foreach (var chunk in lapsed.Select(s => s.Id).Chunk(ChunkSize))
         {
@@ -285,6 +355,52 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
             }
         }
         return new FindingChangeCounts(created.Count, updated, unchanged, closedIds.Count, reopened);
+    }
+
+    /// <summary>
+    /// The sightings of <paramref name="source"/> the push covers: its scope (a whole-scope push), the report objects it
+    /// names, or — for a complete push — every object of the scope.
+    /// </summary>
+    private static async Task<List<SourceSighting>> CoveredSightingsAsync(K8PostureDbContext db, string source, string scopeKey, FindingPush push, CancellationToken cancellationToken)
+    {
+        var ofSource = db.FindingSightings.AsNoTracking().Where(s => s.Source == source);
+        if (push.Subjects is null && !push.Complete)
+        {
+            return await Project(ofSource.Where(s => s.ScopeKey == scopeKey)).ToListAsync(cancellationToken);
+        }
+        if (push.Complete)
+        {
+            var objects = scopeKey + FindingIdentity.SubjectSeparator;
+            // SQLite compares with BINARY collation, so a range is the prefix and uses the index; SQL Server's collation
+            // orders punctuation its own way, where LIKE 'prefix%' is the indexed form.
+            var covered = db.Database.IsSqlite()
+                ? ofSource.Where(s => s.ScopeKey == scopeKey
+                    || (string.Compare(s.ScopeKey, objects) > 0 && string.Compare(s.ScopeKey, scopeKey + (char)(FindingIdentity.SubjectSeparator + 1)) < 0))
+                : ofSource.Where(s => s.ScopeKey == scopeKey || s.ScopeKey.StartsWith(objects));
+            return await Project(covered).ToListAsync(cancellationToken);
+        }
+        var keys = push.Subjects!.Select(subject => FindingIdentity.CoverageKey(scopeKey, subject)).Distinct(StringComparer.Ordinal).ToList();
+        var sightings = new List<SourceSighting>();
+        foreach (var chunk in keys.Chunk(ChunkSize))
+        {
+            sightings.AddRange(await Project(ofSource.Where(s => EF.Parameter(chunk).Contains(s.ScopeKey))).ToListAsync(cancellationToken));
+        }
+        return sightings;
+
+        static IQueryable<SourceSighting> Project(IQueryable<FindingSighting> query) =>
+            query.Select(s => new SourceSighting(s.Id, s.FindingId, s.ScopeKey, s.IsOpen, s.Finding!.Fingerprint, s.Finding.Status, s.Finding.OwnerTeamId));
+    }
+
+    private static string CoverageKey(string scopeKey, FindingPush push, NormalisedFinding finding) =>
+        push.Subjects is null || finding.Subject is null ? scopeKey : FindingIdentity.CoverageKey(scopeKey, finding.Subject.Key);
+
+    private static void Rekey(Dictionary<string, List<long>> rekeyed, string coverageKey, long sightingId)
+    {
+        if (!rekeyed.TryGetValue(coverageKey, out var ids))
+        {
+            rekeyed[coverageKey] = ids = [];
+        }
+        ids.Add(sightingId);
     }
 
     /// <summary>Findings [<paramref name="firstId"/>, <paramref name="lastId"/>] were just created by this push: open their reporter's sighting and record their creation.</summary>

@@ -7,7 +7,8 @@ public sealed record ScanPushOptions(
     string? Scope = null,
     string? Team = null,
     string? Pipeline = null,
-    string? Commit = null);
+    string? Commit = null,
+    bool Complete = false);
 
 /// <summary>What a push did: the counts of DESIGN.md §2.</summary>
 public sealed record IngestOutcome(

@@ -13,6 +13,7 @@ public static class IngestionRegistration
         services.AddAdditionalScanParsers();
         services.AddSingleton<ScanFormatDetector>();
         services.AddSingleton<FindingStore>();
+        services.AddSingleton<IngestPipeline>();
         services.AddScoped<IScanIngestor, ScanIngestor>();
         return services;
     }

@@ -49,7 +49,16 @@ public sealed record NormalisedFinding
     public string? Target { get; init; }
     /// <summary>First line of the finding in <see cref="Target"/>; part of a secret's identity.</summary>
     public int? StartLine { get; init; }
+    /// <summary>The report object that carried it, for formats whose pushes cover report objects rather than a whole scope.</summary>
+    public ReportSubject? Subject { get; init; }
 }
+
+/// <summary>
+/// One report object a push carries (a Trivy Operator report of one workload, a PolicyReport, a kube-bench node type):
+/// a push that names subjects covers exactly those, so only findings those reports used to carry can close.
+/// <paramref name="Source"/> is the tool behind this object when one push mixes tools (a List of PolicyReports).
+/// </summary>
+public sealed record ReportSubject(string Key, string? Source = null);
 
 /// <summary>What was scanned, as far as the report says; the ingestor derives the scope key from it unless <c>scope=</c> is given.</summary>
 public sealed record ScanScopeHint(ScanArtifactKind ArtifactKind, string? ArtifactName, ImageReference? Image, string? ClusterName = null);
@@ -64,4 +73,10 @@ public sealed record ScanParseResult(ScanScopeHint ScopeHint, IReadOnlyList<Norm
     /// null means the parser's <see cref="IScanParser.SourceTool"/>.
     /// </summary>
     public string? SourceTool { get; init; }
+
+    /// <summary>
+    /// The report objects this push covers (each finding names its own); null when the report describes its whole scope
+    /// (an image, a repository, a cluster scan). An object without findings is still covered: its old findings close.
+    /// </summary>
+    public IReadOnlyList<ReportSubject>? Subjects { get; init; }
 }

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Security.Cryptography;
 using K8Posture.Data;
 using K8Posture.Features.Policy;
@@ -18,15 +17,11 @@ public sealed class ScanIngestor(
     ScanFormatDetector detector,
     IEnumerable<IScanParser> parsers,
     FindingStore store,
+    IngestPipeline pipeline,
     AuditLog audit,
     LandscapeChangeNotifier notifier,
-    TimeProvider clock,
-    ILogger<ScanIngestor> logger) : IScanIngestor
+    TimeProvider clock) : IScanIngestor
 {
-    // SQLite has one writer anyway; serialising pushes in-process avoids busy retries and fingerprint races between two
-    // pushes of one scope. SQL Server instead takes an application lock on the scope inside the transaction (many instances).
-    private static readonly SemaphoreSlim WriteGate = new(1, 1);
-
     public async Task<IngestOutcome> IngestAsync(ReadOnlyMemory<byte> payload, ScanPushOptions options, CancellationToken cancellationToken)
     {
         if (payload.IsEmpty)
@@ -53,7 +48,7 @@ public sealed class ScanIngestor(
         catch (IngestRejectedException ex)
         {
             batch.PayloadCompressed = IngestBatchRecording.Gzip(payload.Span);
-            throw await IngestBatchRecording.RejectAsync(db, batch, ex, clock.GetUtcNow());
+            throw await pipeline.RefuseAsync(db, batch, ex);
         }
 
         // An identical payload pushed the same way is known by its sha256 before it is parsed: nothing is read or written but the batch.
@@ -90,116 +85,67 @@ public sealed class ScanIngestor(
         catch (IngestRejectedException ex)
         {
             batch.PayloadCompressed = await compression;
-            throw await IngestBatchRecording.RejectAsync(db, batch, ex, clock.GetUtcNow());
+            throw await pipeline.RefuseAsync(db, batch, ex);
         }
         batch.PayloadCompressed = await compression;
-        db.IngestBatches.Add(batch);
-        await db.SaveChangesAsync(cancellationToken);
-        // Stored; from here on the batch row is updated set-based, so its payload need not stay in memory or be tracked.
-        db.Entry(batch).State = EntityState.Detached;
-        batch.PayloadCompressed = [];
+        await pipeline.StoreAsync(db, batch, cancellationToken);
 
-        var sqlite = db.Database.IsSqlite();
-        if (sqlite)
+        // Each tool's report objects are applied as that tool's view (a List of PolicyReports can mix Kyverno and an adapter).
+        var views = SourceViews(parsed, batch.Source!);
+        // A team-bound caller changes only its own team's findings; an organisation-wide one any.
+        var confinedTo = callerScope.SeesAllTeams ? null : ownerTeamId;
+        var counts = await pipeline.WriteAsync(db, batch, [scopeKey], "findings", async (db, ct) =>
         {
-            await WriteGate.WaitAsync(cancellationToken);
-        }
-        try
-        {
-            // SQL Server's retrying strategy owns the transaction: each attempt starts clean and runs whole.
-            var strategy = db.Database.CreateExecutionStrategy();
-            await strategy.ExecuteAsync(async ct =>
+            var clusterId = string.IsNullOrWhiteSpace(options.Cluster)
+                ? (int?)null
+                : await IngestPipeline.ResolveClusterAsync(db, audit, Clip(options.Cluster.Trim(), 200)!, "ingest.scans", clock.GetUtcNow(), ct);
+            var namespaceOwners = clusterId is null
+                ? new Dictionary<string, int>()
+                : await db.Namespaces.AsNoTracking()
+                    .Where(n => n.ClusterId == clusterId && n.OwnerTeamId != null)
+                    .ToDictionaryAsync(n => n.Name, n => n.OwnerTeamId!.Value, StringComparer.Ordinal, ct);
+
+            var now = clock.GetUtcNow();
+            var sla = PolicySla.SlaOf(await systemScope.ServiceProvider.GetRequiredService<PolicyStore>().GetCurrentAsync(ct));
+            // Tens of thousands of rows: one change scan before saving, not one per Add/Attach.
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            var total = new FindingChangeCounts(0, 0, 0, 0, 0);
+            foreach (var view in views)
             {
-                db.ChangeTracker.Clear();
-                if (sqlite)
-                {
-                    // A push writes tens of thousands of rows into half a dozen indexes; a larger page cache for this
-                    // connection keeps their pages in memory instead of spilling and re-reading them (reset below).
-                    await db.Database.OpenConnectionAsync(ct);
-                    await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size = -32768", ct);
-                }
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                await LockScopeAsync(db, scopeKey, ct);
-                var clusterId = await ResolveClusterAsync(db, options.Cluster, ct);
-                var namespaceOwners = clusterId is null
-                    ? new Dictionary<string, int>()
-                    : await db.Namespaces.AsNoTracking()
-                        .Where(n => n.ClusterId == clusterId && n.OwnerTeamId != null)
-                        .ToDictionaryAsync(n => n.Name, n => n.OwnerTeamId!.Value, StringComparer.Ordinal, ct);
-
-                var now = clock.GetUtcNow();
-                var sla = PolicySla.SlaOf(await systemScope.ServiceProvider.GetRequiredService<PolicyStore>().GetCurrentAsync(ct));
-                // Tens of thousands of rows: one change scan before saving, not one per Add/Attach.
-                db.ChangeTracker.AutoDetectChangesEnabled = false;
-                var counts = await store.ApplyAsync(db,
-                    new FindingPush(batch.Id, batch.Source!, scopeKey, clusterId, ownerTeamId, namespaceOwners, db.Scope.Actor, now, sla),
-                    parsed.Findings, ct);
-
-                batch.Status = IngestStatus.Processed;
-                batch.ProcessedAt = now;
-                (batch.Created, batch.Updated, batch.Unchanged, batch.Closed, batch.Reopened) =
-                    (counts.Created, counts.Updated, counts.Unchanged, counts.Closed, counts.Reopened);
-                audit.Record(db, "ingest.scans", nameof(IngestBatch), batch.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), after: new
-                {
-                    batch.Format, batch.Source, batch.ScopeKey, batch.ClusterName, batch.TeamId, batch.Pipeline, batch.Commit, batch.PayloadSha256,
-                    counts.Created, counts.Updated, counts.Unchanged, counts.Closed, counts.Reopened,
-                });
-                db.ChangeTracker.DetectChanges();
-                await db.SaveChangesAsync(ct);
-                await db.IngestBatches.Where(b => b.Id == batch.Id).ExecuteUpdateAsync(s => s
-                    .SetProperty(b => b.Status, batch.Status)
-                    .SetProperty(b => b.ProcessedAt, batch.ProcessedAt)
-                    .SetProperty(b => b.Created, batch.Created)
-                    .SetProperty(b => b.Updated, batch.Updated)
-                    .SetProperty(b => b.Unchanged, batch.Unchanged)
-                    .SetProperty(b => b.Closed, batch.Closed)
-                    .SetProperty(b => b.Reopened, batch.Reopened), ct);
-                await transaction.CommitAsync(ct);
-            }, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogError(ex, "Applying scan batch {BatchId} failed", batch.Id);
-            await IngestBatchRecording.MarkFailedAsync(db, batch.Id, "findings", ex);
-            throw;
-        }
-        finally
-        {
-            if (sqlite)
-            {
-                WriteGate.Release();
-                if (db.Database.GetDbConnection().State == System.Data.ConnectionState.Open)
-                {
-                    await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size = -2000", CancellationToken.None);
-                    await db.Database.CloseConnectionAsync();
-                }
+                var applied = await store.ApplyAsync(db,
+                    new FindingPush(batch.Id, view.Source, scopeKey, clusterId, ownerTeamId, namespaceOwners, db.Scope.Actor, now, sla)
+                    {
+                        Subjects = view.Subjects,
+                        Complete = options.Complete,
+                        ConfinedToTeamId = confinedTo,
+                    },
+                    view.Findings, ct);
+                total = new FindingChangeCounts(total.Created + applied.Created, total.Updated + applied.Updated, total.Unchanged + applied.Unchanged,
+                    total.Closed + applied.Closed, total.Reopened + applied.Reopened);
             }
-        }
+
+            audit.Record(db, "ingest.scans", nameof(IngestBatch), batch.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), after: new
+            {
+                batch.Format, batch.Source, batch.ScopeKey, batch.ClusterName, batch.TeamId, batch.Pipeline, batch.Commit, batch.PayloadSha256,
+                ReportObjects = parsed.Subjects?.Count, options.Complete,
+                total.Created, total.Updated, total.Unchanged, total.Closed, total.Reopened,
+            });
+            await db.IngestBatches.Where(b => b.Id == batch.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(b => b.Status, IngestStatus.Processed)
+                .SetProperty(b => b.ProcessedAt, now)
+                .SetProperty(b => b.Created, total.Created)
+                .SetProperty(b => b.Updated, total.Updated)
+                .SetProperty(b => b.Unchanged, total.Unchanged)
+                .SetProperty(b => b.Closed, total.Closed)
+                .SetProperty(b => b.Reopened, total.Reopened), ct);
+            return total;
+        }, cancellationToken);
+        batch.Status = IngestStatus.Processed;
+        (batch.Created, batch.Updated, batch.Unchanged, batch.Closed, batch.Reopened) =
+            (counts.Created, counts.Updated, counts.Unchanged, counts.Closed, counts.Reopened);
 
         notifier.NotifyFindingsChanged();
         return Outcome(batch, "processed", scopeKey);
-    }
-
-    /// <summary>
-    /// SQL Server: pushes of one scope (any tool) wait for each other until commit, so two of them can neither both create a
-    /// fingerprint nor close what the other just saw; pushes of other scopes run in parallel. SQLite serialises writers already.
-    /// </summary>
-    private static async Task LockScopeAsync(K8PostureDbContext db, string scopeKey, CancellationToken cancellationToken)
-    {
-        if (!db.Database.IsSqlServer())
-        {
-            return;
-        }
-        // Resource names are limited to 255 characters; a hash keeps long scope keys distinct.
-        var resource = "k8posture:scope:" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(scopeKey)));
-        var result = await db.Database.SqlQueryRaw<int>(
-                "DECLARE @r int; EXEC @r = sp_getapplock @Resource = {0}, @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 120000; SELECT @r AS [Value];",
-                resource)
-            .ToListAsync(cancellationToken);
-        if (result.Count != 1 || result[0] < 0)
-        {
-            throw new InvalidOperationException($"Could not lock scope {scopeKey} for ingestion (sp_getapplock returned {(result.Count == 1 ? result[0] : null)}).");
-        }
     }
 
     /// <summary>format= by name (unknown → 415 listing the formats), else by content.</summary>
@@ -330,28 +276,28 @@ public sealed class ScanIngestor(
             : null;
     }
 
-    /// <summary>Pushes can discover clusters: an unknown name is registered as unmanaged.</summary>
-    private async Task<int?> ResolveClusterAsync(K8PostureDbContext db, string? clusterName, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrWhiteSpace(clusterName))
-        {
-            return null;
-        }
-        var name = Clip(clusterName.Trim(), 200)!;
-        var id = await db.Clusters.AsNoTracking().Where(c => c.Name == name).Select(c => (int?)c.Id).FirstOrDefaultAsync(cancellationToken);
-        if (id is not null)
-        {
-            return id;
-        }
-        var cluster = new Cluster { Name = name, Provider = ClusterProvider.Unknown, IsManaged = false, CreatedAt = clock.GetUtcNow() };
-        db.Clusters.Add(cluster);
-        audit.Record(db, "cluster.discover", nameof(Cluster), null, after: new { cluster.Name, cluster.IsManaged, DiscoveredBy = "ingest.scans" });
-        await db.SaveChangesAsync(cancellationToken);
-        return cluster.Id;
-    }
-
     private static IngestOutcome Outcome(IngestBatch batch, string status, string scopeKey) =>
         new(batch.Id, status, batch.Format ?? "", batch.Source ?? "", scopeKey, batch.Created, batch.Updated, batch.Unchanged, batch.Closed, batch.Reopened);
+
+    /// <summary>One tool's part of a push: the report objects it covers (null: the whole scope) and their findings.</summary>
+    private sealed record SourceView(string Source, IReadOnlyCollection<string>? Subjects, IReadOnlyList<NormalisedFinding> Findings);
+
+    private static List<SourceView> SourceViews(ScanParseResult parsed, string defaultSource)
+    {
+        if (parsed.Subjects is null)
+        {
+            return [new SourceView(defaultSource, null, parsed.Findings)];
+        }
+        var bySource = parsed.Subjects.GroupBy(subject => subject.Source ?? defaultSource, StringComparer.Ordinal).ToList();
+        if (bySource.Count <= 1)
+        {
+            return [new SourceView(bySource.FirstOrDefault()?.Key ?? defaultSource, parsed.Subjects.Select(s => s.Key).ToHashSet(StringComparer.Ordinal), parsed.Findings)];
+        }
+        return bySource.Select(group => new SourceView(group.Key,
+                group.Select(subject => subject.Key).ToHashSet(StringComparer.Ordinal),
+                parsed.Findings.Where(f => (f.Subject?.Source ?? defaultSource) == group.Key).ToList()))
+            .ToList();
+    }
 
 
     private static string? Clip(string? value, int maxLength) =>

@@ -24,14 +24,12 @@ public sealed class InventoryIngestor(
     IServiceScopeFactory scopes,
     InventoryFormatDetector detector,
     FindingStore findingStore,
+    IngestPipeline pipeline,
     AuditLog audit,
     InventoryChangeNotifier inventoryNotifier,
     LandscapeChangeNotifier landscapeNotifier,
-    TimeProvider clock,
-    ILogger<InventoryIngestor> logger)
-{
-    private static readonly SemaphoreSlim WriteGate = new(1, 1);
-    private static readonly JsonSerializerOptions EvidenceJson = new(JsonSerializerDefaults.Web) { WriteIndented = false };
+    TimeProvider clock)
+{    private static readonly JsonSerializerOptions EvidenceJson = new(JsonSerializerDefaults.Web) { WriteIndented = false };
     private static readonly string[] TeamTags = ["team", "owner-team", "owner_team", "k8posture-team", "k8posture/team"];
     private static readonly string[] UnitTags = ["business-unit", "business_unit", "businessunit", "bu", "k8posture/business-unit"];
 
@@ -77,66 +75,36 @@ public sealed class InventoryIngestor(
         }
         catch (IngestRejectedException ex)
         {
-            throw await IngestBatchRecording.RejectAsync(db, batch, ex, clock.GetUtcNow());
+            throw await pipeline.RefuseAsync(db, batch, ex);
         }
 
-        db.IngestBatches.Add(batch);
-        await db.SaveChangesAsync(cancellationToken);
-        db.Entry(batch).State = EntityState.Detached;
-        batch.PayloadCompressed = [];
+        await pipeline.StoreAsync(db, batch, cancellationToken);
+        var locks = parsed.Clusters.Select(c => "cloud:" + c.ResourceId).Prepend(batch.ScopeKey!);
+        var outcome = await pipeline.WriteAsync(db, batch, locks, "inventory", async (db, ct) =>
+        {
+            var now = clock.GetUtcNow();
+            var sla = PolicySla.SlaOf(await systemScope.ServiceProvider.GetRequiredService<PolicyStore>().GetCurrentAsync(ct));
+            var work = new PushWork(db, batch.Id, parser.Format, now, directory);
+            await ApplyClustersAsync(work, parsed.Clusters, sla, ct);
+            await ApplyEndpointsAsync(work, parsed.Endpoints, ct);
+            await ApplyDesktopsAsync(work, parsed.Desktops, ct);
+            await ApplyEgressAsync(work, parsed.Egress, ct);
 
-        InventoryOutcome outcome;
-        var sqlite = db.Database.IsSqlite();
-        if (sqlite)
-        {
-            await WriteGate.WaitAsync(cancellationToken);
-        }
-        try
-        {
-            var strategy = db.Database.CreateExecutionStrategy();
-            outcome = await strategy.ExecuteAsync(async ct =>
-            {
-                db.ChangeTracker.Clear();
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                var now = clock.GetUtcNow();
-                var sla = PolicySla.SlaOf(await systemScope.ServiceProvider.GetRequiredService<PolicyStore>().GetCurrentAsync(ct));
-                var work = new PushWork(db, batch.Id, parser.Format, now, directory);
-                await ApplyClustersAsync(work, parsed.Clusters, sla, ct);
-                await ApplyEndpointsAsync(work, parsed.Endpoints, ct);
-                await ApplyDesktopsAsync(work, parsed.Desktops, ct);
-                await ApplyEgressAsync(work, parsed.Egress, ct);
-
-                var result = new InventoryOutcome(batch.Id, "processed", parser.Format, parsed.Examined, parsed.Ignored,
-                    work.Created, work.Updated, work.ClustersMatched, work.ClustersDiscovered, work.EndpointsMatched, work.EndpointsDiscovered,
-                    parsed.Desktops.Count, work.EgressNew, work.EgressDuplicates,
-                    new InventoryFindingCounts(work.FindingsCreated, work.FindingsUpdated, work.FindingsUnchanged, work.FindingsClosed, work.FindingsReopened));
-                audit.Record(db, "ingest.inventory", nameof(IngestBatch), batch.Id.ToString(CultureInfo.InvariantCulture), after: result);
-                await db.SaveChangesAsync(ct);
-                // The batch's counters: Created/Updated are inventory records, Closed/Reopened exposure findings.
-                await db.IngestBatches.Where(b => b.Id == batch.Id).ExecuteUpdateAsync(s => s
-                    .SetProperty(b => b.Status, IngestStatus.Processed)
-                    .SetProperty(b => b.ProcessedAt, now)
-                    .SetProperty(b => b.Created, work.Created)
-                    .SetProperty(b => b.Updated, work.Updated)
-                    .SetProperty(b => b.Closed, work.FindingsClosed)
-                    .SetProperty(b => b.Reopened, work.FindingsReopened), ct);
-                await transaction.CommitAsync(ct);
-                return result;
-            }, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogError(ex, "Applying inventory batch {BatchId} failed", batch.Id);
-            await IngestBatchRecording.MarkFailedAsync(db, batch.Id, "inventory", ex);
-            throw;
-        }
-        finally
-        {
-            if (sqlite)
-            {
-                WriteGate.Release();
-            }
-        }
+            var result = new InventoryOutcome(batch.Id, "processed", parser.Format, parsed.Examined, parsed.Ignored,
+                work.Created, work.Updated, work.ClustersMatched, work.ClustersDiscovered, work.EndpointsMatched, work.EndpointsDiscovered,
+                parsed.Desktops.Count, work.EgressNew, work.EgressDuplicates,
+                new InventoryFindingCounts(work.FindingsCreated, work.FindingsUpdated, work.FindingsUnchanged, work.FindingsClosed, work.FindingsReopened));
+            audit.Record(db, "ingest.inventory", nameof(IngestBatch), batch.Id.ToString(CultureInfo.InvariantCulture), after: result);
+            // The batch's counters: Created/Updated are inventory records, Closed/Reopened exposure findings.
+            await db.IngestBatches.Where(b => b.Id == batch.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(b => b.Status, IngestStatus.Processed)
+                .SetProperty(b => b.ProcessedAt, now)
+                .SetProperty(b => b.Created, work.Created)
+                .SetProperty(b => b.Updated, work.Updated)
+                .SetProperty(b => b.Closed, work.FindingsClosed)
+                .SetProperty(b => b.Reopened, work.FindingsReopened), ct);
+            return result;
+        }, cancellationToken);
 
         inventoryNotifier.NotifyInventoryChanged();
         if (outcome.Findings.Created + outcome.Findings.Updated + outcome.Findings.Closed + outcome.Findings.Reopened > 0)
@@ -290,6 +258,19 @@ public sealed class InventoryIngestor(
             existing.TryGetValue(cloud.ResourceId, out var record);
             var (cluster, matchedBy) = Match(work.PushDirectory, cloud.ApiEndpoint, cloud.Name, record, linkedElsewhere);
             var ownerTeamId = work.PushDirectory.TeamOf(tagTeam) ?? cluster?.OwnerTeamId;
+            if (work.PushDirectory.TeamBound)
+            {
+                // A team's key files cloud clusters for its own team only: it may neither re-own another team's record nor
+                // describe a cluster another team owns.
+                var team = work.PushDirectory.PushTeamId;
+                if ((record?.OwnerTeamId is { } recordOwner && recordOwner != team) || (cluster?.OwnerTeamId is { } clusterOwner && clusterOwner != team))
+                {
+                    throw new IngestRejectedException("Cloud cluster of another team",
+                        $"The cloud cluster {Clip(cloud.ResourceId, 300)} belongs to another team (its inventory record or its registered cluster is another team's); "
+                        + "a team's key may only file its own team's clusters. Push shared subscriptions with an organisation-wide key.",
+                        StatusCodes.Status403Forbidden);
+                }
+            }
             var unitId = work.PushDirectory.UnitOf(tagUnit, ownerTeamId, cluster?.BusinessUnitId);
             if (cluster is null)
             {
@@ -332,7 +313,7 @@ public sealed class InventoryIngestor(
             var findings = cloud.Exposures.Select(e => CloudExposureRules.ToFinding(e, cloud)).ToList();
             var counts = await findingStore.ApplyAsync(db,
                 new FindingPush(work.BatchId, work.Source, "cloud:" + cloud.ResourceId, cluster.Id, ownerTeamId ?? cluster.OwnerTeamId,
-                    new Dictionary<string, int>(), db.Scope.Actor, work.Now, sla),
+                    new Dictionary<string, int>(), db.Scope.Actor, work.Now, sla) { ConfinedToTeamId = work.PushDirectory.TeamBound ? work.PushDirectory.PushTeamId : null },
                 findings, ct);
             work.FindingsCreated += counts.Created;
             work.FindingsUpdated += counts.Updated;

@@ -24,6 +24,7 @@ public sealed class TenancyMismatchJob(
     IDbContextFactory<K8PostureDbContext> contexts,
     DataScope scope,
     FindingStore store,
+    IngestPipeline pipeline,
     PolicyStore policies,
     AuditLog audit,
     TimeProvider clock,
@@ -34,6 +35,7 @@ public sealed class TenancyMismatchJob(
     public const string RecurringId = "tenancy-mismatch";
 
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+    private const string NothingChanged = "nothing_changed";
 
     private sealed record Mismatch(string Application, int? TeamId, int AssessmentId, TenancyModel Recommended, int Score, ClusterPlacement Placement);
 
@@ -98,12 +100,12 @@ public sealed class TenancyMismatchJob(
         var now = clock.GetUtcNow();
         int created = 0, closed = 0, reopened = 0, updated = 0;
         long? keptBatch = null;
-        var strategy = db.Database.CreateExecutionStrategy();
-        await strategy.ExecuteAsync(async ct =>
+        // The job writes findings like any push: through the pipeline, holding the locks of the scopes it changes.
+        await pipeline.WriteAsync(db, null, desired.Keys, "tenancy mismatches", async (db, ct) =>
         {
             created = closed = reopened = updated = 0;
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var transaction = db.Database.CurrentTransaction!;
+            await transaction.CreateSavepointAsync(NothingChanged, ct);
             var batch = new IngestBatch
             {
                 Kind = IngestKind.Scans,
@@ -132,9 +134,11 @@ public sealed class TenancyMismatchJob(
             }
             if (created + closed + reopened + updated == 0)
             {
-                await transaction.RollbackAsync(ct);
+                // Nothing changed: no batch to keep. Rolled back to a savepoint, so the pipeline's commit writes nothing.
+                await transaction.RollbackToSavepointAsync(NothingChanged, ct);
+                db.ChangeTracker.Clear();
                 keptBatch = null;
-                return;
+                return 0;
             }
             batch.Created = created;
             batch.Updated = updated;
@@ -143,10 +147,8 @@ public sealed class TenancyMismatchJob(
             batch.Unchanged = mismatches.Count - created - reopened - updated;
             audit.Record(db, "tenancy.mismatches", nameof(IngestBatch), batch.Id.ToString(CultureInfo.InvariantCulture),
                 after: new { mismatches = mismatches.Count, created, updated, closed, reopened });
-            db.ChangeTracker.DetectChanges();
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
             keptBatch = batch.Id;
+            return 0;
         }, cancellationToken);
         if (keptBatch is not null)
         {

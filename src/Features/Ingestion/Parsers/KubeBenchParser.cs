@@ -45,10 +45,18 @@ public sealed class KubeBenchParser : IScanParser
         };
 
         var findings = new List<NormalisedFinding>();
+        var subjects = new Dictionary<string, ReportSubject>(StringComparer.Ordinal);
         foreach (var (control, controlPointer) in controls)
         {
             ParserSupport.RequireObject(control, controlPointer, "control");
             var nodeType = control.String("node_type");
+            // kube-bench runs per node and reports its node type's checks (master, node, etcd, controlplane, policies):
+            // a report covers the node types it ran, so a worker node's report leaves the control plane's findings alone.
+            var subjectKey = "kube-bench/" + (nodeType ?? "");
+            if (!subjects.TryGetValue(subjectKey, out var subject))
+            {
+                subjects[subjectKey] = subject = new ReportSubject(subjectKey);
+            }
             var benchmark = BenchmarkName(control.String("version"));
             foreach (var (test, testPointer) in control.Array("tests", controlPointer))
             {
@@ -57,12 +65,12 @@ public sealed class KubeBenchParser : IScanParser
                 {
                     if (ReadResult(result, resultPointer, nodeType, benchmark) is { } finding)
                     {
-                        findings.Add(finding);
+                        findings.Add(finding with { Subject = subject });
                     }
                 }
             }
         }
-        return new ScanParseResult(new ScanScopeHint(ScanArtifactKind.Cluster, "kube-bench", null), findings);
+        return new ScanParseResult(new ScanScopeHint(ScanArtifactKind.Cluster, "kube-bench", null), findings) { Subjects = [.. subjects.Values] };
     }
 
     private static NormalisedFinding? ReadResult(JsonElement result, string pointer, string? nodeType, string? benchmark)

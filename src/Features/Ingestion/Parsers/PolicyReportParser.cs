@@ -38,6 +38,7 @@ public sealed partial class PolicyReportParser : IScanParser
     {
         using var documents = KubernetesDocuments.Parse(payload, "PolicyReport");
         var findings = new List<NormalisedFinding>();
+        var subjects = new List<ReportSubject>();
         var sources = new HashSet<string>(StringComparer.Ordinal);
         foreach (var report in documents.Objects)
         {
@@ -50,12 +51,15 @@ public sealed partial class PolicyReportParser : IScanParser
             var root = report.Element;
             var reportSource = root.String("source");
             var fallback = ReportResources(root, report.Kind!);
+            var reportSources = new HashSet<string>(StringComparer.Ordinal);
+            var firstFinding = findings.Count;
             foreach (var (result, pointer) in root.Array("results", report.Pointer))
             {
                 ParserSupport.RequireObject(result, pointer, "entry of 'results'");
                 if ((result.String("source") ?? reportSource) is { } source)
                 {
                     sources.Add(source.Trim().ToLowerInvariant());
+                    reportSources.Add(source.Trim().ToLowerInvariant());
                 }
                 var verdict = result.String("result") ?? result.String("status") ?? "fail";
                 if (!FindingVerdicts.Contains(verdict))
@@ -68,9 +72,22 @@ public sealed partial class PolicyReportParser : IScanParser
                     findings.Add(ReadResult(result, pointer, verdict, resource));
                 }
             }
+            // Each report object covers itself (kind, namespace, name): Kyverno and the adapters publish one per resource or
+            // namespace and send them one at a time. Its tool is the one its results name (a report without results: its
+            // managed-by label), so a clean report closes what the same tool reported in it before.
+            var metadata = root.Object("metadata");
+            var reportTool = reportSources.Count == 1 ? reportSources.Single()
+                : reportSources.Count == 0 ? metadata?.Object("labels")?.String("app.kubernetes.io/managed-by")?.Trim().ToLowerInvariant()
+                : null;
+            var subject = new ReportSubject(string.Join('/', report.Kind, metadata?.String("namespace"), metadata?.String("name")), reportTool);
+            subjects.Add(subject);
+            for (var i = firstFinding; i < findings.Count; i++)
+            {
+                findings[i] = findings[i] with { Subject = subject };
+            }
         }
         var hint = new ScanScopeHint(ScanArtifactKind.Cluster, null, null);
-        return new ScanParseResult(hint, findings) { SourceTool = sources.Count == 1 ? sources.Single() : FormatName };
+        return new ScanParseResult(hint, findings) { SourceTool = sources.Count == 1 ? sources.Single() : FormatName, Subjects = subjects };
     }
 
     private sealed record Resource(string? Kind, string? Namespace, string? Name, string? Container);

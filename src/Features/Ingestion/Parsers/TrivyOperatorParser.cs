@@ -44,6 +44,7 @@ public sealed class TrivyOperatorParser : IScanParser
     {
         using var documents = KubernetesDocuments.Parse(payload, "Trivy Operator");
         var findings = new List<NormalisedFinding>();
+        var subjects = new List<ReportSubject>();
         string? version = null;
         string? clusterName = null;
         foreach (var report in documents.Objects)
@@ -61,6 +62,9 @@ public sealed class TrivyOperatorParser : IScanParser
             version ??= body.Object("scanner")?.String("version");
             clusterName ??= report.Element.Object("metadata")?.Object("labels")?.String(LabelPrefix + "cluster.name");
             var resource = ReadResource(report.Element, kind!);
+            // One report object per scanned resource (and container): the report covers that subject and nothing else.
+            resource = resource with { Subject = new ReportSubject(string.Join('/', kind, resource.Namespace, resource.Kind, resource.Name, resource.Container)) };
+            subjects.Add(resource.Subject!);
 
             if (VulnerabilityKinds.Contains(kind!))
             {
@@ -90,10 +94,10 @@ public sealed class TrivyOperatorParser : IScanParser
             }
         }
         var hint = new ScanScopeHint(ScanArtifactKind.Cluster, clusterName, null, clusterName);
-        return new ScanParseResult(hint, findings, version);
+        return new ScanParseResult(hint, findings, version) { Subjects = subjects };
     }
 
-    private sealed record Resource(string? Kind, string? Namespace, string? Name, string? Container);
+    private sealed record Resource(string? Kind, string? Namespace, string? Name, string? Container, ReportSubject? Subject = null);
 
     /// <summary>
     /// The scanned object: trivy-operator.resource.kind/name/namespace and trivy-operator.container.name labels (the name
@@ -148,6 +152,7 @@ public sealed class TrivyOperatorParser : IScanParser
         }
         return new NormalisedFinding
         {
+            Subject = resource.Subject,
             IdentityKind = FindingIdentityKind.Vulnerability,
             Category = FindingCategory.Vulnerability,
             Severity = severity,
@@ -190,6 +195,7 @@ public sealed class TrivyOperatorParser : IScanParser
             : null;
         return new NormalisedFinding
         {
+            Subject = resource.Subject,
             IdentityKind = FindingIdentityKind.Misconfiguration,
             Category = FindingCategory.KubernetesMisconfiguration,
             Severity = TrivyJsonParser.MapSeverity(item.String("severity")),
@@ -229,6 +235,7 @@ public sealed class TrivyOperatorParser : IScanParser
         // 'match' holds the secret itself (partly masked at best): never stored.
         return new NormalisedFinding
         {
+            Subject = resource.Subject,
             IdentityKind = FindingIdentityKind.Secret,
             Category = FindingCategory.ContainerMisconfiguration,
             Severity = TrivyJsonParser.MapSeverity(item.String("severity")),
