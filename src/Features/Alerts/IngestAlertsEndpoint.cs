@@ -1,5 +1,6 @@
 using K8Posture.Features.Ingestion;
 using K8Posture.Security;
+using K8Posture.Shared;
 using Microsoft.Extensions.Options;
 
 namespace K8Posture.Features.Alerts;
@@ -17,7 +18,7 @@ public static class IngestAlertsEndpoint
             .WithDescription("The body is the sensor's JSON, detected by its shape: Falco json_output (one object, an array or NDJSON), the falcosidekick webhook, "
                 + "StackRox/ACS alerts (an alert, the generic webhook's {\"alert\": …}, {\"alerts\": […]}), CrowdStrike Falcon event-stream detections. "
                 + "cluster= names (or overrides) the cluster. The answer counts received, created, duplicates (same sensor id, or same rule/cluster/pod/container/process within a minute), suppressed (stored but hidden by the Security Team's policy) and ignored (non-detection events).")
-            .Accepts<byte[]>("application/json", "application/x-ndjson", "text/plain")
+            .AcceptsAnyContentType("The sensor's alert JSON or NDJSON, with any Content-Type.")
             .Produces<AlertIngestOutcome>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -34,7 +35,7 @@ public static class IngestAlertsEndpoint
             return badCluster;
         }
         var limit = Math.Clamp(options.Value.MaxPayloadBytes, 0, Array.MaxLength);
-        var body = await IngestScansEndpoint.ReadBodyAsync(context, limit, cancellationToken);
+        var body = await RawRequestBody.ReadAsync(context, limit, "alert payload", "raise Ingestion:MaxPayloadBytes, or split it", cancellationToken);
         if (body.Problem is { } problem)
         {
             return problem;
@@ -49,16 +50,7 @@ public static class IngestAlertsEndpoint
         }
         catch (IngestRejectedException ex)
         {
-            var extensions = new Dictionary<string, object?>();
-            if (ex.BatchId is { } batchId)
-            {
-                extensions["batchId"] = batchId;
-            }
-            if (ex.Pointer is { } pointer)
-            {
-                extensions["pointer"] = pointer;
-            }
-            return Results.Problem(title: ex.Title, detail: ex.Pointer is null ? ex.Message : $"{ex.Message} (at {ex.Pointer})", statusCode: ex.StatusCode, extensions: extensions);
+            return ex.ToProblem();
         }
     }
 }

@@ -342,6 +342,12 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
         {
             await db.Findings.Where(f => EF.Parameter(chunk).Contains(f.Id))
                 .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, FindingStatus.Closed).SetProperty(f => f.ClosedAt, now), cancellationToken);
+            // A team's key that closes unowned findings takes them as its own, as it does the ones it reports.
+            if (push.ConfinedToTeamId is { } owner)
+            {
+                await db.Findings.Where(f => EF.Parameter(chunk).Contains(f.Id) && f.OwnerTeamId == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(f => f.OwnerTeamId, owner), cancellationToken);
+            }
         }
         // A person said these were fixed, but the scanner still reports them: the remediation goes back to open.
         if (stillReportedAfterResolved.Count > 0)

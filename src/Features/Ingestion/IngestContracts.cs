@@ -39,4 +39,19 @@ public sealed class IngestRejectedException(string title, string detail, int sta
     public long? BatchId { get; } = batchId;
     /// <summary>JSON pointer, or "line N, position M", of where the payload broke.</summary>
     public string? Pointer { get; } = pointer;
+
+    /// <summary>RFC 9457 problem details: the title, the detail with where it broke, the batch that kept the payload.</summary>
+    public IResult ToProblem()
+    {
+        var extensions = new Dictionary<string, object?>();
+        if (BatchId is { } batchId)
+        {
+            extensions["batchId"] = batchId;
+        }
+        if (Pointer is { } pointer)
+        {
+            extensions["pointer"] = pointer;
+        }
+        return Results.Problem(title: Title, detail: Pointer is null ? Message : $"{Message} (at {Pointer})", statusCode: StatusCode, extensions: extensions);
+    }
 }

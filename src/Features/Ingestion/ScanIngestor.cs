@@ -110,7 +110,7 @@ public sealed class ScanIngestor(
             // Tens of thousands of rows: one change scan before saving, not one per Add/Attach.
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             var total = new FindingChangeCounts(0, 0, 0, 0, 0);
-            foreach (var view in views)
+            foreach (var view in views.Concat(await CleanObjectsOfOtherToolsAsync(db, parsed, scopeKey, batch.Source!, ct)))
             {
                 var applied = await store.ApplyAsync(db,
                     new FindingPush(batch.Id, view.Source, scopeKey, clusterId, ownerTeamId, namespaceOwners, db.Scope.Actor, now, sla)
@@ -281,6 +281,36 @@ public sealed class ScanIngestor(
 
     /// <summary>One tool's part of a push: the report objects it covers (null: the whole scope) and their findings.</summary>
     private sealed record SourceView(string Source, IReadOnlyCollection<string>? Subjects, IReadOnlyList<NormalisedFinding> Findings);
+
+    /// <summary>
+    /// A report object that carries no findings any more (a clean PolicyReport; an adapter lists no passes, so it may not
+    /// even name its tool) covers every tool that reported in it before, so all of their findings in it close.
+    /// </summary>
+    private static async Task<List<SourceView>> CleanObjectsOfOtherToolsAsync(K8PostureDbContext db, ScanParseResult parsed, string scopeKey, string defaultSource, CancellationToken ct)
+    {
+        if (parsed.Subjects is null)
+        {
+            return [];
+        }
+        var carrying = parsed.Findings.Select(f => f.Subject?.Key).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var clean = parsed.Subjects.Where(s => !carrying.Contains(s.Key))
+            .GroupBy(s => FindingIdentity.CoverageKey(scopeKey, s.Key), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (Subject: g.First().Key, Tools: g.Select(s => s.Source ?? defaultSource).ToHashSet(StringComparer.Ordinal)), StringComparer.Ordinal);
+        if (clean.Count == 0)
+        {
+            return [];
+        }
+        var keys = clean.Keys.ToList();
+        var reportedBy = await db.FindingSightings.AsNoTracking()
+            .Where(s => EF.Parameter(keys).Contains(s.ScopeKey) && s.IsOpen)
+            .Select(s => new { s.Source, s.ScopeKey })
+            .Distinct()
+            .ToListAsync(ct);
+        return reportedBy.Where(r => !clean[r.ScopeKey].Tools.Contains(r.Source))
+            .GroupBy(r => r.Source, StringComparer.Ordinal)
+            .Select(g => new SourceView(g.Key, g.Select(r => clean[r.ScopeKey].Subject).ToHashSet(StringComparer.Ordinal), []))
+            .ToList();
+    }
 
     private static List<SourceView> SourceViews(ScanParseResult parsed, string defaultSource)
     {

@@ -4,7 +4,7 @@ using K8Posture.Data;
 using K8Posture.Features.Ingestion;
 using K8Posture.Features.Policy;
 using K8Posture.Security;
-using Microsoft.AspNetCore.Http.Features;
+using K8Posture.Shared;
 
 namespace K8Posture.Features.Rules;
 
@@ -42,7 +42,7 @@ public static class RulesEndpoints
             .WithDescription("The body is one or more Kubernetes objects: multi-document YAML, JSON, a List, or Helm-rendered output (# Source: comments are fine); any content type, up to 10 MB. "
                 + "The whole set is evaluated together (bindings with the workloads that use them, namespaces with their NetworkPolicies). "
                 + "The current policy's rule switches, severity overrides and allowed registries apply; passed is false when a finding reaches the policy's fail threshold. Nothing is stored.")
-            .Accepts<byte[]>("application/yaml", "application/json", "text/plain", "application/octet-stream")
+            .AcceptsAnyContentType("Kubernetes manifests: multi-document YAML, JSON or a List, with any Content-Type.")
             .Produces<EvaluationResult>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -63,21 +63,19 @@ public static class RulesEndpoints
 
     private static async Task<IResult> EvaluateAsync(HttpContext context, PolicyEvaluator evaluator, PolicyStore policies, CancellationToken cancellationToken)
     {
-        var body = await ReadBodyAsync(context, MaxManifestBytes, cancellationToken);
-        if (body is null)
+        var body = await RawRequestBody.ReadAsync(context, MaxManifestBytes, "manifests", "fixed; evaluate a chart or kustomization in parts", cancellationToken);
+        if (body.Problem is { } problem)
         {
-            return Results.Problem(title: "Payload too large",
-                detail: $"The manifests are larger than the {MaxManifestBytes} bytes this endpoint accepts; evaluate the chart or kustomization in parts.",
-                statusCode: StatusCodes.Status413PayloadTooLarge);
+            return problem;
         }
-        if (body.Value.IsEmpty)
+        if (body.Payload.IsEmpty)
         {
             return Results.Problem(title: "Empty payload", detail: "The request body is empty; send Kubernetes manifests (YAML or JSON) as the body.", statusCode: StatusCodes.Status400BadRequest);
         }
         var policy = await policies.GetCurrentAsync(cancellationToken);
         try
         {
-            var result = evaluator.Evaluate(body.Value, policy.Document, policy.Version);
+            var result = evaluator.Evaluate(body.Payload, policy.Document, policy.Version);
             return Results.Json(result, Json);
         }
         catch (ScanParseException ex)
@@ -85,37 +83,5 @@ public static class RulesEndpoints
             return Results.Problem(title: "Invalid manifests", detail: ex.Message, statusCode: StatusCodes.Status400BadRequest,
                 extensions: ex.Pointer is null ? null : new Dictionary<string, object?> { ["pointer"] = ex.Pointer });
         }
-    }
-
-    /// <summary>The whole body, or null when it exceeds <paramref name="limit"/>.</summary>
-    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpContext context, long limit, CancellationToken cancellationToken)
-    {
-        if (context.Request.ContentLength is { } declared && declared > limit)
-        {
-            return null;
-        }
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
-        {
-            sizeFeature.MaxRequestBodySize = limit + 1;
-        }
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        try
-        {
-            int read;
-            while ((read = await context.Request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-            {
-                if (buffer.Length + read > limit)
-                {
-                    return null;
-                }
-                buffer.Write(chunk, 0, read);
-            }
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return null;
-        }
-        return new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 }

@@ -51,15 +51,22 @@ public sealed partial class PolicyReportParser : IScanParser
             var root = report.Element;
             var reportSource = root.String("source");
             var fallback = ReportResources(root, report.Kind!);
-            var reportSources = new HashSet<string>(StringComparer.Ordinal);
-            var firstFinding = findings.Count;
+            // Each report object covers itself (kind, namespace, name): Kyverno and the adapters publish one per resource or
+            // namespace and send them one at a time. Its findings are each tool's view of it (a report can mix tools).
+            var metadata = root.Object("metadata");
+            var subjectKey = string.Join('/', report.Kind, metadata?.String("namespace"), metadata?.String("name"));
+            var reportSubjects = new Dictionary<string, ReportSubject>(StringComparer.Ordinal);
             foreach (var (result, pointer) in root.Array("results", report.Pointer))
             {
                 ParserSupport.RequireObject(result, pointer, "entry of 'results'");
-                if ((result.String("source") ?? reportSource) is { } source)
+                var tool = (result.String("source") ?? reportSource)?.Trim().ToLowerInvariant();
+                if (tool is not null)
                 {
-                    sources.Add(source.Trim().ToLowerInvariant());
-                    reportSources.Add(source.Trim().ToLowerInvariant());
+                    sources.Add(tool);
+                }
+                if (!reportSubjects.TryGetValue(tool ?? "", out var subject))
+                {
+                    reportSubjects[tool ?? ""] = subject = new ReportSubject(subjectKey, tool);
                 }
                 var verdict = result.String("result") ?? result.String("status") ?? "fail";
                 if (!FindingVerdicts.Contains(verdict))
@@ -69,22 +76,13 @@ public sealed partial class PolicyReportParser : IScanParser
                 var resources = ResultResources(result, pointer);
                 foreach (var resource in resources.Count > 0 ? resources : fallback)
                 {
-                    findings.Add(ReadResult(result, pointer, verdict, resource));
+                    findings.Add(ReadResult(result, pointer, verdict, resource) with { Subject = subject });
                 }
             }
-            // Each report object covers itself (kind, namespace, name): Kyverno and the adapters publish one per resource or
-            // namespace and send them one at a time. Its tool is the one its results name (a report without results: its
-            // managed-by label), so a clean report closes what the same tool reported in it before.
-            var metadata = root.Object("metadata");
-            var reportTool = reportSources.Count == 1 ? reportSources.Single()
-                : reportSources.Count == 0 ? metadata?.Object("labels")?.String("app.kubernetes.io/managed-by")?.Trim().ToLowerInvariant()
-                : null;
-            var subject = new ReportSubject(string.Join('/', report.Kind, metadata?.String("namespace"), metadata?.String("name")), reportTool);
-            subjects.Add(subject);
-            for (var i = firstFinding; i < findings.Count; i++)
-            {
-                findings[i] = findings[i] with { Subject = subject };
-            }
+            // A report without results names its tool by its managed-by label, if at all; it still covers its object.
+            subjects.AddRange(reportSubjects.Count > 0
+                ? reportSubjects.Values
+                : [new ReportSubject(subjectKey, metadata?.Object("labels")?.String("app.kubernetes.io/managed-by")?.Trim().ToLowerInvariant())]);
         }
         var hint = new ScanScopeHint(ScanArtifactKind.Cluster, null, null);
         return new ScanParseResult(hint, findings) { SourceTool = sources.Count == 1 ? sources.Single() : FormatName, Subjects = subjects };

@@ -188,8 +188,9 @@ public sealed class FindingLifecycleFacts(K8PostureAppFactory app) : IClassFixtu
 
         Assert.Equal($"cluster:{cluster}", scoped.ScopeKey);
         Assert.Equal("kube-bench", scoped.Source);
+        // kube-bench covers the node types it ran: each sighting is kept under its cluster and node type.
         Assert.Equal(scoped.Created, await app.ScalarAsync(
-            "SELECT COUNT(*) FROM FindingSightings WHERE ScopeKey = $s AND Source = 'kube-bench' AND IsOpen = 1", ("$s", scoped.ScopeKey)));
+            "SELECT COUNT(*) FROM FindingSightings WHERE ScopeKey LIKE $s AND Source = 'kube-bench' AND IsOpen = 1", ("$s", scoped.ScopeKey + "#kube-bench/%")));
         Assert.Equal(HttpStatusCode.BadRequest, unnamed.StatusCode);
         Assert.Contains("cluster=", (await unnamed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
