@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace K8Posture.Data;
 
@@ -37,22 +38,48 @@ public static class DataRegistration
         return sqlite.ToString();
     }
 
+    /// <summary>
+    /// Turns EF Core's "row limiting operator ('Skip'/'Take') without an 'OrderBy'" warning into an exception: such a
+    /// query returns whichever rows the database happens to read first, which can differ between runs and providers.
+    /// </summary>
+    public static TBuilder FailOnUnorderedRowLimits<TBuilder>(this TBuilder options) where TBuilder : DbContextOptionsBuilder
+    {
+        options.ConfigureWarnings(w => w.Throw(CoreEventId.RowLimitingOperationWithoutOrderByWarning));
+        return options;
+    }
+
     public static WebApplicationBuilder AddK8PostureData(this WebApplicationBuilder builder)
     {
         var connectionString = builder.GetK8PostureConnectionString();
+        // Development, where every test runs the app, fails on an unordered Skip/Take; elsewhere it stays a logged warning.
+        var strictQueries = builder.Environment.IsDevelopment();
         builder.Services.AddScoped<DataScope>();
         switch (builder.Configuration.GetDatabaseProvider())
         {
             case DatabaseProvider.Sqlite:
                 builder.Services.AddDbContextFactory<SqliteK8PostureDbContext>(
-                    o => o.UseSqlite(connectionString, s => s.CommandTimeout(120)), ServiceLifetime.Scoped);
+                    o =>
+                    {
+                        o.UseSqlite(connectionString, s => s.CommandTimeout(120));
+                        if (strictQueries)
+                        {
+                            o.FailOnUnorderedRowLimits();
+                        }
+                    }, ServiceLifetime.Scoped);
                 builder.Services.AddScoped<IDbContextFactory<K8PostureDbContext>>(sp =>
                     new ProviderContextFactory<SqliteK8PostureDbContext>(sp.GetRequiredService<IDbContextFactory<SqliteK8PostureDbContext>>()));
                 builder.Services.AddDataProtection().SetApplicationName("K8Posture").PersistKeysToDbContext<SqliteK8PostureDbContext>();
                 break;
             case DatabaseProvider.SqlServer:
                 builder.Services.AddDbContextFactory<SqlServerK8PostureDbContext>(
-                    o => o.UseSqlServer(connectionString, s => s.EnableRetryOnFailure()), ServiceLifetime.Scoped);
+                    o =>
+                    {
+                        o.UseSqlServer(connectionString, s => s.EnableRetryOnFailure());
+                        if (strictQueries)
+                        {
+                            o.FailOnUnorderedRowLimits();
+                        }
+                    }, ServiceLifetime.Scoped);
                 builder.Services.AddScoped<IDbContextFactory<K8PostureDbContext>>(sp =>
                     new ProviderContextFactory<SqlServerK8PostureDbContext>(sp.GetRequiredService<IDbContextFactory<SqlServerK8PostureDbContext>>()));
                 builder.Services.AddDataProtection().SetApplicationName("K8Posture").PersistKeysToDbContext<SqlServerK8PostureDbContext>();

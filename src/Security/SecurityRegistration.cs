@@ -49,6 +49,8 @@ public static class SecurityRegistration
         }
 
         var services = builder.Services;
+        // Every outbound HTTP client (webhooks, Splunk HEC, Entra/Graph, future ones) logs its origin only, never its URL.
+        services.AddRedactedOutboundHttpLogging();
         var authentication = services.AddAuthentication(o =>
         {
             o.DefaultScheme = SelectorScheme;

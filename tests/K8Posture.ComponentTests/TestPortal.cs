@@ -25,7 +25,7 @@ public sealed class TestPortal : IAsyncDisposable
     {
         _connection = new SqliteConnection("Data Source=:memory:");
         _connection.Open();
-        _options = new DbContextOptionsBuilder<SqliteK8PostureDbContext>().UseSqlite(_connection).Options;
+        _options = new DbContextOptionsBuilder<SqliteK8PostureDbContext>().UseSqlite(_connection).FailOnUnorderedRowLimits().Options;
         using (var db = CreateSystemContext())
         {
             db.Database.EnsureCreated();

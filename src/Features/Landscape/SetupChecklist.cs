@@ -68,7 +68,7 @@ public sealed class SetupChecklist(IDbContextFactory<K8PostureDbContext> context
         var pipelineIdentities = await db.PipelineIdentities.IgnoreQueryFilters().CountAsync(cancellationToken);
         // Capped: the landscape reads this on every visit and the batch history only grows (no index on Status).
         var processedPushes = await db.IngestBatches.IgnoreQueryFilters().Where(b => b.Status == IngestStatus.Processed)
-            .Take(SetupProgress.PushCountCap).CountAsync(cancellationToken);
+            .OrderBy(b => b.Id).Take(SetupProgress.PushCountCap).CountAsync(cancellationToken);
         // Registered, not discovered: a push naming an unknown cluster creates a discovered one without a connection.
         var connectedClusters = await db.Clusters.IgnoreQueryFilters()
             .CountAsync(c => c.IsManaged && c.ConnectionSecretProtected != null, cancellationToken);

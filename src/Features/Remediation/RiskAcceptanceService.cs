@@ -417,6 +417,8 @@ public sealed class RiskAcceptanceService(
     {
         var findings = await db.Findings.Where(Covers(acceptance))
             .Where(f => f.Status == FindingStatus.Open && f.Resolution == FindingResolution.None)
+            // Oldest first, so a run past the cap covers a definite set and the next coverage run continues after it.
+            .OrderBy(f => f.Id)
             .Take(50_000)
             .ToListAsync(cancellationToken);
         foreach (var finding in findings)

@@ -11,7 +11,7 @@ public sealed class SqliteTestDatabase : IAsyncDisposable
     public string ConnectionString => $"Data Source={Path.Combine(_folder, "k8posture.db")};Pooling=False";
 
     public SqliteK8PostureDbContext Open(DataScope scope) =>
-        new(new DbContextOptionsBuilder<SqliteK8PostureDbContext>().UseSqlite(ConnectionString).Options, scope);
+        new(new DbContextOptionsBuilder<SqliteK8PostureDbContext>().UseSqlite(ConnectionString).FailOnUnorderedRowLimits().Options, scope);
 
     public static DataScope SystemScope()
     {

@@ -90,6 +90,11 @@ public sealed class SmtpRecorder : IAsyncDisposable
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
+    /// <summary>Offer AUTH PLAIN (over plain text, as only a test listener may) and record the credentials given.</summary>
+    public bool OfferAuth { get; init; }
+
+    public ConcurrentQueue<(string UserName, string Password)> Logins { get; } = new();
+
     public SmtpRecorder Start()
     {
         _listener.Start();
@@ -129,7 +134,24 @@ public sealed class SmtpRecorder : IAsyncDisposable
             {
                 case "EHLO":
                     await writer.WriteLineAsync("250-localhost");
+                    if (OfferAuth)
+                    {
+                        await writer.WriteLineAsync("250-AUTH PLAIN");
+                    }
                     await writer.WriteLineAsync("250 8BITMIME");
+                    break;
+                case "AUTH" when OfferAuth:
+                    var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    string? initial = words.Length > 2 ? words[2] : null;
+                    if (initial is null)
+                    {
+                        await writer.WriteLineAsync("334 ");
+                        initial = await reader.ReadLineAsync() ?? "";
+                    }
+                    // PLAIN: authzid NUL authcid NUL password.
+                    var plain = Encoding.UTF8.GetString(Convert.FromBase64String(initial)).Split('\0');
+                    Logins.Enqueue((plain[^2], plain[^1]));
+                    await writer.WriteLineAsync("235 2.7.0 Authentication successful");
                     break;
                 case "HELO" or "MAIL" or "RSET" or "NOOP":
                     await writer.WriteLineAsync("250 OK");
