@@ -13,6 +13,7 @@ public static class AlertsRegistration
     {
         // Tried in this order; each parser's shape check is exclusive of the others'.
         services.AddSingleton<IAlertParser, StackRoxAlertParser>();
+        services.AddSingleton<IAlertParser, StackRoxSplunkViolationsParser>();
         services.AddSingleton<IAlertParser, CrowdStrikeAlertParser>();
         services.AddSingleton<IAlertParser, FalcoAlertParser>();
         services.AddSingleton<AlertPayloadParser>();

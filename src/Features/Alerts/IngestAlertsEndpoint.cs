@@ -16,7 +16,7 @@ public static class IngestAlertsEndpoint
             .WithName("IngestAlerts")
             .WithSummary("Push runtime alerts")
             .WithDescription("The body is the sensor's JSON, detected by its shape: Falco json_output (one object, an array or NDJSON), the falcosidekick webhook, "
-                + "StackRox/ACS alerts (an alert, the generic webhook's {\"alert\": …}, {\"alerts\": […]}), CrowdStrike Falcon event-stream detections. "
+                + "StackRox/ACS alerts (an alert, the generic webhook's {\"alert\": …}, {\"alerts\": […]}), StackRox Central's Splunk add-on feed (/api/splunk/ta/violations: one alert per violation, deduplicated by violationId), CrowdStrike Falcon event-stream detections. "
                 + "cluster= names (or overrides) the cluster. The answer counts received, created, duplicates (same sensor id, or same rule/cluster/pod/container/process within a minute), suppressed (stored but hidden by the Security Team's policy) and ignored (non-detection events).")
             .AcceptsAnyContentType("The sensor's alert JSON or NDJSON, with any Content-Type.")
             .Produces<AlertIngestOutcome>()

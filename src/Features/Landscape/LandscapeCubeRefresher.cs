@@ -7,8 +7,8 @@ namespace K8Posture.Features.Landscape;
 /// <summary>
 /// Keeps the landscape cells current: rebuilds them after findings change (debounced, one rebuild at a time, a change
 /// during a rebuild queues exactly one more), every <see cref="PeriodicRebuild"/> (SLA due dates pass without any
-/// push), and on first use. Pages subscribe to <see cref="Subscribe"/> to reload after a rebuild committed.
-/// Singleton; the rebuild uses its own DI scope.
+/// push), and on first use. Pages subscribe to <see cref="Subscribe"/> to reload after a rebuild committed, or after the
+/// runtime signals changed (read live, they need no rebuild). Singleton; the rebuild uses its own DI scope.
 /// </summary>
 public sealed class LandscapeCubeRefresher : IDisposable
 {
@@ -18,8 +18,9 @@ public sealed class LandscapeCubeRefresher : IDisposable
     private readonly IServiceScopeFactory _scopes;
     private readonly TimeProvider _clock;
     private readonly ILogger<LandscapeCubeRefresher> _logger;
-    private readonly LandscapeChangeNotifier _rebuilt;
+    private readonly LandscapeChangeNotifier _changed;
     private readonly IDisposable _findingsSubscription;
+    private readonly IDisposable _signalsSubscription;
     private readonly RefreshDebouncer _debouncer = new(Debounce);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ITimer _timer;
@@ -27,18 +28,24 @@ public sealed class LandscapeCubeRefresher : IDisposable
     private Task? _initial;
     private int _queued;
 
-    public LandscapeCubeRefresher(IServiceScopeFactory scopes, LandscapeChangeNotifier findingsChanged, ILoggerFactory loggers, TimeProvider? clock = null)
+    public LandscapeCubeRefresher(IServiceScopeFactory scopes, LandscapeChangeNotifier findingsChanged, RuntimeSignalsChangeNotifier runtimeSignalsChanged,
+        ILoggerFactory loggers, TimeProvider? clock = null)
     {
         _scopes = scopes;
         _clock = clock ?? TimeProvider.System;
         _logger = loggers.CreateLogger<LandscapeCubeRefresher>();
-        _rebuilt = new LandscapeChangeNotifier(loggers.CreateLogger<LandscapeChangeNotifier>());
+        _changed = new LandscapeChangeNotifier(loggers.CreateLogger<LandscapeChangeNotifier>());
         _findingsSubscription = findingsChanged.Subscribe(() => _debouncer.DebounceAsync(RebuildAndNotifyAsync));
+        _signalsSubscription = runtimeSignalsChanged.Subscribe(() =>
+        {
+            _changed.NotifyFindingsChanged();
+            return Task.CompletedTask;
+        });
         _timer = _clock.CreateTimer(_ => _ = RebuildAndNotifyAsync(), null, PeriodicRebuild, PeriodicRebuild);
     }
 
-    /// <summary>Called after each committed rebuild.</summary>
-    public IDisposable Subscribe(Func<Task> onRebuilt) => _rebuilt.Subscribe(onRebuilt);
+    /// <summary>Called after each committed rebuild and after each change of the runtime signals.</summary>
+    public IDisposable Subscribe(Func<Task> onChanged) => _changed.Subscribe(onChanged);
 
     /// <summary>Builds the cells once per process before the first read (the table may be stale or empty after a restart).</summary>
     public Task EnsureBuiltAsync(CancellationToken cancellationToken = default)
@@ -55,7 +62,7 @@ public sealed class LandscapeCubeRefresher : IDisposable
         try
         {
             await RebuildAsync(_debouncer.DisposedToken);
-            _rebuilt.NotifyFindingsChanged();
+            _changed.NotifyFindingsChanged();
         }
         catch (OperationCanceledException)
         {
@@ -94,6 +101,7 @@ public sealed class LandscapeCubeRefresher : IDisposable
     public void Dispose()
     {
         _findingsSubscription.Dispose();
+        _signalsSubscription.Dispose();
         _debouncer.Dispose();
         _timer.Dispose();
     }

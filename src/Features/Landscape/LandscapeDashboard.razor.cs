@@ -8,7 +8,8 @@ namespace K8Posture.Features.Landscape;
 
 /// <summary>
 /// The landscape picture (KPIs and charts) for a filter; the home page, the cluster page and the team page all use it,
-/// the latter two with their cluster or team fixed. Reloads when the landscape cells are rebuilt after new data.
+/// the latter two with their cluster or team fixed. Reloads when the landscape cells are rebuilt after new data and when
+/// the runtime signals (alerts) change.
 /// </summary>
 public sealed partial class LandscapeDashboard : ComponentBase, IDisposable
 {

@@ -52,7 +52,8 @@ public sealed partial class LandscapePage : ComponentBase, IDisposable
         {
             _isSecurityAdmin = (await AuthenticationState).User.IsInRole(Roles.SecurityAdmin);
         }
-        // After every rebuild of the landscape cells (which follows every push): a first push replaces the checklist by the charts.
+        // After every rebuild of the landscape cells (which follows every scan push) and every alert change: a first push
+        // replaces the checklist by the charts.
         _subscription = Cube.Subscribe(() => _refresh.DebounceAsync(() => InvokeAsync(ReloadSetupAsync)));
         _setup = await Checklist.GetAsync(_refresh.DisposedToken);
     }

@@ -10,6 +10,7 @@ public static class LandscapeRegistration
         services.AddScoped<LandscapeQueries>();
         services.AddScoped<SetupChecklist>();
         services.AddSingleton<LandscapeCubeRefresher>();
+        services.AddSingleton<RuntimeSignalsChangeNotifier>();
         // The alerts slice replaces this with its own source (services.Replace or a later AddSingleton).
         services.TryAddScoped<ILandscapeSignalSource, NoRuntimeSensorData>();
         services.AddScoped<IDemoSeedContributor, LandscapeDemoSeed>();

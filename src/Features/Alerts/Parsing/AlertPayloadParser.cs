@@ -13,7 +13,7 @@ public sealed class AlertPayloadParser(IEnumerable<IAlertParser> parsers)
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 128 };
 
-    public const string SupportedShapes = "Falco JSON (object, array or NDJSON), the falcosidekick webhook, StackRox/ACS alerts (an alert, {\"alert\": …}, {\"msg\": …} or {\"alerts\": […]}), CrowdStrike Falcon event-stream detections";
+    public const string SupportedShapes = "Falco JSON (object, array or NDJSON), the falcosidekick webhook, StackRox/ACS alerts (an alert, {\"alert\": …}, {\"msg\": …} or {\"alerts\": […]}), StackRox Splunk add-on violations ({\"violations\": […], \"newCheckpoint\": …} or single violations), CrowdStrike Falcon event-stream detections";
 
     /// <exception cref="ScanParseException">Malformed JSON, an unknown shape, or a malformed alert.</exception>
     /// <exception cref="AlertPayloadRefusedException">A well-formed payload that is not a runtime alert.</exception>

@@ -34,6 +34,8 @@ public sealed class AlertIngestFacts(K8PostureAppFactory app) : IClassFixture<K8
     [InlineData("stackrox/stackrox-alert-misuse-of-iptables-runtime.json", "stackrox-alert", 1, 1, 0, 0)]
     [InlineData("stackrox/stackrox-alert-latest-tag-sentinel-notifier.json", "stackrox-sentinel", 1, 1, 0, 0)]
     [InlineData("stackrox/stackrox-alerts-list.json", "stackrox-alerts-list", 3, 3, 0, 0)]
+    [InlineData("stackrox/stackrox-splunk-generic-violations.json", "stackrox-splunk-ta", 2, 2, 0, 0)]
+    [InlineData("stackrox/stackrox-splunk-file-access-violation.json", "stackrox-splunk-ta", 1, 1, 0, 0)]
     [InlineData("crowdstrike/falcon-event-stream-detections.ndjson", "crowdstrike-event-stream", 2, 2, 0, 1)]
     public async Task Every_alert_fixture_ingests_with_its_counts(string fixture, string format, int received, int created, int duplicates, int ignored)
     {

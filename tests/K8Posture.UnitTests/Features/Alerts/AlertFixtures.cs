@@ -6,7 +6,7 @@ internal static class AlertFixtures
 {
     public static byte[] Read(string relativePath) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "fixtures", relativePath));
 
-    public static AlertPayloadParser Parser { get; } = new([new StackRoxAlertParser(), new CrowdStrikeAlertParser(), new FalcoAlertParser()]);
+    public static AlertPayloadParser Parser { get; } = new([new StackRoxAlertParser(), new StackRoxSplunkViolationsParser(), new CrowdStrikeAlertParser(), new FalcoAlertParser()]);
 
     public static AlertParseResult Parse(string relativePath) => Parser.Parse(Read(relativePath));
 
