@@ -21,8 +21,12 @@ public sealed record ReferenceCase(string Tool, string Check, string Fixture, Re
     public string Reference => Tool + ":" + Check;
 }
 
-/// <summary>A reference check our rules agree with on every documented case we hold, and how many fixtures show it.</summary>
-public sealed record ReferenceAgreement(string Tool, string Check, int Fixtures);
+/// <summary>
+/// A reference check our rules agree with on every documented case we hold, and how many fixtures show it. When the check
+/// is one of several of our rules together (kube-score's container-resources is our CPU and memory limit and request rules),
+/// <paramref name="Together"/> names the others: the agreement is of their joint verdict.
+/// </summary>
+public sealed record ReferenceAgreement(string Tool, string Check, int Fixtures, IReadOnlyList<string> Together);
 
 /// <summary>A reference check whose documented verdict we deliberately do not follow on some cases, and why.</summary>
 public sealed record ReferenceDifference(string Tool, string Check, string Fixture, string Reason);
@@ -242,11 +246,12 @@ public static class ReferenceCases
     /// <summary>
     /// The checks a rule agrees with: references of the rule with at least one documented case, none of which differs.
     /// </summary>
-    public static IReadOnlyList<ReferenceAgreement> AgreementsOf(IRule rule) =>
+    public static IReadOnlyList<ReferenceAgreement> AgreementsOf(IRule rule, RuleCatalogue catalogue) =>
         All.Where(c => rule.References.Contains(c.Reference, StringComparer.Ordinal))
-            .GroupBy(c => (c.Tool, c.Check))
+            .GroupBy(c => (c.Tool, c.Check, c.Reference))
             .Where(g => g.All(c => c.Difference is null))
-            .Select(g => new ReferenceAgreement(g.Key.Tool, g.Key.Check, g.Select(c => c.Fixture).Distinct(StringComparer.Ordinal).Count()))
+            .Select(g => new ReferenceAgreement(g.Key.Tool, g.Key.Check, g.Select(c => c.Fixture).Distinct(StringComparer.Ordinal).Count(),
+                catalogue.Rules.Where(r => r.Id != rule.Id && r.References.Contains(g.Key.Reference, StringComparer.Ordinal)).Select(r => r.Id).ToList()))
             .OrderBy(a => a.Tool, StringComparer.Ordinal).ThenBy(a => a.Check, StringComparer.Ordinal)
             .ToList();
 

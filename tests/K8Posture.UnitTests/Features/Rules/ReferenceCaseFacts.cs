@@ -71,12 +71,13 @@ public sealed class ReferenceCaseFacts
         var catalogue = new RuleCatalogue();
         foreach (var rule in catalogue.Rules)
         {
-            foreach (var agreement in ReferenceCases.AgreementsOf(rule))
+            foreach (var agreement in ReferenceCases.AgreementsOf(rule, catalogue))
             {
                 var cases = ReferenceCases.All.Where(c => c.Tool == agreement.Tool && c.Check == agreement.Check).ToList();
                 Assert.Contains(agreement.Tool + ":" + agreement.Check, rule.References);
                 Assert.All(cases, c => Assert.Null(c.Difference));
                 Assert.Equal(cases.Select(c => c.Fixture).Distinct().Count(), agreement.Fixtures);
+                Assert.Equal(catalogue.Rules.Where(r => r != rule && r.References.Contains(agreement.Tool + ":" + agreement.Check)).Select(r => r.Id), agreement.Together);
             }
         }
     }
