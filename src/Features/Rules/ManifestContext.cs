@@ -169,6 +169,14 @@ public sealed class ManifestContext
     }
 
     private Dictionary<(string Kind, string? Namespace, string Name), ManifestObject>? _rolesByKey;
+    private ILookup<string?, ManifestObject>? _networkPoliciesByNamespace;
+
+    /// <summary>The NetworkPolicies of a namespace (indexed once per set).</summary>
+    public IEnumerable<ManifestObject> NetworkPoliciesIn(string ns)
+    {
+        _networkPoliciesByNamespace ??= NetworkPolicies.ToLookup(p => p.Namespace, StringComparer.Ordinal);
+        return _networkPoliciesByNamespace[ns];
+    }
     private ILookup<(string Namespace, string Name), ManifestObject>? _bindingsByServiceAccount;
 
     /// <summary>The Role or ClusterRole a binding refers to, when the set has it.</summary>

@@ -17,7 +17,9 @@ public sealed record RuleDto(
     string? PssControl,
     string Description,
     string Remediation,
-    IReadOnlyList<string> References);
+    IReadOnlyList<string> References,
+    IReadOnlyList<ReferenceAgreement> AgreesWith,
+    IReadOnlyList<ReferenceDifference> DiffersFrom);
 
 /// <summary><c>POST /api/v1/evaluate</c> and <c>GET /api/v1/rules</c>.</summary>
 public static class RulesEndpoints
@@ -49,17 +51,20 @@ public static class RulesEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
-        group.MapGet("/rules", (RuleCatalogue catalogue) => Results.Json(catalogue.Rules.Select(ToDto).ToList(), Json))
+        group.MapGet("/rules", (RuleCatalogue catalogue) => Results.Json(catalogue.Rules.Select(r => ToDto(r, catalogue)).ToList(), Json))
             .RequireAuthorization(Policies.ApiRead)
             .WithName("ListRules")
             .WithSummary("The built-in rule catalogue")
-            .WithDescription("Every rule the evaluate endpoint and the cluster collection run, with its OWASP Kubernetes Top 10 (2025) id, Pod Security Standards control and references to equivalent checks (polaris:, kube-score:, kubesec:, pss:, owasp-k8s-2025:).")
+            .WithDescription("Every rule the evaluate endpoint and the cluster collection run, with its OWASP Kubernetes Top 10 (2025) id, Pod Security Standards control and references to equivalent checks (polaris:, kube-score:, kubesec:, pss:, owasp-k8s-2025:). "
+                + "agreesWith lists the Polaris, kube-score and kubesec checks whose documented cases (their own test files, evaluated by our test suite) we all decide as the tool does, with the number of fixtures and, when the check is several of our rules together, the others (together); "
+                + "differsFrom lists documented cases we deliberately decide otherwise, with the reason. Other references are equivalences we have not proved on the tool's own cases.")
             .Produces<List<RuleDto>>();
         return endpoints;
     }
 
-    public static RuleDto ToDto(IRule rule) =>
-        new(rule.Id, rule.Title, rule.Category, rule.DefaultSeverity, rule.OwaspK8s, rule.PssControl, rule.Description, rule.Remediation, rule.References);
+    public static RuleDto ToDto(IRule rule, RuleCatalogue catalogue) =>
+        new(rule.Id, rule.Title, rule.Category, rule.DefaultSeverity, rule.OwaspK8s, rule.PssControl, rule.Description, rule.Remediation, rule.References,
+            ReferenceCases.AgreementsOf(rule, catalogue), ReferenceCases.DifferencesOf(rule));
 
     private static async Task<IResult> EvaluateAsync(HttpContext context, PolicyEvaluator evaluator, PolicyStore policies, CancellationToken cancellationToken)
     {

@@ -7,7 +7,7 @@ public sealed class SensitiveHostPathRule() : WorkloadRule(new RuleInfo(
     "K8P-HOST-001", "Host root or sensitive host path mounted", FindingCategory.KubernetesMisconfiguration, FindingSeverity.Critical, InsecureWorkload, PssHostPath,
     "Mounting the node's root, /etc, /proc, /root, /var/run or the kubelet's and runtime's state hands the container the node: credentials, other pods' secrets, and a way to write below /etc or /bin.",
     "Remove the hostPath volume. Node agents that truly need it belong in a dedicated, Security-approved namespace with a read-only mount of the narrowest path.",
-    ["polaris:hostPathSet", "kubescape:C-0045", "kubescape:C-0048"]))
+    ["kubescape:C-0045", "kubescape:C-0048"]))
 {
     private static readonly string[] Sensitive =
     [

@@ -28,6 +28,49 @@ internal static class NetworkPolicies
         return type == "Ingress" || spec?.Prop("egress") is not null;
     }
 
+    /// <summary>
+    /// Whether a label selector selects the labels, as Kubernetes reads it: every matchLabels pair and every matchExpression
+    /// (In, NotIn, Exists, DoesNotExist) must hold, and an empty or absent selector selects everything. A selector Kubernetes
+    /// would refuse (an unknown operator, In/NotIn without values, Exists/DoesNotExist with values) selects nothing.
+    /// </summary>
+    public static bool Selects(JsonElement? selector, JsonElement? labels)
+    {
+        string? Label(string key) => labels?.Str(key) ?? (labels?.Prop(key) is { ValueKind: JsonValueKind.String } ? "" : null);
+
+        if (selector is not { } value || value.ValueKind != JsonValueKind.Object)
+        {
+            return true;
+        }
+        if (value.Obj("matchLabels") is { } matchLabels
+            && matchLabels.EnumerateObject().Any(pair => Label(pair.Name) != (pair.Value.AsString() ?? "")))
+        {
+            return false;
+        }
+        foreach (var expression in value.Arr("matchExpressions"))
+        {
+            var key = expression.Str("key");
+            var values = expression.StringList("values");
+            if (key is null)
+            {
+                return false;
+            }
+            var label = Label(key);
+            var holds = expression.Str("operator") switch
+            {
+                "In" when values.Count > 0 => label is not null && values.Contains(label),
+                "NotIn" when values.Count > 0 => label is null || !values.Contains(label),
+                "Exists" when values.Count == 0 => label is not null,
+                "DoesNotExist" when values.Count == 0 => label is null,
+                _ => false,
+            };
+            if (!holds)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /// <summary>Namespaces the set puts pods in, or declares.</summary>
     public static IEnumerable<string> NamespacesOf(ManifestContext context) =>
         context.Namespaces.Select(n => n.Name).Concat(context.Workloads.Select(w => w.EffectiveNamespace)).Distinct(StringComparer.Ordinal);
@@ -37,7 +80,7 @@ public sealed class MissingDefaultDenyRule() : RuleBase(new RuleInfo(
     "K8P-NET-001", "Namespace without a default-deny NetworkPolicy", FindingCategory.NetworkPolicyMisconfiguration, FindingSeverity.Medium, NetworkSegmentation, null,
     "Without a default-deny policy every pod accepts traffic from every other pod in the cluster, so one compromised workload reaches all others (Kubernetes Goat's namespace bypass).",
     "Add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress, Egress] to the namespace, then allow the flows each workload needs.",
-    ["kube-score:pod-networkpolicy", "kubescape:C-0260", "kubescape:C-0054"]))
+    ["kubescape:C-0260", "kubescape:C-0054"]))
 {
     public override IEnumerable<RuleViolation> Evaluate(ManifestContext context)
     {
@@ -49,6 +92,55 @@ public sealed class MissingDefaultDenyRule() : RuleBase(new RuleInfo(
             {
                 yield return new RuleViolation(new ResourceRef("Namespace", null, ns), $"namespace {ns} has no default-deny ingress NetworkPolicy in this manifest set.");
             }
+        }
+    }
+}
+
+/// <summary>
+/// kube-score's pod-networkpolicy, to the letter: a pod is covered in a direction when a NetworkPolicy of its namespace in the
+/// same evaluated set selects its labels and applies to that direction (policyTypes; without them Ingress always, and Egress
+/// when egress rules are given). A pod missing either direction is reported, naming what is missing.
+/// </summary>
+public sealed class PodNetworkPolicyRule() : WorkloadRule(new RuleInfo(
+    "K8P-NET-003", "Pod not selected by a NetworkPolicy", FindingCategory.NetworkPolicyMisconfiguration, FindingSeverity.Medium, NetworkSegmentation, null,
+    "A pod no NetworkPolicy selects accepts traffic from, and sends traffic to, anything the network reaches: a compromised neighbour can talk to it and it can talk to anything.",
+    "Add a NetworkPolicy in the pod's namespace whose podSelector matches the pod's labels (podSelector: {} for the whole namespace), with policyTypes: [Ingress, Egress].",
+    ["kube-score:pod-networkpolicy"]))
+{
+    protected override IEnumerable<(string? Container, string Message)> Check(PodWorkload workload, ManifestContext context)
+    {
+        var ingress = false;
+        var egress = false;
+        var labels = workload.PodMetadata?.Obj("labels");
+        foreach (var policy in context.NetworkPoliciesIn(workload.EffectiveNamespace))
+        {
+            var spec = policy.Element.Obj("spec");
+            if (!NetworkPolicies.Selects(spec?.Prop("podSelector"), labels))
+            {
+                continue;
+            }
+            var types = spec?.StringList("policyTypes") ?? [];
+            if (types.Count == 0)
+            {
+                ingress = true;
+                egress |= spec?.Arr("egress").Any() == true;
+            }
+            else
+            {
+                ingress |= types.Contains("Ingress");
+                egress |= types.Contains("Egress");
+            }
+        }
+        var missing = (ingress, egress) switch
+        {
+            (true, true) => null,
+            (true, false) => "no NetworkPolicy in this set restricts the pod's egress.",
+            (false, true) => "no NetworkPolicy in this set restricts the pod's ingress.",
+            _ => $"no NetworkPolicy of namespace {workload.EffectiveNamespace} in this set selects the pod.",
+        };
+        if (missing is not null)
+        {
+            yield return (null, missing);
         }
     }
 }

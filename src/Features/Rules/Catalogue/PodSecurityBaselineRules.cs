@@ -43,7 +43,7 @@ public sealed class BaselineCapabilitiesRule() : ContainerRule(new RuleInfo(
     "K8P-PSS-003", "Capabilities added beyond the baseline set", FindingCategory.ContainerMisconfiguration, FindingSeverity.High, InsecureWorkload, PssBaselineCapabilities,
     "Capabilities such as SYS_ADMIN, NET_ADMIN or SYS_PTRACE give a container root-like powers over the node's kernel.",
     "Add only capabilities of the baseline set (AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT); better, drop ALL and add NET_BIND_SERVICE only if needed.",
-    ["kubesec:CapSysAdmin", "polaris:dangerousCapabilities", "polaris:insecureCapabilities", "trivy:KSV005", "trivy:KSV022"]))
+    ["kubesec:CapSysAdmin", "polaris:dangerousCapabilities", "trivy:KSV005", "trivy:KSV022"]))
 {
     internal static readonly HashSet<string> Baseline = new(StringComparer.OrdinalIgnoreCase)
     {

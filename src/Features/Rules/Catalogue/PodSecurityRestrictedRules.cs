@@ -76,7 +76,7 @@ public sealed class RunAsRootUserRule() : ContainerRule(new RuleInfo(
     "K8P-PSS-015", "Container runs as user 0 (root)", FindingCategory.ContainerMisconfiguration, FindingSeverity.High, InsecureWorkload, PssRunAsNonRootUser,
     "runAsUser: 0 runs the process as root whatever the image says.",
     "Set runAsUser to a non-zero id (10000 or above avoids clashing with the node's users).",
-    ["kube-score:container-security-context-user-group-id", "kubesec:RunAsUser"]))
+    []))
 {
     protected override IEnumerable<string> Check(ContainerView container, ManifestContext context)
     {
@@ -107,7 +107,7 @@ public sealed class RestrictedCapabilitiesRule() : ContainerRule(new RuleInfo(
     "K8P-PSS-017", "Capabilities not dropped (drop ALL, add only NET_BIND_SERVICE)", FindingCategory.ContainerMisconfiguration, FindingSeverity.Medium, InsecureWorkload, PssRestrictedCapabilities,
     "The runtime's default capabilities (NET_RAW, SETUID, …) are more than most processes need; NET_RAW alone allows spoofing on the pod network.",
     "Set securityContext.capabilities.drop: [ALL] and add back only NET_BIND_SERVICE when the process binds a port below 1024.",
-    ["kubesec:CapDropAll", "kubesec:CapDropAny", "trivy:KSV003"]))
+    ["polaris:insecureCapabilities", "kubesec:CapDropAll", "trivy:KSV003"]))
 {
     protected override IEnumerable<string> Check(ContainerView container, ManifestContext context)
     {

@@ -22,14 +22,30 @@ internal static class Rbac
         return groups.Count == 0 || groups.Contains("*") || rule.Arr("apiGroups").Any(g => g.ValueKind == JsonValueKind.Null || g.AsString() is null);
     }
 
+    /// <summary>The seven verbs that, all granted on * in every group, amount to cluster-admin (as Polaris reads it).</summary>
+    private static readonly string[] EveryVerb = ["get", "list", "watch", "create", "update", "patch", "delete"];
+
     public static bool IsClusterAdminEquivalent(JsonElement rule) =>
-        Has(rule, "verbs", "*") && Has(rule, "resources", "*") && rule.StringList("apiGroups").Contains("*");
+        Has(rule, "resources", "*") && rule.StringList("apiGroups").Contains("*")
+        && (Has(rule, "verbs", "*") || EveryVerb.All(v => Has(rule, "verbs", v)));
+
+    /// <summary>
+    /// Names the Kubernetes distribution itself gives its bindings and roles (system:…, GKE's calico binding); Polaris leaves
+    /// them alone because nobody can remove them, and reporting them in every cluster would bury the findings people can act on.
+    /// </summary>
+    public static bool IsPlatformDefault(string name) => name.StartsWith("system:", StringComparison.Ordinal) || name == "gce:podsecuritypolicy:calico-sa";
+
+    /// <summary>An explicit core ("") or "*" API group: a rule without apiGroups grants no resource at all.</summary>
+    public static bool NamesCoreGroup(JsonElement rule) =>
+        rule.Arr("apiGroups").Any(g => g.ValueKind == JsonValueKind.Null || g.AsString() is null or "*");
 
     public static bool ReadsSecrets(JsonElement rule) =>
         CoreGroup(rule) && (Has(rule, "resources", "secrets") || Has(rule, "resources", "*")) && ReadVerbs.Any(v => Has(rule, "verbs", v));
 
+    /// <summary>pods/exec or pods/attach (or "*") in the core group, with create, get (exec over a websocket) or "*".</summary>
     public static bool ExecOrAttach(JsonElement rule) =>
-        (Has(rule, "resources", "pods/exec") || Has(rule, "resources", "pods/attach"))
+        NamesCoreGroup(rule)
+        && (Has(rule, "resources", "pods/exec") || Has(rule, "resources", "pods/attach") || Has(rule, "resources", "*"))
         && (Has(rule, "verbs", "create") || Has(rule, "verbs", "get") || Has(rule, "verbs", "*"));
 
     /// <summary>Why a role is powerful enough that a pod holding it is a stepping stone; null when it is not.</summary>
@@ -107,7 +123,8 @@ public sealed class ClusterAdminBindingRule() : RuleBase(new RuleInfo(
         {
             var roleRef = binding.Element.Obj("roleRef");
             var name = roleRef?.Str("name");
-            if (name is null)
+            // The built-in cluster-admin ClusterRoleBinding (group system:masters) is in every cluster, as are system: bindings.
+            if (name is null || Rbac.IsPlatformDefault(binding.Name) || (binding.Kind == "ClusterRoleBinding" && binding.Name == "cluster-admin"))
             {
                 continue;
             }
@@ -117,7 +134,7 @@ public sealed class ClusterAdminBindingRule() : RuleBase(new RuleInfo(
             }
             else if (context.RoleOf(binding) is { } role && Rbac.RulesOf(role).Any(r => Rbac.IsClusterAdminEquivalent(r.Rule)))
             {
-                yield return new RuleViolation(binding.Ref(), $"binds {role.Kind} {role.Name}, which grants * on * in every API group (cluster-admin in all but name), to {Rbac.Subjects(binding)}.");
+                yield return new RuleViolation(binding.Ref(), $"binds {role.Kind} {role.Name}, which grants every verb on every resource in every API group (cluster-admin in all but name), to {Rbac.Subjects(binding)}.");
             }
         }
     }
@@ -133,6 +150,11 @@ public sealed class PodExecAttachRule() : RuleBase(new RuleInfo(
     {
         foreach (var role in context.Roles)
         {
+            // The built-in admin, edit and cluster-admin ClusterRoles grant exec by design; binding them is what K8P-RBAC-002/005 judge.
+            if (Rbac.IsPlatformDefault(role.Name) || (role.Kind == "ClusterRole" && role.Name is "admin" or "edit" or "cluster-admin"))
+            {
+                continue;
+            }
             foreach (var (rule, index) in Rbac.RulesOf(role))
             {
                 if (Rbac.ExecOrAttach(rule))
@@ -170,7 +192,7 @@ public sealed class PowerfulServiceAccountTokenRule() : WorkloadRule(new RuleInf
     "K8P-RBAC-005", "Automounted service-account token with powerful RBAC", FindingCategory.KubernetesMisconfiguration, FindingSeverity.High, PermissiveAuthorization, null,
     "The pod's service-account token is mounted and its account is bound to powerful permissions: anyone who gets code execution in the pod can query the kube API with them.",
     "Set automountServiceAccountToken: false unless the pod calls the API, and give its service account only what it needs.",
-    ["kubesec:AutomountServiceAccountToken", "kubesec:ServiceAccountName"]))
+    []))
 {
     protected override IEnumerable<(string? Container, string Message)> Check(PodWorkload workload, ManifestContext context)
     {

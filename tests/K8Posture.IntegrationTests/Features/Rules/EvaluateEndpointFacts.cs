@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using K8Posture.Features.Rules;
 using K8Posture.IntegrationTests.Infrastructure;
 
 namespace K8Posture.IntegrationTests.Features.Rules;
@@ -105,5 +106,52 @@ public sealed class EvaluateEndpointFacts(K8PostureAppFactory app) : IClassFixtu
         Assert.Contains("pss:baseline/host-path-volumes", references);
         Assert.Contains("owasp-k8s-2025:K01", references);
         Assert.True(rules.GetArrayLength() >= 35);
+    }
+
+    [Fact]
+    public async Task The_rule_catalogue_shows_the_reference_checks_each_rule_is_proved_to_agree_with()
+    {
+        using var client = app.CreateApiClient(await app.CreateApiKeyAsync("read"));
+
+        var rules = (await client.GetFromJsonAsync<JsonElement>("/api/v1/rules")).EnumerateArray().ToDictionary(r => r.GetProperty("id").GetString()!);
+
+        var networkPolicy = Assert.Single(rules["K8P-NET-003"].GetProperty("agreesWith").EnumerateArray());
+        Assert.Equal("kube-score", networkPolicy.GetProperty("tool").GetString());
+        Assert.Equal("pod-networkpolicy", networkPolicy.GetProperty("check").GetString());
+        Assert.Equal(ReferenceCases.All.Count(c => c.Reference == "kube-score:pod-networkpolicy"), networkPolicy.GetProperty("fixtures").GetInt32());
+        Assert.Empty(networkPolicy.GetProperty("together").EnumerateArray());
+        // The namespace default-deny rule is a different control and no longer claims kube-score's check.
+        Assert.Empty(rules["K8P-NET-001"].GetProperty("agreesWith").EnumerateArray());
+
+        var secrets = rules["K8P-SEC-001"].GetProperty("agreesWith").EnumerateArray().Single();
+        Assert.Equal(("polaris", "sensitiveContainerEnvVar", 8), (secrets.GetProperty("tool").GetString(), secrets.GetProperty("check").GetString(), secrets.GetProperty("fixtures").GetInt32()));
+
+        var userId = rules["K8P-CTR-002"].GetProperty("agreesWith").EnumerateArray().ToList();
+        var kubeScore = Assert.Single(userId, a => a.GetProperty("tool").GetString() == "kube-score");
+        Assert.Equal(["K8P-CTR-003"], kubeScore.GetProperty("together").EnumerateArray().Select(t => t.GetString()));
+        Assert.Contains(userId, a => a.GetProperty("tool").GetString() == "kubesec" && a.GetProperty("check").GetString() == "RunAsUser");
+
+        // Deliberate differences are listed with their reason and never as agreement; unproved references stay plain references.
+        var appArmor = rules["K8P-PSS-006"];
+        Assert.DoesNotContain(appArmor.GetProperty("agreesWith").EnumerateArray(), a => a.GetProperty("check").GetString() == "ApparmorAny");
+        var difference = Assert.Single(appArmor.GetProperty("differsFrom").EnumerateArray());
+        Assert.Equal("kubesec/score-0-dep-apparmor-empty-securitycontext.yml", difference.GetProperty("fixture").GetString());
+        Assert.Contains("runtime", difference.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Contains("kubescape:C-0260", rules["K8P-NET-001"].GetProperty("references").EnumerateArray().Select(r => r.GetString()));
+        Assert.Empty(rules["K8P-IMG-001"].GetProperty("agreesWith").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_pod_selected_by_a_NetworkPolicy_of_the_same_body_is_covered()
+    {
+        using var client = app.CreateApiClient(await app.CreateApiKeyAsync("evaluate"));
+
+        var matching = await EvaluateAsync(client, Encoding.UTF8.GetString(TestFixtures.Read("kube-score/networkpolicy-matching.yaml")));
+        var unmatched = await EvaluateAsync(client, Encoding.UTF8.GetString(TestFixtures.Read("kube-score/networkpolicy-not-matching.yaml")));
+
+        Assert.DoesNotContain(matching.GetProperty("findings").EnumerateArray(), f => f.GetProperty("ruleId").GetString() == "K8P-NET-003");
+        var finding = Assert.Single(unmatched.GetProperty("findings").EnumerateArray(), f => f.GetProperty("ruleId").GetString() == "K8P-NET-003");
+        Assert.Equal("pod-test-1", finding.GetProperty("resource").GetProperty("name").GetString());
+        Assert.Contains("kube-score:pod-networkpolicy", finding.GetProperty("references").EnumerateArray().Select(r => r.GetString()));
     }
 }

@@ -44,8 +44,11 @@ public sealed class KubernetesGoatFacts
         Assert.Contains("no tag", Single(result, "K8P-IMG-002", "Deployment", deployment).Message, StringComparison.Ordinal);
         Single(result, "K8P-NET-001", "Namespace", "default");
 
-        // It does set CPU and memory limits (requests default to them): no resource findings.
-        Assert.DoesNotContain(result.Findings, f => f.RuleId.StartsWith("K8P-RES-", StringComparison.Ordinal));
+        // It sets CPU and memory limits but no requests: Polaris, kube-score and kubesec all want the requests spelled out.
+        Assert.Empty(Findings(result, "K8P-RES-001"));
+        Assert.Empty(Findings(result, "K8P-RES-002"));
+        Assert.Contains("copies the limit", Single(result, "K8P-RES-003", "Deployment", deployment).Message, StringComparison.Ordinal);
+        Assert.Contains("copies the limit", Single(result, "K8P-RES-004", "Deployment", deployment).Message, StringComparison.Ordinal);
         Assert.Empty(Findings(result, "K8P-SVC-001"));
         Assert.False(result.Passed);
     }
@@ -78,6 +81,7 @@ public sealed class KubernetesGoatFacts
         Single(result, "K8P-RES-001", "Deployment", "hunger-check-deployment");
         Single(result, "K8P-RES-002", "Deployment", "hunger-check-deployment");
         Single(result, "K8P-RES-003", "Deployment", "hunger-check-deployment");
+        Single(result, "K8P-RES-004", "Deployment", "hunger-check-deployment");
         Single(result, "K8P-NET-001", "Namespace", "big-monolith");
         Assert.Empty(Findings(result, "K8P-RBAC-006")); // it has its own service account
         Assert.Empty(Findings(result, "K8P-RBAC-002"));
