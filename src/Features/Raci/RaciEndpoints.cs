@@ -1,3 +1,4 @@
+using K8Posture.Shared;
 using System.Security.Claims;
 using K8Posture.Features.Governance;
 using K8Posture.Security;
@@ -51,6 +52,7 @@ public static class RaciEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPut("", SaveAsync)
+            .WithJsonBody<SaveRaciRequest>()
             .RequireAuthorization(Policies.SecurityAdmin)
             .WithName("SaveRaci")
             .WithSummary("Save the whole matrix as a new version (Security admins only; audited)")

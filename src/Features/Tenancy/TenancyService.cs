@@ -33,7 +33,8 @@ public sealed class TenancyService(
     AuditLog audit,
     TimeProvider clock,
     GovernanceChangeNotifier notifier,
-    IServiceScopeFactory scopes)
+    IServiceScopeFactory scopes,
+    DataScope caller)
 {
     public const int MaxCommentLength = 2000;
     public const int MaxApplicationLength = 200;
@@ -230,6 +231,12 @@ public sealed class TenancyService(
     /// <summary>Compares every approved assessment with where its application runs and updates the mismatch findings now.</summary>
     public async Task<TenancyReconcileResult> ReconcileMismatchesAsync(CancellationToken cancellationToken)
     {
+        // The check opens, reopens and closes findings of every team, so it is the Security Team's (or the job's) to run.
+        if (!caller.IsSystem && !(caller.User is { } user && (await authorization.AuthorizeAsync(user, Policies.SecurityTeam)).Succeeded))
+        {
+            throw GovernanceChangeException.Forbidden(
+                $"Only the Security Team (Security.Admin or Security.Analyst) checks placements against tenancy decisions on demand; {caller.Actor} may not. The daily job checks them for everyone.");
+        }
         await using var scope = scopes.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<TenancyMismatchJob>().RunAsync(cancellationToken);
     }

@@ -15,12 +15,18 @@ public sealed record MatrixCaller(string Column, string? Role = null, string? Sc
 public sealed record PortalEndpoint(string Key, string Method, string Pattern, Endpoint Endpoint);
 
 /// <summary>
-/// One demo-seeded app shared by the tests that walk every endpoint (seeding takes most of a minute), with an HTTP client
-/// per caller of the access matrix and the demo ids that fill route parameters.
+/// The demo-seeded app the access matrix walks (seeding takes most of a minute), with an HTTP client per caller of the
+/// matrix and the demo ids that fill route parameters.
 /// </summary>
-public sealed class DemoPortal : IAsyncLifetime
+public sealed class DemoPortal() : Portal(seedDemo: true);
+
+/// <summary>
+/// An app that tests walking every endpoint share: an HTTP client per caller of the access matrix, and the ids that fill
+/// route parameters ({team}, {finding}…; 999999 where the data has none, which the endpoints answer with 404).
+/// </summary>
+public class Portal(bool seedDemo) : IAsyncLifetime
 {
-    public K8PostureAppFactory App { get; } = new(seedDemo: true);
+    public K8PostureAppFactory App { get; } = new(seedDemo);
 
     /// <summary>The team whose member and team-bound keys the matrix signs in as.</summary>
     public const string HomeTeam = "Payments";
@@ -33,8 +39,12 @@ public sealed class DemoPortal : IAsyncLifetime
     private readonly Dictionary<string, HttpClient> _clients = [];
     private readonly Dictionary<string, string> _samples = [];
 
+    /// <summary>Data a portal without the demo needs before the clients sign in (the home team at least).</summary>
+    protected virtual Task SeedAsync() => Task.CompletedTask;
+
     public async Task InitializeAsync()
     {
+        await SeedAsync();
         var team = (int)await App.ScalarAsync("SELECT Id FROM Teams WHERE Name = $n", ("$n", HomeTeam));
         foreach (var caller in AccessMatrix.Callers)
         {
@@ -51,15 +61,15 @@ public sealed class DemoPortal : IAsyncLifetime
             var value = await App.ScalarAsync(sql, ("$team", team));
             _samples[token] = value.ToString(CultureInfo.InvariantCulture);
         }
-        await Sample("finding", "SELECT MIN(Id) FROM Findings WHERE OwnerTeamId = $team");
-        await Sample("alert", "SELECT MIN(Id) FROM RuntimeAlerts WHERE OwnerTeamId = $team");
-        await Sample("batch", "SELECT MIN(Id) FROM IngestBatches WHERE TeamId = $team OR $team > 0");
-        await Sample("risk-acceptance", "SELECT MIN(Id) FROM RiskAcceptances WHERE OwnerTeamId = $team");
-        await Sample("assessment", "SELECT MIN(Id) FROM TenancyAssessments WHERE OwnerTeamId = $team");
+        await Sample("finding", "SELECT COALESCE(MIN(Id), 999999) FROM Findings WHERE OwnerTeamId = $team");
+        await Sample("alert", "SELECT COALESCE(MIN(Id), 999999) FROM RuntimeAlerts WHERE OwnerTeamId = $team");
+        await Sample("batch", "SELECT COALESCE(MIN(Id), 999999) FROM IngestBatches");
+        await Sample("risk-acceptance", "SELECT COALESCE(MIN(Id), 999999) FROM RiskAcceptances WHERE OwnerTeamId = $team");
+        await Sample("assessment", "SELECT COALESCE(MIN(Id), 999999) FROM TenancyAssessments WHERE OwnerTeamId = $team");
         _samples["team"] = HomeTeam;
-        _samples["cluster"] = await App.WithDbAsync(db => Task.FromResult(db.Namespaces.Where(n => n.OwnerTeamId == team).Select(n => n.Cluster!.Name).First()));
-        _samples["application"] = await App.WithDbAsync(db => Task.FromResult(db.Set<K8Posture.Features.Organisation.Application>().Where(a => a.TeamId == team).Select(a => a.Name).First()));
-        _samples["business-unit"] = await App.WithDbAsync(db => Task.FromResult(db.Teams.Where(t => t.Id == team).Select(t => t.BusinessUnit!.Name).First()));
+        _samples["cluster"] = await App.WithDbAsync(db => Task.FromResult(db.Namespaces.Where(n => n.OwnerTeamId == team).Select(n => n.Cluster!.Name).FirstOrDefault() ?? "no-such-cluster"));
+        _samples["application"] = await App.WithDbAsync(db => Task.FromResult(db.Set<K8Posture.Features.Organisation.Application>().Where(a => a.TeamId == team).Select(a => a.Name).FirstOrDefault() ?? "no-such-application"));
+        _samples["business-unit"] = await App.WithDbAsync(db => Task.FromResult(db.Teams.Where(t => t.Id == team).Select(t => t.BusinessUnit!.Name).FirstOrDefault() ?? "no-such-unit"));
     }
 
     /// <summary>Every endpoint the app maps, except the static web assets (public files, one endpoint per file).</summary>
@@ -83,7 +93,7 @@ public sealed class DemoPortal : IAsyncLifetime
     public string Fill(string samplePath) =>
         _samples.Aggregate(samplePath, (path, sample) => path.Replace("{" + sample.Key + "}", Uri.EscapeDataString(sample.Value), StringComparison.Ordinal));
 
-    public Task DisposeAsync()
+    public virtual Task DisposeAsync()
     {
         foreach (var client in _clients.Values)
         {
