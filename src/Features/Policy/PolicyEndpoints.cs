@@ -59,6 +59,10 @@ public static class PolicyEndpoints
 
     private static async Task<IResult> SaveAsync(HttpContext context, PolicyStore store, ClaimsPrincipal user, CancellationToken ct)
     {
+        if (!context.Request.HasJsonContentType())
+        {
+            return Results.Problem(title: "Invalid policy", detail: "Send the body as JSON (Content-Type: application/json).", statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
         SavePolicyRequest? request;
         try
         {

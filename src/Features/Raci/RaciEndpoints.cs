@@ -66,6 +66,10 @@ public static class RaciEndpoints
 
     private static async Task<IResult> SaveAsync(HttpContext context, RaciService service, ClaimsPrincipal user, CancellationToken ct)
     {
+        if (!context.Request.HasJsonContentType())
+        {
+            return Results.Problem(title: "Invalid RACI matrix", detail: "Send the body as JSON (Content-Type: application/json).", statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
         SaveRaciRequest? request;
         try
         {

@@ -38,6 +38,8 @@ public sealed class TenancyService(
 {
     public const int MaxCommentLength = 2000;
     public const int MaxApplicationLength = 200;
+    /// <summary>More than every option of a question, repeated: enough for any honest answer.</summary>
+    public const int MaxAnswerListLength = 50;
 
     public async Task<IReadOnlyList<AssessmentSummary>> ListAsync(CancellationToken cancellationToken)
     {
@@ -272,6 +274,29 @@ public sealed class TenancyService(
         if (answers is null)
         {
             yield return "answers are required";
+            yield break;
+        }
+        // A JSON null or an endless list in a list field: name it instead of failing on it below.
+        var lists = new (string Pointer, System.Collections.ICollection? Items)[]
+        {
+            ("/answers/dataClasses", answers.DataClasses), ("/answers/regulations", answers.Regulations), ("/answers/runtimeNeeds", answers.RuntimeNeeds),
+        };
+        var broken = false;
+        foreach (var (pointer, items) in lists)
+        {
+            if (items is null)
+            {
+                broken = true;
+                yield return $"{pointer} must be a list (use [] for none), not null";
+            }
+            else if (items.Count > MaxAnswerListLength)
+            {
+                broken = true;
+                yield return $"{pointer} has {items.Count} entries; at most {MaxAnswerListLength}";
+            }
+        }
+        if (broken)
+        {
             yield break;
         }
         if (answers.VendorProduct?.Length > 200)
