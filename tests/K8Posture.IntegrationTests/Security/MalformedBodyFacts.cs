@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using K8Posture.Data;
+using K8Posture.IntegrationTests.Infrastructure;
 using K8Posture.Shared;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -30,6 +31,12 @@ public sealed class CorpusPortal() : Portal(seedDemo: false)
             return payments.Id;
         });
         await App.SeedClusterAsync("corpus-aks", ("payments", team));
+        // Findings and alerts of the home team, so that routes with a {finding} or {alert} reach their handlers' checks.
+        using var pipeline = App.CreateApiClient(await App.CreateApiKeyAsync("ingest", team));
+        var scan = await pipeline.PostAsync($"/api/v1/ingest/scans?team={HomeTeam}&scope=image:corpus", new ByteArrayContent(TestFixtures.Read("trivy/ubuntu-1804.json.golden")));
+        Assert.Equal(HttpStatusCode.OK, scan.StatusCode);
+        var alerts = await pipeline.PostAsync("/api/v1/ingest/alerts?cluster=corpus-aks", new ByteArrayContent(TestFixtures.Read("falco/falco-terminal-shell-in-container-k8s.json")));
+        Assert.True(alerts.IsSuccessStatusCode, $"the alert push answered {(int)alerts.StatusCode}");
     }
 }
 
