@@ -70,6 +70,7 @@ public sealed class MalformedBodyFacts(CorpusPortal portal, ITestOutputHelper ou
         Assert.All(Skipped.Keys, key => Assert.Contains(endpoints, e => e.Key == key));
         var failures = new List<string>();
         var sent = 0;
+        var answers = new List<string>();
         foreach (var endpoint in endpoints.Where(e => !Skipped.ContainsKey(e.Key)))
         {
             Assert.True(rows.TryGetValue(endpoint.Key, out var row), $"{endpoint.Key} is not in the access matrix (AccessMatrixFacts says so too)");
@@ -108,6 +109,7 @@ public sealed class MalformedBodyFacts(CorpusPortal portal, ITestOutputHelper ou
                     }
                     using var response = await portal.Clients[caller.Column].SendAsync(request);
                     sent++;
+                    answers.Add($"{(int)response.StatusCode} {method} {path} as {caller.Column} with {name}");
                     if ((int)response.StatusCode >= 500)
                     {
                         var text = await response.Content.ReadAsStringAsync();
@@ -116,6 +118,8 @@ public sealed class MalformedBodyFacts(CorpusPortal portal, ITestOutputHelper ou
                 }
             }
         }
+        // Every answer, for a person looking for bodies that were accepted when they should not have been.
+        await File.WriteAllLinesAsync(Path.Combine(Path.GetTempPath(), "k8posture-malformed-body-answers.txt"), answers);
         output.WriteLine($"{sent} requests to {endpoints.Count - Skipped.Count} write endpoints in {clock.Elapsed.TotalSeconds:0.0} s; skipped: "
             + string.Join("; ", Skipped.Select(s => $"{s.Key} ({s.Value})")));
         Assert.True(failures.Count == 0, $"{failures.Count} server error(s):\n" + string.Join("\n", failures.Take(60)));
