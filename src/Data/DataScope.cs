@@ -14,8 +14,16 @@ public sealed class DataScope
     public IReadOnlyList<int> TeamIds { get; private set; } = [];
     public string Actor { get; private set; } = "anonymous";
 
+    /// <summary>The person or machine the scope was bound to; null for the system and for a scope never bound.</summary>
+    public ClaimsPrincipal? User { get; private set; }
+
+    /// <summary>Bound by <see cref="SetSystem"/>: a job, command or ingestion internal acting for the organisation.</summary>
+    public bool IsSystem { get; private set; }
+
     public void SetUser(ClaimsPrincipal user)
     {
+        User = user;
+        IsSystem = false;
         Actor = user.ActorName();
         SeesAllTeams = user.SeesAllTeams();
         TeamIds = user.TeamIds();
@@ -24,6 +32,8 @@ public sealed class DataScope
     /// <summary>For jobs, commands and ingestion internals that act for the whole organisation.</summary>
     public void SetSystem(string actor)
     {
+        User = null;
+        IsSystem = true;
         Actor = actor;
         SeesAllTeams = true;
         TeamIds = [];

@@ -18,8 +18,11 @@ public static class AccountEndpoints
     {
         var account = endpoints.MapGroup("/account").AllowAnonymous().ExcludeFromDescription();
 
-        account.MapGet("/challenge", (string? returnUrl) =>
-            Results.Challenge(new AuthenticationProperties { RedirectUri = SafeReturnUrl(returnUrl) }, [OpenIdConnectDefaults.AuthenticationScheme]));
+        // With local sign-in there is no Entra scheme to challenge: the persona picker is the sign-in.
+        account.MapGet("/challenge", (string? returnUrl, IConfiguration configuration) =>
+            configuration.GetAuthMode() == AuthMode.Local
+                ? Results.Redirect("/account/signin?returnUrl=" + Uri.EscapeDataString(SafeReturnUrl(returnUrl)))
+                : Results.Challenge(new AuthenticationProperties { RedirectUri = SafeReturnUrl(returnUrl) }, [OpenIdConnectDefaults.AuthenticationScheme]));
 
         account.MapPost("/signin/local", SignInLocalAsync);
 

@@ -65,6 +65,7 @@ public sealed class ApiKeyService(IDbContextFactory<K8PostureDbContext> contexts
     public async Task<IReadOnlyList<ApiKeyRow>> ListAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        SecurityTeamOnly.Require(db.Scope, "Listing pipeline keys");
         return await db.ApiKeys.AsNoTracking()
             .OrderByDescending(k => k.CreatedAt)
             .Select(k => new ApiKeyRow(k.Id, k.Name, k.Prefix, k.Scopes, k.Team != null ? k.Team.Name : null, k.CreatedAt, k.CreatedBy, k.LastUsedAt, k.RevokedAt))

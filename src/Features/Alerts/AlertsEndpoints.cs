@@ -1,3 +1,4 @@
+using K8Posture.Shared;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
@@ -31,6 +32,7 @@ public static class AlertsEndpoints
             .WithDescription("page is 1-based; pageSize at most 500; source (falco, falcosidekick, stackrox, crowdstrike), iocClass, severity and triage take the enum names; "
                 + "cluster and namespace are exact; from/to are ISO 8601 times on last seen; suppressed=true includes alerts the Security Team's suppressions hide; q searches rule, output, pod, image and command line.");
         endpoints.MapPost("/api/v1/alerts/{id:long}/triage", TriageAsync)
+            .WithJsonBody<AlertTriageRequest>()
             .RequireAuthorization(Policies.SecurityTeam)
             .WithName("TriageAlert")
             .WithTags("Alerts")

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using K8Posture.Security;
+using K8Posture.Shared;
 using Microsoft.OpenApi;
 
 namespace K8Posture.Features.Organisation;
@@ -331,21 +332,6 @@ public static class OrganisationEndpoints
         .ProducesProblem(StatusCodes.Status403Forbidden)
         .ProducesProblem(StatusCodes.Status404NotFound)
         .ProducesProblem(StatusCodes.Status409Conflict);
-
-    /// <summary>
-    /// Documents the JSON body the handler reads itself (it reads it so that malformed JSON is a problem naming where it
-    /// broke); unlike <c>Accepts</c>, this adds no content-type constraint to the route.
-    /// </summary>
-    private static RouteHandlerBuilder WithJsonBody<T>(this RouteHandlerBuilder builder) =>
-        builder.AddOpenApiOperationTransformer(async (operation, context, ct) =>
-        {
-            var schema = await context.GetOrCreateSchemaAsync(typeof(T), null, ct);
-            operation.RequestBody = new OpenApiRequestBody
-            {
-                Required = true,
-                Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
-            };
-        });
 }
 
 /// <summary>A team's holdings with the summary a person reads ("12 findings, 3 namespaces").</summary>

@@ -108,6 +108,126 @@ public sealed class PolicyDocument
 
     public PolicyDocument Clone() => FromJson(ToJson());
 
+    public const int MaxListEntries = 1000;
+    public const int MaxTextLength = 1000;
+
+    /// <summary>
+    /// What a document sent over the API can hold that the type cannot: nulls where lists and maps belong, null entries,
+    /// undefined enum numbers, lists and texts too long to be honest. Each problem names its JSON pointer under
+    /// <paramref name="root"/>. <see cref="Normalised"/> may be called only on a document without any.
+    /// </summary>
+    public IReadOnlyList<string> ShapeProblems(string root = "/document")
+    {
+        var problems = new List<string>();
+        void Texts(string pointer, IReadOnlyCollection<string?>? values)
+        {
+            if (values is null)
+            {
+                problems.Add($"{pointer} must be a list (use [] for none), not null");
+                return;
+            }
+            if (values.Count > MaxListEntries)
+            {
+                problems.Add($"{pointer} has {values.Count} entries; at most {MaxListEntries}");
+                return;
+            }
+            var index = 0;
+            foreach (var value in values)
+            {
+                if (value is null)
+                {
+                    problems.Add($"{pointer}/{index} is null");
+                }
+                else if (value.Length > MaxTextLength)
+                {
+                    problems.Add($"{pointer}/{index} is longer than {MaxTextLength} characters");
+                }
+                index++;
+            }
+        }
+        bool Map<TValue>(string pointer, IDictionary<string, TValue>? map)
+        {
+            if (map is null)
+            {
+                problems.Add($"{pointer} must be an object (use {{}} for none), not null");
+                return false;
+            }
+            if (map.Count > MaxListEntries)
+            {
+                problems.Add($"{pointer} has {map.Count} entries; at most {MaxListEntries}");
+                return false;
+            }
+            foreach (var key in map.Keys.Where(k => k.Length > MaxTextLength))
+            {
+                problems.Add($"{pointer} has a key longer than {MaxTextLength} characters");
+            }
+            return true;
+        }
+        static bool Defined(FindingSeverity severity) => Enum.IsDefined(severity);
+
+        Texts($"{root}/allowedRegistries", AllowedRegistries);
+        if (SlaDays is null)
+        {
+            problems.Add($"{root}/slaDays must be an object of days by severity, not null");
+        }
+        else if (SlaDays.Keys.Any(k => !Defined(k)))
+        {
+            problems.Add($"{root}/slaDays has a key that is not a severity (Info, Low, Medium, High, Critical)");
+        }
+        Map($"{root}/ruleSwitches", RuleSwitches);
+        if (Map($"{root}/severityOverrides", SeverityOverrides) && SeverityOverrides.Values.Any(v => !Defined(v)))
+        {
+            problems.Add($"{root}/severityOverrides has a value that is not a severity (Info, Low, Medium, High, Critical)");
+        }
+        if (!Defined(EvaluateFailThreshold))
+        {
+            problems.Add($"{root}/evaluateFailThreshold is not a severity (Info, Low, Medium, High, Critical)");
+        }
+        if (AlertSuppressions is null)
+        {
+            problems.Add($"{root}/alertSuppressions must be a list (use [] for none), not null");
+        }
+        else if (AlertSuppressions.Count > MaxListEntries)
+        {
+            problems.Add($"{root}/alertSuppressions has {AlertSuppressions.Count} entries; at most {MaxListEntries}");
+        }
+        else
+        {
+            for (var i = 0; i < AlertSuppressions.Count; i++)
+            {
+                if (AlertSuppressions[i] is not { } suppression)
+                {
+                    problems.Add($"{root}/alertSuppressions/{i} is null");
+                    continue;
+                }
+                if (new[] { suppression.RuleId, suppression.Image, suppression.Namespace, suppression.Cluster, suppression.Process, suppression.Reason }.Any(t => t?.Length > MaxTextLength))
+                {
+                    problems.Add($"{root}/alertSuppressions/{i} has a field longer than {MaxTextLength} characters");
+                }
+            }
+        }
+        if (NamespaceOwnership is not { } ownership)
+        {
+            problems.Add($"{root}/namespaceOwnership must be an object, not null");
+        }
+        else
+        {
+            Texts($"{root}/namespaceOwnership/labelKeys", ownership.LabelKeys);
+            Texts($"{root}/namespaceOwnership/annotationKeys", ownership.AnnotationKeys);
+            if (Map($"{root}/namespaceOwnership/explicit", ownership.Explicit))
+            {
+                foreach (var (key, team) in ownership.Explicit)
+                {
+                    if (team is null || team.Length > MaxTextLength)
+                    {
+                        problems.Add($"{root}/namespaceOwnership/explicit/{key} must name a team (at most {MaxTextLength} characters)");
+                    }
+                }
+            }
+        }
+        return problems;
+    }
+
     /// <summary>Stable form for storage and diffs: sorted keys, trimmed and de-duplicated registries.</summary>
     public PolicyDocument Normalised() => new()
     {

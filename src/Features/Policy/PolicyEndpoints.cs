@@ -1,3 +1,4 @@
+using K8Posture.Shared;
 using System.Security.Claims;
 using K8Posture.Features.Rules;
 using K8Posture.Security;
@@ -44,6 +45,7 @@ public static class PolicyEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("", SaveAsync)
+            .WithJsonBody<SavePolicyRequest>()
             .RequireAuthorization(Policies.SecurityAdmin)
             .WithName("SavePolicy")
             .WithSummary("Save a new version of the policy (Security admins only; audited)")
@@ -57,6 +59,10 @@ public static class PolicyEndpoints
 
     private static async Task<IResult> SaveAsync(HttpContext context, PolicyStore store, ClaimsPrincipal user, CancellationToken ct)
     {
+        if (!context.Request.HasJsonContentType())
+        {
+            return Results.Problem(title: "Invalid policy", detail: "Send the body as JSON (Content-Type: application/json).", statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
         SavePolicyRequest? request;
         try
         {

@@ -77,6 +77,10 @@ public sealed class PolicyStore(IDbContextFactory<K8PostureDbContext> contexts, 
         {
             throw new PolicyChangeException(StatusCodes.Status403Forbidden, "Forbidden", "Only Security admins (role Security.Admin) change the policy.");
         }
+        if (document.ShapeProblems() is { Count: > 0 } shape)
+        {
+            throw new PolicyChangeException(StatusCodes.Status400BadRequest, "Invalid policy", "The policy was not saved: " + string.Join("; ", shape) + ".");
+        }
         var normalised = document.Normalised();
         Validate(normalised, comment);
 

@@ -1,3 +1,4 @@
+using K8Posture.Shared;
 using System.Security.Claims;
 using K8Posture.Features.Governance;
 using K8Posture.Security;
@@ -51,6 +52,7 @@ public static class RaciEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPut("", SaveAsync)
+            .WithJsonBody<SaveRaciRequest>()
             .RequireAuthorization(Policies.SecurityAdmin)
             .WithName("SaveRaci")
             .WithSummary("Save the whole matrix as a new version (Security admins only; audited)")
@@ -64,6 +66,10 @@ public static class RaciEndpoints
 
     private static async Task<IResult> SaveAsync(HttpContext context, RaciService service, ClaimsPrincipal user, CancellationToken ct)
     {
+        if (!context.Request.HasJsonContentType())
+        {
+            return Results.Problem(title: "Invalid RACI matrix", detail: "Send the body as JSON (Content-Type: application/json).", statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
         SaveRaciRequest? request;
         try
         {

@@ -1,3 +1,4 @@
+using K8Posture.Shared;
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -25,6 +26,7 @@ public static class RemediationEndpoints
 
         group.MapPost("/findings/remediation", (HttpContext context, RemediationService service, ClaimsPrincipal user, CancellationToken ct) =>
                 RunAsync<RemediationCommand>(context, async command => Results.Json(await service.ApplyAsync(user, command, ct), Json)))
+            .WithJsonBody<RemediationCommand>()
             .RequireAuthorization(Policies.Reader)
             .WithName("ChangeRemediation")
             .WithSummary("Assign, set in progress or resolved, reopen, comment — or (Security Team) mark false positive — one or many findings")
@@ -34,6 +36,7 @@ public static class RemediationEndpoints
         group.MapPost("/findings/{id:long}/comments", (long id, HttpContext context, RemediationService service, ClaimsPrincipal user, CancellationToken ct) =>
                 RunAsync<CommentRequest>(context, async body =>
                     Results.Json(await service.ApplyAsync(user, new RemediationCommand([id], RemediationAction.Comment, Comment: body.Text), ct), Json)))
+            .WithJsonBody<CommentRequest>()
             .RequireAuthorization(Policies.Reader)
             .WithName("CommentFinding")
             .WithSummary("Comment on a finding")
@@ -58,6 +61,7 @@ public static class RemediationEndpoints
                     var id = await service.RequestAsync(user, request, ct);
                     return Results.Json(new { id }, Json, statusCode: StatusCodes.Status201Created);
                 }))
+            .WithJsonBody<RiskAcceptanceRequest>()
             .RequireAuthorization(Policies.Reader)
             .WithName("RequestRiskAcceptance")
             .WithSummary("Ask the Security Team to accept the risk of a finding, or of a rule in a scope, until a date")
@@ -66,6 +70,7 @@ public static class RemediationEndpoints
         group.MapPost("/risk-acceptances/{id:long}/decision", (long id, HttpContext context, RiskAcceptanceService service, ClaimsPrincipal user, CancellationToken ct) =>
                 RunAsync<DecisionRequest>(context, async decision =>
                     Results.Json(new { id, status = await service.DecideAsync(user, id, decision.Approve, decision.Comment, ct) }, Json)))
+            .WithJsonBody<DecisionRequest>()
             .RequireAuthorization(Policies.SecurityTeam)
             .WithName("DecideRiskAcceptance")
             .WithSummary("Approve or reject a pending risk acceptance (Security Team; never the requester)")
@@ -77,6 +82,7 @@ public static class RemediationEndpoints
                     var (status, reopened) = await service.RevokeAsync(user, id, body.Reason, ct);
                     return Results.Json(new { id, status, reopenedFindings = reopened }, Json);
                 }))
+            .WithJsonBody<RevokeRequest>()
             .RequireAuthorization(Policies.Reader)
             .WithName("RevokeRiskAcceptance")
             .WithSummary("End a risk acceptance early (Security Team), or withdraw your own pending request; what it covered reopens")

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using K8Posture.Data;
+using K8Posture.Security;
 using Microsoft.EntityFrameworkCore;
 using PdfSharp.Pdf;
 
@@ -9,12 +10,16 @@ namespace K8Posture.Features.Reports;
 /// <summary>A stored report without its bytes, for lists.</summary>
 public sealed record ExecutiveReportSummary(long Id, DateOnly PeriodStart, DateOnly PeriodEnd, DateTimeOffset CreatedAt, string CreatedBy, ExecutiveReportTrigger Trigger, string Sha256, int SizeBytes);
 
+/// <summary>The caller may not have the organisation-wide executive report (only Leadership, the Security Team and Auditors may).</summary>
+public sealed class ExecutiveReportRefusedException(string message) : InvalidOperationException(message);
+
 /// <summary>Renders the executive report from the registered sections, stores it, and audits its creation.</summary>
 public sealed class ExecutiveReportService(
     IDbContextFactory<K8PostureDbContext> contexts,
     IEnumerable<IExecutiveReportSection> sections,
     AuditLog audit,
-    TimeProvider clock)
+    TimeProvider clock,
+    DataScope caller)
 {
     public const string GenerateAction = "executive-report.generate";
     public const string DownloadAction = "executive-report.download";
@@ -63,6 +68,7 @@ public sealed class ExecutiveReportService(
     /// <summary>Renders, stores and audits a report; returns the stored summary.</summary>
     public async Task<ExecutiveReportSummary> GenerateAsync(DateOnly periodStart, DateOnly periodEnd, ExecutiveReportTrigger trigger, CancellationToken cancellationToken)
     {
+        RequireReportRole("Generating the executive report");
         var bytes = await RenderAsync(periodStart, periodEnd, cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var report = new ExecutiveReport
@@ -103,6 +109,7 @@ public sealed class ExecutiveReportService(
     /// <summary>The stored bytes, with the download audited in the same save.</summary>
     public async Task<(ExecutiveReportSummary Summary, byte[] Content)?> DownloadAsync(long id, CancellationToken cancellationToken)
     {
+        RequireReportRole("Downloading an executive report");
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var report = await db.ExecutiveReports.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (report is null)
@@ -112,6 +119,20 @@ public sealed class ExecutiveReportService(
         audit.Record(db, DownloadAction, nameof(ExecutiveReport), id.ToString(CultureInfo.InvariantCulture), after: new { report.Sha256, report.SizeBytes, report.PeriodStart, report.PeriodEnd });
         await db.SaveChangesAsync(cancellationToken);
         return (ToSummary(report), report.Content);
+    }
+
+    /// <summary>
+    /// The report is organisation-wide whoever renders it, so the service checks the role itself: a page or endpoint that
+    /// forgets cannot hand it to an app team (whose data scope would quietly make it a one-team report) or a pipeline key.
+    /// </summary>
+    private void RequireReportRole(string what)
+    {
+        if (caller.IsSystem || (caller.User is { } user && !user.IsMachine() && ReportsPolicies.ExecutiveReportRoles.Any(user.IsInRole)))
+        {
+            return;
+        }
+        throw new ExecutiveReportRefusedException(
+            $"{what} is for {string.Join(", ", ReportsPolicies.ExecutiveReportRoles)}; {caller.Actor} has none of these roles.");
     }
 
     public static string FileName(ExecutiveReportSummary report) =>

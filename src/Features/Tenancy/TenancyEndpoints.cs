@@ -1,3 +1,4 @@
+using K8Posture.Shared;
 using System.Security.Claims;
 using K8Posture.Features.Governance;
 using K8Posture.Security;
@@ -59,6 +60,7 @@ public static class TenancyEndpoints
                     return Results.Created($"/api/v1/tenancy/assessments/{id}", new { id });
                 });
             })
+            .WithJsonBody<CreateAssessmentRequest>()
             .RequireAuthorization(Policies.Reader)
             .WithName("CreateTenancyAssessment")
             .WithSummary("Start a draft assessment of an application of one of your teams")
@@ -74,6 +76,7 @@ public static class TenancyEndpoints
                     return Results.NoContent();
                 });
             })
+            .WithJsonBody<TenancyAnswers>()
             .RequireAuthorization(Policies.Reader)
             .WithName("UpdateTenancyAnswers")
             .WithSummary("Change the answers of a draft");
@@ -90,12 +93,14 @@ public static class TenancyEndpoints
 
         group.MapPost("/assessments/{id:int}/approve", (int id, HttpContext context, TenancyService service, ClaimsPrincipal user, CancellationToken ct) =>
                 DecideAsync(id, approve: true, context, service, user, ct))
+            .WithJsonBody<DecisionRequest>()
             .RequireAuthorization(Policies.Reader)
             .WithName("ApproveTenancyAssessment")
             .WithSummary("Approve a submitted assessment (Security admin or analyst, never its author or submitter)");
 
         group.MapPost("/assessments/{id:int}/reject", (int id, HttpContext context, TenancyService service, ClaimsPrincipal user, CancellationToken ct) =>
                 DecideAsync(id, approve: false, context, service, user, ct))
+            .WithJsonBody<DecisionRequest>()
             .RequireAuthorization(Policies.Reader)
             .WithName("RejectTenancyAssessment")
             .WithSummary("Reject a submitted assessment with a comment (Security admin or analyst, never its author or submitter)");

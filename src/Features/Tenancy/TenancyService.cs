@@ -33,10 +33,13 @@ public sealed class TenancyService(
     AuditLog audit,
     TimeProvider clock,
     GovernanceChangeNotifier notifier,
-    IServiceScopeFactory scopes)
+    IServiceScopeFactory scopes,
+    DataScope caller)
 {
     public const int MaxCommentLength = 2000;
     public const int MaxApplicationLength = 200;
+    /// <summary>More than every option of a question, repeated: enough for any honest answer.</summary>
+    public const int MaxAnswerListLength = 50;
 
     public async Task<IReadOnlyList<AssessmentSummary>> ListAsync(CancellationToken cancellationToken)
     {
@@ -230,6 +233,12 @@ public sealed class TenancyService(
     /// <summary>Compares every approved assessment with where its application runs and updates the mismatch findings now.</summary>
     public async Task<TenancyReconcileResult> ReconcileMismatchesAsync(CancellationToken cancellationToken)
     {
+        // The check opens, reopens and closes findings of every team, so it is the Security Team's (or the job's) to run.
+        if (!caller.IsSystem && !(caller.User is { } user && (await authorization.AuthorizeAsync(user, Policies.SecurityTeam)).Succeeded))
+        {
+            throw GovernanceChangeException.Forbidden(
+                $"Only the Security Team (Security.Admin or Security.Analyst) checks placements against tenancy decisions on demand; {caller.Actor} may not. The daily job checks them for everyone.");
+        }
         await using var scope = scopes.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<TenancyMismatchJob>().RunAsync(cancellationToken);
     }
@@ -265,6 +274,29 @@ public sealed class TenancyService(
         if (answers is null)
         {
             yield return "answers are required";
+            yield break;
+        }
+        // A JSON null or an endless list in a list field: name it instead of failing on it below.
+        var lists = new (string Pointer, System.Collections.ICollection? Items)[]
+        {
+            ("/answers/dataClasses", answers.DataClasses), ("/answers/regulations", answers.Regulations), ("/answers/runtimeNeeds", answers.RuntimeNeeds),
+        };
+        var broken = false;
+        foreach (var (pointer, items) in lists)
+        {
+            if (items is null)
+            {
+                broken = true;
+                yield return $"{pointer} must be a list (use [] for none), not null";
+            }
+            else if (items.Count > MaxAnswerListLength)
+            {
+                broken = true;
+                yield return $"{pointer} has {items.Count} entries; at most {MaxAnswerListLength}";
+            }
+        }
+        if (broken)
+        {
             yield break;
         }
         if (answers.VendorProduct?.Length > 200)

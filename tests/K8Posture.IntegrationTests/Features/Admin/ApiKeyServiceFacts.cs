@@ -68,4 +68,36 @@ public sealed class ApiKeyServiceFacts(K8PostureAppFactory app) : IClassFixture<
 
         Assert.True(await AsAsync(Person(Roles.SecurityAdmin), keys => keys.RevokeAsync(existing.Id, CancellationToken.None)));
     }
+
+    [Theory]
+    [InlineData(Roles.SecurityAnalyst)]
+    [InlineData(Roles.LeadershipViewer)]
+    [InlineData(Roles.Auditor)]
+    public async Task A_person_who_sees_every_team_but_is_not_a_security_admin_may_not_create_list_or_revoke_keys(string role)
+    {
+        var name = Unique("by-" + role);
+        var refusal = await Assert.ThrowsAsync<SecurityTeamRequiredException>(() =>
+            app.AsCallerAsync<ApiKeyService, CreatedApiKey>(Callers.Person(role), keys => keys.CreateAsync(name, [ApiScopes.Admin], null, CancellationToken.None)));
+        Assert.Contains("Security.Admin", refusal.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await app.ScalarAsync("SELECT COUNT(*) FROM ApiKeys WHERE Name = $n", ("$n", name)));
+
+        var existing = await AsAsync(Person(Roles.SecurityAdmin), keys => keys.CreateAsync(Unique("victim"), [ApiScopes.Ingest], null, CancellationToken.None));
+        await Assert.ThrowsAsync<SecurityTeamRequiredException>(() =>
+            app.AsCallerAsync<ApiKeyService, bool>(Callers.Person(role), keys => keys.RevokeAsync(existing.Id, CancellationToken.None)));
+        await Assert.ThrowsAsync<SecurityTeamRequiredException>(() =>
+            app.AsCallerAsync<ApiKeyService, IReadOnlyList<ApiKeyRow>>(Callers.Person(role), keys => keys.ListAsync(CancellationToken.None)));
+        Assert.Equal(0, await app.ScalarAsync("SELECT COUNT(*) FROM ApiKeys WHERE Id = $id AND RevokedAt IS NOT NULL", ("$id", existing.Id)));
+    }
+
+    [Fact]
+    public async Task An_organisation_wide_key_without_the_admin_scope_may_not_create_keys_but_one_with_it_may()
+    {
+        var name = Unique("by-read-key");
+        await Assert.ThrowsAsync<SecurityTeamRequiredException>(() =>
+            app.AsCallerAsync<ApiKeyService, CreatedApiKey>(Callers.Key(ApiScopes.Read), keys => keys.CreateAsync(name, [ApiScopes.Admin], null, CancellationToken.None)));
+        Assert.Equal(0, await app.ScalarAsync("SELECT COUNT(*) FROM ApiKeys WHERE Name = $n", ("$n", name)));
+
+        await app.AsCallerAsync<ApiKeyService, CreatedApiKey>(Callers.Key(ApiScopes.Admin), keys => keys.CreateAsync(name, [ApiScopes.Ingest], null, CancellationToken.None));
+        Assert.Equal(1, await app.ScalarAsync("SELECT COUNT(*) FROM ApiKeys WHERE Name = $n", ("$n", name)));
+    }
 }

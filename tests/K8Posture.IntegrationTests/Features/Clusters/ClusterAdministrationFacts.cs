@@ -93,4 +93,22 @@ public sealed class ClusterAdministrationFacts(K8PostureAppFactory app) : IClass
         // Reading stays scoped, not refused.
         Assert.Contains(await clusters.ListAsync(CancellationToken.None), c => c.Name == name);
     }
+
+    [Theory]
+    [InlineData(Roles.SecurityAnalyst)]
+    [InlineData(Roles.LeadershipViewer)]
+    [InlineData(Roles.Auditor)]
+    public async Task The_cluster_service_itself_refuses_a_person_who_only_reads_every_team(string role)
+    {
+        var name = Unique("svc-" + role.Replace('.', '-').ToLowerInvariant());
+        await app.SeedClusterAsync(name, ("apps", null));
+        var reader = Callers.Person(role);
+
+        await Assert.ThrowsAsync<SecurityTeamRequiredException>(() => app.AsCallerAsync<ClusterService, ClusterSaveResult>(reader,
+            clusters => clusters.SaveAsync(new RegisterClusterRequest(name, ServerUrl: "https://evil.example.com", Token: "t"), CancellationToken.None)));
+        await Assert.ThrowsAsync<SecurityTeamRequiredException>(() => app.AsCallerAsync<ClusterService, string?>(reader, clusters => clusters.EnqueueRefreshAsync(name, CancellationToken.None)));
+        await Assert.ThrowsAsync<SecurityTeamRequiredException>(() => app.AsCallerAsync<ClusterService, ClusterUnregistered?>(reader, clusters => clusters.UnregisterAsync(name, CancellationToken.None)));
+        Assert.Equal(0, await app.ScalarAsync("SELECT COUNT(*) FROM Clusters WHERE ServerUrl = 'https://evil.example.com'"));
+        Assert.Equal(1, await app.ScalarAsync("SELECT COUNT(*) FROM Clusters WHERE Name = $n", ("$n", name)));
+    }
 }

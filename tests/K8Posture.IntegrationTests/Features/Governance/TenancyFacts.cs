@@ -203,4 +203,40 @@ public sealed class TenancyFacts(K8PostureAppFactory app) : IClassFixture<K8Post
 
         Assert.Equal(before, await app.ScalarAsync("SELECT COUNT(*) FROM TenancyAssessments"));
     }
+
+    [Theory]
+    [InlineData(Roles.LeadershipViewer)]
+    [InlineData(Roles.Auditor)]
+    [InlineData(Roles.AppTeamMember)]
+    public async Task Checking_placements_on_demand_is_refused_by_the_service_to_anyone_but_the_security_team(string role)
+    {
+        var teamId = await app.SeedTeamAsync(Unique("team"));
+        var runsBefore = await app.ScalarAsync("SELECT COUNT(*) FROM IngestBatches WHERE Source = 'tenancy-assessment'");
+        var refusal = await Assert.ThrowsAsync<K8Posture.Features.Governance.GovernanceChangeException>(() =>
+            app.AsCallerAsync<TenancyService, TenancyReconcileResult>(Callers.Person(role, role == Roles.AppTeamMember ? teamId : null),
+                tenancy => tenancy.ReconcileMismatchesAsync(CancellationToken.None)));
+        Assert.Equal(403, refusal.StatusCode);
+        Assert.Equal(runsBefore, await app.ScalarAsync("SELECT COUNT(*) FROM IngestBatches WHERE Source = 'tenancy-assessment'"));
+
+        // The Security Team may.
+        await app.AsCallerAsync<TenancyService, TenancyReconcileResult>(Callers.Person(Roles.SecurityAnalyst), tenancy => tenancy.ReconcileMismatchesAsync(CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("dataClasses")]
+    [InlineData("regulations")]
+    [InlineData("runtimeNeeds")]
+    public async Task An_answer_list_sent_as_null_is_a_400_naming_it_not_a_server_error(string field)
+    {
+        var teamId = await app.SeedTeamAsync(Unique("team"));
+        using var member = await app.SignedInClientAsync(Roles.AppTeamMember, teamId);
+        var application = Unique("app");
+        var body = "{\"application\": \"" + application + "\", \"teamId\": " + teamId + ", \"answers\": {\"" + field + "\": null}}";
+
+        var response = await member.PostAsync("/api/v1/tenancy/assessments", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("/answers/" + field, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, await app.ScalarAsync("SELECT COUNT(*) FROM TenancyAssessments WHERE Application = $a", ("$a", application)));
+    }
 }

@@ -106,4 +106,31 @@ public sealed class PolicyFacts(K8PostureAppFactory app) : IClassFixture<K8Postu
         Assert.DoesNotContain(findings, f => f.GetProperty("ruleId").GetString() == "K8P-PSS-013");
         Assert.True(result.GetProperty("passed").GetBoolean(), result.ToString());
     }
+
+    [Theory]
+    [InlineData("""{"document": {"allowedRegistries": null, "slaDays": {"Critical": -5}}, "comment": "x"}""", "/document/allowedRegistries")]
+    [InlineData("""{"document": {"allowedRegistries": ["ok.example", null]}, "comment": "x"}""", "/document/allowedRegistries/1")]
+    [InlineData("""{"document": {"namespaceOwnership": {"explicit": {"prod/pay": null}}}, "comment": "x"}""", "/document/namespaceOwnership/explicit/prod/pay")]
+    [InlineData("""{"document": {"namespaceOwnership": null}, "comment": "x"}""", "/document/namespaceOwnership")]
+    [InlineData("""{"document": {"severityOverrides": {"K8P-001": 99}}, "comment": "x"}""", "/document/severityOverrides")]
+    [InlineData("""{"document": {"alertSuppressions": [null]}, "comment": "x"}""", "/document/alertSuppressions/0")]
+    public async Task A_document_with_nulls_or_undefined_values_is_a_400_naming_the_field_and_saves_nothing(string body, string pointer)
+    {
+        using var admin = await app.SignedInClientAsync(Roles.SecurityAdmin);
+        var versionsBefore = await app.ScalarAsync("SELECT COUNT(*) FROM PolicyVersions");
+
+        var response = await admin.PostAsync("/api/v1/policy", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(pointer, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(versionsBefore, await app.ScalarAsync("SELECT COUNT(*) FROM PolicyVersions"));
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_json_is_a_415_not_a_server_error()
+    {
+        using var admin = await app.SignedInClientAsync(Roles.SecurityAdmin);
+        var response = await admin.PostAsync("/api/v1/policy", new StringContent("allowedRegistries=x", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+    }
 }

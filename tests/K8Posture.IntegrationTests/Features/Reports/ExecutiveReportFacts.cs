@@ -216,4 +216,25 @@ public sealed class ExecutiveReportFacts(K8PostureAppFactory app) : IClassFixtur
     }
 
     private Task<long?> RunJobAsync() => app.AsSystemAsync(services => services.GetRequiredService<ExecutiveReportJob>().RunAsync(CancellationToken.None));
+
+    public static TheoryData<string> TooWeakForTheExecutiveReport => ["member", "read-key", "admin-key"];
+
+    [Theory]
+    [MemberData(nameof(TooWeakForTheExecutiveReport))]
+    public async Task The_service_refuses_to_generate_the_report_for_an_app_team_or_a_pipeline_key(string who)
+    {
+        var teamId = await app.SeedTeamAsync("Report-" + Guid.NewGuid().ToString("N")[..6]);
+        var caller = who switch
+        {
+            "member" => Callers.Person(K8Posture.Security.Roles.AppTeamMember, teamId),
+            "read-key" => Callers.Key(K8Posture.Security.ApiScopes.Read),
+            _ => Callers.Key(K8Posture.Security.ApiScopes.Admin),
+        };
+        var before = await app.ScalarAsync("SELECT COUNT(*) FROM ExecutiveReports");
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+
+        await Assert.ThrowsAsync<ExecutiveReportRefusedException>(() => app.AsCallerAsync<ExecutiveReportService, ExecutiveReportSummary>(caller,
+            reports => reports.GenerateAsync(today.AddDays(-7), today, ExecutiveReportTrigger.OnDemand, CancellationToken.None)));
+        Assert.Equal(before, await app.ScalarAsync("SELECT COUNT(*) FROM ExecutiveReports"));
+    }
 }
