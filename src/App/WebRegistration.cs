@@ -63,7 +63,9 @@ public static class WebRegistration
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         var openApi = app.MapOpenApi();
-        var scalar = app.MapScalarApiReference("/scalar", (options, context) => options.WithNonce(context.CspNonce()));
+        var scalar = app.MapScalarApiReference("/scalar", (options, context) =>
+            // Scalar's fonts would come from its CDN, which the Content-Security-Policy does not allow; the browser's own fonts do.
+            options.WithNonce(context.CspNonce()).DisableDefaultFonts());
         if (ApiDocsAccess.RequiresSignIn(app.Configuration, app.Environment))
         {
             openApi.RequireAuthorization(Policies.ApiDocs);
