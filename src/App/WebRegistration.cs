@@ -41,12 +41,15 @@ public static class WebRegistration
 
     public static WebApplication UseK8PosturePipeline(this WebApplication app)
     {
+        app.UseSecurityHeaders();
+        app.UseTransportSecurity();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler();
-            app.UseHsts();
         }
         app.UseStatusCodePages();
+        // Before authentication: a refused request costs no key look-up, no token validation and no body read.
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseDataScope();
         app.UseAuthorization();
@@ -59,8 +62,15 @@ public static class WebRegistration
         app.MapStaticAssets();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
-        app.MapOpenApi();
-        app.MapScalarApiReference("/scalar");
+        var openApi = app.MapOpenApi();
+        var scalar = app.MapScalarApiReference("/scalar", (options, context) =>
+            // Scalar's fonts would come from its CDN, which the Content-Security-Policy does not allow; the browser's own fonts do.
+            options.WithNonce(context.CspNonce()).DisableDefaultFonts());
+        if (ApiDocsAccess.RequiresSignIn(app.Configuration, app.Environment))
+        {
+            openApi.RequireAuthorization(Policies.ApiDocs);
+            scalar.RequireAuthorization(Policies.ApiDocs);
+        }
         app.UseK8PostureJobs();
         app.MapFeatureEndpoints();
         app.MapRazorComponents<AppRoot>()

@@ -32,10 +32,12 @@ internal sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     IDbContextFactory<K8PostureDbContext> contexts,
-    TimeProvider clock)
+    TimeProvider clock,
+    FailedKeyThrottle failedKeys)
     : AuthenticationHandler<ApiKeyAuthenticationOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
+    private const string ThrottledItem = "K8Posture.FailedKeysRetryAfter";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -43,6 +45,13 @@ internal sealed class ApiKeyAuthenticationHandler(
         if (secret is null || !secret.StartsWith(ApiKeySecrets.Prefix, StringComparison.Ordinal))
         {
             return AuthenticateResult.NoResult();
+        }
+
+        var address = RateLimits.ClientAddress(Context);
+        if (!failedKeys.MayCheck(address, out var retryAfter))
+        {
+            Context.Items[ThrottledItem] = retryAfter;
+            return AuthenticateResult.Fail("Too many unknown pipeline keys from this address; the key was not checked.");
         }
 
         var hash = ApiKeySecrets.Hash(secret);
@@ -53,6 +62,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             .SingleOrDefaultAsync(Context.RequestAborted);
         if (key is null)
         {
+            failedKeys.RecordFailure(address);
             return AuthenticateResult.Fail("The pipeline key is unknown or revoked.");
         }
 
@@ -77,6 +87,13 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items[ThrottledItem] is TimeSpan retryAfter)
+        {
+            await RateLimits.WriteTooManyRequestsAsync(Context, retryAfter,
+                $"More than {failedKeys.Rule.PermitLimit} unknown or revoked pipeline keys came from this address within {failedKeys.Rule.WindowSeconds} s (RateLimits:FailedKeyChecks); "
+                + $"no key from it is checked for {RateLimits.RetryAfterSeconds(retryAfter)} s.");
+            return;
+        }
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
         await Results.Problem(

@@ -75,6 +75,8 @@ public static class Policies
     public const string Evaluate = "Api.Evaluate";
     public const string ApiRead = "Api.Read";
     public const string ApiAdmin = "Api.Admin";
+    /// <summary>The OpenAPI document and Scalar: any person with a K8Posture role or any authenticated machine caller.</summary>
+    public const string ApiDocs = "ApiDocs";
 }
 
 public static class PrincipalExtensions

@@ -22,7 +22,7 @@ public static class SecurityRegistration
 
     private static Task ApiStatusOrRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
     {
-        if (context.Request.Path.StartsWithSegments("/api"))
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/openapi"))
         {
             context.Response.StatusCode = status;
             return Results.Problem(statusCode: status, title: status == 401 ? "Authentication required" : "Forbidden").ExecuteAsync(context.HttpContext);
@@ -76,6 +76,7 @@ public static class SecurityRegistration
             services.AddSingleton<IGraphAppTokenSource, UnconfiguredGraphAppTokenSource>();
         }
 
+        var cookieSecurePolicy = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
         services.PostConfigure<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme, o =>
         {
             o.LoginPath = "/account/signin";
@@ -84,7 +85,8 @@ public static class SecurityRegistration
             o.Cookie.Name = AuthCookieName;
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            // Secure always outside Development; Lax (not Strict) so that the first page after Entra's form_post still carries it.
+            o.Cookie.SecurePolicy = cookieSecurePolicy;
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             // The API answers with status codes, never with a redirect to a page.
@@ -136,8 +138,13 @@ public static class SecurityRegistration
             .AddPolicy(Policies.Ingest, p => p.RequireAssertion(c => MachineMay(c.User, ApiScopes.Ingest)))
             .AddPolicy(Policies.Evaluate, p => p.RequireAssertion(c => MachineMay(c.User, ApiScopes.Evaluate)))
             .AddPolicy(Policies.ApiRead, p => p.RequireAssertion(c => MachineMay(c.User, ApiScopes.Read) || Roles.All.Any(c.User.IsInRole)))
-            .AddPolicy(Policies.ApiAdmin, p => p.RequireAssertion(c => MachineMay(c.User, ApiScopes.Admin) || c.User.IsInRole(Roles.SecurityAdmin)));
+            .AddPolicy(Policies.ApiAdmin, p => p.RequireAssertion(c => MachineMay(c.User, ApiScopes.Admin) || c.User.IsInRole(Roles.SecurityAdmin)))
+            .AddPolicy(Policies.ApiDocs, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.IsMachine() || c.User.HasK8PostureRole()));
         services.AddCascadingAuthenticationState();
+        builder.AddSessions();
+        builder.AddTransportSecurity();
+        builder.AddK8PostureRateLimits();
+        builder.AddDataProtectionKeyProtection();
         return builder;
     }
 

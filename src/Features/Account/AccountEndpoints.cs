@@ -22,9 +22,10 @@ public static class AccountEndpoints
         account.MapGet("/challenge", (string? returnUrl, IConfiguration configuration) =>
             configuration.GetAuthMode() == AuthMode.Local
                 ? Results.Redirect("/account/signin?returnUrl=" + Uri.EscapeDataString(SafeReturnUrl(returnUrl)))
-                : Results.Challenge(new AuthenticationProperties { RedirectUri = SafeReturnUrl(returnUrl) }, [OpenIdConnectDefaults.AuthenticationScheme]));
+                : Results.Challenge(new AuthenticationProperties { RedirectUri = SafeReturnUrl(returnUrl) }, [OpenIdConnectDefaults.AuthenticationScheme]))
+            .RequireRateLimiting(RateLimitPolicies.SignIn);
 
-        account.MapPost("/signin/local", SignInLocalAsync);
+        account.MapPost("/signin/local", SignInLocalAsync).RequireRateLimiting(RateLimitPolicies.SignIn);
 
         account.MapPost("/signout", SignOutAsync);
         // A link or a prefetch must not sign anyone out: the GET only offers the form.
@@ -48,6 +49,8 @@ public static class AccountEndpoints
                 title: "Sign-out refused",
                 detail: "Sign out with the Sign out button: the request did not carry the form's antiforgery token (__RequestVerificationToken).");
         }
+        // Revoked, not just deleted from this browser: a copy of the cookie and the person's other open pages stop working too.
+        await context.RevokeSessionAsync();
         var signedInWithEntra = configuration.GetAuthMode() == AuthMode.EntraId && context.User.Identity?.IsAuthenticated == true;
         var schemes = signedInWithEntra
             ? new[] { CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme }

@@ -12,6 +12,7 @@ public static class IngestAlertsEndpoint
     {
         endpoints.MapPost("/api/v1/ingest/alerts", HandleAsync)
             .RequireAuthorization(Policies.Ingest)
+            .RequireRateLimiting(RateLimitPolicies.Ingest)
             .WithTags("Ingestion")
             .WithName("IngestAlerts")
             .WithSummary("Push runtime alerts")

@@ -30,6 +30,7 @@ public static class IngestionRegistration
     {
         var group = endpoints.MapGroup("/api/v1/ingest")
             .RequireAuthorization(Policies.Ingest)
+            .RequireRateLimiting(RateLimitPolicies.Ingest)
             .WithTags("Ingestion");
         group.MapIngestScans();
         return endpoints;

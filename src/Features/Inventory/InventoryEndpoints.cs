@@ -16,6 +16,7 @@ public static class InventoryEndpoints
     {
         endpoints.MapPost("/api/v1/ingest/inventory", IngestAsync)
             .RequireAuthorization(Policies.Ingest)
+            .RequireRateLimiting(RateLimitPolicies.Ingest)
             .WithName("IngestInventory")
             .WithTags("Ingestion")
             .WithSummary("Push an inventory export")

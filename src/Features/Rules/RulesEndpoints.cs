@@ -39,6 +39,7 @@ public static class RulesEndpoints
 
         group.MapPost("/evaluate", EvaluateAsync)
             .RequireAuthorization(Policies.Evaluate)
+            .RequireRateLimiting(RateLimitPolicies.Evaluate)
             .WithName("Evaluate")
             .WithSummary("Check Kubernetes manifests against the Security Team's policy")
             .WithDescription("The body is one or more Kubernetes objects: multi-document YAML, JSON, a List, or Helm-rendered output (# Source: comments are fine); any content type, up to 10 MB. "

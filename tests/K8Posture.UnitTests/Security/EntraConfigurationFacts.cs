@@ -22,6 +22,8 @@ public sealed class EntraConfigurationFacts
             ["AzureAd:TenantId"] = "tenant-1",
             ["AzureAd:ClientId"] = "client-1",
             ["AzureAd:RequireHttpsMetadata"] = "false",
+            // These facts are about Entra ID; outside Development the key ring would otherwise need a certificate.
+            ["DataProtection:AllowUnprotectedKeys"] = "true",
         });
         builder.Configuration.AddInMemoryCollection(settings.ToDictionary(s => s.Key, s => (string?)s.Value));
         builder.AddK8PostureSecurity();
