@@ -27,7 +27,8 @@ public static class SecurityHeaders
         {
             return nonce;
         }
-        nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        // Hex, not base64: Scalar HTML-encodes the nonce it writes, which turns a base64 '+' into '&#x2B;' and breaks the match.
+        nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         context.Items[NonceItem] = nonce;
         return nonce;
     }
