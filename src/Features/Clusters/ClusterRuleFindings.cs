@@ -82,14 +82,7 @@ public sealed class ClusterRuleFindings(
             {
                 Cluster = cluster.Name, scopeKey, counts.Created, counts.Updated, counts.Unchanged, counts.Closed, counts.Reopened,
             });
-            await db.IngestBatches.Where(b => b.Id == batch.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(b => b.Status, IngestStatus.Processed)
-                .SetProperty(b => b.ProcessedAt, now)
-                .SetProperty(b => b.Created, counts.Created)
-                .SetProperty(b => b.Updated, counts.Updated)
-                .SetProperty(b => b.Unchanged, counts.Unchanged)
-                .SetProperty(b => b.Closed, counts.Closed)
-                .SetProperty(b => b.Reopened, counts.Reopened), c);
+            await IngestPipeline.MarkProcessedAsync(db, batch.Id, now, counts, c);
             return counts;
         }, ct);
         // Distinct findings (two violations with one identity are one finding).

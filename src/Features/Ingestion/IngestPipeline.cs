@@ -101,6 +101,17 @@ public sealed class IngestPipeline(TimeProvider clock, ILogger<IngestPipeline> l
         }
     }
 
+    /// <summary>Marks a batch processed with what it did, inside the write (set-based: the batch row is not tracked).</summary>
+    public static Task MarkProcessedAsync(K8PostureDbContext db, long batchId, DateTimeOffset at, FindingChangeCounts counts, CancellationToken cancellationToken) =>
+        db.IngestBatches.Where(b => b.Id == batchId).ExecuteUpdateAsync(s => s
+            .SetProperty(b => b.Status, IngestStatus.Processed)
+            .SetProperty(b => b.ProcessedAt, at)
+            .SetProperty(b => b.Created, counts.Created)
+            .SetProperty(b => b.Updated, counts.Updated)
+            .SetProperty(b => b.Unchanged, counts.Unchanged)
+            .SetProperty(b => b.Closed, counts.Closed)
+            .SetProperty(b => b.Reopened, counts.Reopened), cancellationToken);
+
     /// <summary>
     /// The cluster a push names, or a new unmanaged one (pushes discover clusters). Inside the write, under the cluster's
     /// lock on SQL Server and the writer gate on SQLite, so a scan and an alert naming a new cluster at once share one row.

@@ -130,14 +130,7 @@ public sealed class ScanIngestor(
                 ReportObjects = parsed.Subjects?.Count, options.Complete,
                 total.Created, total.Updated, total.Unchanged, total.Closed, total.Reopened,
             });
-            await db.IngestBatches.Where(b => b.Id == batch.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(b => b.Status, IngestStatus.Processed)
-                .SetProperty(b => b.ProcessedAt, now)
-                .SetProperty(b => b.Created, total.Created)
-                .SetProperty(b => b.Updated, total.Updated)
-                .SetProperty(b => b.Unchanged, total.Unchanged)
-                .SetProperty(b => b.Closed, total.Closed)
-                .SetProperty(b => b.Reopened, total.Reopened), ct);
+            await IngestPipeline.MarkProcessedAsync(db, batch.Id, now, total, ct);
             return total;
         }, cancellationToken);
         batch.Status = IngestStatus.Processed;

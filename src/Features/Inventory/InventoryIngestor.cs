@@ -96,13 +96,7 @@ public sealed class InventoryIngestor(
                 new InventoryFindingCounts(work.FindingsCreated, work.FindingsUpdated, work.FindingsUnchanged, work.FindingsClosed, work.FindingsReopened));
             audit.Record(db, "ingest.inventory", nameof(IngestBatch), batch.Id.ToString(CultureInfo.InvariantCulture), after: result);
             // The batch's counters: Created/Updated are inventory records, Closed/Reopened exposure findings.
-            await db.IngestBatches.Where(b => b.Id == batch.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(b => b.Status, IngestStatus.Processed)
-                .SetProperty(b => b.ProcessedAt, now)
-                .SetProperty(b => b.Created, work.Created)
-                .SetProperty(b => b.Updated, work.Updated)
-                .SetProperty(b => b.Closed, work.FindingsClosed)
-                .SetProperty(b => b.Reopened, work.FindingsReopened), ct);
+            await IngestPipeline.MarkProcessedAsync(db, batch.Id, now, new FindingChangeCounts(work.Created, work.Updated, 0, work.FindingsClosed, work.FindingsReopened), ct);
             return result;
         }, cancellationToken);
 
