@@ -33,29 +33,7 @@ public sealed class ClusterRuleFindings(
     public async Task<int> ApplyAsync(Cluster cluster, CurrentPolicy policy, List<JsonElement> objects, IReadOnlyDictionary<string, int> owners, CancellationToken ct)
     {
         var scopeKey = "cluster:" + cluster.Name;
-        var evaluation = evaluator.Evaluate(objects, policy.Document, policy.Version);
-        var findings = evaluation.Findings.Select(f => new NormalisedFinding
-        {
-            IdentityKind = FindingIdentityKind.Misconfiguration,
-            Category = f.Category,
-            Severity = f.Severity,
-            Title = f.Title,
-            Description = f.Message,
-            Remediation = f.Remediation,
-            RuleId = f.RuleId,
-            NamespaceName = f.Resource.Namespace,
-            ResourceKind = f.Resource.Kind,
-            ResourceName = f.Resource.Name,
-            Container = f.Resource.Container,
-            OwaspK8s = f.OwaspK8s,
-            PssControl = f.PssControl,
-            References = f.References,
-        }).ToList();
-
-        // What the rules found is kept as the batch payload, like any push; written straight into gzip (a large
-        // cluster's findings run to tens of megabytes of JSON, which need never sit in memory uncompressed).
-        var payload = CompressedPayload.Serialize(evaluation.Findings);
-        objects.Clear();
+        var (findings, payload) = Judge(objects, policy);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
         var batch = new IngestBatch
@@ -87,6 +65,36 @@ public sealed class ClusterRuleFindings(
         }, ct);
         // Distinct findings (two violations with one identity are one finding).
         return counts.Seen;
+    }
+
+    /// <summary>
+    /// The findings and the batch payload of a cluster's objects. Not async on purpose: the evaluation (as many objects
+    /// again as findings) then dies here instead of living, hoisted into the async state machine, through the whole write.
+    /// </summary>
+    private (List<NormalisedFinding> Findings, (string Sha256, long Length, byte[] Compressed) Payload) Judge(List<JsonElement> objects, CurrentPolicy policy)
+    {
+        var evaluation = evaluator.Evaluate(objects, policy.Document, policy.Version);
+        objects.Clear();
+        var findings = evaluation.Findings.Select(f => new NormalisedFinding
+        {
+            IdentityKind = FindingIdentityKind.Misconfiguration,
+            Category = f.Category,
+            Severity = f.Severity,
+            Title = f.Title,
+            Description = f.Message,
+            Remediation = f.Remediation,
+            RuleId = f.RuleId,
+            NamespaceName = f.Resource.Namespace,
+            ResourceKind = f.Resource.Kind,
+            ResourceName = f.Resource.Name,
+            Container = f.Resource.Container,
+            OwaspK8s = f.OwaspK8s,
+            PssControl = f.PssControl,
+            References = f.References,
+        }).ToList();
+        // What the rules found is kept as the batch payload, like any push; written straight into gzip (a large
+        // cluster's findings run to tens of megabytes of JSON, which need never sit in memory uncompressed).
+        return (findings, CompressedPayload.Serialize(evaluation.Findings));
     }
 
     /// <summary>JSON serialised through gzip while hashing and counting the uncompressed bytes.</summary>

@@ -38,7 +38,7 @@ public sealed partial class SecurityHeadersFacts(K8PostureAppFactory app) : ICla
         Assert.Contains("default-src 'self'", csp);
         Assert.Contains("object-src 'none'", csp);
         Assert.Contains("base-uri 'self'", csp);
-        Assert.Matches("script-src 'self' 'nonce-[A-Za-z0-9+/=]{24}'(;|$)", csp);
+        Assert.Matches("script-src 'self' 'nonce-[0-9a-f]{32}'(;|$)", csp);
         Assert.DoesNotContain("unsafe-eval", csp);
         Assert.DoesNotMatch("script-src[^;]*unsafe-inline", csp);
         Assert.Equal("nosniff", Header(response, "X-Content-Type-Options"));
