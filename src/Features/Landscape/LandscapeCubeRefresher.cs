@@ -26,7 +26,8 @@ public sealed class LandscapeCubeRefresher : IDisposable
     private readonly ITimer _timer;
     private readonly Lock _initialGate = new();
     private Task? _initial;
-    private int _queued;
+    private readonly Lock _pendingGate = new();
+    private TaskCompletionSource? _pending;
 
     public LandscapeCubeRefresher(IServiceScopeFactory scopes, LandscapeChangeNotifier findingsChanged, RuntimeSignalsChangeNotifier runtimeSignalsChanged,
         ILoggerFactory loggers, TimeProvider? clock = null)
@@ -73,15 +74,39 @@ public sealed class LandscapeCubeRefresher : IDisposable
         }
     }
 
-    public async Task RebuildAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Rebuilds the cells from the findings as they are when it starts. A call that arrives while a rebuild runs queues one
+    /// more; every later call shares that queued one (which starts after all of them asked), and each returns only when the
+    /// rebuild that includes its change is done.
+    /// </summary>
+    public Task RebuildAsync(CancellationToken cancellationToken)
     {
-        // A change that arrives while a rebuild runs may not be in it: queue one more, collapse the rest.
-        if (Interlocked.Increment(ref _queued) > 2)
+        TaskCompletionSource mine;
+        lock (_pendingGate)
         {
-            Interlocked.Decrement(ref _queued);
-            return;
+            if (_pending is { } queued)
+            {
+                return queued.Task.WaitAsync(cancellationToken);
+            }
+            _pending = mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
-        await _gate.WaitAsync(cancellationToken);
+        return RunAsync(mine, cancellationToken);
+    }
+
+    private async Task RunAsync(TaskCompletionSource mine, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _gate.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            LeaveQueue(mine);
+            mine.TrySetCanceled(cancellationToken);
+            throw;
+        }
+        // Started: a change from here on may not be in this rebuild, so it queues the next one.
+        LeaveQueue(mine);
         try
         {
             await using var scope = _scopes.CreateAsyncScope();
@@ -90,11 +115,27 @@ public sealed class LandscapeCubeRefresher : IDisposable
             var started = _clock.GetTimestamp();
             var rows = await LandscapeCubeBuilder.RebuildAsync(db, _clock.GetUtcNow(), cancellationToken);
             _logger.LogDebug("Landscape cells rebuilt: {Rows} rows in {Elapsed} ms", rows, _clock.GetElapsedTime(started).TotalMilliseconds);
+            mine.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            mine.TrySetException(ex);
+            throw;
         }
         finally
         {
             _gate.Release();
-            Interlocked.Decrement(ref _queued);
+        }
+    }
+
+    private void LeaveQueue(TaskCompletionSource mine)
+    {
+        lock (_pendingGate)
+        {
+            if (_pending == mine)
+            {
+                _pending = null;
+            }
         }
     }
 
