@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -253,7 +252,7 @@ public sealed class SecretsStayOutOfLogsFacts
                 ["org", "import", organisation],
             })
             {
-                var (exitCode, stdout, stderr) = await RunBinaryAsync(folder, settings, verb);
+                var (exitCode, stdout, stderr) = await OperatorBinary.RunAsync(folder, settings, verb);
                 Assert.True(exitCode == 0, $"{string.Join(' ', verb)} failed: {stderr}");
                 runs.Add((string.Join(' ', verb), exitCode, stdout, stderr));
                 if (verb is ["org", "export"])
@@ -295,35 +294,5 @@ public sealed class SecretsStayOutOfLogsFacts
         var port = ((IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();
         return port;
-    }
-
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunBinaryAsync(string folder, IReadOnlyDictionary<string, string> settings, string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "K8Posture.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["ConnectionStrings__K8Posture"] = $"Data Source={Path.Combine(folder, "k8posture.db")}";
-        start.Environment["Hangfire__Storage"] = "InMemory";
-        start.Environment["Hangfire__Server"] = "false";
-        start.Environment["Demo__Seed"] = "false";
-        foreach (var (key, value) in settings)
-        {
-            start.Environment[key] = value;
-        }
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
     }
 }

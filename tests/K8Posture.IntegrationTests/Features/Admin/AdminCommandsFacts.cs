@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using K8Posture.IntegrationTests.Infrastructure;
 using K8Posture.Security;
 using Microsoft.Data.Sqlite;
 
@@ -11,30 +11,7 @@ public sealed class AdminCommandsFacts : IDisposable
 
     private string DatabasePath => Path.Combine(_folder, "k8posture.db");
 
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "K8Posture.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["ConnectionStrings__K8Posture"] = $"Data Source={DatabasePath}";
-        start.Environment["Hangfire__Storage"] = "InMemory";
-        start.Environment["Hangfire__Server"] = "false";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) => OperatorBinary.RunAsync(_folder, null, args);
 
     private long Scalar(string sql)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -355,16 +354,16 @@ public sealed class OrganisationAsCodeFacts(K8PostureAppFactory app) : IClassFix
             var file = Path.Combine(folder, "organisation.yaml");
             await File.WriteAllTextAsync(file, SampleYaml());
 
-            var imported = await RunBinaryAsync(folder, "org", "import", file);
+            var imported = await OperatorBinary.RunAsync(folder, null, "org", "import", file);
             Assert.True(imported.ExitCode == 0, imported.Stderr);
             Assert.Contains("17 created, 1 updated, 0 unchanged.", imported.Stdout);
 
-            var export = await RunBinaryAsync(folder, "org", "export");
+            var export = await OperatorBinary.RunAsync(folder, null, "org", "export");
             Assert.True(export.ExitCode == 0, export.Stderr);
             Assert.StartsWith("apiVersion: k8posture.io/v1", export.Stdout);
             await File.WriteAllTextAsync(file, export.Stdout);
 
-            var again = await RunBinaryAsync(folder, "org", "import", file, "--dry-run");
+            var again = await OperatorBinary.RunAsync(folder, null, "org", "import", file, "--dry-run");
             Assert.True(again.ExitCode == 0, again.Stderr);
             Assert.Contains("0 to create, 0 to update, 18 unchanged.", again.Stdout);
         }
@@ -380,31 +379,5 @@ public sealed class OrganisationAsCodeFacts(K8PostureAppFactory app) : IClassFix
                 // A temp folder left behind is harmless.
             }
         }
-    }
-
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunBinaryAsync(string folder, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "K8Posture.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["ConnectionStrings__K8Posture"] = $"Data Source={Path.Combine(folder, "k8posture.db")}";
-        start.Environment["Hangfire__Storage"] = "InMemory";
-        start.Environment["Hangfire__Server"] = "false";
-        start.Environment["Demo__Seed"] = "false";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
     }
 }
