@@ -116,11 +116,5 @@ internal sealed class TeamClaimsTransformation(IServiceScopeFactory scopes, IMem
             return rows.Select(p => p with { EntraId = p.EntraId.Trim().ToLowerInvariant() }).ToList();
         }) ?? [];
 
-    private async Task<List<T>> ReadAsync<T>(Func<K8PostureDbContext, Task<List<T>>> query)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<DataScope>().SetSystem("system:claims");
-        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<K8PostureDbContext>>().CreateDbContextAsync();
-        return await query(db);
-    }
+    private Task<List<T>> ReadAsync<T>(Func<K8PostureDbContext, Task<List<T>>> query) => scopes.ReadAsSystemAsync("system:claims", query);
 }

@@ -63,8 +63,7 @@ public static class AccountEndpoints
         [FromForm] int? teamId,
         [FromForm] string? returnUrl,
         IConfiguration configuration,
-        IDbContextFactory<K8PostureDbContext> contexts,
-        DataScope scope,
+        IServiceScopeFactory scopes,
         ILogger<LocalPersona> logger)
     {
         if (configuration.GetAuthMode() != AuthMode.Local)
@@ -84,9 +83,7 @@ public static class AccountEndpoints
             {
                 return Results.Problem(statusCode: 400, title: "Team required", detail: "An app-team member signs in for a team: choose one.");
             }
-            scope.SetSystem("system:signin");
-            await using var db = await contexts.CreateDbContextAsync();
-            var team = await db.Teams.AsNoTracking().Where(t => t.Id == teamId).Select(t => t.Name).SingleOrDefaultAsync();
+            var team = await scopes.ReadAsSystemAsync("system:signin", db => db.Teams.AsNoTracking().Where(t => t.Id == teamId).Select(t => t.Name).SingleOrDefaultAsync());
             if (team is null)
             {
                 return Results.Problem(statusCode: 400, title: "Unknown team", detail: $"Team {teamId} does not exist.");

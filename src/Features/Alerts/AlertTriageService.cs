@@ -39,6 +39,7 @@ public sealed class AlertTriageService(
             throw new AlertTriageException(StatusCodes.Status400BadRequest, $"The note is longer than {MaxNoteLength} characters.");
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.Scope.EnsureActsFor(user);
         var alert = await db.RuntimeAlerts.FirstOrDefaultAsync(a => a.Id == alertId, cancellationToken)
             ?? throw new AlertTriageException(StatusCodes.Status404NotFound, $"Alert {alertId} does not exist or is not visible to you.");
         var before = new { alert.Triage, alert.TriagedBy, alert.TriagedAt, alert.TriageNote };

@@ -182,7 +182,7 @@ public static class DemoSeeder
             await contributor.SeedAsync(provider, cancellationToken);
         }
 
-        await provider.GetRequiredService<LandscapeSnapshotJob>().RunAsync(cancellationToken);
+        await DemoPersonas.RunJobAsync<LandscapeSnapshotJob>(provider, job => job.RunAsync(cancellationToken));
         return true;
     }
 

@@ -52,6 +52,7 @@ public sealed class SavedViewService(IDbContextFactory<K8PostureDbContext> conte
             throw new SavedViewException(403, "shared", "Only the Security Team shares views with everyone.");
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.Scope.EnsureActsFor(user);
         var actor = db.Scope.Actor;
         if (actor == "anonymous")
         {

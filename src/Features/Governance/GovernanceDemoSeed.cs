@@ -18,15 +18,7 @@ public sealed class GovernanceDemoSeed : IDemoSeedContributor
 {
     public int Order => 100;
 
-    private static ClaimsPrincipal Person(string name, string role, int? teamId = null)
-    {
-        var claims = new List<Claim> { new(ClaimTypes.Name, name), new(ClaimTypes.Role, role) };
-        if (teamId is not null)
-        {
-            claims.Add(new Claim(K8PostureClaims.Team, teamId.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        }
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, "demo"));
-    }
+    private static ClaimsPrincipal Person(string name, string role, int? teamId = null) => DemoPersonas.Person(name, role, teamId);
 
     public async Task SeedAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
@@ -42,34 +34,36 @@ public sealed class GovernanceDemoSeed : IDemoSeedContributor
             teams = await db.Teams.ToDictionaryAsync(t => t.Name, t => t.Id, cancellationToken);
             units = await db.BusinessUnits.ToDictionaryAsync(u => u.Name, u => u.Id, cancellationToken);
         }
-        var admin = Person("alex.admin@contoso.example", Roles.SecurityAdmin);
-        var analyst = Person("sam.analyst@contoso.example", Roles.SecurityAnalyst);
+        var admin = Person("Ada Admin", Roles.SecurityAdmin);
+        var analyst = Person("Sam Analyst", Roles.SecurityAnalyst);
+        Task Raci(ClaimsPrincipal person, Func<RaciService, ClaimsPrincipal, Task> act) => DemoPersonas.ActAsync(services, person, act);
+        Task<T> Tenancy<T>(ClaimsPrincipal person, Func<TenancyService, ClaimsPrincipal, Task<T>> act) => DemoPersonas.ActAsync(services, person, act);
+        Task TenancyAct(ClaimsPrincipal person, Func<TenancyService, ClaimsPrincipal, Task> act) => DemoPersonas.ActAsync(services, person, act);
 
-        var raci = services.GetRequiredService<RaciService>();
         var matrix = DemoMatrix(teams, units);
-        await raci.SaveNewVersionAsync(admin, matrix, "Initial RACI agreed in the platform governance board", null, cancellationToken);
+        await Raci(admin, (raci, me) => raci.SaveNewVersionAsync(me, matrix, "Initial RACI agreed in the platform governance board", null, cancellationToken));
         matrix.Set("secrets-management", "security", RaciRole.Accountable | RaciRole.Consulted);
         matrix.Set("secrets-management", "cloud-platform", RaciRole.Responsible);
-        await raci.SaveNewVersionAsync(admin, matrix, "Secrets management: Security is accountable, Cloud Platform runs the vault", 1, cancellationToken);
+        await Raci(admin, (raci, me) => raci.SaveNewVersionAsync(me, matrix, "Secrets management: Security is accountable, Cloud Platform runs the vault", 1, cancellationToken));
 
-        var tenancy = services.GetRequiredService<TenancyService>();
         if (teams.TryGetValue("Payroll", out var payroll))
         {
-            var id = await tenancy.CreateDraftAsync(Person("priya.payroll@contoso.example", Roles.AppTeamMember, payroll), "payroll-engine", payroll, new TenancyAnswers
+            var person = Person("Priya Shah", Roles.AppTeamMember, payroll);
+            var id = await Tenancy(person, (tenancy, me) => tenancy.CreateDraftAsync(me, "payroll-engine", payroll, new TenancyAnswers
             {
                 DataClasses = [DataClass.Hr, DataClass.Pii],
                 Regulations = [Regulation.Gdpr, Regulation.DataResidency],
                 ResidencyRegion = "EU",
                 Autonomy = BusinessAutonomy.Federated,
                 BlastRadius = BlastRadius.BusinessUnit,
-            }, cancellationToken);
-            await tenancy.SubmitAsync(Person("priya.payroll@contoso.example", Roles.AppTeamMember, payroll), id, cancellationToken);
-            await tenancy.ApproveAsync(analyst, id, "HR data stays on the HR cluster in North Europe.", cancellationToken);
+            }, cancellationToken));
+            await TenancyAct(person, (tenancy, me) => tenancy.SubmitAsync(me, id, cancellationToken));
+            await TenancyAct(analyst, (tenancy, me) => tenancy.ApproveAsync(me, id, "HR data stays on the HR cluster in North Europe.", cancellationToken));
         }
         if (teams.TryGetValue("Payments", out var payments))
         {
-            var person = Person("paul.payments@contoso.example", Roles.AppTeamMember, payments);
-            var id = await tenancy.CreateDraftAsync(person, "payments-api", payments, new TenancyAnswers
+            var person = Person("Paul Novak", Roles.AppTeamMember, payments);
+            var id = await Tenancy(person, (tenancy, me) => tenancy.CreateDraftAsync(me, "payments-api", payments, new TenancyAnswers
             {
                 VendorProduct = "FraudShield runtime agent",
                 VendorNeedsHighPrivileges = true,
@@ -77,14 +71,14 @@ public sealed class GovernanceDemoSeed : IDemoSeedContributor
                 Regulations = [Regulation.PciDss, Regulation.Gdpr, Regulation.Sox],
                 BlastRadius = BlastRadius.Enterprise,
                 RuntimeNeeds = [RuntimeNeed.HostAccess],
-            }, cancellationToken);
-            await tenancy.SubmitAsync(person, id, cancellationToken);
-            await tenancy.ApproveAsync(analyst, id, "Dedicated cluster required: the fraud agent needs host access next to cardholder data. Move off prod-aks-weu.", cancellationToken);
+            }, cancellationToken));
+            await TenancyAct(person, (tenancy, me) => tenancy.SubmitAsync(me, id, cancellationToken));
+            await TenancyAct(analyst, (tenancy, me) => tenancy.ApproveAsync(me, id, "Dedicated cluster required: the fraud agent needs host access next to cardholder data. Move off prod-aks-weu.", cancellationToken));
         }
         if (teams.TryGetValue("Campaigns", out var campaigns))
         {
-            var person = Person("carla.campaigns@contoso.example", Roles.AppTeamMember, campaigns);
-            var id = await tenancy.CreateDraftAsync(person, "campaign-manager", campaigns, new TenancyAnswers
+            var person = Person("Carla Diaz", Roles.AppTeamMember, campaigns);
+            var id = await Tenancy(person, (tenancy, me) => tenancy.CreateDraftAsync(me, "campaign-manager", campaigns, new TenancyAnswers
             {
                 VendorProduct = "MarTech Suite 7",
                 KnownInsecureStack = true,
@@ -92,19 +86,19 @@ public sealed class GovernanceDemoSeed : IDemoSeedContributor
                 Regulations = [Regulation.Gdpr],
                 Autonomy = BusinessAutonomy.Autonomous,
                 BlastRadius = BlastRadius.BusinessUnit,
-            }, cancellationToken);
-            await tenancy.SubmitAsync(person, id, cancellationToken);
+            }, cancellationToken));
+            await TenancyAct(person, (tenancy, me) => tenancy.SubmitAsync(me, id, cancellationToken));
         }
         if (teams.TryGetValue("Storefront", out var storefront))
         {
-            var person = Person("stella.storefront@contoso.example", Roles.AppTeamMember, storefront);
-            var id = await tenancy.CreateDraftAsync(person, "web-shop", storefront, new TenancyAnswers
+            var person = Person("Stella Berg", Roles.AppTeamMember, storefront);
+            var id = await Tenancy(person, (tenancy, me) => tenancy.CreateDraftAsync(me, "web-shop", storefront, new TenancyAnswers
             {
                 DataClasses = [DataClass.Public, DataClass.Internal],
                 BlastRadius = BlastRadius.BusinessUnit,
-            }, cancellationToken);
-            await tenancy.SubmitAsync(person, id, cancellationToken);
-            await tenancy.ApproveAsync(admin, id, "Public catalogue only; standard shared cluster is fine.", cancellationToken);
+            }, cancellationToken));
+            await TenancyAct(person, (tenancy, me) => tenancy.SubmitAsync(me, id, cancellationToken));
+            await TenancyAct(admin, (tenancy, me) => tenancy.ApproveAsync(me, id, "Public catalogue only; standard shared cluster is fine.", cancellationToken));
             // Decided over a year ago: its re-assessment is overdue.
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             var assessment = await db.TenancyAssessments.FirstAsync(a => a.Id == id, cancellationToken);

@@ -77,6 +77,7 @@ public sealed partial class RaciService(IDbContextFactory<K8PostureDbContext> co
         var normalised = matrix.Normalised();
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.Scope.EnsureActsFor(user);
         var latest = await db.RaciVersions.OrderByDescending(v => v.Version).FirstOrDefaultAsync(cancellationToken);
         var currentVersion = latest?.Version ?? 0;
         if (expectedVersion is { } expected && expected != currentVersion)

@@ -89,23 +89,15 @@ public sealed class RemediationDemoSeed : IDemoSeedContributor
         }
 
         await SeedRiskAcceptancesAsync(services, now, cancellationToken);
-        await services.GetRequiredService<RemediationMetricsJob>().RunAsync(cancellationToken);
+        await DemoPersonas.RunJobAsync<RemediationMetricsJob>(services, job => job.RunAsync(cancellationToken));
         await BackfillMetricsAsync(services, cancellationToken);
     }
 
-    private static ClaimsPrincipal Person(string name, string role, int? teamId = null)
-    {
-        var claims = new List<Claim> { new(ClaimTypes.Name, name), new(ClaimTypes.NameIdentifier, "demo:" + name), new(ClaimTypes.Role, role) };
-        if (teamId is { } team)
-        {
-            claims.Add(new Claim(K8PostureClaims.Team, team.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        }
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, "demo", ClaimTypes.Name, ClaimTypes.Role));
-    }
+    private static ClaimsPrincipal Person(string name, string role, int? teamId = null) => DemoPersonas.Person(name, role, teamId);
 
     private static async Task SeedRiskAcceptancesAsync(IServiceProvider services, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var acceptances = services.GetRequiredService<RiskAcceptanceService>();
+        Task<T> Act<T>(ClaimsPrincipal person, Func<RiskAcceptanceService, ClaimsPrincipal, Task<T>> act) => DemoPersonas.ActAsync(services, person, act);
         await using var db = await services.GetRequiredService<IDbContextFactory<K8PostureDbContext>>().CreateDbContextAsync(cancellationToken);
         var teams = await db.Teams.AsNoTracking().ToDictionaryAsync(t => t.Name, t => t.Id, cancellationToken);
         async Task<Finding?> PickAsync(string team, FindingSeverity severity) => teams.TryGetValue(team, out var id)
@@ -117,27 +109,27 @@ public sealed class RemediationDemoSeed : IDemoSeedContributor
 
         if (await PickAsync("Payments", FindingSeverity.High) is { } pending)
         {
-            await acceptances.RequestAsync(Person("Payments member", Roles.AppTeamMember, pending.OwnerTeamId),
+            await Act(Person("Payments member", Roles.AppTeamMember, pending.OwnerTeamId), (acceptances, me) => acceptances.RequestAsync(me,
                 new RiskAcceptanceRequest(pending.Id, null, null, null, null, null,
                     $"{pending.VulnerabilityId} is in a package the payments API never loads at runtime (build tooling only); the image is rebuilt on the Q1 base image upgrade.",
-                    now.AddDays(60)), cancellationToken);
+                    now.AddDays(60)), cancellationToken));
         }
         if (await PickAsync("Storefront", FindingSeverity.Medium) is { } nearExpiry)
         {
-            var id = await acceptances.RequestAsync(Person("Storefront member", Roles.AppTeamMember, nearExpiry.OwnerTeamId),
+            var id = await Act(Person("Storefront member", Roles.AppTeamMember, nearExpiry.OwnerTeamId), (acceptances, me) => acceptances.RequestAsync(me,
                 new RiskAcceptanceRequest(nearExpiry.Id, null, null, null, null, null,
                     "Only reachable with a crafted local file; the web shop container runs read-only with no shell. Vendor fix expected this quarter.",
-                    now.AddDays(5)), cancellationToken);
-            await acceptances.DecideAsync(analyst, id, approve: true, "Accepted until the vendor release; re-check then.", cancellationToken);
+                    now.AddDays(5)), cancellationToken));
+            await Act(analyst, (acceptances, me) => acceptances.DecideAsync(me, id, approve: true, "Accepted until the vendor release; re-check then.", cancellationToken));
             await db.RiskAcceptances.Where(r => r.Id == id).ExecuteUpdateAsync(s => s.SetProperty(r => r.RequestedAt, now.AddDays(-40)).SetProperty(r => r.DecidedAt, now.AddDays(-38)), cancellationToken);
         }
         if (await PickAsync("Platform", FindingSeverity.Low) is { } platform && platform.VulnerabilityId is { } cve)
         {
-            var id = await acceptances.RequestAsync(Person("Platform member", Roles.AppTeamMember, platform.OwnerTeamId),
+            var id = await Act(Person("Platform member", Roles.AppTeamMember, platform.OwnerTeamId), (acceptances, me) => acceptances.RequestAsync(me,
                 new RiskAcceptanceRequest(null, cve, null, null, null, platform.OwnerTeamId,
                     $"{cve} affects a CLI utility in the CI runner images that only runs in ephemeral build pods without network policy exceptions.",
-                    now.AddDays(120)), cancellationToken);
-            await acceptances.DecideAsync(Person("Ada Admin", Roles.SecurityAdmin), id, approve: true, "Accepted for the CI runners only.", cancellationToken);
+                    now.AddDays(120)), cancellationToken));
+            await Act(Person("Ada Admin", Roles.SecurityAdmin), (acceptances, me) => acceptances.DecideAsync(me, id, approve: true, "Accepted for the CI runners only.", cancellationToken));
         }
     }
 

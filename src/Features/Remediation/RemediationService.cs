@@ -62,6 +62,7 @@ public sealed class RemediationService(IDbContextFactory<K8PostureDbContext> con
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.Scope.EnsureActsFor(user);
         // The context's query filter is the caller's scope: another team's finding is simply not there.
         var findings = await db.Findings.Where(f => ids.Contains(f.Id)).ToListAsync(cancellationToken);
         var missing = ids.Except(findings.Select(f => f.Id)).ToList();

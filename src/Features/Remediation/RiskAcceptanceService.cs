@@ -121,6 +121,7 @@ public sealed class RiskAcceptanceService(
         ThrowIfAny(errors);
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.Scope.EnsureActsFor(user);
         var acceptance = new RiskAcceptance
         {
             Reason = reason,
@@ -223,6 +224,7 @@ public sealed class RiskAcceptanceService(
             throw RemediationException.Invalid("comment: say why the request is rejected, so the team can act on it.");
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.Scope.EnsureActsFor(user);
         var strategy = db.Database.CreateExecutionStrategy();
         var decided = await strategy.ExecuteAsync(async ct =>
         {
@@ -328,6 +330,7 @@ public sealed class RiskAcceptanceService(
             throw RemediationException.Invalid($"reason: say why it ends, in {MinReasonLength} to {MaxReasonLength} characters.");
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.Scope.EnsureActsFor(user);
         var strategy = db.Database.CreateExecutionStrategy();
         var reopened = await strategy.ExecuteAsync(async ct =>
         {

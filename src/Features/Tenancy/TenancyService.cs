@@ -101,6 +101,7 @@ public sealed class TenancyService(
         await EnsureMayWriteAsync(user, teamId);
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.Scope.EnsureActsFor(user);
         if (!await db.Teams.AnyAsync(t => t.Id == teamId, cancellationToken))
         {
             throw GovernanceChangeException.Invalid("Invalid assessment", [$"team {teamId} does not exist"]);
@@ -144,6 +145,7 @@ public sealed class TenancyService(
             throw GovernanceChangeException.Invalid("Invalid assessment", errors);
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.Scope.EnsureActsFor(user);
         var assessment = await FindAsync(db, id, cancellationToken);
         await EnsureMayWriteAsync(user, assessment.OwnerTeamId);
         RequireStatus(assessment, AssessmentStatus.Draft, "edited");
@@ -161,6 +163,7 @@ public sealed class TenancyService(
     public async Task SubmitAsync(ClaimsPrincipal user, int id, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.Scope.EnsureActsFor(user);
         var assessment = await FindAsync(db, id, cancellationToken);
         await EnsureMayWriteAsync(user, assessment.OwnerTeamId);
         RequireStatus(assessment, AssessmentStatus.Draft, "submitted");
@@ -193,6 +196,7 @@ public sealed class TenancyService(
             throw GovernanceChangeException.Invalid("Invalid decision", [approve ? $"the comment is longer than {MaxCommentLength} characters" : $"a rejection needs a comment (at most {MaxCommentLength} characters) telling the team what to change"]);
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.Scope.EnsureActsFor(user);
         var assessment = await FindAsync(db, id, cancellationToken);
         RequireStatus(assessment, AssessmentStatus.Submitted, approve ? "approved" : "rejected");
         var actor = user.ActorName();

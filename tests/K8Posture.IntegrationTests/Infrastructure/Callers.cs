@@ -30,12 +30,16 @@ public static class Callers
     }
 
     /// <summary>Runs <paramref name="work"/> with a service resolved in a DI scope bound to <paramref name="user"/>, as a request or circuit would be.</summary>
-    public static async Task<T> AsCallerAsync<TService, T>(this K8PostureAppFactory app, ClaimsPrincipal user, Func<TService, Task<T>> work)
-        where TService : notnull
+    public static Task<T> AsCallerAsync<TService, T>(this K8PostureAppFactory app, ClaimsPrincipal user, Func<TService, Task<T>> work)
+        where TService : notnull =>
+        app.AsUserAsync(user, services => work(services.GetRequiredService<TService>()));
+
+    /// <summary>Runs <paramref name="work"/> in a DI scope bound to <paramref name="user"/>, as a request or circuit would be.</summary>
+    public static async Task<T> AsUserAsync<T>(this K8PostureAppFactory app, ClaimsPrincipal user, Func<IServiceProvider, Task<T>> work)
     {
         _ = app.ServerAddress;
         await using var scope = app.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<DataScope>().SetUser(user);
-        return await work(scope.ServiceProvider.GetRequiredService<TService>());
+        return await work(scope.ServiceProvider);
     }
 }

@@ -85,6 +85,14 @@ public sealed class K8PostureAppFactory : WebApplicationFactory<Program>
         return await work(scope.ServiceProvider);
     }
 
+    /// <summary>Runs <paramref name="work"/> (a job) in a DI scope of its own that nobody has bound, as Hangfire activates a job.</summary>
+    public async Task<T> AsJobAsync<T>(Func<IServiceProvider, Task<T>> work)
+    {
+        StartServer();
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider);
+    }
+
     public Task<T> WithDbAsync<T>(Func<K8PostureDbContext, Task<T>> work) => AsSystemAsync(async services =>
     {
         await using var db = await services.GetRequiredService<IDbContextFactory<K8PostureDbContext>>().CreateDbContextAsync();

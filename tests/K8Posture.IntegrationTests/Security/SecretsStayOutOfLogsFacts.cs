@@ -103,7 +103,7 @@ public sealed class SecretsStayOutOfLogsFacts
         {
             await admin.PostAsync($"/api/v1/clusters/{name}/test", null);
             var id = await app.WithDbAsync(db => db.Clusters.Where(c => c.Name == name).Select(c => c.Id).SingleAsync());
-            var collected = await app.AsSystemAsync(sp => sp.GetRequiredService<ClusterCollectionJob>().RunAsync(id, CancellationToken.None));
+            var collected = await app.AsJobAsync(sp => sp.GetRequiredService<ClusterCollectionJob>().RunAsync(id, CancellationToken.None));
             Assert.Equal(name != refused, collected.Succeeded);
         }
 
@@ -113,7 +113,7 @@ public sealed class SecretsStayOutOfLogsFacts
             var body = AlertIngestFacts.Sidekick(Guid.NewGuid(), "Write below binary dir", "payments", "api-0", "/bin/hack");
             await AlertIngestFacts.OutcomeAsync(await AlertIngestFacts.PushAsync(pipeline, body, "cluster=" + byToken));
         }
-        var forwarded = await app.AsSystemAsync(sp => sp.GetRequiredService<SiemForwardingJob>().RunAsync(CancellationToken.None));
+        var forwarded = await app.AsJobAsync(sp => sp.GetRequiredService<SiemForwardingJob>().RunAsync(CancellationToken.None));
         Assert.Equal(1, forwarded.Sent);
         Assert.Equal("Splunk " + hecToken, Assert.Single(hec.Requests).Authorization);
 
@@ -133,7 +133,7 @@ public sealed class SecretsStayOutOfLogsFacts
         {
             await app.AsSystemAsync(sp => sp.GetRequiredService<NotificationTargetService>().AddAsync(Admin, team, kind, address, CancellationToken.None));
         }
-        Assert.Equal(3, await app.AsSystemAsync(sp => sp.GetRequiredService<SlaBreachNotificationJob>().RunAsync(CancellationToken.None)));
+        Assert.Equal(3, await app.AsJobAsync(sp => sp.GetRequiredService<SlaBreachNotificationJob>().RunAsync(CancellationToken.None)));
 
         // The secrets really travelled, so a clean log means something.
         Assert.Equal(("k8posture-relay", smtpPassword), Assert.Single(smtp.Logins));

@@ -30,6 +30,7 @@ public sealed class SiemOutboxService(IDbContextFactory<K8PostureDbContext> cont
     {
         await DemandAdminAsync(user);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.Scope.EnsureActsFor(user);
         var query = db.SiemOutbox.Where(o => o.Status == SiemDeliveryStatus.DeadLettered);
         if (ids is not null)
         {

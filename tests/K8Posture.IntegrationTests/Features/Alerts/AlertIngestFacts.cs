@@ -207,15 +207,18 @@ public sealed class AlertIngestFacts(K8PostureAppFactory app) : IClassFixture<K8
         await OutcomeAsync(await PushAsync(client, Sidekick(Guid.NewGuid(), "Terminal shell in container", "payments", "api-0", null), "cluster=" + cluster));
         var alertId = await app.ScalarAsync("SELECT Id FROM RuntimeAlerts WHERE ClusterName = $c", ("$c", cluster));
 
-        await app.AsSystemAsync(async services =>
+        var analyst = Principal(Roles.SecurityAnalyst, "ana@example.com");
+        var member = Principal(Roles.AppTeamMember, "dev@example.com");
+        var refused = await Assert.ThrowsAsync<AlertTriageException>(() => app.AsCallerAsync<AlertTriageService, bool>(member, async triage =>
         {
-            var triage = services.GetRequiredService<AlertTriageService>();
-            var analyst = Principal(Roles.SecurityAnalyst, "ana@example.com");
-            var member = Principal(Roles.AppTeamMember, "dev@example.com");
-            var refused = await Assert.ThrowsAsync<AlertTriageException>(() => triage.SetStateAsync(member, alertId, AlertTriageState.Benign, null, CancellationToken.None));
-            Assert.Equal(403, refused.StatusCode);
+            await triage.SetStateAsync(member, alertId, AlertTriageState.Benign, null, CancellationToken.None);
+            return true;
+        }));
+        Assert.Equal(403, refused.StatusCode);
+        await app.AsCallerAsync<AlertTriageService, bool>(analyst, async triage =>
+        {
             await triage.SetStateAsync(analyst, alertId, AlertTriageState.EscalatedToCirt, "handed to CIRT ticket 42", CancellationToken.None);
-            return 0;
+            return true;
         });
 
         Assert.Equal(1, await app.ScalarAsync("SELECT COUNT(*) FROM RuntimeAlerts WHERE Id = $id AND Triage = 2 AND TriagedBy IS NOT NULL AND TriagedAt IS NOT NULL", ("$id", alertId)));

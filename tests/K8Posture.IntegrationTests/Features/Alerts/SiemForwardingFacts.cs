@@ -34,7 +34,7 @@ public sealed class SiemForwardingFacts : IDisposable
         _hec.Dispose();
     }
 
-    private Task<SiemRunResult> RunJobAsync() => _app.AsSystemAsync(services => services.GetRequiredService<SiemForwardingJob>().RunAsync(CancellationToken.None));
+    private Task<SiemRunResult> RunJobAsync() => _app.AsJobAsync(services => services.GetRequiredService<SiemForwardingJob>().RunAsync(CancellationToken.None));
 
     private async Task PushAsync(int alerts, string cluster)
     {
@@ -114,12 +114,11 @@ public sealed class SiemForwardingFacts : IDisposable
         Assert.Equal(new SiemRunResult(0, 0, 0, 0), afterDead); // dead letters are not retried on their own
         Assert.Equal(3, _hec.Requests.Count);
 
-        var requeued = await _app.AsSystemAsync(async services =>
+        var member = Callers.Person(Roles.SecurityAnalyst);
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => _app.AsCallerAsync<SiemOutboxService, int>(member, outbox => outbox.RequeueAsync(member, null, CancellationToken.None)));
+        var admin = Callers.Person(Roles.SecurityAdmin);
+        var requeued = await _app.AsCallerAsync<SiemOutboxService, int>(admin, async outbox =>
         {
-            var outbox = services.GetRequiredService<SiemOutboxService>();
-            var member = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity([new(System.Security.Claims.ClaimTypes.Role, Roles.SecurityAnalyst)], "test"));
-            await Assert.ThrowsAsync<UnauthorizedAccessException>(() => outbox.RequeueAsync(member, null, CancellationToken.None));
-            var admin = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity([new(System.Security.Claims.ClaimTypes.Role, Roles.SecurityAdmin)], "test"));
             Assert.Single((await outbox.SummaryAsync(admin, CancellationToken.None)).DeadLetters);
             return await outbox.RequeueAsync(admin, null, CancellationToken.None);
         });
@@ -153,7 +152,7 @@ public sealed class SiemForwardingFacts : IDisposable
     {
         using var hec = new FakeSplunkHec();
         using var app = new K8PostureAppFactory(seedDemo: false, configure: b => b.UseSetting("Siem:SplunkHec:Url", hec.BaseUrl));
-        var result = await app.AsSystemAsync(services => services.GetRequiredService<SiemForwardingJob>().RunAsync(CancellationToken.None));
+        var result = await app.AsJobAsync(services => services.GetRequiredService<SiemForwardingJob>().RunAsync(CancellationToken.None));
 
         Assert.Equal(new SiemRunResult(0, 0, 0, 0), result);
         Assert.Empty(hec.Requests);

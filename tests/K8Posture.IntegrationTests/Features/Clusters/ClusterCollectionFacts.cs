@@ -25,7 +25,7 @@ public sealed class ClusterCollectionFacts(K8PostureAppFactory app) : IClassFixt
     }
 
     private Task<ClusterCollectionResult> RunJobAsync(int clusterId) =>
-        app.AsSystemAsync(services => services.GetRequiredService<ClusterCollectionJob>().RunAsync(clusterId, CancellationToken.None));
+        app.AsJobAsync(services => services.GetRequiredService<ClusterCollectionJob>().RunAsync(clusterId, CancellationToken.None));
 
     private Task<Cluster> LoadClusterAsync(string name) =>
         app.WithDbAsync(db => db.Clusters.AsNoTracking().Include(c => c.Namespaces).SingleAsync(c => c.Name == name));
@@ -70,7 +70,7 @@ public sealed class ClusterCollectionFacts(K8PostureAppFactory app) : IClassFixt
 
         // A lost schedule comes back with the hourly sync.
         app.Services.GetRequiredService<IRecurringJobManager>().RemoveIfExists(ClusterService.RecurringId(stored.Id));
-        Assert.True(await app.AsSystemAsync(services => services.GetRequiredService<ClusterScheduleSyncJob>().RunAsync(CancellationToken.None)) >= 1);
+        Assert.True(await app.AsJobAsync(services => services.GetRequiredService<ClusterScheduleSyncJob>().RunAsync(CancellationToken.None)) >= 1);
         using var again = app.Services.GetRequiredService<JobStorage>().GetConnection();
         Assert.Equal("*/30 * * * *", Assert.Single(again.GetRecurringJobs(), r => r.Id == ClusterService.RecurringId(stored.Id)).Cron);
     }

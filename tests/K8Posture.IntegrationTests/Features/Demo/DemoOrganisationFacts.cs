@@ -63,4 +63,30 @@ public sealed class DemoOrganisationFacts(DemoOrganisationFacts.DemoApp demo) : 
         Assert.Equal(applications.Where(a => a.TeamId == payments).Select(a => a.Name).Order(), listed.EnumerateArray().Select(a => a.GetProperty("name").GetString()!).Order());
         Assert.Equal(HttpStatusCode.OK, (await team.GetAsync("/api/v1/teams/Payments")).StatusCode);
     }
+
+    [Fact]
+    public async Task The_demos_history_is_made_by_named_people_and_four_eyes_hold_in_it()
+    {
+        var events = await _app.WithDbAsync(db => db.AuditEvents.AsNoTracking().ToListAsync());
+        var raci = events.Where(e => e.Action == "raci.save").ToList();
+        Assert.Equal(2, raci.Count);
+        Assert.All(raci, e => Assert.Equal("Ada Admin", e.Actor));
+        Assert.Equal(["Ada Admin", "Ada Admin"], await _app.WithDbAsync(db => db.RaciVersions.OrderBy(v => v.Version).Select(v => v.CreatedBy).ToListAsync()));
+
+        // Each approved assessment was created by its app team and approved by someone else from the Security Team.
+        var tenancy = events.Where(e => e.EntityType == "TenancyAssessment").GroupBy(e => e.EntityId).ToList();
+        Assert.NotEmpty(tenancy);
+        foreach (var assessment in tenancy.Where(g => g.Any(e => e.Action == "tenancy.approve")))
+        {
+            var creator = assessment.Single(e => e.Action == "tenancy.create").Actor;
+            var approver = assessment.Single(e => e.Action == "tenancy.approve").Actor;
+            Assert.NotEqual(creator, approver);
+            Assert.Contains(approver, new[] { "Ada Admin", "Sam Analyst" });
+        }
+
+        // Jobs name themselves on their own work only: no person's change reads as a job.
+        Assert.DoesNotContain(events, e => e.Actor.StartsWith("job:", StringComparison.Ordinal)
+            && e.Action is "raci.save" or "tenancy.create" or "tenancy.submit" or "tenancy.approve" or "risk-acceptance.request" or "risk-acceptance.approve");
+        Assert.Contains(events, e => e.Action == "tenancy.mismatches" && e.Actor == "job:tenancy-mismatch");
+    }
 }

@@ -102,11 +102,10 @@ public sealed class FindingsApiScopingFacts(K8PostureAppFactory app) : IClassFix
         Assert.NotEmpty(items);
         Assert.All(items, i => Assert.Equal(cluster, i.GetProperty("clusterName").GetString()));
         // The cluster list itself stays scoped: the team owns no namespace there.
-        Assert.Equal(0, await app.AsSystemAsync(async services =>
+        var teamKey = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim(K8Posture.Security.K8PostureClaims.ApiKeyId, "1"), new System.Security.Claims.Claim(K8Posture.Security.K8PostureClaims.Team, teamId.ToString())], "test"));
+        Assert.Equal(0, await app.AsUserAsync(teamKey, async services =>
         {
-            var scope = services.GetRequiredService<K8Posture.Data.DataScope>();
-            scope.SetUser(new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
-                [new System.Security.Claims.Claim(K8Posture.Security.K8PostureClaims.ApiKeyId, "1"), new System.Security.Claims.Claim(K8Posture.Security.K8PostureClaims.Team, teamId.ToString())], "test")));
             await using var db = await services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<K8Posture.Data.K8PostureDbContext>>().CreateDbContextAsync();
             return db.Clusters.Count(c => c.Name == cluster);
         }));

@@ -174,7 +174,7 @@ public sealed class TenancyFacts(K8PostureAppFactory app) : IClassFixture<K8Post
 
         // And reopens when it stops fitting again (history kept on the same finding).
         await app.WithDbAsync(async db => await db.Clusters.Where(c => c.Id == clusterId).ExecuteUpdateAsync(s => s.SetProperty(c => c.Tenancy, TenancyModel.SharedHardIsolation)));
-        var reopened = await app.AsSystemAsync(s => s.GetRequiredService<TenancyMismatchJob>().RunAsync(CancellationToken.None));
+        var reopened = await app.AsJobAsync(s => s.GetRequiredService<TenancyMismatchJob>().RunAsync(CancellationToken.None));
         Assert.True(reopened.Reopened >= 1);
         Assert.Equal(1, await app.ScalarAsync("SELECT COUNT(*) FROM Findings WHERE Source = 'tenancy-assessment' AND ResourceName = $a AND Status = 0 AND Severity = 3", ("$a", application)));
 

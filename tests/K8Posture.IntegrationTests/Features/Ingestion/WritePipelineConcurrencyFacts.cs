@@ -44,7 +44,7 @@ public sealed class WritePipelineConcurrencyFacts(K8PostureAppFactory app) : ICl
         var collections = new List<Task<ClusterCollectionResult>> { CollectAsync(clusterId) };
         var pushes = Enumerable.Range(0, 4).Select(_ => pipeline.PostAsync($"/api/v1/ingest/scans?cluster={name}", new ByteArrayContent(report))).ToList();
         var alerts = Enumerable.Range(0, 2).Select(_ => pipeline.PostAsync($"/api/v1/ingest/alerts?cluster={name}", new ByteArrayContent(alert))).ToList();
-        var tenancy = Enumerable.Range(0, 2).Select(_ => app.AsSystemAsync(s => s.GetRequiredService<TenancyMismatchJob>().RunAsync(CancellationToken.None))).ToList();
+        var tenancy = Enumerable.Range(0, 2).Select(_ => app.AsJobAsync(s => s.GetRequiredService<TenancyMismatchJob>().RunAsync(CancellationToken.None))).ToList();
         await Task.WhenAll(Task.WhenAll(collections), Task.WhenAll(pushes), Task.WhenAll(alerts), Task.WhenAll(tenancy));
 
         foreach (var collection in collections)
@@ -84,7 +84,7 @@ public sealed class WritePipelineConcurrencyFacts(K8PostureAppFactory app) : ICl
     }
 
     private Task<ClusterCollectionResult> CollectAsync(int clusterId) =>
-        app.AsSystemAsync(services => services.GetRequiredService<ClusterCollectionJob>().RunAsync(clusterId, CancellationToken.None));
+        app.AsJobAsync(services => services.GetRequiredService<ClusterCollectionJob>().RunAsync(clusterId, CancellationToken.None));
 
     private Task<List<string>> OpenAsync(string scope) => app.WithDbAsync(async db =>
         await db.Findings.AsNoTracking().Where(f => f.ScopeKey == scope && f.Status == FindingStatus.Open)

@@ -45,12 +45,9 @@ public sealed class InventoryScopingFacts(K8PostureAppFactory app) : IClassFixtu
         Assert.Contains(all.Items, d => d.Name == "LT-UNK-0456" && d.OwnerTeam is null);
 
         // The data layer scopes the page's queries too, not only the API.
-        var overview = await app.AsSystemAsync(async services =>
-        {
-            services.GetRequiredService<K8Posture.Data.DataScope>().SetUser(new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
-                [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Role, "AppTeam.Member"), new System.Security.Claims.Claim(K8Posture.Security.K8PostureClaims.Team, teams["Payments"].ToString(System.Globalization.CultureInfo.InvariantCulture))], "test")));
-            return await services.GetRequiredService<InventoryQueries>().OverviewAsync(CancellationToken.None);
-        });
+        var paymentsMember = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Role, "AppTeam.Member"), new System.Security.Claims.Claim(K8Posture.Security.K8PostureClaims.Team, teams["Payments"].ToString(System.Globalization.CultureInfo.InvariantCulture))], "test"));
+        var overview = await app.AsCallerAsync<InventoryQueries, InventoryOverview>(paymentsMember, queries => queries.OverviewAsync(CancellationToken.None));
         Assert.Equal(2, overview.Desktops.Count);
         Assert.Equal(["Payments"], overview.DockerHub.ByTeam.Select(t => t.Team));
     }
@@ -79,9 +76,8 @@ public sealed class InventoryScopingFacts(K8PostureAppFactory app) : IClassFixtu
         using var admin = app.CreateApiClient(await app.CreateApiKeyAsync("ingest"));
         await InventoryPush.OutcomeAsync(await InventoryPush.PostAsync(admin, TestFixtures.Read(InventoryPush.Mdm)));
 
-        async Task<List<object?[]>> ExportAsync(System.Security.Claims.ClaimsPrincipal user) => await app.AsSystemAsync(async services =>
+        async Task<List<object?[]>> ExportAsync(System.Security.Claims.ClaimsPrincipal user) => await app.AsUserAsync(user, async services =>
         {
-            services.GetRequiredService<K8Posture.Data.DataScope>().SetUser(user);
             var source = services.GetServices<K8Posture.Features.Reports.IExportSource>().Single(s => s.Key == "inventory");
             await using var db = await services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<K8Posture.Data.K8PostureDbContext>>().CreateDbContextAsync();
             var rows = new List<object?[]>();

@@ -108,7 +108,7 @@ public sealed class OrganisationApiFacts(K8PostureAppFactory app) : IClassFixtur
         var findings = await app.WithDbAsync(db => db.Findings.CountAsync(f => f.OwnerTeamId == id));
         Assert.True(findings > 0);
         var adminPerson = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "admin@contoso.example"), new Claim(ClaimTypes.Role, Roles.SecurityAdmin)], "test"));
-        await app.AsSystemAsync(async services =>
+        await app.AsUserAsync(adminPerson, async services =>
         {
             var store = services.GetRequiredService<PolicyStore>();
             var document = (await store.GetCurrentAsync(CancellationToken.None)).Document;
@@ -116,7 +116,7 @@ public sealed class OrganisationApiFacts(K8PostureAppFactory app) : IClassFixtur
             return await store.SaveNewVersionAsync(adminPerson, document, "checkout namespaces", null, CancellationToken.None);
         });
         var raciParty = "checkout-" + id;
-        await app.AsSystemAsync(async services =>
+        await app.AsUserAsync(adminPerson, async services =>
         {
             var raci = services.GetRequiredService<RaciService>();
             var matrix = (await raci.GetCurrentAsync(CancellationToken.None)).Matrix;

@@ -83,16 +83,16 @@ public sealed class RiskAcceptanceFacts(RemediationAppFixture fixture) : IClassF
         var team = await App.SeedTeamAsync(Unique("storefront"));
         var finding = await App.SeedFindingAsync(team, "curl: CVE-2025-0003");
         var sam = Person("Sam Analyst", Roles.SecurityAnalyst);
-        var id = await App.AsSystemAsync(sp => sp.GetRequiredService<RiskAcceptanceService>().RequestAsync(sam,
+        var id = await App.AsUserAsync(sam, sp => sp.GetRequiredService<RiskAcceptanceService>().RequestAsync(sam,
             new RiskAcceptanceRequest(finding, null, null, null, null, null, "Vendor appliance; patch window next month.", DateTimeOffset.UtcNow.AddDays(10)), CancellationToken.None));
 
-        var error = await Assert.ThrowsAsync<RemediationException>(() => App.AsSystemAsync(sp =>
+        var error = await Assert.ThrowsAsync<RemediationException>(() => App.AsUserAsync(sam, sp =>
             sp.GetRequiredService<RiskAcceptanceService>().DecideAsync(sam, id, approve: true, null, CancellationToken.None)));
 
         Assert.Equal(403, error.StatusCode);
         // The same person holding another role is still the same person.
         var samAsAdmin = Person("Sam Analyst", Roles.SecurityAdmin);
-        var again = await Assert.ThrowsAsync<RemediationException>(() => App.AsSystemAsync(sp =>
+        var again = await Assert.ThrowsAsync<RemediationException>(() => App.AsUserAsync(samAsAdmin, sp =>
             sp.GetRequiredService<RiskAcceptanceService>().DecideAsync(samAsAdmin, id, approve: true, null, CancellationToken.None)));
         Assert.Equal(403, again.StatusCode);
     }
@@ -175,7 +175,7 @@ public sealed class RiskAcceptanceFacts(RemediationAppFixture fixture) : IClassF
         fixture.Clock.Offset = TimeSpan.FromDays(31);
         try
         {
-            var expired = await App.AsSystemAsync(sp => sp.GetRequiredService<RiskAcceptanceExpiryJob>().RunAsync(CancellationToken.None));
+            var expired = await App.AsJobAsync(sp => sp.GetRequiredService<RiskAcceptanceExpiryJob>().RunAsync(CancellationToken.None));
             Assert.True(expired >= 1);
         }
         finally

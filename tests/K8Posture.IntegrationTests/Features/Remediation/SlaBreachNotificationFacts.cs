@@ -19,7 +19,7 @@ public sealed class SlaBreachNotificationFacts
         app.AsSystemAsync(sp => sp.GetRequiredService<NotificationTargetService>().AddAsync(Admin, team, kind, address, CancellationToken.None));
 
     private static Task<int> RunJobAsync(K8PostureAppFactory app) =>
-        app.AsSystemAsync(sp => sp.GetRequiredService<SlaBreachNotificationJob>().RunAsync(CancellationToken.None));
+        app.AsJobAsync(sp => sp.GetRequiredService<SlaBreachNotificationJob>().RunAsync(CancellationToken.None));
 
     [Fact]
     public async Task Each_team_gets_a_digest_of_its_own_breaches_by_email_Teams_and_Slack_once_per_breach()

@@ -215,7 +215,7 @@ public sealed class ExecutiveReportFacts(K8PostureAppFactory app) : IClassFixtur
         Assert.StartsWith("%PDF-", System.Text.Encoding.ASCII.GetString(stored.Content, 0, 5), StringComparison.Ordinal);
     }
 
-    private Task<long?> RunJobAsync() => app.AsSystemAsync(services => services.GetRequiredService<ExecutiveReportJob>().RunAsync(CancellationToken.None));
+    private Task<long?> RunJobAsync() => app.AsJobAsync(services => services.GetRequiredService<ExecutiveReportJob>().RunAsync(CancellationToken.None));
 
     public static TheoryData<string> TooWeakForTheExecutiveReport => ["member", "read-key", "admin-key"];
 

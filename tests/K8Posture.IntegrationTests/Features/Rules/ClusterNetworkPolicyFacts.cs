@@ -26,7 +26,7 @@ public sealed class ClusterNetworkPolicyFacts(K8PostureAppFactory app) : IClassF
         Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
         var clusterId = await app.WithDbAsync(db => db.Clusters.AsNoTracking().Where(c => c.Name == name).Select(c => c.Id).SingleAsync());
 
-        var result = await app.AsSystemAsync(services => services.GetRequiredService<ClusterCollectionJob>().RunAsync(clusterId, CancellationToken.None));
+        var result = await app.AsJobAsync(services => services.GetRequiredService<ClusterCollectionJob>().RunAsync(clusterId, CancellationToken.None));
 
         Assert.True(result.Succeeded, result.Error);
         var scope = "cluster:" + name;

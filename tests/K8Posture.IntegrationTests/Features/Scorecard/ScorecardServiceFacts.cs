@@ -54,7 +54,7 @@ public sealed class ScorecardServiceFacts
         var adminKey = app.CreateApiClient(await app.CreateApiKeyAsync("admin"));
         Assert.Equal(HttpStatusCode.Created, (await adminKey.PostAsJsonAsync("/api/v1/clusters", new { name = "goat", serverUrl = fake.Address.ToString(), token = fake.Token })).StatusCode);
         var clusterId = await app.WithDbAsync(db => db.Clusters.Where(c => c.Name == "goat").Select(c => c.Id).SingleAsync());
-        var collected = await app.AsSystemAsync(s => s.GetRequiredService<ClusterCollectionJob>().RunAsync(clusterId, CancellationToken.None));
+        var collected = await app.AsJobAsync(s => s.GetRequiredService<ClusterCollectionJob>().RunAsync(clusterId, CancellationToken.None));
         Assert.True(collected.Succeeded, collected.Error);
 
         var after = await ScorecardAsync(admin);
