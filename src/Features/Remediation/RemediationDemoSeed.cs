@@ -39,6 +39,9 @@ public sealed class RemediationDemoSeed : IDemoSeedContributor
                     var b = bucket;
                     await db.Findings.Where(f => f.Severity == severity && f.Id % 10 == b)
                         .ExecuteUpdateAsync(s => s.SetProperty(f => f.FirstSeenAt, firstSeen).SetProperty(f => f.SlaDueAt, due), cancellationToken);
+                    // The history starts when the finding was first seen, before the work on it.
+                    await db.FindingEvents.Where(e => e.Kind == FindingEventKind.Created && e.Finding!.Severity == severity && e.FindingId % 10 == b)
+                        .ExecuteUpdateAsync(s => s.SetProperty(e => e.At, firstSeen), cancellationToken);
                 }
             }
 
@@ -72,6 +75,10 @@ public sealed class RemediationDemoSeed : IDemoSeedContributor
                     var finding = work[i];
                     var person = People[random.Next(People.Length)];
                     var at = now.AddDays(-random.Next(1, 6)).AddHours(-random.Next(0, 8));
+                    if (at < finding.FirstSeenAt)
+                    {
+                        at = finding.FirstSeenAt + ((now - finding.FirstSeenAt) / 2);
+                    }
                     finding.Assignee = person;
                     finding.Workflow = i == 3 ? FindingWorkflow.Resolved : FindingWorkflow.InProgress;
                     db.FindingEvents.Add(new FindingEvent { FindingId = finding.Id, Kind = FindingEventKind.AssigneeChanged, At = at, Actor = $"{teamName} member", Detail = $"assigned to {person}" });

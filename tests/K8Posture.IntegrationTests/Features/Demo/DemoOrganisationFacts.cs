@@ -89,4 +89,19 @@ public sealed class DemoOrganisationFacts(DemoOrganisationFacts.DemoApp demo) : 
             && e.Action is "raci.save" or "tenancy.create" or "tenancy.submit" or "tenancy.approve" or "risk-acceptance.request" or "risk-acceptance.approve");
         Assert.Contains(events, e => e.Action == "tenancy.mismatches" && e.Actor == "job:tenancy-mismatch");
     }
+
+    [Fact]
+    public async Task Every_demo_findings_history_begins_with_its_creation_when_it_was_first_seen()
+    {
+        var findings = await _app.WithDbAsync(db => db.Findings.AsNoTracking().Select(f => new { f.Id, f.FirstSeenAt }).ToListAsync());
+        var events = (await _app.WithDbAsync(db => db.FindingEvents.AsNoTracking().Select(e => new { e.FindingId, e.Kind, e.At }).ToListAsync()))
+            .ToLookup(e => e.FindingId);
+        Assert.NotEmpty(findings);
+        Assert.All(findings, finding =>
+        {
+            var history = events[finding.Id].OrderBy(e => e.At).ToList();
+            Assert.Equal(K8Posture.Data.FindingEventKind.Created, history[0].Kind);
+            Assert.Equal(finding.FirstSeenAt, history[0].At);
+        });
+    }
 }
