@@ -4,6 +4,11 @@ using K8Posture.Features;
 using K8Posture.Jobs;
 using K8Posture.Security;
 
+if (args is [HealthProbe.Verb])
+{
+    return await HealthProbe.RunAsync();
+}
+
 var builder = WebApplication.CreateBuilder(args);
 if (AdminCommands.IsCommand(args))
 {

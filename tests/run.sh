@@ -5,24 +5,24 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "Installing Debian's chromium for the browser tests..."
-  if [ "$(id -u)" -eq 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  fi
-fi
-
-if ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
-  # The executive report tests read the PDF back with poppler (text and a rendered page).
-  echo "Installing Debian's poppler-utils for the PDF tests..."
-  if [ "$(id -u)" -eq 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
-  else
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
-  fi
-fi
+# Installs the first Debian package of a list that provides a missing command.
+install_missing() {
+  local command="$1" why="$2"; shift 2
+  command -v "$command" >/dev/null 2>&1 && return 0
+  echo "Installing Debian's $1 ($why)..."
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  for package in "$@"; do
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null 2>&1 && return 0
+  done
+  echo "Could not install $command; the tests that need it will fail." >&2
+}
+install_missing chromium "for the browser tests" chromium
+# The executive report tests read the PDF back with poppler (text and a rendered page).
+install_missing pdftotext "for the PDF tests" poppler-utils
+install_missing pdftoppm "for the PDF tests" poppler-utils
+# Our own deployment is rendered with kubectl kustomize and judged by our own policy.
+install_missing kubectl "for the deployment manifest tests" kubectl kubernetes-client
 
 if [ ! -d tests/oidc-provider/node_modules/oidc-provider ]; then
   # The Entra ID tests start a local OpenID Connect provider (npm oidc-provider, pinned by its package-lock.json).
