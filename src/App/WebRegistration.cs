@@ -20,6 +20,7 @@ public static class WebRegistration
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<K8Posture.Shared.LandscapeChangeNotifier>();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.AddAzureSignalRWhenConfigured();
         builder.Services.AddMudServices();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
