@@ -10,11 +10,12 @@ namespace K8Posture.Data;
 /// </summary>
 public static class SqliteWriterGate
 {
-    private static readonly SemaphoreSlim Writer = new(1, 1);
+    // One gate per database file: the process normally has one, but two apps in one process (tests) must not share a gate.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> Writers = new(StringComparer.Ordinal);
 
-    public static Task WaitAsync(CancellationToken cancellationToken) => Writer.WaitAsync(cancellationToken);
-
-    public static void Release() => Writer.Release();
+    /// <summary>The gate of the database file <paramref name="db"/> writes to.</summary>
+    public static SemaphoreSlim For(K8PostureDbContext db) =>
+        Writers.GetOrAdd(Path.GetFullPath(db.Database.GetDbConnection().DataSource), _ => new SemaphoreSlim(1, 1));
 
     /// <summary>
     /// Null when a write could start now, else why not. While one of this process's writes runs the file is ours and
@@ -22,7 +23,8 @@ public static class SqliteWriterGate
     /// </summary>
     public static async Task<string?> ProbeAsync(K8PostureDbContext db, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (!await Writer.WaitAsync(TimeSpan.Zero, cancellationToken))
+        var writer = For(db);
+        if (!await writer.WaitAsync(TimeSpan.Zero, cancellationToken))
         {
             return null;
         }
@@ -40,7 +42,7 @@ public static class SqliteWriterGate
         }
         finally
         {
-            Writer.Release();
+            writer.Release();
             await db.Database.CloseConnectionAsync();
         }
     }

@@ -34,9 +34,10 @@ public sealed class IngestPipeline(TimeProvider clock, ILogger<IngestPipeline> l
     {
         var locks = lockKeys.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var sqlite = db.Database.IsSqlite();
-        if (sqlite)
+        var writerGate = sqlite ? SqliteWriterGate.For(db) : null;
+        if (writerGate is not null)
         {
-            await SqliteWriterGate.WaitAsync(cancellationToken);
+            await writerGate.WaitAsync(cancellationToken);
         }
         try
         {
@@ -98,7 +99,7 @@ public sealed class IngestPipeline(TimeProvider clock, ILogger<IngestPipeline> l
         {
             if (sqlite)
             {
-                SqliteWriterGate.Release();
+                writerGate!.Release();
                 if (db.Database.GetDbConnection().State == System.Data.ConnectionState.Open)
                 {
                     await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size = -2000", CancellationToken.None);

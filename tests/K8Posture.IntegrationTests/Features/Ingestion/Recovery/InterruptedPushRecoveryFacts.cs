@@ -28,8 +28,8 @@ public sealed class InterruptedPushRecoveryFacts
         {
             var migrated = await OperatorBinary.RunAsync(folder, null, "migrate");
             Assert.True(migrated.ExitCode == 0, migrated.Stderr);
-            await ExecuteAsync(database, "INSERT INTO Teams (Name) VALUES ('payments')");
-            var teamId = await ScalarAsync(database, "SELECT Id FROM Teams WHERE Name = 'payments'");
+            await SqliteFile.ExecuteAsync(database, "INSERT INTO Teams (Name) VALUES ('payments')");
+            var teamId = await SqliteFile.ScalarAsync(database, "SELECT Id FROM Teams WHERE Name = 'payments'");
             var orgKey = await CreateKeyAsync(folder, "org-scanner");
             var teamKey = await CreateKeyAsync(folder, "payments-scanner", "--team", "payments");
             var cluster = "kill-" + Guid.NewGuid().ToString("N")[..8];
@@ -53,26 +53,26 @@ public sealed class InterruptedPushRecoveryFacts
             }
 
             // Killed mid-write: the transaction rolled back, the batch stayed Received with its payload.
-            Assert.Equal("Received", StatusName(await ScalarAsync(database, "SELECT Status FROM IngestBatches WHERE Id = $id", ("$id", batchId))));
-            Assert.Equal(0, await ScalarAsync(database, "SELECT count(*) FROM Findings WHERE LastBatchId = $id", ("$id", batchId)));
+            Assert.Equal("Received", StatusName(await SqliteFile.ScalarAsync(database, "SELECT Status FROM IngestBatches WHERE Id = $id", ("$id", batchId))));
+            Assert.Equal(0, await SqliteFile.ScalarAsync(database, "SELECT count(*) FROM Findings WHERE LastBatchId = $id", ("$id", batchId)));
 
             await using (var restarted = await AppProcess.StartAsync(folder))
             {
-                await WaitUntilAsync(async () => StatusName(await ScalarAsync(database, "SELECT Status FROM IngestBatches WHERE Id = $id", ("$id", batchId))) != "Received",
+                await WaitUntilAsync(async () => StatusName(await SqliteFile.ScalarAsync(database, "SELECT Status FROM IngestBatches WHERE Id = $id", ("$id", batchId))) != "Received",
                     () => "the interrupted batch is still Received after restart: " + restarted.Output);
 
-                Assert.Equal("Processed", StatusName(await ScalarAsync(database, "SELECT Status FROM IngestBatches WHERE Id = $id", ("$id", batchId))));
-                Assert.Equal(1, await ScalarAsync(database, "SELECT RecoveryAttempts FROM IngestBatches WHERE Id = $id AND RecoveredAt IS NOT NULL", ("$id", batchId)));
-                Assert.Equal(Workloads * VulnerabilitiesEach, await ScalarAsync(database, "SELECT Created FROM IngestBatches WHERE Id = $id", ("$id", batchId)));
+                Assert.Equal("Processed", StatusName(await SqliteFile.ScalarAsync(database, "SELECT Status FROM IngestBatches WHERE Id = $id", ("$id", batchId))));
+                Assert.Equal(1, await SqliteFile.ScalarAsync(database, "SELECT RecoveryAttempts FROM IngestBatches WHERE Id = $id AND RecoveredAt IS NOT NULL", ("$id", batchId)));
+                Assert.Equal(Workloads * VulnerabilitiesEach, await SqliteFile.ScalarAsync(database, "SELECT Created FROM IngestBatches WHERE Id = $id", ("$id", batchId)));
                 // The team's findings, each once, owned by the team.
-                Assert.Equal(Workloads * VulnerabilitiesEach, await ScalarAsync(database,
+                Assert.Equal(Workloads * VulnerabilitiesEach, await SqliteFile.ScalarAsync(database,
                     "SELECT count(*) FROM Findings WHERE ScopeKey = $scope AND Status = 0 AND OwnerTeamId = $team", ("$scope", scope), ("$team", teamId)));
-                Assert.Equal(Workloads * VulnerabilitiesEach + 3, await ScalarAsync(database, "SELECT count(*) FROM Findings WHERE ScopeKey = $scope", ("$scope", scope)));
+                Assert.Equal(Workloads * VulnerabilitiesEach + 3, await SqliteFile.ScalarAsync(database, "SELECT count(*) FROM Findings WHERE ScopeKey = $scope", ("$scope", scope)));
                 // complete=true survived: the workload the push lacks closed; the team key's confinement survived: closing them made them the team's.
-                Assert.Equal(3, await ScalarAsync(database,
+                Assert.Equal(3, await SqliteFile.ScalarAsync(database,
                     "SELECT count(*) FROM Findings WHERE ScopeKey = $scope AND ResourceName LIKE 'lonely%' AND Status <> 0 AND OwnerTeamId = $team", ("$scope", scope), ("$team", teamId)));
                 // Done as the key that pushed, and the Ingestion API shows the batch as recovered.
-                Assert.Equal(1, await ScalarAsync(database, "SELECT count(*) FROM AuditEvents WHERE Action = 'ingest.scans' AND EntityId = $id AND Actor LIKE '%payments-scanner%'", ("$id", batchId.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+                Assert.Equal(1, await SqliteFile.ScalarAsync(database, "SELECT count(*) FROM AuditEvents WHERE Action = 'ingest.scans' AND EntityId = $id AND Actor LIKE '%payments-scanner%'", ("$id", batchId.ToString(System.Globalization.CultureInfo.InvariantCulture))));
                 using var org = restarted.CreateClient(orgKey);
                 var listed = await org.GetFromJsonAsync<JsonElement>("/api/v1/ingest/batches?pageSize=10");
                 var row = listed.GetProperty("items").EnumerateArray().Single(b => b.GetProperty("id").GetInt64() == batchId);
@@ -109,7 +109,7 @@ public sealed class InterruptedPushRecoveryFacts
         var deadline = DateTime.UtcNow.AddMinutes(2);
         while (DateTime.UtcNow < deadline)
         {
-            var id = await ScalarAsync(database, "SELECT coalesce(max(Id), 0) FROM IngestBatches WHERE Actor LIKE $actor AND Status = 0", ("$actor", "%" + keyName + "%"));
+            var id = await SqliteFile.ScalarAsync(database, "SELECT coalesce(max(Id), 0) FROM IngestBatches WHERE Actor LIKE $actor AND Status = 0", ("$actor", "%" + keyName + "%"));
             if (id > 0)
             {
                 return id;
@@ -171,26 +171,4 @@ public sealed class InterruptedPushRecoveryFacts
             },
         })]),
     }.ToJsonString());
-
-    internal static async Task ExecuteAsync(string database, string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={database};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
-    }
-
-    internal static async Task<long> ScalarAsync(string database, string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
 }
