@@ -29,6 +29,11 @@ internal sealed class DatabaseFaultProblemsMiddleware(RequestDelegate next, ICon
             context.Response.Clear();
             context.Response.StatusCode = full ? StatusCodes.Status507InsufficientStorage : StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+            if (IsPage(context.Request))
+            {
+                await WritePageAsync(context, fault, retryAfter);
+                return;
+            }
             var extensions = new Dictionary<string, object?> { ["retryAfterSeconds"] = retryAfter };
             if (batchId is not null)
             {
@@ -37,6 +42,24 @@ internal sealed class DatabaseFaultProblemsMiddleware(RequestDelegate next, ICon
             await Results.Problem(title: full ? "Database storage full" : "Database unavailable", detail: detail, statusCode: context.Response.StatusCode, extensions: extensions)
                 .ExecuteAsync(context);
         }
+    }
+
+    /// <summary>A person's browser asking for a page (not the API): a banner page that reloads itself, not JSON.</summary>
+    private static bool IsPage(HttpRequest request) =>
+        HttpMethods.IsGet(request.Method)
+        && !request.Path.StartsWithSegments("/api")
+        && request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));
+
+    private static Task WritePageAsync(HttpContext context, DatabaseFault fault, int retryAfter)
+    {
+        context.Response.ContentType = "text/html; charset=utf-8";
+        var encoder = System.Text.Encodings.Web.HtmlEncoder.Default;
+        return context.Response.WriteAsync($$"""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="{{retryAfter}}"><title>K8Posture: database unavailable</title></head>
+            <body><main role="status" data-testid="database-fault-page"><h1>K8Posture cannot reach its database right now</h1>
+            <p>{{encoder.Encode(fault.Reason)}}</p><p>This page tries again by itself every {{retryAfter}} seconds and comes back when the database does.</p></main></body></html>
+            """);
     }
 }
 
