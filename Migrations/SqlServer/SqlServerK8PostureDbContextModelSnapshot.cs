@@ -624,8 +624,17 @@ namespace K8Posture.Migrations.SqlServer
                     b.Property<DateTimeOffset>("ReceivedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<DateTimeOffset?>("RecoveredAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("RecoveryAttempts")
+                        .HasColumnType("int");
+
                     b.Property<int>("Reopened")
                         .HasColumnType("int");
+
+                    b.Property<string>("RequestJson")
+                        .HasColumnType("nvarchar(max)");
 
                     b.Property<string>("RequestedScope")
                         .HasMaxLength(450)
@@ -658,6 +667,8 @@ namespace K8Posture.Migrations.SqlServer
                     b.HasIndex("TeamId");
 
                     b.HasIndex("PayloadSha256", "ScopeKey");
+
+                    b.HasIndex("Status", "ReceivedAt");
 
                     b.ToTable("IngestBatches");
                 });

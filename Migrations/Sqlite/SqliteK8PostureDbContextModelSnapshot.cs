@@ -599,8 +599,17 @@ namespace K8Posture.Migrations.Sqlite
                     b.Property<long>("ReceivedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("RecoveredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RecoveryAttempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Reopened")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("RequestJson")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("RequestedScope")
                         .HasMaxLength(450)
@@ -633,6 +642,8 @@ namespace K8Posture.Migrations.Sqlite
                     b.HasIndex("TeamId");
 
                     b.HasIndex("PayloadSha256", "ScopeKey");
+
+                    b.HasIndex("Status", "ReceivedAt");
 
                     b.ToTable("IngestBatches");
                 });

@@ -49,6 +49,8 @@ public static class WebRegistration
             app.UseExceptionHandler();
         }
         app.UseStatusCodePages();
+        // Before authentication too: checking a key reads the database.
+        app.UseDatabaseFaultProblems();
         // Before authentication: a refused request costs no key look-up, no token validation and no body read.
         app.UseRateLimiter();
         app.UseAuthentication();
@@ -62,7 +64,7 @@ public static class WebRegistration
     {
         app.MapStaticAssets();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = ReadinessReport.WriteAsync });
         var openApi = app.MapOpenApi();
         var scalar = app.MapScalarApiReference("/scalar", (options, context) =>
             // Scalar's fonts would come from its CDN, which the Content-Security-Policy does not allow; the browser's own fonts do.

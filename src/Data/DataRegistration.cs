@@ -54,13 +54,15 @@ public static class DataRegistration
         // Development, where every test runs the app, fails on an unordered Skip/Take; elsewhere it stays a logged warning.
         var strictQueries = builder.Environment.IsDevelopment();
         builder.Services.AddScoped<DataScope>();
+        var sqliteBusySeconds = Math.Clamp(builder.Configuration.GetValue("Database:SqliteBusyTimeoutSeconds", 120), 1, 3600);
         switch (builder.Configuration.GetDatabaseProvider())
         {
             case DatabaseProvider.Sqlite:
                 builder.Services.AddDbContextFactory<SqliteK8PostureDbContext>(
                     o =>
                     {
-                        o.UseSqlite(connectionString, s => s.CommandTimeout(120));
+                        // On SQLite the command timeout is how long a statement waits for another process's lock before SQLITE_BUSY (→ 503).
+                        o.UseSqlite(connectionString, s => s.CommandTimeout(sqliteBusySeconds));
                         if (strictQueries)
                         {
                             o.FailOnUnorderedRowLimits();

@@ -240,6 +240,15 @@ public sealed class IngestBatch
     public int Closed { get; set; }
     public int Reopened { get; set; }
     public long? DuplicateOfBatchId { get; set; }
+    /// <summary>
+    /// What the push asked for and who asked (its options, the caller's team reach), as JSON: an interrupted push is
+    /// processed again from its payload exactly as it was sent. Null on batches stored before recovery existed.
+    /// </summary>
+    public string? RequestJson { get; set; }
+    /// <summary>How often recovery picked the batch up after an interruption; it gives up after a few, so a payload that kills the process cannot loop.</summary>
+    public int RecoveryAttempts { get; set; }
+    /// <summary>When recovery finished the batch (processed, duplicate or failed) after its push was interrupted.</summary>
+    public DateTimeOffset? RecoveredAt { get; set; }
 }
 
 /// <summary>A pipeline key: only the sha256 of the secret is stored; the prefix identifies it in lists.</summary>

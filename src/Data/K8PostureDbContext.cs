@@ -168,6 +168,7 @@ public abstract partial class K8PostureDbContext(DbContextOptions options, DataS
             e.Property(x => x.Error).HasMaxLength(4000);
             e.HasIndex(x => new { x.PayloadSha256, x.ScopeKey });
             e.HasIndex(x => x.ReceivedAt);
+            e.HasIndex(x => new { x.Status, x.ReceivedAt });
             e.HasOne(x => x.Team).WithMany().OnDelete(DeleteBehavior.ClientSetNull);
             e.HasQueryFilter(b => SeesAllTeams || (b.TeamId != null && VisibleTeamIds.Contains(b.TeamId.Value)));
         });

@@ -3,6 +3,7 @@ using Hangfire.SqlServer;
 using Hangfire.Storage.SQLite;
 using K8Posture.Data;
 using K8Posture.Features.Clusters;
+using K8Posture.Features.Ingestion.Recovery;
 using K8Posture.Security;
 using Microsoft.Data.Sqlite;
 
@@ -52,6 +53,8 @@ public static class JobsRegistration
         var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
         recurring.AddOrUpdate<LandscapeSnapshotJob>(LandscapeSnapshotJob.RecurringId, job => job.RunAsync(CancellationToken.None), Cron.Daily(0, 15));
         recurring.AddOrUpdate<ClusterScheduleSyncJob>(ClusterScheduleSyncJob.RecurringId, job => job.RunAsync(CancellationToken.None), Cron.Hourly(5));
+        var recovery = app.Configuration.GetSection(PushRecoveryOptions.SectionName).Get<PushRecoveryOptions>() ?? new PushRecoveryOptions();
+        recurring.AddOrUpdate<PushRecoveryJob>(PushRecoveryJob.RecurringId, job => job.RunAsync(CancellationToken.None), recovery.Schedule);
         app.MapHangfireDashboardWithAuthorizationPolicy(Policies.SecurityAdmin, "/hangfire", new DashboardOptions
         {
             DashboardTitle = "K8Posture jobs",

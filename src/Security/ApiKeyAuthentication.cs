@@ -66,8 +66,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The pipeline key is unknown or revoked.");
         }
 
-        await db.ApiKeys.Where(k => k.Id == key.Id)
-            .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, clock.GetUtcNow()), Context.RequestAborted);
+        await RecordUseAsync(db, key.Id);
 
         var claims = new List<Claim>
         {
@@ -115,5 +114,32 @@ internal sealed class ApiKeyAuthenticationHandler(
     {
         var header = request.Headers.Authorization.ToString();
         return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
+    }
+
+    /// <summary>
+    /// Bookkeeping, so it must not refuse the request: while the database cannot take a write (another process holds the
+    /// SQLite file's lock, the disk is full) the key still reads, and the use is simply not recorded this time.
+    /// </summary>
+    private async Task RecordUseAsync(K8PostureDbContext db, int keyId)
+    {
+        var timeout = db.Database.GetCommandTimeout();
+        try
+        {
+            if (db.Database.IsSqlite())
+            {
+                // On SQLite the command timeout is the wait for the write lock; a push may hold it for seconds.
+                db.Database.SetCommandTimeout(TimeSpan.FromSeconds(1));
+            }
+            await db.ApiKeys.Where(k => k.Id == keyId)
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, clock.GetUtcNow()), Context.RequestAborted);
+        }
+        catch (Exception ex) when (DatabaseFaults.Classify(ex) is { } fault)
+        {
+            Logger.LogInformation("The use of key {KeyId} was not recorded: {Reason}", keyId, fault.Reason);
+        }
+        finally
+        {
+            db.Database.SetCommandTimeout(timeout);
+        }
     }
 }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using K8Posture.Data;
 using K8Posture.Features.Alerts.Parsing;
 using K8Posture.Features.Ingestion;
+using K8Posture.Features.Ingestion.Recovery;
 using K8Posture.Features.Policy;
 using Microsoft.EntityFrameworkCore;
 
@@ -39,36 +40,47 @@ public sealed class AlertIngestor(
     TimeProvider clock)
 {
     /// <exception cref="IngestRejectedException">Bad input or options; only the failed batch was written.</exception>
-    public async Task<AlertIngestOutcome> IngestAsync(ReadOnlyMemory<byte> payload, AlertPushOptions options, CancellationToken cancellationToken)
+    public Task<AlertIngestOutcome> IngestAsync(ReadOnlyMemory<byte> payload, AlertPushOptions options, CancellationToken cancellationToken) =>
+        ProcessAsync(payload, options, PushCaller.Of(callerScope), null, cancellationToken);
+
+    /// <summary>Processes an interrupted push again from its stored payload, as <paramref name="caller"/> sent it, into the batch it already has.</summary>
+    public Task<AlertIngestOutcome> ResumeAsync(IngestBatch interrupted, ReadOnlyMemory<byte> payload, AlertPushOptions options, PushCaller caller, CancellationToken cancellationToken) =>
+        ProcessAsync(payload, options, caller, interrupted, cancellationToken);
+
+    private async Task<AlertIngestOutcome> ProcessAsync(ReadOnlyMemory<byte> payload, AlertPushOptions options, PushCaller caller, IngestBatch? interrupted, CancellationToken cancellationToken)
     {
         if (payload.IsEmpty)
         {
             throw new IngestRejectedException("Empty payload", "The request body is empty; send the sensor's alert JSON as the body.");
         }
         int? callerTeam = null;
-        if (!callerScope.SeesAllTeams)
+        if (!caller.SeesAllTeams)
         {
-            if (callerScope.TeamIds.Count != 1)
+            if (caller.TeamIds.Count != 1)
             {
                 throw new IngestRejectedException("Team key required", "Alerts pushed by a team's key belong to that team; use a key bound to exactly one team, or a Security Team key.", StatusCodes.Status403Forbidden);
             }
-            callerTeam = callerScope.TeamIds[0];
+            callerTeam = caller.TeamIds[0];
         }
 
         await using var systemScope = scopes.CreateAsyncScope();
-        systemScope.ServiceProvider.GetRequiredService<DataScope>().SetSystem(callerScope.Actor);
+        systemScope.ServiceProvider.GetRequiredService<DataScope>().SetSystem(caller.Actor);
         var contexts = systemScope.ServiceProvider.GetRequiredService<IDbContextFactory<K8PostureDbContext>>();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
 
         var batch = new IngestBatch
         {
+            Id = interrupted?.Id ?? 0,
+            RecoveryAttempts = interrupted?.RecoveryAttempts ?? 0,
+            RecoveredAt = interrupted?.RecoveredAt,
+            RequestJson = PushRequest.Write(caller, options),
             Kind = IngestKind.Alerts,
-            ReceivedAt = clock.GetUtcNow(),
+            ReceivedAt = interrupted?.ReceivedAt ?? clock.GetUtcNow(),
             Status = IngestStatus.Received,
             ClusterName = RuntimeAlertLimits.Clip(options.Cluster?.Trim() is { Length: > 0 } c ? c : null, 200),
             TeamId = callerTeam,
             Pipeline = RuntimeAlertLimits.Clip(options.Pipeline?.Trim(), 300),
-            Actor = RuntimeAlertLimits.Clip(callerScope.Actor, 200)!,
+            Actor = RuntimeAlertLimits.Clip(caller.Actor, 200)!,
             PayloadSha256 = Convert.ToHexStringLower(SHA256.HashData(payload.Span)),
             PayloadBytes = payload.Length,
             PayloadCompressed = IngestBatchRecording.Gzip(payload.Span),
@@ -116,8 +128,7 @@ public sealed class AlertIngestor(
             batch.PayloadCompressed = [];
             batch.Unchanged = parsed.Alerts.Count;
             batch.ProcessedAt = clock.GetUtcNow();
-            db.IngestBatches.Add(batch);
-            await db.SaveChangesAsync(cancellationToken);
+            await IngestBatchRecording.SaveAsync(db, batch, cancellationToken);
             return new AlertIngestOutcome(batch.Id, "duplicate", parsed.Format, parsed.Source, parsed.Alerts.Count, 0, parsed.Alerts.Count, 0, parsed.Ignored);
         }
 

@@ -85,7 +85,8 @@ public sealed class ClusterCollectionJob(
             logger.LogInformation("Cluster {Cluster} collected in {Ms} ms: {Counts}", cluster.Name, started.ElapsedMilliseconds, result.Counts);
             return new ClusterCollectionResult(true, null, result.Counts, result.RuleFindings, result.OperatorSources);
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException && !cancellationToken.IsCancellationRequested && ex is not DbUpdateException)
+        // The database failing is not the cluster's fault: Hangfire retries the whole collection with backoff.
+        catch (Exception ex) when (ex is not OutOfMemoryException && !cancellationToken.IsCancellationRequested && ex is not DbUpdateException && DatabaseFaults.Classify(ex) is null)
         {
             var error = ClusterConnections.Describe(ex, secret);
             logger.LogWarning("Cluster {Cluster} collection failed: {Error}", cluster.Name, error);

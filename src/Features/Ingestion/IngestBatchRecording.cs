@@ -22,27 +22,62 @@ public static class IngestBatchRecording
         return buffer.ToArray();
     }
 
+    public static byte[] Gunzip(byte[] compressed)
+    {
+        using var gzip = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
+        using var raw = new MemoryStream(capacity: Math.Max(256, compressed.Length * 4));
+        gzip.CopyTo(raw);
+        return raw.ToArray();
+    }
+
     /// <summary>Saves the refused batch (payload kept, status Failed, the reason) and returns the exception naming it.</summary>
     public static async Task<IngestRejectedException> RejectAsync(K8PostureDbContext db, IngestBatch batch, IngestRejectedException rejection, DateTimeOffset now)
     {
         batch.Status = IngestStatus.Failed;
         batch.Error = Clip(rejection.Detail(), MaxErrorLength);
         batch.ProcessedAt = now;
-        if (db.Entry(batch).State == EntityState.Detached)
-        {
-            db.IngestBatches.Add(batch);
-        }
-        await db.SaveChangesAsync(CancellationToken.None);
+        await SaveAsync(db, batch, CancellationToken.None);
         return new IngestRejectedException(rejection.Title, rejection.Message, rejection.StatusCode, batch.Id, rejection.Pointer);
     }
 
+    /// <summary>
+    /// Saves a batch's row: a new push inserts it, payload and all; a push recovery resumes updates the row it already has
+    /// (the payload stays as stored).
+    /// </summary>
+    public static async Task SaveAsync(K8PostureDbContext db, IngestBatch batch, CancellationToken cancellationToken)
+    {
+        if (batch.Id == 0 || db.Entry(batch).State != EntityState.Detached)
+        {
+            if (db.Entry(batch).State == EntityState.Detached)
+            {
+                db.IngestBatches.Add(batch);
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            return;
+        }
+        await db.IngestBatches.Where(b => b.Id == batch.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(b => b.Status, batch.Status)
+            .SetProperty(b => b.ProcessedAt, batch.ProcessedAt)
+            .SetProperty(b => b.Format, batch.Format)
+            .SetProperty(b => b.Source, batch.Source)
+            .SetProperty(b => b.ScopeKey, batch.ScopeKey)
+            .SetProperty(b => b.TeamId, batch.TeamId)
+            .SetProperty(b => b.Error, batch.Error)
+            .SetProperty(b => b.Unchanged, batch.Unchanged)
+            .SetProperty(b => b.DuplicateOfBatchId, batch.DuplicateOfBatchId), cancellationToken);
+    }
+
     /// <summary>The transaction rolled back: the batch row (saved before it) says so, whatever the caller's token.</summary>
-    public static Task MarkFailedAsync(K8PostureDbContext db, long batchId, string what, Exception failure)
+    public static Task MarkFailedAsync(K8PostureDbContext db, long batchId, string what, Exception failure) =>
+        MarkFailedAsync(db, batchId, $"Storing the {what} failed: " + Clip(DatabaseFaults.Describe(failure), MaxErrorLength - 100));
+
+    /// <summary>Marks a batch failed with <paramref name="error"/>. When the database itself is what failed, this may fail too: the batch then stays Received and push recovery settles it later.</summary>
+    public static async Task MarkFailedAsync(K8PostureDbContext db, long batchId, string error)
     {
         db.ChangeTracker.Clear();
-        return db.IngestBatches.Where(b => b.Id == batchId).ExecuteUpdateAsync(s => s
+        await db.IngestBatches.Where(b => b.Id == batchId).ExecuteUpdateAsync(s => s
             .SetProperty(b => b.Status, IngestStatus.Failed)
-            .SetProperty(b => b.Error, $"Storing the {what} failed: " + Clip(failure.Message, MaxErrorLength - 100)), CancellationToken.None);
+            .SetProperty(b => b.Error, Clip(error, MaxErrorLength)), CancellationToken.None);
     }
 
     private static string? Clip(string? value, int maxLength) =>

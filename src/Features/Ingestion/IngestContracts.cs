@@ -1,3 +1,5 @@
+using K8Posture.Data;
+
 namespace K8Posture.Features.Ingestion;
 
 /// <summary>The query parameters of <c>POST /api/v1/ingest/scans</c>.</summary>
@@ -28,6 +30,9 @@ public interface IScanIngestor
 {
     /// <exception cref="IngestRejectedException">The payload cannot be parsed or the options are invalid; no finding was written.</exception>
     Task<IngestOutcome> IngestAsync(ReadOnlyMemory<byte> payload, ScanPushOptions options, CancellationToken cancellationToken);
+
+    /// <summary>Processes an interrupted push again from its stored payload, as <paramref name="caller"/> sent it, into the batch it already has.</summary>
+    Task<IngestOutcome> ResumeAsync(IngestBatch interrupted, ReadOnlyMemory<byte> payload, ScanPushOptions options, Recovery.PushCaller caller, CancellationToken cancellationToken);
 }
 
 /// <summary>Bad input, told in a way a person can act on (becomes RFC 9457 problem details).</summary>

@@ -12,15 +12,10 @@ namespace K8Posture.Features.Ingestion;
 /// </summary>
 public sealed class IngestPipeline(TimeProvider clock, ILogger<IngestPipeline> logger)
 {
-    // SQLite has one writer at a time anyway: one gate for every writer of the process (scans, alerts, inventory, jobs)
-    // means no busy retries, no "database is locked", and no fingerprint race between two writers of one scope.
-    private static readonly SemaphoreSlim SqliteWriter = new(1, 1);
-
     /// <summary>Saves a received batch with its payload, then lets go of the payload: later updates are set-based.</summary>
     public async Task StoreAsync(K8PostureDbContext db, IngestBatch batch, CancellationToken cancellationToken)
     {
-        db.IngestBatches.Add(batch);
-        await db.SaveChangesAsync(cancellationToken);
+        await IngestBatchRecording.SaveAsync(db, batch, cancellationToken);
         db.Entry(batch).State = EntityState.Detached;
         batch.PayloadCompressed = [];
     }
@@ -39,9 +34,10 @@ public sealed class IngestPipeline(TimeProvider clock, ILogger<IngestPipeline> l
     {
         var locks = lockKeys.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var sqlite = db.Database.IsSqlite();
-        if (sqlite)
+        var writerGate = sqlite ? SqliteWriterGate.For(db) : null;
+        if (writerGate is not null)
         {
-            await SqliteWriter.WaitAsync(cancellationToken);
+            await writerGate.WaitAsync(cancellationToken);
         }
         try
         {
@@ -83,7 +79,19 @@ public sealed class IngestPipeline(TimeProvider clock, ILogger<IngestPipeline> l
             logger.LogError(ex, "Writing {What} of batch {BatchId} failed", what, batch?.Id);
             if (batch is not null)
             {
-                await IngestBatchRecording.MarkFailedAsync(db, batch.Id, what, ex);
+                try
+                {
+                    await IngestBatchRecording.MarkFailedAsync(db, batch.Id, what, ex);
+                }
+                catch (Exception markFailure) when (DatabaseFaults.Classify(markFailure) is not null)
+                {
+                    // The database that failed the write cannot take the mark either: the batch stays Received and push recovery settles it.
+                    logger.LogWarning("Batch {BatchId} could not be marked failed ({Reason}); push recovery will settle it", batch.Id, DatabaseFaults.Describe(markFailure));
+                }
+            }
+            if (DatabaseFaults.Classify(ex) is { } fault)
+            {
+                throw new DatabaseFaultException(fault, batch?.Id, ex);
             }
             throw;
         }
@@ -91,7 +99,7 @@ public sealed class IngestPipeline(TimeProvider clock, ILogger<IngestPipeline> l
         {
             if (sqlite)
             {
-                SqliteWriter.Release();
+                writerGate!.Release();
                 if (db.Database.GetDbConnection().State == System.Data.ConnectionState.Open)
                 {
                     await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size = -2000", CancellationToken.None);

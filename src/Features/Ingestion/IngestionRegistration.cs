@@ -1,4 +1,5 @@
 using K8Posture.Features.Ingestion.Parsers;
+using K8Posture.Features.Ingestion.Recovery;
 using K8Posture.Security;
 
 namespace K8Posture.Features.Ingestion;
@@ -15,6 +16,9 @@ public static class IngestionRegistration
         services.AddSingleton<FindingStore>();
         services.AddSingleton<IngestPipeline>();
         services.AddScoped<IScanIngestor, ScanIngestor>();
+        services.AddOptions<PushRecoveryOptions>().BindConfiguration(PushRecoveryOptions.SectionName);
+        services.AddScoped<PushRecoveryJob>();
+        services.AddHostedService<PushRecoveryAtStart>();
         return services;
     }
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using K8Posture.Data;
+using K8Posture.Features.Ingestion.Recovery;
 using K8Posture.Features.Policy;
 using K8Posture.Shared;
 using Microsoft.EntityFrameworkCore;
@@ -22,7 +23,13 @@ public sealed class ScanIngestor(
     LandscapeChangeNotifier notifier,
     TimeProvider clock) : IScanIngestor
 {
-    public async Task<IngestOutcome> IngestAsync(ReadOnlyMemory<byte> payload, ScanPushOptions options, CancellationToken cancellationToken)
+    public Task<IngestOutcome> IngestAsync(ReadOnlyMemory<byte> payload, ScanPushOptions options, CancellationToken cancellationToken) =>
+        ProcessAsync(payload, options, PushCaller.Of(callerScope), null, cancellationToken);
+
+    public Task<IngestOutcome> ResumeAsync(IngestBatch interrupted, ReadOnlyMemory<byte> payload, ScanPushOptions options, PushCaller caller, CancellationToken cancellationToken) =>
+        ProcessAsync(payload, options, caller, interrupted, cancellationToken);
+
+    private async Task<IngestOutcome> ProcessAsync(ReadOnlyMemory<byte> payload, ScanPushOptions options, PushCaller caller, IngestBatch? interrupted, CancellationToken cancellationToken)
     {
         if (payload.IsEmpty)
         {
@@ -30,11 +37,11 @@ public sealed class ScanIngestor(
         }
 
         await using var systemScope = scopes.CreateAsyncScope();
-        systemScope.ServiceProvider.GetRequiredService<DataScope>().SetSystem(callerScope.Actor);
+        systemScope.ServiceProvider.GetRequiredService<DataScope>().SetSystem(caller.Actor);
         var contexts = systemScope.ServiceProvider.GetRequiredService<IDbContextFactory<K8PostureDbContext>>();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
 
-        var batch = NewBatch(payload, options);
+        var batch = NewBatch(payload, options, caller, interrupted);
         IScanParser parser;
         int? ownerTeamId;
         try
@@ -42,7 +49,7 @@ public sealed class ScanIngestor(
             parser = SelectParser(payload, options.Format);
             batch.Format = parser.Format;
             batch.Source = parser.SourceTool;
-            ownerTeamId = await ResolveOwnerTeamAsync(db, options.Team, cancellationToken);
+            ownerTeamId = await ResolveOwnerTeamAsync(db, options.Team, caller, cancellationToken);
             batch.TeamId = ownerTeamId ?? batch.TeamId;
         }
         catch (IngestRejectedException ex)
@@ -61,8 +68,7 @@ public sealed class ScanIngestor(
             batch.DuplicateOfBatchId = duplicate.BatchId;
             batch.Unchanged = duplicate.FindingCount;
             batch.ProcessedAt = clock.GetUtcNow();
-            db.IngestBatches.Add(batch);
-            await db.SaveChangesAsync(cancellationToken);
+            await IngestBatchRecording.SaveAsync(db, batch, cancellationToken);
             return Outcome(batch, "duplicate", duplicate.ScopeKey);
         }
 
@@ -93,7 +99,7 @@ public sealed class ScanIngestor(
         // Each tool's report objects are applied as that tool's view (a List of PolicyReports can mix Kyverno and an adapter).
         var views = SourceViews(parsed, batch.Source!);
         // A team-bound caller changes only its own team's findings; an organisation-wide one any.
-        var confinedTo = callerScope.SeesAllTeams ? null : ownerTeamId;
+        var confinedTo = caller.SeesAllTeams ? null : ownerTeamId;
         var counts = await pipeline.WriteAsync(db, batch, [scopeKey], "findings", async (db, ct) =>
         {
             var clusterId = string.IsNullOrWhiteSpace(options.Cluster)
@@ -197,44 +203,48 @@ public sealed class ScanIngestor(
     }
 
 
-    private IngestBatch NewBatch(ReadOnlyMemory<byte> payload, ScanPushOptions options) => new()
+    private IngestBatch NewBatch(ReadOnlyMemory<byte> payload, ScanPushOptions options, PushCaller caller, IngestBatch? interrupted) => new()
     {
+        Id = interrupted?.Id ?? 0,
+        RecoveryAttempts = interrupted?.RecoveryAttempts ?? 0,
+        RecoveredAt = interrupted?.RecoveredAt,
         Kind = IngestKind.Scans,
-        ReceivedAt = clock.GetUtcNow(),
+        ReceivedAt = interrupted?.ReceivedAt ?? clock.GetUtcNow(),
         Status = IngestStatus.Received,
         ClusterName = Clip(options.Cluster?.Trim(), 200),
         RequestedScope = string.IsNullOrWhiteSpace(options.Scope) ? null : Clip(options.Scope.Trim(), 450),
         // A team-bound caller sees its own pushes, failed ones included.
-        TeamId = !callerScope.SeesAllTeams && callerScope.TeamIds.Count == 1 ? callerScope.TeamIds[0] : null,
+        TeamId = !caller.SeesAllTeams && caller.TeamIds.Count == 1 ? caller.TeamIds[0] : null,
         Pipeline = Clip(options.Pipeline?.Trim(), 300),
         Commit = Clip(options.Commit?.Trim(), 100),
-        Actor = Clip(callerScope.Actor, 200)!,
+        Actor = Clip(caller.Actor, 200)!,
+        RequestJson = PushRequest.Write(caller, options),
         PayloadSha256 = Convert.ToHexStringLower(SHA256.HashData(payload.Span)),
         PayloadBytes = payload.Length,
         PayloadCompressed = [],
     };
 
     /// <summary>team= by name, checked against what the caller may push for; else the caller's own team; else null (namespace owners decide).</summary>
-    private async Task<int?> ResolveOwnerTeamAsync(K8PostureDbContext db, string? teamName, CancellationToken cancellationToken)
+    private static async Task<int?> ResolveOwnerTeamAsync(K8PostureDbContext db, string? teamName, PushCaller caller, CancellationToken cancellationToken)
     {
         if (!string.IsNullOrWhiteSpace(teamName))
         {
             var name = teamName.Trim();
             var teamId = await db.Teams.AsNoTracking().Where(t => t.Name == name).Select(t => (int?)t.Id).FirstOrDefaultAsync(cancellationToken)
                 ?? throw new IngestRejectedException("Unknown team", $"team={name} does not exist; use the exact name of a team registered in K8Posture.");
-            if (!callerScope.SeesAllTeams && !callerScope.TeamIds.Contains(teamId))
+            if (!caller.SeesAllTeams && !caller.TeamIds.Contains(teamId))
             {
                 throw new IngestRejectedException("Team not allowed", $"This key pushes for its own team only and may not push for team={name}.", StatusCodes.Status403Forbidden);
             }
             return teamId;
         }
-        if (callerScope.SeesAllTeams)
+        if (caller.SeesAllTeams)
         {
             return null;
         }
-        return callerScope.TeamIds.Count switch
+        return caller.TeamIds.Count switch
         {
-            1 => callerScope.TeamIds[0],
+            1 => caller.TeamIds[0],
             0 => throw new IngestRejectedException("No team", "The caller belongs to no team and cannot own findings; use a key bound to a team.", StatusCodes.Status403Forbidden),
             _ => throw new IngestRejectedException("Team required", "The caller belongs to several teams; pass team= to say which one owns these findings."),
         };

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using K8Posture.Data;
 using K8Posture.Features.Ingestion;
+using K8Posture.Features.Ingestion.Recovery;
 using K8Posture.Features.Inventory.Parsing;
 using K8Posture.Features.Policy;
 using K8Posture.Shared;
@@ -33,25 +34,36 @@ public sealed class InventoryIngestor(
     private static readonly string[] TeamTags = ["team", "owner-team", "owner_team", "k8posture-team", "k8posture/team"];
     private static readonly string[] UnitTags = ["business-unit", "business_unit", "businessunit", "bu", "k8posture/business-unit"];
 
-    public async Task<InventoryOutcome> IngestAsync(ReadOnlyMemory<byte> payload, InventoryPushOptions options, CancellationToken cancellationToken)
+    public Task<InventoryOutcome> IngestAsync(ReadOnlyMemory<byte> payload, InventoryPushOptions options, CancellationToken cancellationToken) =>
+        ProcessAsync(payload, options, PushCaller.Of(callerScope), null, cancellationToken);
+
+    /// <summary>Processes an interrupted push again from its stored payload, as <paramref name="caller"/> sent it, into the batch it already has.</summary>
+    public Task<InventoryOutcome> ResumeAsync(IngestBatch interrupted, ReadOnlyMemory<byte> payload, InventoryPushOptions options, PushCaller caller, CancellationToken cancellationToken) =>
+        ProcessAsync(payload, options, caller, interrupted, cancellationToken);
+
+    private async Task<InventoryOutcome> ProcessAsync(ReadOnlyMemory<byte> payload, InventoryPushOptions options, PushCaller caller, IngestBatch? interrupted, CancellationToken cancellationToken)
     {
         if (payload.IsEmpty)
         {
             throw new IngestRejectedException("Empty payload", "The request body is empty; send the inventory export as the body.");
         }
         await using var systemScope = scopes.CreateAsyncScope();
-        systemScope.ServiceProvider.GetRequiredService<DataScope>().SetSystem(callerScope.Actor);
+        systemScope.ServiceProvider.GetRequiredService<DataScope>().SetSystem(caller.Actor);
         var contexts = systemScope.ServiceProvider.GetRequiredService<IDbContextFactory<K8PostureDbContext>>();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
 
         var batch = new IngestBatch
         {
+            Id = interrupted?.Id ?? 0,
+            RecoveryAttempts = interrupted?.RecoveryAttempts ?? 0,
+            RecoveredAt = interrupted?.RecoveredAt,
+            RequestJson = PushRequest.Write(caller, options),
             Kind = IngestKind.Inventory,
-            ReceivedAt = clock.GetUtcNow(),
+            ReceivedAt = interrupted?.ReceivedAt ?? clock.GetUtcNow(),
             Status = IngestStatus.Received,
-            TeamId = !callerScope.SeesAllTeams && callerScope.TeamIds.Count == 1 ? callerScope.TeamIds[0] : null,
+            TeamId = !caller.SeesAllTeams && caller.TeamIds.Count == 1 ? caller.TeamIds[0] : null,
             Pipeline = Clip(options.Pipeline?.Trim(), 300),
-            Actor = Clip(callerScope.Actor, 200)!,
+            Actor = Clip(caller.Actor, 200)!,
             PayloadSha256 = Convert.ToHexStringLower(SHA256.HashData(payload.Span)),
             PayloadBytes = payload.Length,
             PayloadCompressed = IngestBatchRecording.Gzip(payload.Span),
@@ -66,7 +78,7 @@ public sealed class InventoryIngestor(
             batch.Format = parser.Format;
             batch.Source = parser.Format;
             directory = await PushDirectory.LoadAsync(db, cancellationToken);
-            var pushTeamId = ResolvePushTeam(directory, options.Team);
+            var pushTeamId = ResolvePushTeam(directory, options.Team, caller);
             batch.TeamId = pushTeamId ?? batch.TeamId;
             parsed = Parse(parser, payload);
             batch.ScopeKey = "inventory:" + parser.Format;
@@ -167,9 +179,9 @@ public sealed class InventoryIngestor(
         public int FindingsCreated, FindingsUpdated, FindingsUnchanged, FindingsClosed, FindingsReopened;
     }
 
-    private int? ResolvePushTeam(PushDirectory directory, string? teamName)
+    private static int? ResolvePushTeam(PushDirectory directory, string? teamName, PushCaller caller)
     {
-        directory.TeamBound = !callerScope.SeesAllTeams;
+        directory.TeamBound = !caller.SeesAllTeams;
         if (!string.IsNullOrWhiteSpace(teamName))
         {
             var name = teamName.Trim();
@@ -177,19 +189,19 @@ public sealed class InventoryIngestor(
             {
                 throw new IngestRejectedException("Unknown team", $"team={Clip(name, 100)} does not exist; use the exact name of a team registered in K8Posture.");
             }
-            if (!callerScope.SeesAllTeams && !callerScope.TeamIds.Contains(team.Id))
+            if (!caller.SeesAllTeams && !caller.TeamIds.Contains(team.Id))
             {
                 throw new IngestRejectedException("Team not allowed", $"This key pushes for its own team only and may not push for team={name}.", StatusCodes.Status403Forbidden);
             }
             return team.Id;
         }
-        if (callerScope.SeesAllTeams)
+        if (caller.SeesAllTeams)
         {
             return null;
         }
-        return callerScope.TeamIds.Count switch
+        return caller.TeamIds.Count switch
         {
-            1 => callerScope.TeamIds[0],
+            1 => caller.TeamIds[0],
             0 => throw new IngestRejectedException("No team", "The caller belongs to no team and cannot own inventory; use a key bound to a team.", StatusCodes.Status403Forbidden),
             _ => throw new IngestRejectedException("Team required", "The caller belongs to several teams; pass team= to say which one owns this inventory."),
         };

@@ -32,6 +32,25 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
 
     public Uri Address { get; private set; } = new("http://127.0.0.1");
 
+    private (string Path, string? Continue, TaskCompletionSource Reached, TaskCompletionSource Released)? _hold;
+
+    /// <summary>
+    /// The next list request of <paramref name="path"/> with <paramref name="continueToken"/> (null: the first page) hangs
+    /// until <see cref="Release"/>: a collection caught half-way through its paging. The task completes when it got there.
+    /// </summary>
+    public Task HoldPage(string path, string? continueToken)
+    {
+        var hold = (path, continueToken, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        _hold = hold;
+        return hold.Item3.Task;
+    }
+
+    public void Release()
+    {
+        _hold?.Released.TrySetResult();
+        _hold = null;
+    }
+
     public FakeKubernetesApi InstallCrds(params string[] groups)
     {
         foreach (var group in groups)
@@ -181,6 +200,18 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         int? limit = int.TryParse(context.Request.Query["limit"], out var l) ? l : null;
         string? continueToken = context.Request.Query["continue"];
         Requests.Enqueue((path, limit, continueToken));
+        if (_hold is { } hold && hold.Path == path && (hold.Continue ?? "") == (continueToken ?? ""))
+        {
+            hold.Reached.TrySetResult();
+            try
+            {
+                await hold.Released.Task.WaitAsync(context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
 
         var apiVersion = group.Length == 0 ? version : group + "/" + version;
         var items = _objects.Where(o => (string?)o["apiVersion"] == apiVersion && Plural(Kind(o)) == plural).ToList();

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using K8Posture.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -23,7 +22,9 @@ public sealed record IngestBatchRow(
     int Unchanged,
     int Closed,
     int Reopened,
-    string? Error);
+    string? Error,
+    DateTimeOffset? RecoveredAt = null,
+    int RecoveryAttempts = 0);
 
 public sealed record IngestBatchDetail(IngestBatchRow Batch, string PayloadSha256, DateTimeOffset? ProcessedAt, long? DuplicateOfBatchId, int FindingsLastSeenHere);
 
@@ -77,14 +78,11 @@ public sealed class IngestBatchQueries(IDbContextFactory<K8PostureDbContext> con
         {
             return null;
         }
-        await using var gzip = new GZipStream(new MemoryStream(batch.PayloadCompressed), CompressionMode.Decompress);
-        using var raw = new MemoryStream();
-        await gzip.CopyToAsync(raw, cancellationToken);
-        return (raw.ToArray(), batch.PayloadSha256, batch.Format);
+        return (IngestBatchRecording.Gunzip(batch.PayloadCompressed), batch.PayloadSha256, batch.Format);
     }
 
     private static IQueryable<IngestBatchRow> Project(IQueryable<IngestBatch> query) =>
         query.Select(b => new IngestBatchRow(b.Id, b.Kind, b.ReceivedAt, b.Status, b.Format, b.Source, b.ScopeKey, b.ClusterName,
             b.Team != null ? b.Team.Name : null, b.Pipeline, b.Commit, b.Actor, b.PayloadBytes,
-            b.Created, b.Updated, b.Unchanged, b.Closed, b.Reopened, b.Error));
+            b.Created, b.Updated, b.Unchanged, b.Closed, b.Reopened, b.Error, b.RecoveredAt, b.RecoveryAttempts));
 }

@@ -1,0 +1,59 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace K8Posture.Migrations.SqlServer
+{
+    /// <inheritdoc />
+    public partial class PushRecovery : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "RecoveredAt",
+                table: "IngestBatches",
+                type: "datetimeoffset",
+                nullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "RecoveryAttempts",
+                table: "IngestBatches",
+                type: "int",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddColumn<string>(
+                name: "RequestJson",
+                table: "IngestBatches",
+                type: "nvarchar(max)",
+                nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IngestBatches_Status_ReceivedAt",
+                table: "IngestBatches",
+                columns: new[] { "Status", "ReceivedAt" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_IngestBatches_Status_ReceivedAt",
+                table: "IngestBatches");
+
+            migrationBuilder.DropColumn(
+                name: "RecoveredAt",
+                table: "IngestBatches");
+
+            migrationBuilder.DropColumn(
+                name: "RecoveryAttempts",
+                table: "IngestBatches");
+
+            migrationBuilder.DropColumn(
+                name: "RequestJson",
+                table: "IngestBatches");
+        }
+    }
+}
