@@ -60,7 +60,7 @@ public sealed class InterruptedCollectionFacts(K8PostureAppFactory app) : IClass
     }
 
     private Task<ClusterCollectionResult> RunAsync(int clusterId, CancellationToken cancellationToken) =>
-        app.AsSystemAsync(services => services.GetRequiredService<ClusterCollectionJob>().RunAsync(clusterId, cancellationToken));
+        app.AsJobAsync(services => services.GetRequiredService<ClusterCollectionJob>().RunAsync(clusterId, cancellationToken));
 
     private Task<(int Operator, int Rules)> OpenAsync(string scope) => app.WithDbAsync(async db =>
     {
