@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using K8Posture.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,11 +19,22 @@ public static class PostureFigureQueries
         ByTeamAsync(findings, PostureDefinitions.WindowStart(asOf), asOf, cancellationToken);
 
     /// <summary>Per owner team, remediation counted in [<paramref name="windowStart"/>, <paramref name="asOf"/>].</summary>
-    public static async Task<IReadOnlyList<TeamPostureFigures>> ByTeamAsync(IQueryable<Finding> findings, DateTimeOffset windowStart, DateTimeOffset asOf, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<TeamPostureFigures>> ByTeamAsync(IQueryable<Finding> findings, DateTimeOffset windowStart, DateTimeOffset asOf, CancellationToken cancellationToken) =>
+        ByTeamAsync(findings, PostureDefinitions.IsOpen, PostureDefinitions.IsOverdue(asOf), windowStart, asOf, cancellationToken);
+
+    /// <summary>
+    /// Per owner team as it was at a past instant, rebuilt from first-seen and closed dates (<see cref="PostureDefinitions.WasOpenAt"/>),
+    /// for days that have no snapshot.
+    /// </summary>
+    public static Task<IReadOnlyList<TeamPostureFigures>> ByTeamAtAsync(IQueryable<Finding> findings, DateTimeOffset asOf, CancellationToken cancellationToken) =>
+        ByTeamAsync(findings, PostureDefinitions.WasOpenAt(asOf), PostureDefinitions.WasOverdueAt(asOf), PostureDefinitions.WindowStart(asOf), asOf, cancellationToken);
+
+    private static async Task<IReadOnlyList<TeamPostureFigures>> ByTeamAsync(IQueryable<Finding> findings, Expression<Func<Finding, bool>> isOpen,
+        Expression<Func<Finding, bool>> isOverdue, DateTimeOffset windowStart, DateTimeOffset asOf, CancellationToken cancellationToken)
     {
-        var open = await findings.Where(PostureDefinitions.IsOpen).GroupBy(f => f.OwnerTeamId)
+        var open = await findings.Where(isOpen).GroupBy(f => f.OwnerTeamId)
             .Select(g => new { TeamId = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
-        var overdue = await findings.Where(PostureDefinitions.IsOverdue(asOf)).GroupBy(f => f.OwnerTeamId)
+        var overdue = await findings.Where(isOverdue).GroupBy(f => f.OwnerTeamId)
             .Select(g => new { TeamId = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
         // DateTimeOffset arithmetic does not translate on SQLite; the window holds a month of closures, read as three columns.
         var remediated = await findings.Where(PostureDefinitions.IsRemediatedBetween(windowStart, asOf))

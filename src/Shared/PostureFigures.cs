@@ -37,6 +37,17 @@ public static class PostureDefinitions
     public static Expression<Func<Finding, bool>> IsRemediatedBetween(DateTimeOffset from, DateTimeOffset to) =>
         f => f.Status == FindingStatus.Closed && f.Resolution == FindingResolution.None && f.ClosedAt != null && f.ClosedAt >= from && f.ClosedAt <= to;
 
+    // History forms, for rebuilding snapshots of past days from each finding's first-seen and closed dates. At "now" they
+    // select what IsOpen and IsOverdue select; for the past they assume today's verdict, severity and owner team.
+
+    /// <summary>Open at <paramref name="asOf"/>: first seen by then, not closed by then, no verdict.</summary>
+    public static Expression<Func<Finding, bool>> WasOpenAt(DateTimeOffset asOf) =>
+        f => f.Resolution == FindingResolution.None && f.FirstSeenAt <= asOf && (f.ClosedAt == null || f.ClosedAt > asOf);
+
+    /// <summary>Overdue at <paramref name="asOf"/>: open then and past its due date then.</summary>
+    public static Expression<Func<Finding, bool>> WasOverdueAt(DateTimeOffset asOf) =>
+        f => f.Resolution == FindingResolution.None && f.FirstSeenAt <= asOf && (f.ClosedAt == null || f.ClosedAt > asOf) && f.SlaDueAt != null && f.SlaDueAt < asOf;
+
     /// <summary>On time: remediated on or before its due date. Without a due date it is neither on time nor late.</summary>
     public static bool? OnTime(DateTimeOffset closedAt, DateTimeOffset? slaDueAt) => slaDueAt is { } due ? closedAt <= due : null;
 
