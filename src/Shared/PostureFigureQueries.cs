@@ -23,6 +23,14 @@ public static class PostureFigureQueries
         ByTeamAsync(findings, PostureDefinitions.IsOpen, PostureDefinitions.IsOverdue(asOf), windowStart, asOf, cancellationToken);
 
     /// <summary>
+    /// Per owner team for a reporting period: open and overdue at <paramref name="asOf"/>, remediation counted in
+    /// [<paramref name="windowStart"/>, <paramref name="windowEnd"/>] (the executive report's month, or its last 30 days,
+    /// which is the window of <see cref="PostureDefinitions.WindowStart"/>).
+    /// </summary>
+    public static Task<IReadOnlyList<TeamPostureFigures>> ForPeriodAsync(IQueryable<Finding> findings, DateTimeOffset windowStart, DateTimeOffset windowEnd, DateTimeOffset asOf, CancellationToken cancellationToken) =>
+        ByTeamAsync(findings, PostureDefinitions.IsOpen, PostureDefinitions.IsOverdue(asOf), windowStart, windowEnd, cancellationToken);
+
+    /// <summary>
     /// Per owner team as it was at a past instant, rebuilt from first-seen and closed dates (<see cref="PostureDefinitions.WasOpenAt"/>),
     /// for days that have no snapshot.
     /// </summary>
@@ -30,14 +38,14 @@ public static class PostureFigureQueries
         ByTeamAsync(findings, PostureDefinitions.WasOpenAt(asOf), PostureDefinitions.WasOverdueAt(asOf), PostureDefinitions.WindowStart(asOf), asOf, cancellationToken);
 
     private static async Task<IReadOnlyList<TeamPostureFigures>> ByTeamAsync(IQueryable<Finding> findings, Expression<Func<Finding, bool>> isOpen,
-        Expression<Func<Finding, bool>> isOverdue, DateTimeOffset windowStart, DateTimeOffset asOf, CancellationToken cancellationToken)
+        Expression<Func<Finding, bool>> isOverdue, DateTimeOffset windowStart, DateTimeOffset windowEnd, CancellationToken cancellationToken)
     {
         var open = await findings.Where(isOpen).GroupBy(f => f.OwnerTeamId)
             .Select(g => new { TeamId = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
         var overdue = await findings.Where(isOverdue).GroupBy(f => f.OwnerTeamId)
             .Select(g => new { TeamId = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
         // DateTimeOffset arithmetic does not translate on SQLite; the window holds a month of closures, read as three columns.
-        var remediated = await findings.Where(PostureDefinitions.IsRemediatedBetween(windowStart, asOf))
+        var remediated = await findings.Where(PostureDefinitions.IsRemediatedBetween(windowStart, windowEnd))
             .Select(f => new { f.OwnerTeamId, f.FirstSeenAt, ClosedAt = f.ClosedAt!.Value, f.SlaDueAt }).ToListAsync(cancellationToken);
 
         var teams = open.Select(o => o.TeamId).Concat(overdue.Select(o => o.TeamId)).Concat(remediated.Select(r => r.OwnerTeamId)).Distinct();

@@ -107,6 +107,10 @@ public sealed record PostureFigures(int Open, int Overdue, int Owned, int Remedi
     // One format per figure, so the same number reads the same on every page, in the API and in the PDF.
     public static string Count(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
+    /// <summary>The one-decimal value the pages print, as a number (the API's form), rounded exactly as the text is.</summary>
+    public static double? OneDecimal(double? value) =>
+        value is { } v ? double.Parse(v.ToString("0.0", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : null;
+
     public static string Percent(double? value) => value is { } p ? p.ToString("0.0", CultureInfo.InvariantCulture) + " %" : "–";
 
     public static string Days(double? value) => value is { } d ? d.ToString("0.0", CultureInfo.InvariantCulture) + " days" : "–";
