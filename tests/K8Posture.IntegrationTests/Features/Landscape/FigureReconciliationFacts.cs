@@ -199,6 +199,15 @@ public sealed partial class FigureReconciliationFacts(K8PostureAppFactory app) :
             var row = new Regex($@"^\s*{Regex.Escape(name)}\s+{Regex.Escape(expected.SlaCompliance)}\s+{expected.Overdue}\s+\d+\s+{Regex.Escape(expected.Mttr)}\s+{expected.Open}\s*$", RegexOptions.Multiline);
             Assert.True(row.IsMatch(text), $"the report's SLA-by-team table has no row '{name} {expected.SlaCompliance} {expected.Overdue} … {expected.Mttr} {expected.Open}':\n{text}");
         }
+
+        // History without a snapshot is rebuilt from the findings by the same definitions (the operator verb after a change
+        // of definition). At the start of yesterday G2 (closed a day ago) was still open and B1 (due a day ago) not yet
+        // overdue; U4 (closed two days ago) was already closed: open 9 + 1 = 10, overdue A1 and U1 = 2.
+        Assert.Equal(0, await PostureSnapshotsCommand.RebuildAsync(app.Services, ["--days", "1"], TextWriter.Null));
+        var yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        Assert.Equal(10, await app.ScalarAsync("SELECT COALESCE(SUM(OpenCount), 0) FROM LandscapeSnapshots WHERE Day = $day", ("$day", yesterday)));
+        Assert.Equal(10, await app.ScalarAsync("SELECT COALESCE(SUM(Open), 0) FROM RemediationMetricSnapshots WHERE Day = $day", ("$day", yesterday)));
+        Assert.Equal(2, await app.ScalarAsync("SELECT COALESCE(SUM(Overdue), 0) FROM RemediationMetricSnapshots WHERE Day = $day", ("$day", yesterday)));
     }
 
     private static string Today => DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
