@@ -2,14 +2,15 @@ using K8Posture.Data;
 using K8Posture.Features.Admin;
 using K8Posture.Features.Demo;
 using K8Posture.Features.Organisation;
+using K8Posture.Features.Remediation;
 using K8Posture.Features.Rules;
 
 namespace K8Posture;
 
-/// <summary>Operator verbs on the same binary: <c>migrate</c>, <c>api-key create</c>, <c>seed-demo</c>, <c>org import|export</c>, <c>evaluate</c>.</summary>
+/// <summary>Operator verbs on the same binary: <c>migrate</c>, <c>api-key create</c>, <c>seed-demo</c>, <c>org import|export</c>, <c>evaluate</c>, <c>snapshots rebuild</c>.</summary>
 public static class AdminCommands
 {
-    private static readonly string[] Verbs = ["migrate", "api-key", "seed-demo", "org", "evaluate"];
+    private static readonly string[] Verbs = ["migrate", "api-key", "seed-demo", "org", "evaluate", "snapshots"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
@@ -34,8 +35,11 @@ public static class AdminCommands
                     return await OrganisationCommand.RunAsync(app.Services, args[1..], Console.Out, Console.Error);
                 case "evaluate":
                     return await EvaluateCommand.RunAsync(app.Services, args[1..], Console.OpenStandardInput(), Console.Out, Console.Error);
+                case "snapshots" when args.Length > 1 && args[1] == "rebuild":
+                    return await PostureSnapshotsCommand.RebuildAsync(app.Services, args[2..], Console.Error);
                 default:
-                    Console.Error.WriteLine("usage: migrate | seed-demo | api-key create --name NAME [--team TEAM] --scopes ingest,evaluate,read,admin | " + OrganisationCommand.Usage + " | " + EvaluateCommand.Usage);
+                    Console.Error.WriteLine("usage: migrate | seed-demo | api-key create --name NAME [--team TEAM] --scopes ingest,evaluate,read,admin | "
+                        + OrganisationCommand.Usage + " | " + EvaluateCommand.Usage + " | " + PostureSnapshotsCommand.Usage);
                     return 2;
             }
         }

@@ -49,6 +49,7 @@ public static class FeatureRegistration
         endpoints.MapIngestionEndpoints();
         endpoints.MapIngestBatchEndpoints();
         endpoints.MapFindingsEndpoints();
+        endpoints.MapPostureApi();
         endpoints.MapAdminEndpoints();
         endpoints.MapPolicyEngineEndpoints();
         endpoints.MapClusterEndpoints();

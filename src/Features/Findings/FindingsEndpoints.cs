@@ -18,7 +18,7 @@ public static class FindingsEndpoints
             .WithName("ListFindings")
             .WithTags("Findings")
             .WithSummary("Findings visible to the caller, paged and filtered")
-            .WithDescription("page is 1-based; pageSize is at most 500; category, severity and status take the enum names (status defaults to Open, 'all' for any); q searches title, vulnerability id, package, image repository and resource name; bu, team, cluster and env narrow by business unit, team, cluster and environment names (within the caller's scope); namespace, owasp (K01…K10), registry, cve and rule (a comma-separated list of rule ids) match exactly, like the Findings page URL; sort is severity, title, firstSeen, lastSeen, cluster or status, with a leading '-' for descending.");
+            .WithDescription("page is 1-based; pageSize is at most 500; category, severity and status take the enum names (status defaults to Open, 'all' for any); q searches title, vulnerability id, package, image repository and resource name; bu, team, cluster and env narrow by business unit, team, cluster and environment names (within the caller's scope); namespace, owasp (K01…K10), registry, cve and rule (a comma-separated list of rule ids) match exactly, like the Findings page URL; owner=unowned lists findings without an owner team; verdict is None (open work, as the posture figures count it), RiskAccepted or FalsePositive; sort is severity, title, firstSeen, lastSeen, cluster or status, with a leading '-' for descending.");
         return endpoints;
     }
 
@@ -40,7 +40,9 @@ public static class FindingsEndpoints
         string? owasp = null,
         string? registry = null,
         string? cve = null,
-        string? rule = null)
+        string? rule = null,
+        string? owner = null,
+        string? verdict = null)
     {
         var errors = new Dictionary<string, string[]>();
         if (page is < 1)
@@ -63,6 +65,14 @@ public static class FindingsEndpoints
         {
             errors["status"] = [$"'{status}' is not a status; use one of {FindingsQueryString.Describe<FindingStatus>()}, or {FindingsQueryString.AnyStatus}."];
         }
+        if (!string.IsNullOrWhiteSpace(owner) && !string.Equals(owner.Trim(), FindingsQueryString.UnownedOwner, StringComparison.OrdinalIgnoreCase))
+        {
+            errors["owner"] = [$"'{owner}' is not an owner filter; use '{FindingsQueryString.UnownedOwner}' (findings without an owner team), or team= for a team."];
+        }
+        if (!FindingsQueryString.TryParseEnum<FindingResolution>(verdict, out var parsedVerdict))
+        {
+            errors["verdict"] = [$"'{verdict}' is not a verdict; use one of {FindingsQueryString.Describe<FindingResolution>()}."];
+        }
         if (!FindingsQueryString.TryParseSort(sort, out var sortField, out var descending))
         {
             errors["sort"] = [$"'{sort}' is not a sort field; use one of {FindingsQueryString.Describe<FindingSortField>()}, with a leading '-' for descending."];
@@ -75,7 +85,8 @@ public static class FindingsEndpoints
         }
 
         var criteria = new FindingsCriteria(parsedCategory, parsedSeverity, parsedStatus, q, sortField, descending,
-            Trimmed(bu), Trimmed(team), Trimmed(cluster), Trimmed(env), Trimmed(@namespace), Trimmed(owasp), Trimmed(registry), Trimmed(cve), Trimmed(rule));
+            Trimmed(bu), Trimmed(team), Trimmed(cluster), Trimmed(env), Trimmed(@namespace), Trimmed(owasp), Trimmed(registry), Trimmed(cve), Trimmed(rule),
+            string.IsNullOrWhiteSpace(owner) ? null : FindingsQueryString.UnownedOwner, parsedVerdict);
         var effectivePage = page ?? 1;
         var effectivePageSize = pageSize ?? DefaultPageSize;
         var result = await findings.ListAsync(criteria, effectivePage - 1, effectivePageSize, cancellationToken);

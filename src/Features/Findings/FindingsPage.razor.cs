@@ -62,6 +62,8 @@ public sealed partial class FindingsPage : ComponentBase, IDisposable
     [SupplyParameterFromQuery(Name = "registry")] public string? RegistryParameter { get; set; }
     [SupplyParameterFromQuery(Name = "cve")] public string? VulnerabilityParameter { get; set; }
     [SupplyParameterFromQuery(Name = "rule")] public string? RulesParameter { get; set; }
+    [SupplyParameterFromQuery(Name = "owner")] public string? OwnerParameter { get; set; }
+    [SupplyParameterFromQuery(Name = "verdict")] public string? VerdictParameter { get; set; }
 
     protected override async Task OnInitializedAsync()
     {
@@ -98,6 +100,8 @@ public sealed partial class FindingsPage : ComponentBase, IDisposable
             if (_criteria.Rules is { } rules) yield return ($"Rules: {rules}", _criteria with { Rules = null });
             if (_criteria.Registry is { } registry) yield return ($"Registry: {registry}", _criteria with { Registry = null });
             if (_criteria.VulnerabilityId is { } cve) yield return ($"Vulnerability: {cve}", _criteria with { VulnerabilityId = null });
+            if (_criteria.Owner is not null) yield return ("Owner team: none (unowned)", _criteria with { Owner = null });
+            if (_criteria.Verdict is { } verdict) yield return (verdict == FindingResolution.None ? "Verdict: none (open work)" : $"Verdict: {verdict}", _criteria with { Verdict = null });
         }
     }
 

@@ -22,7 +22,9 @@ public sealed record FindingsCriteria(
     string? Owasp = null,
     string? Registry = null,
     string? VulnerabilityId = null,
-    string? Rules = null)
+    string? Rules = null,
+    string? Owner = null,
+    FindingResolution? Verdict = null)
 {
     public OrgFilter Org => new(BusinessUnit, Team, Cluster, Environment);
 }
@@ -95,6 +97,14 @@ public sealed class FindingsQuery(IDbContextFactory<K8PostureDbContext> contexts
         if (criteria.Status is { } status)
         {
             findings = findings.Where(f => f.Status == status);
+        }
+        if (string.Equals(criteria.Owner, FindingsQueryString.UnownedOwner, StringComparison.OrdinalIgnoreCase))
+        {
+            findings = findings.Where(f => f.OwnerTeamId == null);
+        }
+        if (criteria.Verdict is { } verdict)
+        {
+            findings = findings.Where(f => f.Resolution == verdict);
         }
         if (criteria.Namespace is { } ns)
         {

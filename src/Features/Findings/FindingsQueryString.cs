@@ -10,6 +10,9 @@ public static class FindingsQueryString
 {
     public const string AnyStatus = "all";
 
+    /// <summary>owner=unowned: the findings no owner team claims (the "Unowned" bucket of the team lists).</summary>
+    public const string UnownedOwner = "unowned";
+
     public static bool TryParseEnum<TEnum>(string? text, out TEnum? value) where TEnum : struct, Enum
     {
         value = null;
@@ -76,8 +79,11 @@ public static class FindingsQueryString
         {
             (sortBy, descending) = (FindingSortField.Severity, true);
         }
+        TryParseEnum<FindingResolution>(Text("verdict"), out var verdict);
+        var owner = string.Equals(Text("owner"), UnownedOwner, StringComparison.OrdinalIgnoreCase) ? UnownedOwner : null;
         return new FindingsCriteria(category, severity, status, Text("q"), sortBy, descending,
-            Text("bu"), Text("team"), Text("cluster"), Text("env"), Text("namespace"), Text("owasp"), Text("registry"), Text("cve"), Text("rule"));
+            Text("bu"), Text("team"), Text("cluster"), Text("env"), Text("namespace"), Text("owasp"), Text("registry"), Text("cve"), Text("rule"),
+            owner, verdict);
     }
 
     public static string Describe<TEnum>() where TEnum : struct, Enum => string.Join(", ", Enum.GetNames<TEnum>());
@@ -105,6 +111,8 @@ public static class FindingsQueryString
             ["rule"] = criteria.Rules,
             ["registry"] = criteria.Registry,
             ["cve"] = criteria.VulnerabilityId,
+            ["owner"] = criteria.Owner,
+            ["verdict"] = criteria.Verdict?.ToString(),
             ["sort"] = criteria.SortBy == FindingSortField.Severity && criteria.Descending
                 ? null
                 : (criteria.Descending ? "-" : "") + char.ToLowerInvariant(criteria.SortBy.ToString()[0]) + criteria.SortBy.ToString()[1..],

@@ -11,7 +11,7 @@ public enum LandscapeDimension
     Owasp = 1,
     /// <summary>Open findings per image (Key: registry/repository).</summary>
     Image = 2,
-    /// <summary>Findings closed on a day (Key: yyyy-MM-dd): count, closed before the SLA due date, remediation hours.</summary>
+    /// <summary>Findings remediated on a day (Key: yyyy-MM-dd): count, on time, late (in OverdueCount), remediation hours.</summary>
     Closed = 3,
     /// <summary>Daily snapshot totals over all teams (Key: yyyy-MM-dd), for organisation-wide trend reads.</summary>
     TrendAllTeams = 4,
@@ -44,7 +44,7 @@ public static class LandscapeDimensions
 
 /// <summary>
 /// One pre-aggregated cell of the landscape: counts of findings for a dimension value, team, cluster, category and
-/// severity. Rebuilt from the Findings table by <see cref="LandscapeCubeBuilder"/> with GROUP BY in SQL, so the
+/// severity, counted with the shared definitions (<see cref="K8Posture.Shared.PostureDefinitions"/>). Rebuilt from the Findings table by <see cref="LandscapeCubeBuilder"/> with GROUP BY in SQL, so the
 /// landscape reads tens of thousands of cells instead of millions of findings. Scoped by team like findings.
 /// </summary>
 public sealed class LandscapeCell
@@ -59,13 +59,13 @@ public sealed class LandscapeCell
     public FindingCategory Category { get; set; }
     public FindingSeverity Severity { get; set; }
     public int Count { get; set; }
-    /// <summary>Open and past their SLA due date at rebuild time.</summary>
+    /// <summary>Open dimensions: open and past their SLA due date at rebuild time. Closed dimension: remediated after the due date.</summary>
     public int OverdueCount { get; set; }
     /// <summary>Open findings that expose a workload outside the cluster (LoadBalancer/NodePort, host ports, OWASP K06).</summary>
     public int ExposedCount { get; set; }
     /// <summary>Open findings of privileged workloads (privileged or HostProcess containers, runtime socket mounts).</summary>
     public int PrivilegedCount { get; set; }
-    /// <summary>Closed dimension: closed on or before the SLA due date (or without one).</summary>
+    /// <summary>Closed dimension: remediated on or before the SLA due date (findings without one are neither on time nor late).</summary>
     public int OnTimeCount { get; set; }
     /// <summary>Closed dimension: sum of (ClosedAt − FirstSeenAt) in hours.</summary>
     public double RemediationHours { get; set; }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using K8Posture.Data;
+using K8Posture.Shared;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -46,30 +47,31 @@ public static class LandscapeCubeBuilder
             ? "DATEDIFF_BIG(SECOND, \"FirstSeenAt\", \"ClosedAt\") / 3600.0"
             : "((\"ClosedAt\" >> 11) - (\"FirstSeenAt\" >> 11)) / 36000000.0";
         var snapshotDay = sqlServer ? "CONVERT(char(10), \"Day\", 23)" : "\"Day\"";
-        var overdue = sqlServer
-            ? "CASE WHEN \"SlaDueAt\" IS NOT NULL AND \"SlaDueAt\" < CAST({0} AS datetimeoffset) THEN 1 ELSE 0 END"
-            : "CASE WHEN \"SlaDueAt\" IS NOT NULL AND \"SlaDueAt\" < {0} THEN 1 ELSE 0 END";
-        var onTime = "CASE WHEN \"SlaDueAt\" IS NULL OR \"ClosedAt\" <= \"SlaDueAt\" THEN 1 ELSE 0 END";
+        // Open, overdue, on time and late are the shared definitions (PostureDefinitions), not this builder's own.
+        var open = PostureDefinitions.OpenSql;
+        var overdue = $"CASE WHEN {PostureDefinitions.OverdueSql("{0}", sqlServer)} THEN 1 ELSE 0 END";
+        var onTime = $"CASE WHEN {PostureDefinitions.OnTimeSql} THEN 1 ELSE 0 END";
+        var late = $"CASE WHEN {PostureDefinitions.LateSql} THEN 1 ELSE 0 END";
 
         var sql = $"""
             DELETE FROM "LandscapeCells";
             INSERT INTO "LandscapeCells" {Columns}
             SELECT {(int)LandscapeDimension.Namespace}, "NamespaceName", "OwnerTeamId", "ClusterId", "Category", "Severity", COUNT(*),
                    SUM({overdue}), SUM(CASE WHEN {ExposedPredicate} THEN 1 ELSE 0 END), SUM(CASE WHEN {PrivilegedPredicate} THEN 1 ELSE 0 END), 0, 0
-            FROM "Findings" WHERE "Status" = {(int)FindingStatus.Open}
+            FROM "Findings" WHERE {open}
             GROUP BY "NamespaceName", "OwnerTeamId", "ClusterId", "Category", "Severity";
             INSERT INTO "LandscapeCells" {Columns}
             SELECT {(int)LandscapeDimension.Owasp}, "OwaspK8s", "OwnerTeamId", "ClusterId", "Category", "Severity", COUNT(*), 0, 0, 0, 0, 0
-            FROM "Findings" WHERE "Status" = {(int)FindingStatus.Open} AND "OwaspK8s" IS NOT NULL
+            FROM "Findings" WHERE {open} AND "OwaspK8s" IS NOT NULL
             GROUP BY "OwaspK8s", "OwnerTeamId", "ClusterId", "Category", "Severity";
             INSERT INTO "LandscapeCells" {Columns}
             SELECT {(int)LandscapeDimension.Image}, {imageKey}, "OwnerTeamId", "ClusterId", "Category", "Severity", COUNT(*), 0, 0, 0, 0, 0
-            FROM "Findings" WHERE "Status" = {(int)FindingStatus.Open} AND "ImageRepository" IS NOT NULL
+            FROM "Findings" WHERE {open} AND "ImageRepository" IS NOT NULL
             GROUP BY {imageKey}, "OwnerTeamId", "ClusterId", "Category", "Severity";
             INSERT INTO "LandscapeCells" {Columns}
-            SELECT {(int)LandscapeDimension.Closed}, {closedDay}, "OwnerTeamId", "ClusterId", "Category", "Severity", COUNT(*), 0, 0, 0,
+            SELECT {(int)LandscapeDimension.Closed}, {closedDay}, "OwnerTeamId", "ClusterId", "Category", "Severity", COUNT(*), SUM({late}), 0, 0,
                    SUM({onTime}), SUM({hours})
-            FROM "Findings" WHERE "Status" = {(int)FindingStatus.Closed} AND "ClosedAt" IS NOT NULL AND "ClosedAt" >= {ClosedSinceParameter}
+            FROM "Findings" WHERE {PostureDefinitions.RemediatedSql} AND "ClosedAt" >= {ClosedSinceParameter}
             GROUP BY {closedDay}, "OwnerTeamId", "ClusterId", "Category", "Severity";
             INSERT INTO "LandscapeCells" {Columns}
             SELECT {(int)LandscapeDimension.TrendAllTeams}, {snapshotDay}, NULL, NULL, "Category", "Severity", SUM("OpenCount"), 0, 0, 0, 0, 0

@@ -1,5 +1,6 @@
 using System.Globalization;
 using K8Posture.Data;
+using K8Posture.Features.Findings;
 using K8Posture.Shared;
 using K8Posture.Shared.Charts;
 using Microsoft.AspNetCore.Components;
@@ -24,6 +25,7 @@ public sealed partial class LandscapeDashboard : ComponentBase, IDisposable
     private IReadOnlyList<ChartSeries> _riskNamespaceSeries = [];
     private IReadOnlyList<ChartSeries> _heatSeries = [];
     private IReadOnlyList<string> _heatTeams = [];
+    private bool _heatHasUnowned;
     private IReadOnlyList<ChartSeries> _owaspSeries = [];
     private IReadOnlyList<ChartSeries> _registrySeries = [];
     private IReadOnlyList<ChartSeries> _iocSeries = [];
@@ -113,13 +115,18 @@ public sealed partial class LandscapeDashboard : ComponentBase, IDisposable
         _riskNamespaceSeries = [new ChartSeries("Risk score", s.RiskiestNamespaces.Select(r => (double?)Math.Round(r.Score, 1)).ToList())];
         _riskNamespaceKey = string.Join('|', s.RiskiestNamespaces.Select(r => r.Cluster + "/" + r.Namespace));
 
-        _heatTeams = s.TeamHeatmap.Select(h => h.Team).Distinct().Order(StringComparer.Ordinal).ToList();
-        // ApexCharts draws heatmap series bottom-up; reverse so the first team is on top.
-        _heatSeries = _heatTeams.Reverse()
-            .Select(team => new ChartSeries(team, FindingLabels.Categories
-                .Select(category => (double?)s.TeamHeatmap.Where(h => h.Team == team && h.Category == category).Sum(h => h.Count)).ToList()))
+        // Teams by name, then the unowned bucket as a row of its own (it is not a team, so it never hides among them).
+        _heatTeams = s.TeamHeatmap.Where(h => !h.IsUnowned).Select(h => h.Team).Distinct().Order(StringComparer.Ordinal).ToList();
+        _heatHasUnowned = s.TeamHeatmap.Any(h => h.IsUnowned);
+        var heatRows = _heatTeams.Select(team => (Label: team, Cells: s.TeamHeatmap.Where(h => !h.IsUnowned && h.Team == team)))
+            .Concat(_heatHasUnowned ? [(Label: PostureDefinitions.UnownedLabel, Cells: s.TeamHeatmap.Where(h => h.IsUnowned))] : [])
             .ToList();
-        _heatKey = string.Join('|', _heatTeams);
+        // ApexCharts draws heatmap series bottom-up; reverse so the first team is on top.
+        _heatSeries = Enumerable.Reverse(heatRows)
+            .Select(row => new ChartSeries(row.Label, FindingLabels.Categories
+                .Select(category => (double?)row.Cells.Where(h => h.Category == category).Sum(h => h.Count)).ToList()))
+            .ToList();
+        _heatKey = string.Join('|', _heatTeams) + (_heatHasUnowned ? "|unowned" : "");
 
         _owaspSeries = [new ChartSeries("Open findings", s.Owasp.Select(o => (double?)o.Count).ToList())];
         _owaspKey = "10";
@@ -253,12 +260,17 @@ public sealed partial class LandscapeDashboard : ComponentBase, IDisposable
 
     private void OpenHeatCell(ChartPointSelection selection)
     {
-        var teams = _heatTeams.Reverse().ToList();
-        if (selection.SeriesIndex >= 0 && selection.SeriesIndex < teams.Count
-            && selection.DataPointIndex >= 0 && selection.DataPointIndex < FindingLabels.Categories.Count)
+        var rows = _heatTeams.Count + (_heatHasUnowned ? 1 : 0);
+        if (selection.SeriesIndex < 0 || selection.SeriesIndex >= rows || selection.DataPointIndex < 0 || selection.DataPointIndex >= FindingLabels.Categories.Count)
         {
-            Navigation.NavigateTo(Filter.FindingsLink(FindingLabels.Categories[selection.DataPointIndex], extra: [("team", teams[selection.SeriesIndex])]));
+            return;
         }
+        // Series are bottom-up: the last series is the first team; with an unowned row, series 0 is that row.
+        var fromTop = rows - 1 - selection.SeriesIndex;
+        var category = FindingLabels.Categories[selection.DataPointIndex];
+        Navigation.NavigateTo(fromTop < _heatTeams.Count
+            ? Filter.FindingsLink(category, extra: [("team", _heatTeams[fromTop])])
+            : Filter.FindingsLink(category, extra: [("owner", FindingsQueryString.UnownedOwner)]));
     }
 
     private void OpenOwasp(ChartPointSelection selection)

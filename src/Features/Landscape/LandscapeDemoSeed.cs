@@ -1,18 +1,21 @@
 using K8Posture.Data;
 using K8Posture.Features.Demo;
+using K8Posture.Features.Remediation;
 using Microsoft.EntityFrameworkCore;
 
 namespace K8Posture.Features.Landscape;
 
 /// <summary>
-/// Gives the demo a 90-day history: daily snapshots before today, derived from the demo's current open counts with
-/// a believable shape (more open findings two months ago, a clean-up sprint, a new scanner onboarded). Today's snapshot
-/// is written by the real snapshot job right after the contributors.
+/// Gives the demo its 90-day history: both trend snapshots (landscape open counts and remediation figures) for the days
+/// before today, rebuilt from the demo findings' first-seen and closed dates with the shared definitions — the same
+/// back-fill a real installation gets — so the trends end where today's live figures stand, with no invented shape.
+/// Today's snapshots are written by the real jobs right after the contributors.
 /// </summary>
 public sealed class LandscapeDemoSeed : IDemoSeedContributor
 {
-    public const int HistoryDays = 89;
+    public const int HistoryDays = PostureSnapshots.BackfillDays;
 
+    /// <summary>After the remediation seed, which ages the findings and spreads their closures over time.</summary>
     public int Order => 100;
 
     public async Task SeedAsync(IServiceProvider services, CancellationToken cancellationToken)
@@ -21,43 +24,11 @@ public sealed class LandscapeDemoSeed : IDemoSeedContributor
         var clock = services.GetRequiredService<TimeProvider>();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var current = await db.Findings.AsNoTracking()
-            .Where(f => f.Status == FindingStatus.Open)
-            .GroupBy(f => new { f.OwnerTeamId, f.Category, f.Severity })
-            .Select(g => new { g.Key.OwnerTeamId, g.Key.Category, g.Key.Severity, Count = g.Count() })
-            .ToListAsync(cancellationToken);
-        if (current.Count == 0 || await db.LandscapeSnapshots.AnyAsync(s => s.Day < today, cancellationToken))
+        if (!await db.Findings.AnyAsync(cancellationToken) || await db.LandscapeSnapshots.AnyAsync(s => s.Day < today, cancellationToken))
         {
             return;
         }
-        for (var daysAgo = HistoryDays; daysAgo >= 1; daysAgo--)
-        {
-            var factor = Shape(daysAgo);
-            foreach (var c in current)
-            {
-                // Misconfigurations arrived with the cluster scanners 30 days ago; before that only image scans reported.
-                var count = c.Category != FindingCategory.Vulnerability && daysAgo > 30 ? 0 : (int)Math.Round(c.Count * factor);
-                if (count > 0)
-                {
-                    db.LandscapeSnapshots.Add(new LandscapeSnapshot
-                    {
-                        Day = today.AddDays(-daysAgo),
-                        TeamId = c.OwnerTeamId,
-                        Category = c.Category,
-                        Severity = c.Severity,
-                        OpenCount = count,
-                    });
-                }
-            }
-        }
-        await db.SaveChangesAsync(cancellationToken);
+        // Replace: anything an earlier contributor wrote for these days was not built from the findings.
+        await PostureSnapshots.BackfillAsync(db, today.AddDays(-HistoryDays), today.AddDays(-1), replace: true, cancellationToken);
     }
-
-    /// <summary>1.35 ninety days ago, down to 0.9 after a clean-up sprint 45 days ago, drifting back up to 1.0 today.</summary>
-    private static double Shape(int daysAgo) => daysAgo switch
-    {
-        > 50 => 1.35 - (HistoryDays - daysAgo) * 0.005,
-        > 40 => 1.15 - (50 - daysAgo) * 0.025,
-        _ => 0.9 + (40 - daysAgo) * 0.0025,
-    };
 }

@@ -58,7 +58,10 @@ public sealed record LandscapeFilter(
         return parts.Count == 0 ? "" : QueryHelpers.AddQueryString("", parts);
     }
 
-    /// <summary>The findings explorer with this filter (open findings) and optional extra criteria.</summary>
+    /// <summary>
+    /// The findings explorer with this filter and optional extra criteria, listing what the landscape counts as open
+    /// (<see cref="K8Posture.Shared.PostureDefinitions.IsOpen"/>: open, no verdict), so a figure and its list agree.
+    /// </summary>
     public string FindingsLink(FindingCategory? category = null, FindingSeverity? severity = null, params (string Key, string? Value)[] extra)
     {
         var criteria = new FindingsCriteria(
@@ -67,7 +70,8 @@ public sealed record LandscapeFilter(
             BusinessUnit: BusinessUnit,
             Team: Team,
             Cluster: Cluster,
-            Environment: Environment);
+            Environment: Environment,
+            Verdict: FindingResolution.None);
         foreach (var (key, value) in extra)
         {
             criteria = key switch
@@ -77,6 +81,7 @@ public sealed record LandscapeFilter(
                 "namespace" => criteria with { Namespace = value },
                 "owasp" => criteria with { Owasp = value },
                 "registry" => criteria with { Registry = value },
+                "owner" => criteria with { Owner = value, Team = null, BusinessUnit = null },
                 _ => criteria,
             };
         }

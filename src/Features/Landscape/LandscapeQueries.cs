@@ -14,7 +14,12 @@ public sealed record OpenFindingCount(FindingCategory Category, FindingSeverity 
 
 public sealed record TrendPoint(DateOnly Day, FindingSeverity Severity, int Count);
 
-public sealed record TeamCategoryCount(string Team, FindingCategory Category, int Count);
+/// <summary>A heatmap cell; <see cref="TeamId"/> null is the unowned bucket.</summary>
+public sealed record TeamCategoryCount(string Team, FindingCategory Category, int Count)
+{
+    public int? TeamId { get; init; }
+    public bool IsUnowned => TeamId is null;
+}
 
 /// <summary>A cluster or namespace ranked by <see cref="RiskScore"/>.</summary>
 public sealed record RiskRow(string Cluster, string? Namespace, double Score, RiskInputs Inputs);
@@ -23,26 +28,13 @@ public sealed record OwaspCount(string Id, string Name, int Count);
 
 public sealed record RegistryPosture(string Registry, bool Allowed, int Images, int OpenFindings);
 
-/// <summary>
-/// SLA compliance over the range: (open findings not past their due date + findings closed in the range on or before
-/// their due date) ÷ (open findings + findings closed in the range). A finding without a due date counts as compliant.
-/// </summary>
-public sealed record SlaFigures(int Open, int OpenOverdue, int ClosedInRange, int ClosedOnTime, double RemediationHours)
-{
-    public double? CompliancePercent => Open + ClosedInRange == 0
-        ? null
-        : 100.0 * (Open - OpenOverdue + ClosedOnTime) / (Open + ClosedInRange);
-
-    /// <summary>Mean time to remediate: mean of ClosedAt − FirstSeenAt over findings closed in the range.</summary>
-    public double? MeanTimeToRemediateDays => ClosedInRange == 0 ? null : RemediationHours / ClosedInRange / 24.0;
-}
-
 /// <summary>What the landscape, cluster and team pages show; already limited to the caller's teams by the data scope.</summary>
 public sealed record LandscapeSummary(IReadOnlyList<OpenFindingCount> OpenCounts, int ClusterCount, bool HasAnyFinding)
 {
     public int ManagedClusters { get; init; }
     public int DiscoveredClusters { get; init; }
-    public SlaFigures Sla { get; init; } = new(0, 0, 0, 0, 0);
+    /// <summary>Open, overdue, owned, SLA compliance and MTTR by the shared definitions (<see cref="PostureDefinitions"/>).</summary>
+    public PostureFigures Figures { get; init; } = PostureFigures.None;
     public RuntimeSignals Runtime { get; init; } = RuntimeSignals.NoData;
     public IReadOnlyList<TrendPoint> Trend { get; init; } = [];
     /// <summary>The trend has no cluster dimension: a cluster or environment filter does not narrow it.</summary>
@@ -108,7 +100,6 @@ public sealed class LandscapeQueries(
         var scope = await ResolvedScope.ResolveAsync(db, filter.Org, cancellationToken);
         var now = _clock.GetUtcNow();
         var fromDay = DateOnly.FromDateTime(now.UtcDateTime.AddDays(-filter.RangeDays));
-        var fromKey = fromDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
         var cells = Cells(db, scope, filter);
         var namespaces = cells.Where(c => c.Dimension == LandscapeDimension.Namespace);
@@ -127,11 +118,12 @@ public sealed class LandscapeQueries(
 
         var hasAnyFinding = openCounts.Count > 0 || await scope.Apply(db.Findings.AsNoTracking()).AnyAsync(cancellationToken);
 
-        var closed = await cells.Where(c => c.Dimension == closedDimension && string.Compare(c.Key, fromKey) >= 0)
+        // SLA compliance and MTTR use the shared 30-day window whatever the range; the range bounds the trend only.
+        var windowKey = PostureDefinitions.WindowStartDay(now).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var closed = await cells.Where(c => c.Dimension == closedDimension && string.Compare(c.Key, windowKey) >= 0)
             .GroupBy(_ => 1)
-            .Select(g => new { Count = g.Sum(c => c.Count), OnTime = g.Sum(c => c.OnTimeCount), Hours = g.Sum(c => c.RemediationHours) })
+            .Select(g => new { Count = g.Sum(c => c.Count), OnTime = g.Sum(c => c.OnTimeCount), Late = g.Sum(c => c.OverdueCount), Hours = g.Sum(c => c.RemediationHours) })
             .FirstOrDefaultAsync(cancellationToken);
-        var sla = new SlaFigures(open.Sum(o => o.Count), open.Sum(o => o.Overdue), closed?.Count ?? 0, closed?.OnTime ?? 0, closed?.Hours ?? 0);
 
         var clusterQuery = db.Clusters.AsNoTracking();
         if (scope.ClusterIds is { } clusterIds)
@@ -168,12 +160,16 @@ public sealed class LandscapeQueries(
                 g.Sum(c => c.PrivilegedCount)))
             .ToListAsync(cancellationToken);
 
-        var heat = await namespaces.Where(c => c.TeamId != null)
-            .GroupBy(c => new { TeamId = c.TeamId!.Value, c.Category })
+        // Unowned open findings are a row of their own (team null), shown beside the teams with the most.
+        var heat = await namespaces
+            .GroupBy(c => new { c.TeamId, c.Category })
             .Select(g => new { g.Key.TeamId, g.Key.Category, Count = g.Sum(c => c.Count) })
             .ToListAsync(cancellationToken);
-        var topTeams = heat.GroupBy(h => h.TeamId).OrderByDescending(g => g.Sum(h => h.Count)).Take(HeatmapTeams).Select(g => g.Key).ToList();
+        var owned = heat.Where(h => h.TeamId != null).Sum(h => h.Count);
+        var topTeams = heat.Where(h => h.TeamId != null).GroupBy(h => h.TeamId!.Value).OrderByDescending(g => g.Sum(h => h.Count)).Take(HeatmapTeams).Select(g => g.Key).ToList();
         var teamNames = await db.Teams.AsNoTracking().Where(t => topTeams.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Name, cancellationToken);
+        var figures = new PostureFigures(open.Sum(o => o.Count), open.Sum(o => o.Overdue), owned,
+            closed?.Count ?? 0, closed?.OnTime ?? 0, closed?.Late ?? 0, closed?.Hours ?? 0);
 
         var owasp = await cells.Where(c => c.Dimension == owaspDimension)
             .GroupBy(c => c.Key)
@@ -187,18 +183,28 @@ public sealed class LandscapeQueries(
         var policy = await CurrentPolicyAsync(db, cancellationToken);
 
         var (trend, trendIgnoresClusters) = await TrendAsync(db, scope, filter, fromDay, cancellationToken);
+        if (!trendIgnoresClusters)
+        {
+            // Today's point is the live count the KPIs show, not this morning's snapshot.
+            var today = DateOnly.FromDateTime(now.UtcDateTime);
+            trend = trend.Where(p => p.Day != today)
+                .Concat(open.GroupBy(o => o.Severity).Select(g => new TrendPoint(today, g.Key, g.Sum(o => o.Count))))
+                .OrderBy(p => p.Day).ThenByDescending(p => p.Severity).ToList();
+        }
 
         return new LandscapeSummary(openCounts, managed + discovered, hasAnyFinding)
         {
             ManagedClusters = managed,
             DiscoveredClusters = discovered,
-            Sla = sla,
+            Figures = figures,
             Runtime = runtime,
             Trend = trend,
             TrendIgnoresClusterFilter = trendIgnoresClusters,
-            TeamHeatmap = heat.Where(h => teamNames.ContainsKey(h.TeamId))
-                .Select(h => new TeamCategoryCount(teamNames[h.TeamId], h.Category, h.Count))
-                .OrderBy(h => h.Team, StringComparer.Ordinal).ToList(),
+            TeamHeatmap = heat.Where(h => h.TeamId is { } id && teamNames.ContainsKey(id))
+                .Select(h => new TeamCategoryCount(teamNames[h.TeamId!.Value], h.Category, h.Count) { TeamId = h.TeamId })
+                .OrderBy(h => h.Team, StringComparer.Ordinal)
+                .Concat(heat.Where(h => h.TeamId is null && h.Count > 0).Select(h => new TeamCategoryCount(PostureDefinitions.UnownedLabel, h.Category, h.Count)))
+                .ToList(),
             RiskiestClusters = Rank(byCluster, clusterNames, runtime),
             RiskiestNamespaces = Rank(byNamespace, clusterNames, runtime),
             Owasp = OwaspTop10.Select(k => new OwaspCount(k.Id, k.Name, owasp.Where(o => o.Id == k.Id).Sum(o => o.Count))).ToList(),

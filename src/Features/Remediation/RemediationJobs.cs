@@ -1,6 +1,7 @@
 using System.Globalization;
 using Hangfire;
 using K8Posture.Data;
+using K8Posture.Shared;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -23,7 +24,7 @@ public sealed class RiskAcceptanceExpiryJob(DataScope scope, RiskAcceptanceServi
     }
 }
 
-/// <summary>Daily: a snapshot of each team's remediation figures (see <see cref="RemediationMetrics"/>). Idempotent per day.</summary>
+/// <summary>Daily: a snapshot of each team's remediation figures (<see cref="PostureDefinitions"/>), unowned included. Idempotent per day.</summary>
 public sealed class RemediationMetricsJob(IDbContextFactory<K8PostureDbContext> contexts, DataScope scope, TimeProvider clock, ILogger<RemediationMetricsJob> logger)
 {
     public const string RecurringId = "remediation-metrics";
@@ -35,33 +36,8 @@ public sealed class RemediationMetricsJob(IDbContextFactory<K8PostureDbContext> 
         scope.SetSystem("job:remediation-metrics");
         var now = clock.GetUtcNow();
         var day = DateOnly.FromDateTime(now.UtcDateTime);
-        var windowStart = now - RemediationMetrics.Window;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var open = await db.Findings.AsNoTracking()
-            .Where(f => f.Status == FindingStatus.Open && f.Resolution == FindingResolution.None)
-            .Select(f => new { f.OwnerTeamId, f.SlaDueAt }).ToListAsync(cancellationToken);
-        var closed = await db.Findings.AsNoTracking()
-            .Where(f => f.Status == FindingStatus.Closed && f.ClosedAt >= windowStart && f.ClosedAt <= now)
-            .Select(f => new { f.OwnerTeamId, f.FirstSeenAt, ClosedAt = f.ClosedAt!.Value, f.SlaDueAt }).ToListAsync(cancellationToken);
-        var teams = open.Select(o => o.OwnerTeamId).Concat(closed.Select(c => c.OwnerTeamId))
-            .Concat((await db.Teams.Select(t => t.Id).ToListAsync(cancellationToken)).Select(id => (int?)id)).Distinct().ToList();
-        var rows = teams.Select(team =>
-        {
-            var figures = RemediationMetrics.Compute(
-                open.Where(o => o.OwnerTeamId == team).Select(o => new OpenFact(o.SlaDueAt)).ToList(),
-                closed.Where(c => c.OwnerTeamId == team).Select(c => new ClosedFact(c.FirstSeenAt, c.ClosedAt, c.SlaDueAt)).ToList(),
-                now);
-            return new RemediationMetricSnapshot
-            {
-                Day = day,
-                TeamId = team,
-                Open = figures.Open,
-                Overdue = figures.Overdue,
-                ClosedInPeriod = figures.ClosedInPeriod,
-                MttrHours = figures.MttrHours,
-                SlaCompliancePercent = figures.SlaCompliancePercent,
-            };
-        }).ToList();
+        var rows = await PostureSnapshots.MetricRowsAsync(db, db.Findings.AsNoTracking(), day, now, cancellationToken);
 
         var strategy = db.Database.CreateExecutionStrategy();
         await strategy.ExecuteAsync(async ct =>

@@ -1,4 +1,5 @@
 using K8Posture.Data;
+using K8Posture.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace K8Posture.Features.Remediation;
@@ -17,12 +18,29 @@ public sealed record WorkListCriteria(int? TeamId = null, RemediationStatus? Sta
 
 public sealed record MetricPoint(DateOnly Day, int Open, int Overdue, int ClosedInPeriod, double? MttrHours, double? SlaCompliancePercent);
 
+/// <summary>A team's live figures on the metrics tab; <see cref="TeamId"/> null is the unowned bucket.</summary>
+public sealed record TeamFiguresRow(int? TeamId, string Name, PostureFigures Figures);
+
+/// <summary>The metrics tab: daily history from the snapshots, today live, and today per team (with the unowned bucket).</summary>
+public sealed record RemediationMetricsView(IReadOnlyList<MetricPoint> Points, PostureFigures Today, IReadOnlyList<TeamFiguresRow> ByTeam);
+
 /// <summary>Reads for the remediation pages; every query runs in the caller's scope, so an app team sees its own teams only.</summary>
 public sealed class RemediationQueries(IDbContextFactory<K8PostureDbContext> contexts, TimeProvider clock)
 {
     public static readonly TimeSpan DueSoonWindow = TimeSpan.FromDays(14);
     public static readonly TimeSpan ReopenedWindow = TimeSpan.FromDays(14);
     private const int ListLimit = 50;
+
+    /// <summary>The team choice that means "findings without an owner team" (team ids start at 1).</summary>
+    public const int UnownedTeam = 0;
+
+    /// <summary>One team's findings, the unowned ones for <see cref="UnownedTeam"/>, or all the caller sees for null.</summary>
+    private static IQueryable<Finding> OfTeam(IQueryable<Finding> findings, int? teamId) => teamId switch
+    {
+        null => findings,
+        UnownedTeam => findings.Where(f => f.OwnerTeamId == null),
+        var team => findings.Where(f => f.OwnerTeamId == team),
+    };
 
     private static IQueryable<WorkItem> Project(IQueryable<Finding> query) => query.Select(f => new WorkItem(
         f.Id, f.Severity, f.Title, f.VulnerabilityId ?? f.RuleId, f.OwnerTeamId, f.OwnerTeam != null ? f.OwnerTeam.Name : null,
@@ -41,12 +59,9 @@ public sealed class RemediationQueries(IDbContextFactory<K8PostureDbContext> con
         var now = clock.GetUtcNow();
         var soon = now + DueSoonWindow;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var open = db.Findings.AsNoTracking().Where(f => f.Status == FindingStatus.Open && f.Resolution == FindingResolution.None);
-        if (teamId is { } team)
-        {
-            open = open.Where(f => f.OwnerTeamId == team);
-        }
-        var overdue = open.Where(f => f.SlaDueAt != null && f.SlaDueAt < now);
+        var findings = OfTeam(db.Findings.AsNoTracking(), teamId);
+        var open = findings.Where(PostureDefinitions.IsOpen);
+        var overdue = findings.Where(PostureDefinitions.IsOverdue(now));
         var dueSoon = open.Where(f => f.SlaDueAt != null && f.SlaDueAt >= now && f.SlaDueAt < soon);
         var overdueList = await Project(overdue.OrderBy(f => f.SlaDueAt).ThenByDescending(f => f.Severity).Take(ListLimit)).ToListAsync(cancellationToken);
         var dueSoonList = await Project(dueSoon.OrderBy(f => f.SlaDueAt).ThenByDescending(f => f.Severity).Take(ListLimit)).ToListAsync(cancellationToken);
@@ -56,7 +71,8 @@ public sealed class RemediationQueries(IDbContextFactory<K8PostureDbContext> con
         var pending = db.RiskAcceptances.AsNoTracking().Where(r => r.Status == RiskAcceptanceStatus.Pending);
         if (teamId is { } t2)
         {
-            pending = pending.Where(r => r.OwnerTeamId == t2);
+            int? owner = t2 == UnownedTeam ? null : t2;
+            pending = pending.Where(r => r.OwnerTeamId == owner);
         }
         var waiting = await RiskAcceptanceService.Project(db, pending.OrderBy(r => r.RequestedAt).Take(ListLimit)).ToListAsync(cancellationToken);
 
@@ -77,11 +93,7 @@ public sealed class RemediationQueries(IDbContextFactory<K8PostureDbContext> con
     public async Task<(IReadOnlyList<WorkItem> Items, int Total)> WorkListAsync(WorkListCriteria criteria, int page, int pageSize, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var query = db.Findings.AsNoTracking();
-        if (criteria.TeamId is { } team)
-        {
-            query = query.Where(f => f.OwnerTeamId == team);
-        }
+        var query = OfTeam(db.Findings.AsNoTracking(), criteria.TeamId);
         query = criteria.Status is { } status ? query.Where(RemediationStatuses.Is(status)) : query.Where(f => f.Status == FindingStatus.Open);
         if (criteria.OverdueOnly)
         {
@@ -115,28 +127,44 @@ public sealed class RemediationQueries(IDbContextFactory<K8PostureDbContext> con
     }
 
     /// <summary>
-    /// Daily figures for one team, or summed over every team the caller sees. Summed MTTR is weighted by closures and summed
-    /// compliance by the findings judged (closed + overdue), so a large team weighs more than a small one.
+    /// The metrics of one team (<see cref="UnownedTeam"/>: the unowned findings), or of every finding the caller sees
+    /// (null, unowned included). Today is computed live with <see cref="PostureFigureQueries"/>, the same definitions the
+    /// landscape and the executive report use; earlier days come from the daily snapshots, which the job builds with them
+    /// too. Summed history weighs MTTR by remediations and SLA compliance by the findings judged (remediated + overdue).
     /// </summary>
-    public async Task<IReadOnlyList<MetricPoint>> MetricsAsync(int? teamId, int days, CancellationToken cancellationToken)
+    public async Task<RemediationMetricsView> MetricsAsync(int? teamId, int days, CancellationToken cancellationToken)
     {
-        var from = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-days);
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var from = today.AddDays(-days);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var query = db.RemediationMetricSnapshots.AsNoTracking().Where(s => s.Day >= from && s.TeamId != null);
-        if (teamId is { } team)
+        var query = db.RemediationMetricSnapshots.AsNoTracking().Where(s => s.Day >= from && s.Day < today);
+        query = teamId switch
         {
-            query = query.Where(s => s.TeamId == team);
-        }
+            null => query,
+            UnownedTeam => query.Where(s => s.TeamId == null),
+            var team => query.Where(s => s.TeamId == team),
+        };
         var rows = await query.ToListAsync(cancellationToken);
-        return rows.GroupBy(r => r.Day).OrderBy(g => g.Key).Select(g =>
+        var points = rows.GroupBy(r => r.Day).OrderBy(g => g.Key).Select(g =>
         {
             var closed = g.Sum(r => r.ClosedInPeriod);
             var mttrWeight = g.Where(r => r.MttrHours != null).Sum(r => r.ClosedInPeriod);
-            double? mttr = mttrWeight == 0 ? null : Math.Round(g.Where(r => r.MttrHours != null).Sum(r => r.MttrHours!.Value * r.ClosedInPeriod) / mttrWeight, 1);
+            double? mttr = mttrWeight == 0 ? null : g.Where(r => r.MttrHours != null).Sum(r => r.MttrHours!.Value * r.ClosedInPeriod) / mttrWeight;
             var judgedRows = g.Where(r => r.SlaCompliancePercent != null).ToList();
             var judged = judgedRows.Sum(r => r.ClosedInPeriod + r.Overdue);
-            double? compliance = judged == 0 ? null : Math.Round(judgedRows.Sum(r => r.SlaCompliancePercent!.Value * (r.ClosedInPeriod + r.Overdue)) / judged, 1);
+            double? compliance = judged == 0 ? null : judgedRows.Sum(r => r.SlaCompliancePercent!.Value * (r.ClosedInPeriod + r.Overdue)) / judged;
             return new MetricPoint(g.Key, g.Sum(r => r.Open), g.Sum(r => r.Overdue), closed, mttr, compliance);
         }).ToList();
+
+        var byTeam = await PostureFigureQueries.ByTeamAsync(OfTeam(db.Findings.AsNoTracking(), teamId), now, cancellationToken);
+        var total = PostureFigures.Sum(byTeam.Select(t => t.Figures));
+        points.Add(new MetricPoint(today, total.Open, total.Overdue, total.Remediated, total.MttrHours, total.SlaCompliancePercent));
+        var names = await db.Teams.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name, cancellationToken);
+        var teamRows = byTeam
+            .Select(t => new TeamFiguresRow(t.TeamId, t.TeamId is { } id ? names.GetValueOrDefault(id, $"Team {id}") : PostureDefinitions.UnownedLabel, t.Figures))
+            .OrderBy(t => t.TeamId is null).ThenByDescending(t => t.Figures.Open).ThenBy(t => t.Name, StringComparer.Ordinal)
+            .ToList();
+        return new RemediationMetricsView(points, total, teamRows);
     }
 }

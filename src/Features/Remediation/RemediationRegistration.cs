@@ -27,6 +27,7 @@ public static class RemediationRegistration
         services.AddSingleton<RuleScopeCoverage>();
         services.AddHostedService(sp => sp.GetRequiredService<RuleScopeCoverage>());
         services.AddScoped<IExportSource, RiskAcceptanceExportSource>();
+        services.AddScoped<IExportSource, TeamPostureExportSource>();
         services.AddScoped<IDemoSeedContributor, RemediationDemoSeed>();
         return services;
     }

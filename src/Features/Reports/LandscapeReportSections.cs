@@ -1,62 +1,23 @@
 using System.Globalization;
 using K8Posture.Data;
+using K8Posture.Features.Remediation;
 using K8Posture.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace K8Posture.Features.Reports;
 
-/// <summary>SLA figures over findings that carry a due date: open now, or closed within the period.</summary>
-internal static class SlaFigures
+/// <summary>
+/// The report's figures, from the shared definitions (<see cref="PostureDefinitions"/>, <see cref="PostureFigureQueries"/>):
+/// open and overdue at generation, SLA compliance and MTTR over the report's period (the last 30 days on demand, which is
+/// the window every page uses).
+/// </summary>
+internal static class ReportFigures
 {
-    public sealed record TeamSla(int? TeamId, int InScope, int Compliant, int OpenOverdue, int OpenCriticalHigh);
+    public static Task<IReadOnlyList<TeamPostureFigures>> ByTeamAsync(ExecutiveReportContext context, CancellationToken cancellationToken) =>
+        PostureFigureQueries.ForPeriodAsync(context.Db.Findings.AsNoTracking(), context.PeriodStartAt, context.PeriodEndAt, context.GeneratedAt, cancellationToken);
 
-    /// <summary>Compliant: still open and not yet due, or closed on or before the due date.</summary>
-    public static async Task<IReadOnlyList<TeamSla>> ByTeamAsync(ExecutiveReportContext context, CancellationToken cancellationToken)
-    {
-        var now = context.GeneratedAt;
-        var start = context.PeriodStartAt;
-        var end = context.PeriodEndAt;
-        return await context.Db.Findings.AsNoTracking()
-            .Where(f => f.SlaDueAt != null && (f.Status == FindingStatus.Open || (f.ClosedAt >= start && f.ClosedAt < end)))
-            .GroupBy(f => f.OwnerTeamId)
-            .Select(g => new TeamSla(
-                g.Key,
-                g.Count(),
-                g.Count(f => (f.Status == FindingStatus.Open && f.SlaDueAt >= now) || (f.Status == FindingStatus.Closed && f.ClosedAt <= f.SlaDueAt)),
-                g.Count(f => f.Status == FindingStatus.Open && f.SlaDueAt < now),
-                g.Count(f => f.Status == FindingStatus.Open && f.Severity >= FindingSeverity.High)))
-            .ToListAsync(cancellationToken);
-    }
-
-    public static string Percent(int part, int whole) =>
-        whole == 0 ? "n/a" : (100d * part / whole).ToString("0.0", CultureInfo.InvariantCulture) + " %";
-
-    /// <summary>Mean days from first seen to closed, of findings closed within the period, per team (null key: all).</summary>
-    public static async Task<Dictionary<int, double>> MeanDaysToRemediateAsync(ExecutiveReportContext context, CancellationToken cancellationToken)
-    {
-        var start = context.PeriodStartAt;
-        var end = context.PeriodEndAt;
-        var sums = new Dictionary<int, (double Days, int Count)>();
-        var closed = context.Db.Findings.AsNoTracking()
-            .Where(f => f.Status == FindingStatus.Closed && f.ClosedAt >= start && f.ClosedAt < end)
-            .Select(f => new { f.OwnerTeamId, f.FirstSeenAt, f.ClosedAt })
-            .AsAsyncEnumerable();
-        await foreach (var f in closed.WithCancellation(cancellationToken))
-        {
-            var days = (f.ClosedAt!.Value - f.FirstSeenAt).TotalDays;
-            foreach (var key in new[] { AllTeams, f.OwnerTeamId ?? Unowned })
-            {
-                var (sum, count) = sums.GetValueOrDefault(key);
-                sums[key] = (sum + days, count + 1);
-            }
-        }
-        return sums.ToDictionary(p => p.Key, p => p.Value.Days / p.Value.Count);
-    }
-
-    public const int AllTeams = -1;
-    public const int Unowned = 0;
-
-    public static string Days(double? days) => days is { } d ? d.ToString("0.0", CultureInfo.InvariantCulture) + " d" : "n/a";
+    public static string TeamName(int? teamId, IReadOnlyDictionary<int, string> names) =>
+        teamId is { } id ? names.GetValueOrDefault(id, $"Team {id}") : PostureDefinitions.UnownedLabel;
 }
 
 public sealed class HeadlineKpisSection : IExecutiveReportSection
@@ -67,30 +28,28 @@ public sealed class HeadlineKpisSection : IExecutiveReportSection
     public async Task RenderAsync(ExecutiveReportContext context, ReportCanvas canvas, CancellationToken cancellationToken)
     {
         var db = context.Db;
-        var open = await db.Findings.AsNoTracking().Where(f => f.Status == FindingStatus.Open)
+        var open = await db.Findings.AsNoTracking().Where(PostureDefinitions.IsOpen)
             .GroupBy(f => f.Severity).Select(g => new { Severity = g.Key, Count = g.Count() })
             .ToDictionaryAsync(x => x.Severity, x => x.Count, cancellationToken);
-        var sla = await SlaFigures.ByTeamAsync(context, cancellationToken);
-        var mttr = await SlaFigures.MeanDaysToRemediateAsync(context, cancellationToken);
+        var figures = PostureFigures.Sum((await ReportFigures.ByTeamAsync(context, cancellationToken)).Select(t => t.Figures));
         var clusters = await db.Clusters.AsNoTracking().GroupBy(c => c.IsManaged).Select(g => new { Managed = g.Key, Count = g.Count() })
             .ToDictionaryAsync(x => x.Managed, x => x.Count, cancellationToken);
-        var closedInPeriod = await db.Findings.AsNoTracking()
-            .CountAsync(f => f.Status == FindingStatus.Closed && f.ClosedAt >= context.PeriodStartAt && f.ClosedAt < context.PeriodEndAt, cancellationToken);
 
         canvas.Heading("Headline KPIs");
         canvas.KpiRow(
         [
             new ReportKpi("Open critical", open.GetValueOrDefault(FindingSeverity.Critical).ToString("N0", CultureInfo.InvariantCulture), "findings open now"),
             new ReportKpi("Open high", open.GetValueOrDefault(FindingSeverity.High).ToString("N0", CultureInfo.InvariantCulture), "findings open now"),
-            new ReportKpi("SLA compliance", SlaFigures.Percent(sla.Sum(t => t.Compliant), sla.Sum(t => t.InScope)),
-                $"{sla.Sum(t => t.OpenOverdue).ToString("N0", CultureInfo.InvariantCulture)} open past due"),
-            new ReportKpi("MTTR", SlaFigures.Days(mttr.TryGetValue(SlaFigures.AllTeams, out var all) ? all : null),
-                $"{closedInPeriod.ToString("N0", CultureInfo.InvariantCulture)} closed in period"),
+            new ReportKpi("SLA compliance", figures.SlaComplianceText, $"{PostureFigures.Count(figures.Overdue)} open past due"),
+            new ReportKpi("MTTR", figures.MttrText, $"{PostureFigures.Count(figures.Remediated)} remediated in period"),
             new ReportKpi("Managed clusters", clusters.GetValueOrDefault(true).ToString("N0", CultureInfo.InvariantCulture), "registered and collected"),
             new ReportKpi("Discovered clusters", clusters.GetValueOrDefault(false).ToString("N0", CultureInfo.InvariantCulture), "seen only in pushed scans"),
-            new ReportKpi("Open findings", open.Values.Sum().ToString("N0", CultureInfo.InvariantCulture), "all severities"),
+            new ReportKpi("Open findings", PostureFigures.Count(figures.Open), "all severities"),
+            new ReportKpi("Owned share", figures.OwnedShareText, $"{PostureFigures.Count(figures.Unowned)} unowned"),
         ]);
-        canvas.Paragraph("SLA compliance counts findings with a due date that are open now or were closed in the period: compliant when closed on or before the due date, or still open and not yet due. MTTR is the mean time from first seen to closed of the findings closed in the period.", muted: true);
+        canvas.Paragraph("Definitions (the same on every page of K8Posture): " + PostureDefinitions.OpenText + " " + PostureDefinitions.OverdueText
+            + " SLA compliance: findings remediated in the period on or before their due date ÷ (findings remediated in the period with a due date + open findings past due)."
+            + " MTTR: mean time from first seen to closed by a scan, over the findings remediated in the period.", muted: true);
     }
 }
 
@@ -101,7 +60,7 @@ public sealed class FindingsByCategorySection : IExecutiveReportSection
 
     public async Task RenderAsync(ExecutiveReportContext context, ReportCanvas canvas, CancellationToken cancellationToken)
     {
-        var counts = await context.Db.Findings.AsNoTracking().Where(f => f.Status == FindingStatus.Open)
+        var counts = await context.Db.Findings.AsNoTracking().Where(PostureDefinitions.IsOpen)
             .GroupBy(f => new { f.Category, f.Severity }).Select(g => new { g.Key.Category, g.Key.Severity, Count = g.Count() })
             .ToListAsync(cancellationToken);
         canvas.Heading("Open findings by category and severity");
@@ -138,6 +97,15 @@ public sealed class OpenFindingsTrendSection : IExecutiveReportSection
         var days = await context.Db.LandscapeSnapshots.AsNoTracking().Where(s => s.Day >= from && s.Day <= to)
             .GroupBy(s => new { s.Day, s.Severity }).Select(g => new { g.Key.Day, g.Key.Severity, Count = g.Sum(s => s.OpenCount) })
             .ToListAsync(cancellationToken);
+        var today = DateOnly.FromDateTime(context.GeneratedAt.UtcDateTime);
+        if (to >= today)
+        {
+            // Today's point is the live count the headline shows, not this morning's snapshot.
+            var live = await PostureSnapshots.LandscapeRowsAsync(context.Db.Findings.AsNoTracking(), today, cancellationToken);
+            days = days.Where(d => d.Day != today)
+                .Concat(live.GroupBy(r => r.Severity).Select(g => new { Day = today, Severity = g.Key, Count = g.Sum(r => r.OpenCount) }))
+                .ToList();
+        }
         canvas.Heading($"Open findings trend ({from:yyyy-MM-dd} to {to:yyyy-MM-dd})");
         if (days.Count == 0)
         {
@@ -161,28 +129,30 @@ public sealed class SlaByTeamSection : IExecutiveReportSection
 
     public async Task RenderAsync(ExecutiveReportContext context, ReportCanvas canvas, CancellationToken cancellationToken)
     {
-        var sla = await SlaFigures.ByTeamAsync(context, cancellationToken);
-        var mttr = await SlaFigures.MeanDaysToRemediateAsync(context, cancellationToken);
+        var byTeam = await ReportFigures.ByTeamAsync(context, cancellationToken);
+        var criticalHigh = await context.Db.Findings.AsNoTracking().Where(PostureDefinitions.IsOpen).Where(f => f.Severity >= FindingSeverity.High)
+            .GroupBy(f => f.OwnerTeamId).Select(g => new { TeamId = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
         var names = await context.Db.Teams.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name, cancellationToken);
         canvas.Heading("SLA compliance by team");
-        if (sla.Count == 0)
+        if (byTeam.Count == 0)
         {
-            canvas.Paragraph("No findings with an SLA due date in this period.");
+            canvas.Paragraph("No open or remediated findings in this period.");
             return;
         }
-        var rows = sla
-            .OrderBy(t => t.InScope == 0 ? 1 : (double)t.Compliant / t.InScope)
-            .ThenByDescending(t => t.OpenOverdue)
+        // The unowned findings are a row like a team's, so the rows add up to the headline figures.
+        var rows = byTeam
+            .OrderBy(t => t.Figures.SlaCompliancePercent ?? 101)
+            .ThenByDescending(t => t.Figures.Overdue)
             .Select(t => (IReadOnlyList<string>)
             [
-                t.TeamId is { } id ? names.GetValueOrDefault(id, $"Team {id}") : "(no owner team)",
-                SlaFigures.Percent(t.Compliant, t.InScope),
-                t.OpenOverdue.ToString("N0", CultureInfo.InvariantCulture),
-                t.OpenCriticalHigh.ToString("N0", CultureInfo.InvariantCulture),
-                SlaFigures.Days(mttr.TryGetValue(t.TeamId ?? SlaFigures.Unowned, out var days) ? days : null),
-                t.InScope.ToString("N0", CultureInfo.InvariantCulture),
+                ReportFigures.TeamName(t.TeamId, names),
+                t.Figures.SlaComplianceText,
+                PostureFigures.Count(t.Figures.Overdue),
+                PostureFigures.Count(criticalHigh.Where(c => c.TeamId == t.TeamId).Sum(c => c.Count)),
+                t.Figures.MttrText,
+                PostureFigures.Count(t.Figures.Open),
             ]);
-        canvas.Table(["Team", "SLA met", "Past due", "Crit./high", "MTTR", "With SLA"], [3, 1.1, 1, 1.4, 1, 1], rows);
+        canvas.Table(["Team", "SLA met", "Past due", "Crit./high", "MTTR", "Open"], [3, 1.1, 1, 1.4, 1.2, 1], rows);
     }
 }
 
@@ -197,7 +167,7 @@ public sealed class TopRisksSection : IExecutiveReportSection
     {
         // A risk is one vulnerability or rule, weighed by its worst severity and how widely it is open.
         var risks = await context.Db.Findings.AsNoTracking()
-            .Where(f => f.Status == FindingStatus.Open && f.Severity >= FindingSeverity.High && f.Resolution == FindingResolution.None)
+            .Where(PostureDefinitions.IsOpen).Where(f => f.Severity >= FindingSeverity.High)
             .GroupBy(f => f.VulnerabilityId ?? f.RuleId ?? f.Title)
             .Select(g => new
             {
@@ -207,7 +177,7 @@ public sealed class TopRisksSection : IExecutiveReportSection
                 Open = g.Count(),
                 Teams = g.Select(f => f.OwnerTeamId).Distinct().Count(),
                 Clusters = g.Select(f => f.ClusterId).Distinct().Count(),
-                Overdue = g.Count(f => f.SlaDueAt < context.GeneratedAt),
+                Overdue = g.Count(f => f.SlaDueAt != null && f.SlaDueAt < context.GeneratedAt),
             })
             .OrderByDescending(r => r.Severity).ThenByDescending(r => r.Open).ThenBy(r => r.Risk)
             .Take(Count)

@@ -47,7 +47,7 @@ public sealed class ScorecardFacts
     public static async Task<ScorecardFacts> LoadAsync(K8PostureDbContext db, PolicyStore policies, DateTimeOffset now, CancellationToken ct)
     {
         var since = now.AddDays(-30);
-        var open = db.Findings.AsNoTracking().Where(f => f.Status == FindingStatus.Open && f.Resolution == FindingResolution.None);
+        var open = db.Findings.AsNoTracking().Where(K8Posture.Shared.PostureDefinitions.IsOpen);
         var byRule = await open.Where(f => f.RuleId != null).GroupBy(f => f.RuleId!)
             .Select(g => new
             {

@@ -1,12 +1,17 @@
 using K8Posture.Data;
 using K8Posture.Features.Landscape;
+using K8Posture.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace K8Posture.Features.Teams;
 
 public sealed record TeamFacts(int Id, string Name, string? BusinessUnit, int Namespaces, IReadOnlyList<string> Clusters);
 
-public sealed record TeamRow(string Name, string? BusinessUnit, int OpenCritical, int OpenHigh, int Open);
+/// <summary>A row of the teams list; <see cref="IsUnowned"/> marks the bucket of open findings no team owns.</summary>
+public sealed record TeamRow(string Name, string? BusinessUnit, int OpenCritical, int OpenHigh, int Open)
+{
+    public bool IsUnowned { get; init; }
+}
 
 /// <summary>Teams as the caller may see them: organisation-wide roles see all, an app-team member only their own.</summary>
 public sealed class TeamQueries(IDbContextFactory<K8PostureDbContext> contexts, LandscapeCubeRefresher cube)
@@ -32,8 +37,8 @@ public sealed class TeamQueries(IDbContextFactory<K8PostureDbContext> contexts, 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var teams = await Visible(db).OrderBy(t => t.Name).Select(t => new { t.Id, t.Name, Unit = t.BusinessUnit!.Name }).ToListAsync(cancellationToken);
         var counts = await db.LandscapeCells.AsNoTracking()
-            .Where(c => c.Dimension == LandscapeDimension.Namespace && c.TeamId != null)
-            .GroupBy(c => c.TeamId!.Value)
+            .Where(c => c.Dimension == LandscapeDimension.Namespace)
+            .GroupBy(c => c.TeamId)
             .Select(g => new
             {
                 TeamId = g.Key,
@@ -41,11 +46,17 @@ public sealed class TeamQueries(IDbContextFactory<K8PostureDbContext> contexts, 
                 High = g.Sum(c => c.Severity == FindingSeverity.High ? c.Count : 0),
                 Open = g.Sum(c => c.Count),
             })
-            .ToDictionaryAsync(c => c.TeamId, cancellationToken);
-        return teams.Select(t => counts.TryGetValue(t.Id, out var c)
+            .ToListAsync(cancellationToken);
+        var rows = teams.Select(t => counts.FirstOrDefault(c => c.TeamId == t.Id) is { } c
                 ? new TeamRow(t.Name, t.Unit, c.Critical, c.High, c.Open)
                 : new TeamRow(t.Name, t.Unit, 0, 0, 0))
             .ToList();
+        // The cells of unowned findings are visible only to the organisation-wide roles, so only they get this row.
+        if (counts.FirstOrDefault(c => c.TeamId == null) is { Open: > 0 } unowned)
+        {
+            rows.Add(new TeamRow(PostureDefinitions.UnownedLabel, null, unowned.Critical, unowned.High, unowned.Open) { IsUnowned = true });
+        }
+        return rows;
     }
 
     private static IQueryable<Team> Visible(K8PostureDbContext db)

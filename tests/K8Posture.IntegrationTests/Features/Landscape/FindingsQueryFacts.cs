@@ -93,8 +93,9 @@ public sealed class FindingsQueryFacts(K8PostureAppFactory app) : IClassFixture<
         });
 
         var summary = await app.AsSystemAsync(sp => sp.GetRequiredService<LandscapeQueries>().GetSummaryAsync(new LandscapeFilter(Team: team)));
-        var critical = await ListAsync(new FindingsCriteria(Team: team, Severity: FindingSeverity.Critical), 0, 1);
-        var open = await ListAsync(new FindingsCriteria(Team: team), 0, 1);
+        // The landscape counts open findings without a verdict; its links list exactly those (verdict=None).
+        var critical = await ListAsync(new FindingsCriteria(Team: team, Severity: FindingSeverity.Critical, Verdict: FindingResolution.None), 0, 1);
+        var open = await ListAsync(new FindingsCriteria(Team: team, Verdict: FindingResolution.None), 0, 1);
 
         Assert.Equal(open.Total, summary.TotalOpen);
         Assert.Equal(critical.Total, summary.OpenCritical);
@@ -104,8 +105,11 @@ public sealed class FindingsQueryFacts(K8PostureAppFactory app) : IClassFixture<
         var now = DateTimeOffset.UtcNow;
         var overdue = await app.WithDbAsync(async db => (await db.Findings.Where(f => f.OwnerTeam!.Name == team && f.Status == FindingStatus.Open && f.SlaDueAt != null)
             .Select(f => f.SlaDueAt!.Value).ToListAsync()).Count(d => d < now));
-        Assert.Equal(overdue, summary.Sla.OpenOverdue);
-        Assert.Equal(100.0 * (open.Total - overdue) / open.Total, summary.Sla.CompliancePercent!.Value, 3);
+        Assert.Equal(overdue, summary.Figures.Overdue);
+        // Nothing was remediated, so the only findings judged against the SLA are the overdue ones (none judged: no figure).
+        Assert.Equal(0, summary.Figures.Remediated);
+        Assert.Equal(overdue == 0 ? null : 0.0, summary.Figures.SlaCompliancePercent);
+        Assert.Equal(100.0, summary.Figures.OwnedSharePercent);
     }
 
     [Fact]
@@ -128,16 +132,18 @@ public sealed class FindingsQueryFacts(K8PostureAppFactory app) : IClassFixture<
         var summary = await app.AsSystemAsync(sp => sp.GetRequiredService<LandscapeQueries>().GetSummaryAsync(new LandscapeFilter()));
 
         var now = DateTimeOffset.UtcNow;
-        var open = await app.WithDbAsync(db => db.Findings.Where(f => f.Status == FindingStatus.Open)
+        var open = await app.WithDbAsync(db => db.Findings.Where(f => f.Status == FindingStatus.Open && f.Resolution == FindingResolution.None)
             .Select(f => new { f.Severity, f.SlaDueAt, f.OwaspK8s, f.ImageRegistry, f.ImageRepository }).ToListAsync());
-        var closed = await app.WithDbAsync(db => db.Findings.Where(f => f.Status == FindingStatus.Closed).Select(f => new { f.ClosedAt, f.SlaDueAt }).ToListAsync());
+        // Everything here closed just now, inside the 30-day window.
+        var closed = await app.WithDbAsync(db => db.Findings.Where(f => f.Status == FindingStatus.Closed && f.Resolution == FindingResolution.None).Select(f => new { f.ClosedAt, f.SlaDueAt }).ToListAsync());
         Assert.NotEmpty(closed);
         Assert.Contains(open, f => f.OwaspK8s != null);
         Assert.Equal(open.Count, summary.TotalOpen);
         Assert.Equal(open.Count(f => f.Severity == FindingSeverity.Critical), summary.OpenCritical);
-        Assert.Equal(open.Count(f => f.SlaDueAt < now), summary.Sla.OpenOverdue);
-        Assert.Equal(closed.Count, summary.Sla.ClosedInRange);
-        Assert.Equal(closed.Count(f => f.SlaDueAt is null || f.ClosedAt <= f.SlaDueAt), summary.Sla.ClosedOnTime);
+        Assert.Equal(open.Count(f => f.SlaDueAt < now), summary.Figures.Overdue);
+        Assert.Equal(closed.Count, summary.Figures.Remediated);
+        Assert.Equal(closed.Count(f => f.SlaDueAt != null && f.ClosedAt <= f.SlaDueAt), summary.Figures.RemediatedOnTime);
+        Assert.Equal(closed.Count(f => f.SlaDueAt != null && f.ClosedAt > f.SlaDueAt), summary.Figures.RemediatedLate);
         foreach (var item in summary.Owasp)
         {
             Assert.Equal(open.Count(f => f.OwaspK8s == item.Id), item.Count);
@@ -146,7 +152,7 @@ public sealed class FindingsQueryFacts(K8PostureAppFactory app) : IClassFixture<
 
         // A team filter reads the per-team cells instead: the team's share of the same picture.
         var teamOnly = await app.AsSystemAsync(sp => sp.GetRequiredService<LandscapeQueries>().GetSummaryAsync(new LandscapeFilter(Team: team)));
-        Assert.Equal(await app.WithDbAsync(db => db.Findings.CountAsync(f => f.Status == FindingStatus.Open && f.OwnerTeam!.Name == team)), teamOnly.TotalOpen);
-        Assert.Equal(await app.WithDbAsync(db => db.Findings.CountAsync(f => f.Status == FindingStatus.Closed && f.OwnerTeam!.Name == team)), teamOnly.Sla.ClosedInRange);
+        Assert.Equal(await app.WithDbAsync(db => db.Findings.CountAsync(f => f.Status == FindingStatus.Open && f.Resolution == FindingResolution.None && f.OwnerTeam!.Name == team)), teamOnly.TotalOpen);
+        Assert.Equal(await app.WithDbAsync(db => db.Findings.CountAsync(f => f.Status == FindingStatus.Closed && f.Resolution == FindingResolution.None && f.OwnerTeam!.Name == team)), teamOnly.Figures.Remediated);
     }
 }
