@@ -105,10 +105,10 @@ public sealed partial class FigureReconciliationFacts(K8PostureAppFactory app) :
         await app.AsSystemAsync(async services =>
         {
             await services.GetRequiredService<LandscapeCubeRefresher>().RebuildAsync(CancellationToken.None);
-            await services.GetRequiredService<LandscapeSnapshotJob>().RunAsync(CancellationToken.None);
-            await services.GetRequiredService<RemediationMetricsJob>().RunAsync(CancellationToken.None);
             return 0;
         });
+        await app.AsJobAsync(async services => await services.GetRequiredService<LandscapeSnapshotJob>().RunAsync(CancellationToken.None));
+        await app.AsJobAsync(async services => await services.GetRequiredService<RemediationMetricsJob>().RunAsync(CancellationToken.None));
     }
 
     [Fact]
