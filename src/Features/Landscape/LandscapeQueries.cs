@@ -1,5 +1,6 @@
 using System.Globalization;
 using K8Posture.Data;
+using K8Posture.Features.Clusters;
 using K8Posture.Features.Findings;
 using K8Posture.Features.Ingestion;
 using K8Posture.Features.Policy;
@@ -40,8 +41,11 @@ public sealed record SlaFigures(int Open, int OpenOverdue, int ClosedInRange, in
 /// <summary>What the landscape, cluster and team pages show; already limited to the caller's teams by the data scope.</summary>
 public sealed record LandscapeSummary(IReadOnlyList<OpenFindingCount> OpenCounts, int ClusterCount, bool HasAnyFinding)
 {
-    public int ManagedClusters { get; init; }
-    public int DiscoveredClusters { get; init; }
+    /// <summary>Registered (collected or not), by <see cref="ClusterState"/>.</summary>
+    public int ManagedClusters => ClusterStates.Count(s => s.IsRegistered);
+    public int DiscoveredClusters => ClusterStates.Count(s => s.Kind == ClusterStateKind.Discovered);
+    /// <summary>The state of each cluster counted in <see cref="ClusterCount"/>.</summary>
+    public IReadOnlyList<ClusterState> ClusterStates { get; init; } = [];
     public SlaFigures Sla { get; init; } = new(0, 0, 0, 0, 0);
     public RuntimeSignals Runtime { get; init; } = RuntimeSignals.NoData;
     public IReadOnlyList<TrendPoint> Trend { get; init; } = [];
@@ -138,9 +142,12 @@ public sealed class LandscapeQueries(
         {
             clusterQuery = clusterQuery.Where(c => clusterIds.Contains(c.Id));
         }
-        var clusterCounts = await clusterQuery.GroupBy(c => c.IsManaged).Select(g => new { Managed = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
-        var managed = clusterCounts.Where(c => c.Managed).Sum(c => c.Count);
-        var discovered = clusterCounts.Where(c => !c.Managed).Sum(c => c.Count);
+        if (scope.TeamIds is { } clusterTeamIds)
+        {
+            clusterQuery = clusterQuery.OfTeams(clusterTeamIds);
+        }
+        var clusterStates = (await clusterQuery.Select(ClusterStateFacts.Projection).ToListAsync(cancellationToken))
+            .Select(facts => ClusterState.Of(facts, now)).ToList();
 
         var runtime = await signals.GetAsync(new LandscapeSignalQuery(scope.TeamIds, scope.ClusterIds, now.AddHours(-24)), cancellationToken);
 
@@ -188,10 +195,9 @@ public sealed class LandscapeQueries(
 
         var (trend, trendIgnoresClusters) = await TrendAsync(db, scope, filter, fromDay, cancellationToken);
 
-        return new LandscapeSummary(openCounts, managed + discovered, hasAnyFinding)
+        return new LandscapeSummary(openCounts, clusterStates.Count, hasAnyFinding)
         {
-            ManagedClusters = managed,
-            DiscoveredClusters = discovered,
+            ClusterStates = clusterStates,
             Sla = sla,
             Runtime = runtime,
             Trend = trend,
