@@ -1,5 +1,6 @@
 using System.Globalization;
 using K8Posture.Features.Reports;
+using K8Posture.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace K8Posture.Features.Remediation;
@@ -33,10 +34,10 @@ public sealed class RiskAcceptanceReportSection : IExecutiveReportSection
                 [
                     r.ExpiresAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                     r.Team ?? "—",
-                    r.Severity.ToString(),
+                    r.Severity.DisplayName(),
                     r.Title ?? (r.RuleId is null ? r.Reason : "Rule " + r.RuleId),
                     r.Covered.ToString(CultureInfo.InvariantCulture),
-                    r.DecidedBy ?? "—",
+                    ReportActors.Display(r.DecidedBy),
                 ]));
         }
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using K8Posture.Data;
+using K8Posture.Features.Clusters;
 using K8Posture.Shared;
 using Microsoft.EntityFrameworkCore;
 
@@ -66,31 +67,47 @@ public sealed class HeadlineKpisSection : IExecutiveReportSection
 
     public async Task RenderAsync(ExecutiveReportContext context, ReportCanvas canvas, CancellationToken cancellationToken)
     {
-        var db = context.Db;
-        var open = await db.Findings.AsNoTracking().Where(f => f.Status == FindingStatus.Open)
-            .GroupBy(f => f.Severity).Select(g => new { Severity = g.Key, Count = g.Count() })
-            .ToDictionaryAsync(x => x.Severity, x => x.Count, cancellationToken);
-        var sla = await SlaFigures.ByTeamAsync(context, cancellationToken);
-        var mttr = await SlaFigures.MeanDaysToRemediateAsync(context, cancellationToken);
-        var clusters = await db.Clusters.AsNoTracking().GroupBy(c => c.IsManaged).Select(g => new { Managed = g.Key, Count = g.Count() })
-            .ToDictionaryAsync(x => x.Managed, x => x.Count, cancellationToken);
-        var closedInPeriod = await db.Findings.AsNoTracking()
-            .CountAsync(f => f.Status == FindingStatus.Closed && f.ClosedAt >= context.PeriodStartAt && f.ClosedAt < context.PeriodEndAt, cancellationToken);
+        var now = await HeadlineFigures.ComputeAsync(context, cancellationToken);
+        var before = await PreviousFigures.ComputeAsync(context, cancellationToken);
+        var changes = await KnownChanges.ComputeAsync(context, cancellationToken);
+
+        canvas.Heading("Summary");
+        canvas.Paragraph(ExecutiveSummaryText.Paragraph(now, before, changes, context.GeneratedAt));
+
+        static string N(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
+        // Fewer open findings and a shorter MTTR are better; a higher SLA compliance is better.
+        static bool? Lower(double now, double? before) => before is { } b && Math.Abs(now - b) >= 0.05 ? now < b : null;
+        var openChange = (Func<int, int?, (string?, bool?)>)((value, previous) =>
+            (ExecutiveSummaryText.CountChange(value, previous, before.SnapshotDay), Lower(value, previous)));
+        var (criticalChange, criticalBetter) = openChange(now.OpenCritical, before.OpenCritical);
+        var (highChange, highBetter) = openChange(now.OpenHigh, before.OpenHigh);
+        var (totalChange, totalBetter) = openChange(now.OpenTotal, before.OpenTotal);
+        var slaBefore = before.Period.SlaCompliancePercent;
+        var mttrBefore = before.Period.MeanDaysToRemediate;
 
         canvas.Heading("Headline KPIs");
         canvas.KpiRow(
         [
-            new ReportKpi("Open critical", open.GetValueOrDefault(FindingSeverity.Critical).ToString("N0", CultureInfo.InvariantCulture), "findings open now"),
-            new ReportKpi("Open high", open.GetValueOrDefault(FindingSeverity.High).ToString("N0", CultureInfo.InvariantCulture), "findings open now"),
-            new ReportKpi("SLA compliance", SlaFigures.Percent(sla.Sum(t => t.Compliant), sla.Sum(t => t.InScope)),
-                $"{sla.Sum(t => t.OpenOverdue).ToString("N0", CultureInfo.InvariantCulture)} open past due"),
-            new ReportKpi("MTTR", SlaFigures.Days(mttr.TryGetValue(SlaFigures.AllTeams, out var all) ? all : null),
-                $"{closedInPeriod.ToString("N0", CultureInfo.InvariantCulture)} closed in period"),
-            new ReportKpi("Managed clusters", clusters.GetValueOrDefault(true).ToString("N0", CultureInfo.InvariantCulture), "registered and collected"),
-            new ReportKpi("Discovered clusters", clusters.GetValueOrDefault(false).ToString("N0", CultureInfo.InvariantCulture), "seen only in pushed scans"),
-            new ReportKpi("Open findings", open.Values.Sum().ToString("N0", CultureInfo.InvariantCulture), "all severities"),
+            new ReportKpi("Open critical", N(now.OpenCritical), "findings open now", criticalChange, criticalBetter),
+            new ReportKpi("Open high", N(now.OpenHigh), "findings open now", highChange, highBetter),
+            new ReportKpi("Open findings", N(now.OpenTotal), "all severities", totalChange, totalBetter),
+            new ReportKpi("Open past due", N(now.OpenPastDue), "past their SLA due date"),
+            new ReportKpi("SLA compliance", SlaFigures.Percent(now.SlaCompliant, now.SlaInScope), $"of {N(now.SlaInScope)} findings with a due date",
+                ExecutiveSummaryText.Change(now.SlaCompliancePercent, slaBefore, "points"),
+                now.SlaCompliancePercent is { } sla && slaBefore is { } b && Math.Abs(sla - b) >= 0.05 ? sla > b : null),
+            new ReportKpi("MTTR", SlaFigures.Days(now.MeanDaysToRemediate), "mean days from first seen to closed",
+                ExecutiveSummaryText.Change(now.MeanDaysToRemediate, mttrBefore, "days"),
+                now.MeanDaysToRemediate is { } mttr ? Lower(mttr, mttrBefore) : null),
+            new ReportKpi("Closed in period", N(now.ClosedInPeriod), "findings closed",
+                ExecutiveSummaryText.CountChange(now.ClosedInPeriod, before.Period.ClosedInPeriod, before.End)?.Replace(" since ", " vs. period ending ", StringComparison.Ordinal)),
+            new ReportKpi("Clusters", N(now.Clusters.Count), ClusterState.CountsCaption(now.Clusters)),
         ]);
-        canvas.Paragraph("SLA compliance counts findings with a due date that are open now or were closed in the period: compliant when closed on or before the due date, or still open and not yet due. MTTR is the mean time from first seen to closed of the findings closed in the period.", muted: true);
+        var snapshot = before.SnapshotDay is { } day
+            ? $"Changes of open findings compare with the daily snapshot of {day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}; "
+            : $"No daily snapshot within {PreviousFigures.SnapshotToleranceDays} days of {before.End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, so open findings show no change; ";
+        canvas.Paragraph(snapshot + $"period figures compare with {before.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} to {before.End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}. " +
+            "SLA compliance counts findings with a due date that are open now or were closed in the period: compliant when closed on or before the due date, or still open and not yet due. MTTR is the mean time from first seen to closed of the findings closed in the period. " +
+            "Clusters: " + string.Join("; ", ClusterState.Kinds.Select(k => ClusterState.Word(k) + ": " + ClusterState.Meaning(k))) + ".", muted: true);
     }
 }
 
