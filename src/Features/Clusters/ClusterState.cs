@@ -18,7 +18,7 @@ public enum ClusterStateKind
 }
 
 /// <summary>The columns of a <see cref="Cluster"/> its state is derived from, so queries can select just these.</summary>
-public sealed record ClusterStateFacts(
+public sealed record ClusterStateColumns(
     bool IsManaged,
     bool HasConnection,
     DateTimeOffset? LastAttemptAt,
@@ -27,10 +27,10 @@ public sealed record ClusterStateFacts(
     int RefreshIntervalMinutes)
 {
     /// <summary>The projection for EF queries (translates to plain columns).</summary>
-    public static readonly Expression<Func<Cluster, ClusterStateFacts>> Projection = c =>
-        new ClusterStateFacts(c.IsManaged, c.ConnectionSecretProtected != null, c.LastAttemptAt, c.LastSuccessAt, c.LastError, c.RefreshIntervalMinutes);
+    public static readonly Expression<Func<Cluster, ClusterStateColumns>> Projection = c =>
+        new ClusterStateColumns(c.IsManaged, c.ConnectionSecretProtected != null, c.LastAttemptAt, c.LastSuccessAt, c.LastError, c.RefreshIntervalMinutes);
 
-    public static ClusterStateFacts Of(Cluster c) =>
+    public static ClusterStateColumns Of(Cluster c) =>
         new(c.IsManaged, c.ConnectionSecretProtected is not null, c.LastAttemptAt, c.LastSuccessAt, c.LastError, c.RefreshIntervalMinutes);
 }
 
@@ -73,9 +73,9 @@ public sealed record ClusterState(ClusterStateKind Kind, DateTimeOffset? LastSuc
     public static TimeSpan StaleAfter(int refreshIntervalMinutes) =>
         TimeSpan.FromMinutes(Math.Max(60, StaleIntervals * Math.Max(1, refreshIntervalMinutes)));
 
-    public static ClusterState Of(Cluster cluster, DateTimeOffset now) => Of(ClusterStateFacts.Of(cluster), now);
+    public static ClusterState Of(Cluster cluster, DateTimeOffset now) => Of(ClusterStateColumns.Of(cluster), now);
 
-    public static ClusterState Of(ClusterStateFacts c, DateTimeOffset now)
+    public static ClusterState Of(ClusterStateColumns c, DateTimeOffset now)
     {
         if (!c.IsManaged)
         {

@@ -28,7 +28,7 @@ public sealed record InventoryRow(
     int? ClusterId,
     string? ClusterName,
     bool? ClusterManaged,
-    [property: System.Text.Json.Serialization.JsonIgnore] ClusterStateFacts? ClusterState,
+    [property: System.Text.Json.Serialization.JsonIgnore] ClusterStateColumns? ClusterState,
     string? MatchedBy,
     DateTimeOffset FirstSeenAt,
     DateTimeOffset LastSeenAt,
@@ -91,7 +91,7 @@ public sealed class InventoryQueries(IDbContextFactory<K8PostureDbContext> conte
             r.BusinessUnit == null ? null : r.BusinessUnit.Name,
             r.OwnerTeam == null ? null : r.OwnerTeam.Name,
             r.MatchedClusterId, r.MatchedCluster == null ? null : r.MatchedCluster.Name, r.MatchedCluster == null ? null : r.MatchedCluster.IsManaged,
-            r.MatchedCluster == null ? null : new ClusterStateFacts(r.MatchedCluster.IsManaged, r.MatchedCluster.ConnectionSecretProtected != null,
+            r.MatchedCluster == null ? null : new ClusterStateColumns(r.MatchedCluster.IsManaged, r.MatchedCluster.ConnectionSecretProtected != null,
                 r.MatchedCluster.LastAttemptAt, r.MatchedCluster.LastSuccessAt, r.MatchedCluster.LastError, r.MatchedCluster.RefreshIntervalMinutes),
             r.MatchedBy, r.FirstSeenAt, r.LastSeenAt, r.EvidenceJson));
 
@@ -120,7 +120,7 @@ public sealed class InventoryQueries(IDbContextFactory<K8PostureDbContext> conte
         var now = clock.GetUtcNow();
         var clusters = (await db.Clusters.AsNoTracking()
                 .Select(c => new { c.Id, c.Name, c.Provider, c.IsManaged, c.CloudAccount, c.Vpc, c.Region, Unit = c.BusinessUnit == null ? null : c.BusinessUnit.Name, c.ServerUrl, c.CreatedAt,
-                    Facts = new ClusterStateFacts(c.IsManaged, c.ConnectionSecretProtected != null, c.LastAttemptAt, c.LastSuccessAt, c.LastError, c.RefreshIntervalMinutes) })
+                    Facts = new ClusterStateColumns(c.IsManaged, c.ConnectionSecretProtected != null, c.LastAttemptAt, c.LastSuccessAt, c.LastError, c.RefreshIntervalMinutes) })
                 .ToListAsync(cancellationToken))
             .Select(c => new InventoryClusterRow(c.Id, c.Name, c.Provider, c.IsManaged, c.CloudAccount, c.Vpc, c.Region, c.Unit, c.ServerUrl,
                 seen.TryGetValue(c.Id, out var s) ? s.First : null, seen.TryGetValue(c.Id, out var s2) ? s2.Last : null,

@@ -146,7 +146,7 @@ public sealed class LandscapeQueries(
         {
             clusterQuery = clusterQuery.OfTeams(clusterTeamIds);
         }
-        var clusterStates = (await clusterQuery.Select(ClusterStateFacts.Projection).ToListAsync(cancellationToken))
+        var clusterStates = (await clusterQuery.Select(ClusterStateColumns.Projection).ToListAsync(cancellationToken))
             .Select(facts => ClusterState.Of(facts, now)).ToList();
 
         var runtime = await signals.GetAsync(new LandscapeSignalQuery(scope.TeamIds, scope.ClusterIds, now.AddHours(-24)), cancellationToken);

@@ -28,7 +28,7 @@ public sealed record HeadlineFigures(
             .GroupBy(f => f.Severity).Select(g => new { Severity = g.Key, Count = g.Count() })
             .ToDictionaryAsync(x => x.Severity, x => x.Count, cancellationToken);
         var period = await PeriodAsync(context, cancellationToken);
-        var clusters = (await db.Clusters.AsNoTracking().Select(ClusterStateFacts.Projection).ToListAsync(cancellationToken))
+        var clusters = (await db.Clusters.AsNoTracking().Select(ClusterStateColumns.Projection).ToListAsync(cancellationToken))
             .Select(c => ClusterState.Of(c, context.GeneratedAt)).ToList();
         return new HeadlineFigures(open, period.OpenPastDue, period.SlaCompliant, period.SlaInScope, period.MeanDaysToRemediate, period.ClosedInPeriod, clusters);
     }
