@@ -139,13 +139,15 @@ public static class ExecutiveSummaryText
         var asOf = Day(DateOnly.FromDateTime(generatedAt.UtcDateTime));
         sentences.Add(now.OpenTotal == 0
             ? $"On {asOf} no finding is open."
-            : $"On {asOf}, {Plural(now.OpenTotal, "finding is", "findings are")} open, {N(now.OpenCritical)} of them critical and {N(now.OpenHigh)} high; {Plural(now.OpenPastDue, "is", "are")} past the SLA due date.");
+            : $"On {asOf}, {Plural(now.OpenTotal, "finding is", "findings are")} open, {N(now.OpenCritical)} of them critical and {N(now.OpenHigh)} high; "
+              + (now.OpenPastDue == 0 ? "none is past its SLA due date." : $"{Plural(now.OpenPastDue, "is", "are")} past the SLA due date."));
         if (before.OpenTotal is { } openBefore && before.SnapshotDay is { } snapshotDay)
         {
             var difference = now.OpenTotal - openBefore;
             sentences.Add(difference == 0
                 ? $"That is the same number as on {Day(snapshotDay)}."
-                : $"That is {N(Math.Abs(difference))} {(difference > 0 ? "more" : "fewer")} than on {Day(snapshotDay)} ({N(openBefore)}), with {N(Math.Abs(now.OpenCritical - (before.OpenCritical ?? 0)))} {(now.OpenCritical >= (before.OpenCritical ?? 0) ? "more" : "fewer")} critical.");
+                : $"That is {N(Math.Abs(difference))} {(difference > 0 ? "more" : "fewer")} than on {Day(snapshotDay)} ({N(openBefore)})"
+                  + (now.OpenCritical - (before.OpenCritical ?? 0) is var critical && critical == 0 ? ", with as many critical." : $", with {N(Math.Abs(critical))} {(critical > 0 ? "more" : "fewer")} critical."));
         }
         else
         {
@@ -183,7 +185,7 @@ public static class ExecutiveSummaryText
             known.Add(Plural(changes.RiskAcceptancesApproved, "risk acceptance", "risk acceptances") + " approved");
         }
         sentences.Add(known.Count == 0 ? "No new findings, clusters, policy versions or risk acceptances in the period." : "Known changes in the period: " + string.Join("; ", known) + ".");
-        sentences.Add($"Of {Plural(now.Clusters.Count, "cluster", "clusters")}: {ClusterState.CountsCaption(now.Clusters)}.");
+        sentences.Add(now.Clusters.Count == 0 ? "No cluster is known yet." : $"Of {Plural(now.Clusters.Count, "cluster", "clusters")}: {ClusterState.CountsCaption(now.Clusters)}.");
         return string.Join(" ", sentences);
     }
 }

@@ -121,7 +121,7 @@ public sealed class FindingsByCategorySection : IExecutiveReportSection
         var counts = await context.Db.Findings.AsNoTracking().Where(f => f.Status == FindingStatus.Open)
             .GroupBy(f => new { f.Category, f.Severity }).Select(g => new { g.Key.Category, g.Key.Severity, Count = g.Count() })
             .ToListAsync(cancellationToken);
-        canvas.Heading("Open findings by category and severity");
+        canvas.Heading("Open findings by category and severity", keepWithNext: 160);
         if (counts.Count == 0)
         {
             canvas.Paragraph("No open findings.");
@@ -155,7 +155,7 @@ public sealed class OpenFindingsTrendSection : IExecutiveReportSection
         var days = await context.Db.LandscapeSnapshots.AsNoTracking().Where(s => s.Day >= from && s.Day <= to)
             .GroupBy(s => new { s.Day, s.Severity }).Select(g => new { g.Key.Day, g.Key.Severity, Count = g.Sum(s => s.OpenCount) })
             .ToListAsync(cancellationToken);
-        canvas.Heading($"Open findings trend ({from:yyyy-MM-dd} to {to:yyyy-MM-dd})");
+        canvas.Heading($"Open findings trend ({from:yyyy-MM-dd} to {to:yyyy-MM-dd})", keepWithNext: 210);
         if (days.Count == 0)
         {
             canvas.Paragraph("No daily landscape snapshots in this period yet; the trend appears once the daily snapshot job has run.");

@@ -97,9 +97,10 @@ public sealed class ReportCanvas : IDisposable
         Y += 22;
     }
 
-    public void Heading(string text)
+    /// <param name="keepWithNext">Points of what follows that must fit under the heading, so a heading never ends a page alone.</param>
+    public void Heading(string text, double keepWithNext = 40)
     {
-        EnsureSpace(60);
+        EnsureSpace(34 + keepWithNext);
         Y += 8;
         Graphics.DrawString(text, HeadingFont, new XSolidBrush(Accent), new XRect(Margin, Y, Width, 18), XStringFormats.TopLeft);
         Y += 18;
