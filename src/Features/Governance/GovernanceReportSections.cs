@@ -23,7 +23,7 @@ public sealed class RaciGapsReportSection(RaciService raci) : IExecutiveReportSe
             canvas.Paragraph("The Security Team has not saved a RACI matrix yet: who is accountable for each activity is not recorded.", muted: true);
             return;
         }
-        canvas.Paragraph($"RACI matrix version {current.Version} (saved {current.CreatedAt:yyyy-MM-dd} by {ReportActors.Display(current.CreatedBy)}): {current.Violations.Count} violation(s) of \"exactly one A, at least one R\".");
+        canvas.Paragraph($"RACI matrix version {current.Version} (saved {current.CreatedAt:yyyy-MM-dd} {ReportActors.SavedBy(current.CreatedBy)}): {current.Violations.Count} violation(s) of \"exactly one A, at least one R\".");
         if (current.Violations.Count > 0)
         {
             canvas.Table(["Activity", "Problem"], [2, 3], current.Violations.Select(v => (IReadOnlyList<string>)[v.ActivityName, v.Detail]));

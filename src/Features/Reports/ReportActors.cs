@@ -15,4 +15,7 @@ public static class ReportActors
         string.IsNullOrWhiteSpace(actor) ? "—"
         : MachinePrefixes.Any(p => actor.StartsWith(p, StringComparison.Ordinal)) || actor == "anonymous" ? Automated
         : actor;
+
+    /// <summary>"by Sam Analyst", or "automatically" when no person acted.</summary>
+    public static string SavedBy(string? actor) => Display(actor) is var who && who == Automated ? "automatically" : "by " + who;
 }

@@ -93,7 +93,7 @@ public sealed class ExecutiveReportBoardFacts(K8PostureAppFactory app) : IClassF
         Assert.Contains(Squeeze(application), whole, StringComparison.Ordinal);
         Assert.Contains(Squeeze("Shared cluster with hard isolation"), whole, StringComparison.Ordinal);
         Assert.Contains(Squeeze("Runs where advised"), whole, StringComparison.Ordinal);
-        Assert.Contains(Squeeze("by automated)"), whole, StringComparison.Ordinal);
+        Assert.Contains(Squeeze("automatically)"), whole, StringComparison.Ordinal);
         Assert.DoesNotContain("SharedHardIsolation", whole, StringComparison.Ordinal);
         Assert.DoesNotContain("job:", text, StringComparison.Ordinal);
         Assert.DoesNotContain("…", text, StringComparison.Ordinal);
