@@ -235,7 +235,7 @@ public sealed class TopRisksSection : IExecutiveReportSection
             canvas.Paragraph("No open critical or high findings without a recorded decision.");
             return;
         }
-        canvas.Table(["Risk", "Title", "Severity", "Open", "Teams", "Clusters", "Past due"], [2, 3.1, 0.9, 0.7, 0.8, 0.9, 0.9],
+        canvas.Table(["Risk", "Title", "Severity", "Open", "Teams", "Clusters", "Past due"], [1.8, 2.7, 1.1, 0.75, 0.85, 1.05, 0.95],
             risks.Select(r => (IReadOnlyList<string>)
             [
                 r.Risk, r.Title ?? "", r.Severity.Label(), r.Open.ToString("N0", CultureInfo.InvariantCulture),
