@@ -33,8 +33,8 @@ public sealed class AlertsExportSource : IExportSource
         {
             yield return
             [
-                a.Id, a.Source, a.SourceId, a.Rule, a.Priority, a.Severity.ToString(), a.IocClass.ToString(), a.IocEvidence, a.Output, a.ClusterName, a.NamespaceName,
-                a.Workload, a.Pod, a.Container, a.Image, a.Process, a.CommandLine, a.User, a.OwnerTeamName, a.Triage.ToString(), a.TriagedBy, a.TriagedAt,
+                a.Id, a.Source, a.SourceId, a.Rule, a.Priority, a.Severity, a.IocClass, a.IocEvidence, a.Output, a.ClusterName, a.NamespaceName,
+                a.Workload, a.Pod, a.Container, a.Image, a.Process, a.CommandLine, a.User, a.OwnerTeamName, a.Triage, a.TriagedBy, a.TriagedAt,
                 a.SuppressedBy, a.FirstSeenAt, a.LastSeenAt, a.OccurrenceCount,
             ];
         }

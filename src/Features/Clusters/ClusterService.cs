@@ -46,7 +46,8 @@ public sealed record ClusterDto(
     long? LastDurationMs,
     string? ServerVersion,
     IReadOnlyDictionary<string, int> Counts,
-    int Namespaces);
+    int Namespaces,
+    ClusterState State);
 
 public sealed record ClusterSaveResult(ClusterDto? Cluster, bool Created, IReadOnlyDictionary<string, string[]>? Errors);
 
@@ -83,7 +84,7 @@ public sealed partial class ClusterService(
         var namespaceCounts = await db.Namespaces.AsNoTracking().GroupBy(n => n.ClusterId)
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
         var teams = await TeamNamesAsync(db, cancellationToken);
-        return clusters.Select(c => ToDto(c, namespaceCounts.GetValueOrDefault(c.Id), teams)).ToList();
+        return clusters.Select(c => ToDto(c, namespaceCounts.GetValueOrDefault(c.Id), teams, clock.GetUtcNow())).ToList();
     }
 
     public async Task<ClusterDto?> FindAsync(string name, CancellationToken cancellationToken)
@@ -95,7 +96,7 @@ public sealed partial class ClusterService(
             return null;
         }
         var namespaces = await db.Namespaces.CountAsync(n => n.ClusterId == cluster.Id, cancellationToken);
-        return ToDto(cluster, namespaces, await TeamNamesAsync(db, cancellationToken));
+        return ToDto(cluster, namespaces, await TeamNamesAsync(db, cancellationToken), clock.GetUtcNow());
     }
 
     public async Task<ClusterSaveResult> SaveAsync(RegisterClusterRequest request, CancellationToken cancellationToken)
@@ -246,7 +247,7 @@ public sealed partial class ClusterService(
 
         recurringJobs.AddOrUpdate<ClusterCollectionJob>(RecurringId(cluster.Id), job => job.RunAsync(cluster.Id, CancellationToken.None), CronFor(cluster.RefreshIntervalMinutes));
         var namespaces = await db.Namespaces.CountAsync(n => n.ClusterId == cluster.Id, cancellationToken);
-        return new ClusterSaveResult(ToDto(cluster, namespaces, await TeamNamesAsync(db, cancellationToken)), created, null);
+        return new ClusterSaveResult(ToDto(cluster, namespaces, await TeamNamesAsync(db, cancellationToken), clock.GetUtcNow()), created, null);
     }
 
     /// <summary>
@@ -394,9 +395,9 @@ public sealed partial class ClusterService(
     private static Task<Dictionary<int, string>> TeamNamesAsync(K8PostureDbContext db, CancellationToken cancellationToken) =>
         db.Teams.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name, cancellationToken);
 
-    public static ClusterDto ToDto(Cluster c, int namespaces, IReadOnlyDictionary<int, string> teamNames) => new(c.Id, c.Name, c.Provider, c.Environment, c.Region, c.IsManaged, c.ServerUrl, c.KubeconfigContext,
+    public static ClusterDto ToDto(Cluster c, int namespaces, IReadOnlyDictionary<int, string> teamNames, DateTimeOffset now) => new(c.Id, c.Name, c.Provider, c.Environment, c.Region, c.IsManaged, c.ServerUrl, c.KubeconfigContext,
         c.ConnectionSecretProtected is not null, c.OwnerTeamId is { } teamId ? teamNames.GetValueOrDefault(teamId) : null, c.RefreshIntervalMinutes, c.LastAttemptAt, c.LastSuccessAt, c.LastError, c.LastDurationMs,
-        c.ServerVersion, ParseCounts(c.ObjectCountsJson), namespaces);
+        c.ServerVersion, ParseCounts(c.ObjectCountsJson), namespaces, ClusterState.Of(c, now));
 
     private sealed record ClusterAuditView(string Name, ClusterProvider Provider, string? Environment, string? Region, string? ServerUrl, string? KubeconfigContext,
         int? OwnerTeamId, int RefreshIntervalMinutes, bool IsManaged, string? ConnectionSecret);

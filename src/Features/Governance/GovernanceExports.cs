@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using K8Posture.Data;
+using K8Posture.Shared;
 using K8Posture.Features.Raci;
 using K8Posture.Features.Reports;
 using K8Posture.Features.Tenancy;
@@ -62,8 +63,8 @@ public sealed class TenancyAssessmentExportSource(TimeProvider clock) : IExportS
             var runsOn = placements[(a.Application, a.OwnerTeamId)];
             yield return
             [
-                a.Id, a.Application, row.Team, a.Status.ToString(), a.Score, TenancyScoring.Label(a.Recommendation),
-                string.Join("; ", runsOn.Select(p => $"{p.ClusterName} ({p.Tenancy})")),
+                a.Id, a.Application, row.Team, a.Status, a.Score, a.Recommendation,
+                string.Join("; ", runsOn.Select(p => $"{p.ClusterName} ({p.Tenancy.DisplayName()})")),
                 a.Status == AssessmentStatus.Approved && runsOn.Any(p => p.IsWeakerThan(a.Recommendation)),
                 a.CreatedBy, a.CreatedAt, a.SubmittedBy, a.ReviewedBy, a.ReviewedAt, a.ReviewComment, a.ReassessDueAt,
                 a.Status == AssessmentStatus.Approved && a.ReassessDueAt < now,

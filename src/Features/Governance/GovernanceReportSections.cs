@@ -1,5 +1,6 @@
 using System.Globalization;
 using K8Posture.Data;
+using K8Posture.Shared;
 using K8Posture.Features.Raci;
 using K8Posture.Features.Reports;
 using K8Posture.Features.Tenancy;
@@ -22,7 +23,7 @@ public sealed class RaciGapsReportSection(RaciService raci) : IExecutiveReportSe
             canvas.Paragraph("The Security Team has not saved a RACI matrix yet: who is accountable for each activity is not recorded.", muted: true);
             return;
         }
-        canvas.Paragraph($"RACI matrix version {current.Version} ({current.CreatedAt:yyyy-MM-dd}, {current.CreatedBy}): {current.Violations.Count} violation(s) of \"exactly one A, at least one R\".");
+        canvas.Paragraph($"RACI matrix version {current.Version} (saved {current.CreatedAt:yyyy-MM-dd} {ReportActors.SavedBy(current.CreatedBy)}): {current.Violations.Count} violation(s) of \"exactly one A, at least one R\".");
         if (current.Violations.Count > 0)
         {
             canvas.Table(["Activity", "Problem"], [2, 3], current.Violations.Select(v => (IReadOnlyList<string>)[v.ActivityName, v.Detail]));
@@ -59,9 +60,9 @@ public sealed class TenancyDecisionsReportSection : IExecutiveReportSection
             [
                 a.Application,
                 a.Team ?? "—",
-                a.Status.ToString(),
+                a.Status.DisplayName(),
                 a.Score.ToString(CultureInfo.InvariantCulture),
-                a.Recommendation.ToString(),
+                a.Recommendation.DisplayName(),
                 a.Status != AssessmentStatus.Approved ? "—" : mismatched.Any(s => s.EndsWith("/tenancy:" + a.Application, StringComparison.Ordinal)) ? "No" : "Yes",
                 a.ReassessDueAt?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "—",
             ]));

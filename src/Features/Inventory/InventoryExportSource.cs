@@ -1,12 +1,13 @@
 using System.Runtime.CompilerServices;
 using K8Posture.Data;
+using K8Posture.Features.Clusters;
 using K8Posture.Features.Reports;
 using Microsoft.EntityFrameworkCore;
 
 namespace K8Posture.Features.Inventory;
 
 /// <summary>The inventory as an export (CSV/XLSX by the Reports slice); filters: kind, discovered, q.</summary>
-public sealed class InventoryExportSource : IExportSource
+public sealed class InventoryExportSource(TimeProvider clock) : IExportSource
 {
     public string Key => "inventory";
 
@@ -14,7 +15,7 @@ public sealed class InventoryExportSource : IExportSource
 
     public IReadOnlyList<string> Columns { get; } =
     [
-        "Kind", "Name", "Managed", "Cluster", "Matched by", "Provider", "Cloud account", "VPC", "Region", "Endpoint", "Host", "User",
+        "Kind", "Name", "Cluster state", "Cluster", "Matched by", "Provider", "Cloud account", "VPC", "Region", "Endpoint", "Host", "User",
         "Product", "Version", "Ports", "Requests", "Bytes", "Business unit", "Owner team", "Source", "First seen", "Last seen",
     ];
 
@@ -23,12 +24,13 @@ public sealed class InventoryExportSource : IExportSource
         InventoryKind? kind = filters.TryGetValue("kind", out var k) && Enum.TryParse<InventoryKind>(k, true, out var parsed) ? parsed : null;
         bool? discovered = filters.TryGetValue("discovered", out var d) && bool.TryParse(d, out var flag) ? flag : null;
         filters.TryGetValue("q", out var q);
+        var now = clock.GetUtcNow();
         var rows = InventoryQueries.Project(InventoryQueries.Filter(db, new InventoryCriteria(kind, discovered, q)).OrderBy(r => r.Kind).ThenBy(r => r.Id)).AsAsyncEnumerable();
         await foreach (var r in rows.WithCancellation(cancellationToken))
         {
             yield return
             [
-                r.Kind.ToString(), r.Name, r.ClusterManaged, r.ClusterName, r.MatchedBy, r.Provider?.ToString(), r.CloudAccount, r.Vpc, r.Region, r.Endpoint,
+                r.Kind, r.Name, r.ClusterState is { } state ? ClusterState.Of(state, now).Label : null, r.ClusterName, r.MatchedBy, r.Provider, r.CloudAccount, r.Vpc, r.Region, r.Endpoint,
                 r.Hostname, r.UserName, r.Product, r.Version, r.Ports, r.Requests, r.Bytes, r.BusinessUnit, r.OwnerTeam, r.Source, r.FirstSeenAt, r.LastSeenAt,
             ];
         }

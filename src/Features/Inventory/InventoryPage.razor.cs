@@ -1,3 +1,4 @@
+using K8Posture.Features.Clusters;
 using K8Posture.Data;
 using K8Posture.Shared;
 using K8Posture.Shared.Charts;
@@ -19,8 +20,8 @@ public sealed partial class InventoryPage
 
     [CascadingParameter(Name = "DarkMode")] private bool DarkMode { get; set; }
 
-    private int ManagedCount => _overview?.Clusters.Count(c => c.IsManaged) ?? 0;
-    private int DiscoveredCount => _overview?.Clusters.Count(c => !c.IsManaged) ?? 0;
+    private int Count(ClusterStateKind kind) => _overview?.Clusters.Count(c => c.State.Kind == kind) ?? 0;
+    private int DiscoveredCount => Count(ClusterStateKind.Discovered);
     private long DockerHubPulls => _overview?.DockerHub.ByTeam.Sum(t => t.Pulls.Sum()) ?? 0;
 
     private sealed record AccountNode(string Provider, string Account, IReadOnlyList<NetworkNode> Networks);
@@ -76,14 +77,7 @@ public sealed partial class InventoryPage
         StateHasChanged();
     }
 
-    private static string ProviderLabel(ClusterProvider provider) => provider switch
-    {
-        ClusterProvider.Aks => "AKS",
-        ClusterProvider.Eks => "EKS",
-        ClusterProvider.Gke => "GKE",
-        ClusterProvider.OnPremises => "On-premises",
-        _ => provider.ToString(),
-    };
+    private static string ProviderLabel(ClusterProvider provider) => provider.Label();
 
     private static string Day(DateTimeOffset? at) => at?.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) ?? "—";
 

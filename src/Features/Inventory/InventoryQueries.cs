@@ -1,4 +1,5 @@
 using K8Posture.Data;
+using K8Posture.Features.Clusters;
 using K8Posture.Features.Inventory.Parsing;
 using Microsoft.EntityFrameworkCore;
 
@@ -27,6 +28,7 @@ public sealed record InventoryRow(
     int? ClusterId,
     string? ClusterName,
     bool? ClusterManaged,
+    [property: System.Text.Json.Serialization.JsonIgnore] ClusterStateColumns? ClusterState,
     string? MatchedBy,
     DateTimeOffset FirstSeenAt,
     DateTimeOffset LastSeenAt,
@@ -38,7 +40,7 @@ public sealed record InventoryListResult(int Total, IReadOnlyList<InventoryRow> 
 
 /// <summary>A cluster of the landscape with what the inventory knows about it.</summary>
 public sealed record InventoryClusterRow(int Id, string Name, ClusterProvider Provider, bool IsManaged, string? CloudAccount, string? Vpc, string? Region,
-    string? BusinessUnit, string? ServerUrl, DateTimeOffset? FirstSeenAt, DateTimeOffset? LastSeenAt, string? Source, int OpenExposures);
+    string? BusinessUnit, string? ServerUrl, DateTimeOffset? FirstSeenAt, DateTimeOffset? LastSeenAt, string? Source, int OpenExposures, ClusterState State);
 
 public sealed record BusinessUnitCounts(string BusinessUnit, int ManagedClusters, int DiscoveredClusters, int Endpoints, int Desktops, int EgressHosts);
 
@@ -53,7 +55,7 @@ public sealed record InventoryOverview(
     int EgressRecords);
 
 /// <summary>Reads the inventory in the caller's scope (the context's query filters restrict app teams to their rows).</summary>
-public sealed class InventoryQueries(IDbContextFactory<K8PostureDbContext> contexts)
+public sealed class InventoryQueries(IDbContextFactory<K8PostureDbContext> contexts, TimeProvider clock)
 {
     public const int MaxPageSize = 500;
     private const string NoUnit = "(no business unit)";
@@ -89,6 +91,8 @@ public sealed class InventoryQueries(IDbContextFactory<K8PostureDbContext> conte
             r.BusinessUnit == null ? null : r.BusinessUnit.Name,
             r.OwnerTeam == null ? null : r.OwnerTeam.Name,
             r.MatchedClusterId, r.MatchedCluster == null ? null : r.MatchedCluster.Name, r.MatchedCluster == null ? null : r.MatchedCluster.IsManaged,
+            r.MatchedCluster == null ? null : new ClusterStateColumns(r.MatchedCluster.IsManaged, r.MatchedCluster.ConnectionSecretProtected != null,
+                r.MatchedCluster.LastAttemptAt, r.MatchedCluster.LastSuccessAt, r.MatchedCluster.LastError, r.MatchedCluster.RefreshIntervalMinutes),
             r.MatchedBy, r.FirstSeenAt, r.LastSeenAt, r.EvidenceJson));
 
     public async Task<InventoryListResult> ListAsync(InventoryCriteria criteria, int pageIndex, int pageSize, CancellationToken cancellationToken)
@@ -113,12 +117,14 @@ public sealed class InventoryQueries(IDbContextFactory<K8PostureDbContext> conte
             .Where(f => f.Status == FindingStatus.Open && f.Category == FindingCategory.CloudIamVpcMisconfiguration && f.ClusterId != null)
             .GroupBy(f => f.ClusterId!.Value).Select(g => new { g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+        var now = clock.GetUtcNow();
         var clusters = (await db.Clusters.AsNoTracking()
-                .Select(c => new { c.Id, c.Name, c.Provider, c.IsManaged, c.CloudAccount, c.Vpc, c.Region, Unit = c.BusinessUnit == null ? null : c.BusinessUnit.Name, c.ServerUrl, c.CreatedAt })
+                .Select(c => new { c.Id, c.Name, c.Provider, c.IsManaged, c.CloudAccount, c.Vpc, c.Region, Unit = c.BusinessUnit == null ? null : c.BusinessUnit.Name, c.ServerUrl, c.CreatedAt,
+                    Facts = new ClusterStateColumns(c.IsManaged, c.ConnectionSecretProtected != null, c.LastAttemptAt, c.LastSuccessAt, c.LastError, c.RefreshIntervalMinutes) })
                 .ToListAsync(cancellationToken))
             .Select(c => new InventoryClusterRow(c.Id, c.Name, c.Provider, c.IsManaged, c.CloudAccount, c.Vpc, c.Region, c.Unit, c.ServerUrl,
                 seen.TryGetValue(c.Id, out var s) ? s.First : null, seen.TryGetValue(c.Id, out var s2) ? s2.Last : null,
-                seen.TryGetValue(c.Id, out var s3) ? s3.Source : null, exposures.GetValueOrDefault(c.Id)))
+                seen.TryGetValue(c.Id, out var s3) ? s3.Source : null, exposures.GetValueOrDefault(c.Id), ClusterState.Of(c.Facts, now)))
             .OrderBy(c => c.IsManaged).ThenBy(c => c.Name, StringComparer.OrdinalIgnoreCase)
             .ToList();
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using K8Posture.Data;
+using K8Posture.Features.Clusters;
 using K8Posture.Features.Findings;
 using K8Posture.Features.Ingestion;
 using K8Posture.Features.Policy;
@@ -31,8 +32,11 @@ public sealed record RegistryPosture(string Registry, bool Allowed, int Images, 
 /// <summary>What the landscape, cluster and team pages show; already limited to the caller's teams by the data scope.</summary>
 public sealed record LandscapeSummary(IReadOnlyList<OpenFindingCount> OpenCounts, int ClusterCount, bool HasAnyFinding)
 {
-    public int ManagedClusters { get; init; }
-    public int DiscoveredClusters { get; init; }
+    /// <summary>Registered (collected or not), by <see cref="ClusterState"/>.</summary>
+    public int ManagedClusters => ClusterStates.Count(s => s.IsRegistered);
+    public int DiscoveredClusters => ClusterStates.Count(s => s.Kind == ClusterStateKind.Discovered);
+    /// <summary>The state of each cluster counted in <see cref="ClusterCount"/>.</summary>
+    public IReadOnlyList<ClusterState> ClusterStates { get; init; } = [];
     /// <summary>Open, overdue, owned, SLA compliance and MTTR by the shared definitions (<see cref="PostureDefinitions"/>).</summary>
     public PostureFigures Figures { get; init; } = PostureFigures.None;
     public RuntimeSignals Runtime { get; init; } = RuntimeSignals.NoData;
@@ -130,9 +134,12 @@ public sealed class LandscapeQueries(
         {
             clusterQuery = clusterQuery.Where(c => clusterIds.Contains(c.Id));
         }
-        var clusterCounts = await clusterQuery.GroupBy(c => c.IsManaged).Select(g => new { Managed = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
-        var managed = clusterCounts.Where(c => c.Managed).Sum(c => c.Count);
-        var discovered = clusterCounts.Where(c => !c.Managed).Sum(c => c.Count);
+        if (scope.TeamIds is { } clusterTeamIds)
+        {
+            clusterQuery = clusterQuery.OfTeams(clusterTeamIds);
+        }
+        var clusterStates = (await clusterQuery.Select(ClusterStateColumns.Projection).ToListAsync(cancellationToken))
+            .Select(facts => ClusterState.Of(facts, now)).ToList();
 
         var runtime = await signals.GetAsync(new LandscapeSignalQuery(scope.TeamIds, scope.ClusterIds, now.AddHours(-24)), cancellationToken);
 
@@ -192,10 +199,9 @@ public sealed class LandscapeQueries(
                 .OrderBy(p => p.Day).ThenByDescending(p => p.Severity).ToList();
         }
 
-        return new LandscapeSummary(openCounts, managed + discovered, hasAnyFinding)
+        return new LandscapeSummary(openCounts, clusterStates.Count, hasAnyFinding)
         {
-            ManagedClusters = managed,
-            DiscoveredClusters = discovered,
+            ClusterStates = clusterStates,
             Figures = figures,
             Runtime = runtime,
             Trend = trend,

@@ -29,8 +29,8 @@ public sealed class RiskAcceptanceExportSource : IExportSource
         {
             yield return
             [
-                r.Id, r.Status.ToString(), r.ScopeText, r.FindingId, r.FindingTitle, r.RuleId, r.ClusterName, r.NamespaceName, r.ImageRepository, r.TeamName ?? "all teams",
-                r.Severity.ToString(), r.Reason, r.RequestedAt, r.RequestedBy, r.ExpiresAt, r.DecidedAt, r.DecidedBy, r.DecisionComment, r.CoveredFindings,
+                r.Id, r.Status, r.ScopeText, r.FindingId, r.FindingTitle, r.RuleId, r.ClusterName, r.NamespaceName, r.ImageRepository, r.TeamName ?? "all teams",
+                r.Severity, r.Reason, r.RequestedAt, r.RequestedBy, r.ExpiresAt, r.DecidedAt, r.DecidedBy, r.DecisionComment, r.CoveredFindings,
             ];
         }
     }

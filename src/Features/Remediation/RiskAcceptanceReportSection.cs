@@ -1,5 +1,6 @@
 using System.Globalization;
 using K8Posture.Features.Reports;
+using K8Posture.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace K8Posture.Features.Remediation;
@@ -28,15 +29,15 @@ public sealed class RiskAcceptanceReportSection : IExecutiveReportSection
         canvas.Paragraph($"{total} approved risk acceptance(s) in force; {soon.Count} expire within {NearExpiryDays} days, when the daily job reopens what they cover.");
         if (soon.Count > 0)
         {
-            canvas.Table(["Expires", "Team", "Severity", "What", "Findings", "Approved by"], [1.2, 1.5, 1, 3.2, 0.9, 1.6],
+            canvas.Table(["Expires", "Team", "Severity", "What", "Findings", "Approved by"], [1.2, 1.4, 1, 3, 1.1, 1.6],
                 soon.Select(r => (IReadOnlyList<string>)
                 [
                     r.ExpiresAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                     r.Team ?? "—",
-                    r.Severity.ToString(),
+                    r.Severity.DisplayName(),
                     r.Title ?? (r.RuleId is null ? r.Reason : "Rule " + r.RuleId),
                     r.Covered.ToString(CultureInfo.InvariantCulture),
-                    r.DecidedBy ?? "—",
+                    ReportActors.Display(r.DecidedBy),
                 ]));
         }
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using K8Posture.Shared;
 
 namespace K8Posture.Features.Reports;
 
@@ -14,7 +15,7 @@ public static class ExportCells
     /// <summary>Prefixes a single quote to text a spreadsheet would read as a formula, so it is shown as text.</summary>
     public static string NeutraliseForCsv(string text) => StartsLikeFormula(text) ? "'" + text : text;
 
-    /// <summary>The text of a value: invariant culture, instants in UTC ISO 8601, enums by name.</summary>
+    /// <summary>The text of a value: invariant culture, instants in UTC ISO 8601, enums by their display name (<see cref="DisplayNames"/>).</summary>
     public static string ToText(object? value) => value switch
     {
         null => "",
@@ -23,7 +24,7 @@ public static class ExportCells
         DateTime at => at.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture),
         DateOnly day => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",
-        Enum e => e.ToString(),
+        Enum e => e.DisplayName(),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };

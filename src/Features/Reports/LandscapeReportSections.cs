@@ -1,5 +1,6 @@
 using System.Globalization;
 using K8Posture.Data;
+using K8Posture.Features.Clusters;
 using K8Posture.Features.Remediation;
 using K8Posture.Shared;
 using Microsoft.EntityFrameworkCore;
@@ -27,29 +28,47 @@ public sealed class HeadlineKpisSection : IExecutiveReportSection
 
     public async Task RenderAsync(ExecutiveReportContext context, ReportCanvas canvas, CancellationToken cancellationToken)
     {
-        var db = context.Db;
-        var open = await db.Findings.AsNoTracking().Where(PostureDefinitions.IsOpen)
-            .GroupBy(f => f.Severity).Select(g => new { Severity = g.Key, Count = g.Count() })
-            .ToDictionaryAsync(x => x.Severity, x => x.Count, cancellationToken);
-        var figures = PostureFigures.Sum((await ReportFigures.ByTeamAsync(context, cancellationToken)).Select(t => t.Figures));
-        var clusters = await db.Clusters.AsNoTracking().GroupBy(c => c.IsManaged).Select(g => new { Managed = g.Key, Count = g.Count() })
-            .ToDictionaryAsync(x => x.Managed, x => x.Count, cancellationToken);
+        var now = await HeadlineFigures.ComputeAsync(context, cancellationToken);
+        var before = await PreviousFigures.ComputeAsync(context, cancellationToken);
+        var changes = await KnownChanges.ComputeAsync(context, cancellationToken);
+
+        canvas.Heading("Summary");
+        canvas.Paragraph(ExecutiveSummaryText.Paragraph(now, before, changes, context.GeneratedAt));
+
+        static string N(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
+        // Fewer open findings and a shorter MTTR are better; a higher SLA compliance is better.
+        static bool? Lower(double now, double? before) => before is { } b && Math.Abs(now - b) >= 0.05 ? now < b : null;
+        var openChange = (Func<int, int?, (string?, bool?)>)((value, previous) =>
+            (ExecutiveSummaryText.CountChange(value, previous, before.SnapshotDay), Lower(value, previous)));
+        var (criticalChange, criticalBetter) = openChange(now.OpenCritical, before.OpenCritical);
+        var (highChange, highBetter) = openChange(now.OpenHigh, before.OpenHigh);
+        var (totalChange, totalBetter) = openChange(now.OpenTotal, before.OpenTotal);
+        var slaBefore = before.Period.SlaCompliancePercent;
+        var mttrBefore = before.Period.MeanDaysToRemediate;
 
         canvas.Heading("Headline KPIs");
         canvas.KpiRow(
         [
-            new ReportKpi("Open critical", open.GetValueOrDefault(FindingSeverity.Critical).ToString("N0", CultureInfo.InvariantCulture), "findings open now"),
-            new ReportKpi("Open high", open.GetValueOrDefault(FindingSeverity.High).ToString("N0", CultureInfo.InvariantCulture), "findings open now"),
-            new ReportKpi("SLA compliance", figures.SlaComplianceText, $"{PostureFigures.Count(figures.Overdue)} open past due"),
-            new ReportKpi("MTTR", figures.MttrText, $"{PostureFigures.Count(figures.Remediated)} remediated in period"),
-            new ReportKpi("Managed clusters", clusters.GetValueOrDefault(true).ToString("N0", CultureInfo.InvariantCulture), "registered and collected"),
-            new ReportKpi("Discovered clusters", clusters.GetValueOrDefault(false).ToString("N0", CultureInfo.InvariantCulture), "seen only in pushed scans"),
-            new ReportKpi("Open findings", PostureFigures.Count(figures.Open), "all severities"),
-            new ReportKpi("Owned share", figures.OwnedShareText, $"{PostureFigures.Count(figures.Unowned)} unowned"),
+            new ReportKpi("Open critical", N(now.OpenCritical), "findings open now", criticalChange, criticalBetter),
+            new ReportKpi("Open high", N(now.OpenHigh), "findings open now", highChange, highBetter),
+            new ReportKpi("Open findings", N(now.OpenTotal), "all severities", totalChange, totalBetter),
+            new ReportKpi("SLA compliance", now.Figures.SlaComplianceText, $"{N(now.OpenPastDue)} open past due",
+                ExecutiveSummaryText.Change(now.SlaCompliancePercent, slaBefore, "points"),
+                now.SlaCompliancePercent is { } sla && slaBefore is { } b && Math.Abs(sla - b) >= 0.05 ? sla > b : null),
+            new ReportKpi("MTTR", now.Figures.MttrText, $"{N(now.ClosedInPeriod)} remediated in period",
+                ExecutiveSummaryText.Change(now.MeanDaysToRemediate, mttrBefore, "days"),
+                now.MeanDaysToRemediate is { } mttr ? Lower(mttr, mttrBefore) : null),
+            new ReportKpi("Owned share", now.Figures.OwnedShareText, $"{N(now.Figures.Unowned)} unowned"),
+            new ReportKpi("Clusters", N(now.Clusters.Count), ClusterState.CountsCaption(now.Clusters)),
         ]);
-        canvas.Paragraph("Definitions (the same on every page of K8Posture): " + PostureDefinitions.OpenText + " " + PostureDefinitions.OverdueText
+        var snapshot = before.SnapshotDay is { } day
+            ? $"Changes of open findings compare with the daily snapshot of {day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}; "
+            : $"No daily snapshot within {PreviousFigures.SnapshotToleranceDays} days of {before.End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, so open findings show no change; ";
+        canvas.Paragraph(snapshot + $"period figures compare with {before.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} to {before.End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}. "
+            + "Definitions (the same on every page of K8Posture): " + PostureDefinitions.OpenText + " " + PostureDefinitions.OverdueText
             + " SLA compliance: findings remediated in the period on or before their due date ÷ (findings remediated in the period with a due date + open findings past due)."
-            + " MTTR: mean time from first seen to closed by a scan, over the findings remediated in the period.", muted: true);
+            + " MTTR: mean time from first seen to closed by a scan, over the findings remediated in the period. "
+            + "Clusters: " + string.Join("; ", ClusterState.Kinds.Select(k => ClusterState.Word(k) + ": " + ClusterState.Meaning(k))) + ".", muted: true);
     }
 }
 
@@ -63,7 +82,7 @@ public sealed class FindingsByCategorySection : IExecutiveReportSection
         var counts = await context.Db.Findings.AsNoTracking().Where(PostureDefinitions.IsOpen)
             .GroupBy(f => new { f.Category, f.Severity }).Select(g => new { g.Key.Category, g.Key.Severity, Count = g.Count() })
             .ToListAsync(cancellationToken);
-        canvas.Heading("Open findings by category and severity");
+        canvas.Heading("Open findings by category and severity", keepWithNext: 160);
         if (counts.Count == 0)
         {
             canvas.Paragraph("No open findings.");
@@ -106,7 +125,7 @@ public sealed class OpenFindingsTrendSection : IExecutiveReportSection
                 .Concat(live.GroupBy(r => r.Severity).Select(g => new { Day = today, Severity = g.Key, Count = g.Sum(r => r.OpenCount) }))
                 .ToList();
         }
-        canvas.Heading($"Open findings trend ({from:yyyy-MM-dd} to {to:yyyy-MM-dd})");
+        canvas.Heading($"Open findings trend ({from:yyyy-MM-dd} to {to:yyyy-MM-dd})", keepWithNext: 210);
         if (days.Count == 0)
         {
             canvas.Paragraph("No daily landscape snapshots in this period yet; the trend appears once the daily snapshot job has run.");
@@ -188,7 +207,7 @@ public sealed class TopRisksSection : IExecutiveReportSection
             canvas.Paragraph("No open critical or high findings without a recorded decision.");
             return;
         }
-        canvas.Table(["Risk", "Title", "Severity", "Open", "Teams", "Clusters", "Past due"], [1.6, 3.1, 1, 0.7, 0.8, 0.9, 1],
+        canvas.Table(["Risk", "Title", "Severity", "Open", "Teams", "Clusters", "Past due"], [1.8, 2.7, 1.1, 0.75, 0.85, 1.05, 0.95],
             risks.Select(r => (IReadOnlyList<string>)
             [
                 r.Risk, r.Title ?? "", r.Severity.Label(), r.Open.ToString("N0", CultureInfo.InvariantCulture),

@@ -4,8 +4,11 @@ using PdfSharp.Pdf;
 
 namespace K8Posture.Features.Reports;
 
-/// <summary>A labelled value for <see cref="ReportCanvas.KpiRow"/>.</summary>
-public sealed record ReportKpi(string Label, string Value, string? Note = null);
+/// <summary>
+/// A labelled value for <see cref="ReportCanvas.KpiRow"/>; <see cref="Change"/> is its month-over-month change in words
+/// (e.g. "+12 since 30 Nov"), and <see cref="ChangeIsBetter"/> colours it (null: neutral).
+/// </summary>
+public sealed record ReportKpi(string Label, string Value, string? Note = null, string? Change = null, bool? ChangeIsBetter = null);
 
 /// <summary>One coloured series of a chart; <see cref="Colour"/> is "#rrggbb".</summary>
 public sealed record ReportSeries(string Name, string Colour, IReadOnlyList<double> Values);
@@ -22,6 +25,8 @@ public sealed class ReportCanvas : IDisposable
     private static readonly XColor Rule = XColor.FromArgb(0xd0, 0xd5, 0xdb);
     private static readonly XColor Accent = XColor.FromArgb(0x1f, 0x4e, 0x79);
     private static readonly XColor Shade = XColor.FromArgb(0xf3, 0xf5, 0xf7);
+    private static readonly XColor Better = XColor.FromArgb(0x1b, 0x6e, 0x2e);
+    private static readonly XColor Worse = XColor.FromArgb(0xa3, 0x1f, 0x12);
 
     private readonly PdfDocument _document;
     private readonly string _footer;
@@ -92,9 +97,10 @@ public sealed class ReportCanvas : IDisposable
         Y += 22;
     }
 
-    public void Heading(string text)
+    /// <param name="keepWithNext">Points of what follows that must fit under the heading, so a heading never ends a page alone.</param>
+    public void Heading(string text, double keepWithNext = 40)
     {
-        EnsureSpace(60);
+        EnsureSpace(34 + keepWithNext);
         Y += 8;
         Graphics.DrawString(text, HeadingFont, new XSolidBrush(Accent), new XRect(Margin, Y, Width, 18), XStringFormats.TopLeft);
         Y += 18;
@@ -116,69 +122,97 @@ public sealed class ReportCanvas : IDisposable
         Y += 4;
     }
 
-    /// <summary>Up to four tiles per row: a big value over its label.</summary>
+    /// <summary>Up to four tiles per row: a big value over its label, its note and its change; text wraps, nothing is cut.</summary>
     public void KpiRow(IReadOnlyList<ReportKpi> kpis)
     {
         const int perRow = 4;
-        const double gap = 8, height = 64;
+        const double gap = 8;
         var tileWidth = (Width - gap * (perRow - 1)) / perRow;
+        var textWidth = tileWidth - 16;
         for (var start = 0; start < kpis.Count; start += perRow)
         {
+            var tiles = kpis.Skip(start).Take(perRow).Select(k => (
+                Kpi: k,
+                Label: Wrap(k.Label, BoldFont, textWidth).ToList(),
+                Note: k.Note is null ? [] : Wrap(k.Note, SmallFont, textWidth).ToList(),
+                Change: k.Change is null ? [] : Wrap(k.Change, SmallFont, textWidth).ToList())).ToList();
+            var height = 8 + 24 + tiles.Max(t => t.Label.Count * LineHeight(BoldFont) + (t.Note.Count + t.Change.Count) * LineHeight(SmallFont)) + 8;
             EnsureSpace(height + gap);
-            for (var i = start; i < Math.Min(kpis.Count, start + perRow); i++)
+            for (var i = 0; i < tiles.Count; i++)
             {
-                var x = Margin + (i - start) * (tileWidth + gap);
+                var (kpi, label, note, change) = tiles[i];
+                var x = Margin + i * (tileWidth + gap);
                 Graphics.DrawRectangle(new XPen(Rule, 0.6), new XSolidBrush(Shade), x, Y, tileWidth, height);
-                Graphics.DrawString(kpis[i].Value, KpiFont, new XSolidBrush(Ink), new XRect(x + 8, Y + 8, tileWidth - 16, 22), XStringFormats.TopLeft);
-                Graphics.DrawString(Fit(kpis[i].Label, BoldFont, tileWidth - 16), BoldFont, new XSolidBrush(Ink), new XRect(x + 8, Y + 34, tileWidth - 16, 12), XStringFormats.TopLeft);
-                if (kpis[i].Note is { } note)
-                {
-                    Graphics.DrawString(Fit(note, SmallFont, tileWidth - 16), SmallFont, new XSolidBrush(Muted), new XRect(x + 8, Y + 48, tileWidth - 16, 10), XStringFormats.TopLeft);
-                }
+                Graphics.DrawString(kpi.Value, KpiFont, new XSolidBrush(Ink), new XRect(x + 8, Y + 8, textWidth, 22), XStringFormats.TopLeft);
+                var y = Y + 32;
+                y = Lines(label, BoldFont, new XSolidBrush(Ink), x + 8, y, textWidth);
+                y = Lines(note, SmallFont, new XSolidBrush(Muted), x + 8, y, textWidth);
+                var changeColour = kpi.ChangeIsBetter switch { true => Better, false => Worse, null => Muted };
+                Lines(change, SmallFont, new XSolidBrush(changeColour), x + 8, y, textWidth);
             }
             Y += height + gap;
         }
     }
 
-    /// <summary>A table; <paramref name="widths"/> are relative; cells that do not fit end in an ellipsis. The header repeats on a new page.</summary>
+    private static double LineHeight(XFont font) => font.Height + 1.5;
+
+    private double Lines(IReadOnlyList<string> lines, XFont font, XBrush brush, double x, double y, double width)
+    {
+        foreach (var line in lines)
+        {
+            Graphics.DrawString(line, font, brush, new XRect(x, y, width, font.Height), XStringFormats.TopLeft);
+            y += LineHeight(font);
+        }
+        return y;
+    }
+
+    /// <summary>
+    /// A table; <paramref name="widths"/> are relative. Cells wrap onto as many lines as they need (a board takes the report
+    /// as it is, so nothing is cut off); the header repeats on a new page.
+    /// </summary>
     public void Table(IReadOnlyList<string> headers, IReadOnlyList<double> widths, IEnumerable<IReadOnlyList<string>> rows)
     {
         var total = widths.Sum();
         var columnWidths = widths.Select(w => w / total * Width).ToArray();
-        const double rowHeight = 15;
-        void Header()
+        const double padding = 3;
+        List<string>[] Cells(IReadOnlyList<string> texts, XFont font) =>
+            Enumerable.Range(0, headers.Count).Select(i => Wrap(i < texts.Count ? texts[i] : "", font, columnWidths[i] - 2 * padding).ToList()).ToArray();
+        double HeightOf(List<string>[] cells, XFont font) => Math.Max(1, cells.Max(c => c.Count)) * LineHeight(font) + 2 * padding;
+        void DrawRow(List<string>[] cells, XFont font, XBrush brush)
         {
-            Graphics.DrawRectangle(new XSolidBrush(Accent), Margin, Y, Width, rowHeight);
             var x = Margin;
-            for (var i = 0; i < headers.Count; i++)
+            for (var i = 0; i < cells.Length; i++)
             {
-                Graphics.DrawString(Fit(headers[i], BoldFont, columnWidths[i] - 6), BoldFont, XBrushes.White, new XRect(x + 3, Y + 2, columnWidths[i] - 6, rowHeight), XStringFormats.TopLeft);
+                Lines(cells[i], font, brush, x + padding, Y + padding, columnWidths[i] - 2 * padding);
                 x += columnWidths[i];
             }
-            Y += rowHeight;
         }
-        EnsureSpace(rowHeight * 3);
+        var headerCells = Cells(headers, BoldFont);
+        var headerHeight = HeightOf(headerCells, BoldFont);
+        void Header()
+        {
+            Graphics.DrawRectangle(new XSolidBrush(Accent), Margin, Y, Width, headerHeight);
+            DrawRow(headerCells, BoldFont, XBrushes.White);
+            Y += headerHeight;
+        }
+        EnsureSpace(headerHeight + 2 * LineHeight(BodyFont) + 12);
         Header();
         var index = 0;
         foreach (var row in rows)
         {
-            if (Y + rowHeight > Bottom)
+            var cells = Cells(row, BodyFont);
+            var height = HeightOf(cells, BodyFont);
+            if (Y + height > Bottom)
             {
                 NewPage();
                 Header();
             }
             if (index++ % 2 == 1)
             {
-                Graphics.DrawRectangle(new XSolidBrush(Shade), Margin, Y, Width, rowHeight);
+                Graphics.DrawRectangle(new XSolidBrush(Shade), Margin, Y, Width, height);
             }
-            var x = Margin;
-            for (var i = 0; i < headers.Count; i++)
-            {
-                var text = i < row.Count ? row[i] : "";
-                Graphics.DrawString(Fit(text, BodyFont, columnWidths[i] - 6), BodyFont, new XSolidBrush(Ink), new XRect(x + 3, Y + 2, columnWidths[i] - 6, rowHeight), XStringFormats.TopLeft);
-                x += columnWidths[i];
-            }
-            Y += rowHeight;
+            DrawRow(cells, BodyFont, new XSolidBrush(Ink));
+            Y += height;
         }
         Graphics.DrawLine(new XPen(Rule, 0.6), Margin, Y, Margin + Width, Y);
         Y += 10;
@@ -187,29 +221,32 @@ public sealed class ReportCanvas : IDisposable
     /// <summary>Horizontal stacked bars: one bar per category, one segment per series, with a legend.</summary>
     public void StackedBarChart(IReadOnlyList<string> categories, IReadOnlyList<ReportSeries> series)
     {
-        const double barHeight = 16, gap = 7, labelWidth = 170;
-        var height = categories.Count * (barHeight + gap) + 34;
-        EnsureSpace(height);
+        const double barHeight = 16, gap = 7, labelWidth = 190;
+        var labels = categories.Select(c => Wrap(c, BodyFont, labelWidth - 6).ToList()).ToList();
+        var rowHeights = labels.Select(l => Math.Max(barHeight, l.Count * LineHeight(BodyFont))).ToList();
+        EnsureSpace(rowHeights.Sum(h => h + gap) + 34);
         var totals = categories.Select((_, c) => series.Sum(s => s.Values[c])).ToArray();
         var max = Math.Max(1, totals.DefaultIfEmpty(0).Max());
         var plotWidth = Width - labelWidth - 40;
+        var y = Y;
         for (var c = 0; c < categories.Count; c++)
         {
-            var y = Y + c * (barHeight + gap);
-            Graphics.DrawString(Fit(categories[c], BodyFont, labelWidth - 6), BodyFont, new XSolidBrush(Ink), new XRect(Margin, y + 3, labelWidth - 6, barHeight), XStringFormats.TopLeft);
+            Lines(labels[c], BodyFont, new XSolidBrush(Ink), Margin, y + (rowHeights[c] - labels[c].Count * LineHeight(BodyFont)) / 2 + 1, labelWidth - 6);
+            var barTop = y + (rowHeights[c] - barHeight) / 2;
             var x = Margin + labelWidth;
             foreach (var s in series)
             {
                 var w = s.Values[c] / max * plotWidth;
                 if (w > 0)
                 {
-                    Graphics.DrawRectangle(new XSolidBrush(Colour(s.Colour)), x, y, w, barHeight);
+                    Graphics.DrawRectangle(new XSolidBrush(Colour(s.Colour)), x, barTop, w, barHeight);
                     x += w;
                 }
             }
-            Graphics.DrawString(totals[c].ToString("N0", CultureInfo.InvariantCulture), SmallFont, new XSolidBrush(Muted), new XRect(x + 4, y + 4, 40, barHeight), XStringFormats.TopLeft);
+            Graphics.DrawString(totals[c].ToString("N0", CultureInfo.InvariantCulture), SmallFont, new XSolidBrush(Muted), new XRect(x + 4, barTop + 4, 40, barHeight), XStringFormats.TopLeft);
+            y += rowHeights[c] + gap;
         }
-        Y += categories.Count * (barHeight + gap) + 4;
+        Y = y + 4;
         Legend(series);
     }
 
@@ -277,44 +314,32 @@ public sealed class ReportCanvas : IDisposable
         Y += 18;
     }
 
-    /// <summary>The text cut to <paramref name="width"/> with an ellipsis.</summary>
-    public string Fit(string text, XFont font, double width)
-    {
-        if (Graphics.MeasureString(text, font).Width <= width)
-        {
-            return text;
-        }
-        var low = 0;
-        var high = text.Length;
-        while (low < high)
-        {
-            var mid = (low + high + 1) / 2;
-            if (Graphics.MeasureString(text[..mid] + "…", font).Width <= width)
-            {
-                low = mid;
-            }
-            else
-            {
-                high = mid - 1;
-            }
-        }
-        return text[..low] + "…";
-    }
-
-    private IEnumerable<string> Wrap(string text, XFont font, double width)
+    /// <summary>Lines of at most <paramref name="width"/>: broken between words, and inside a word only when it alone is wider.</summary>
+    public IEnumerable<string> Wrap(string text, XFont font, double width)
     {
         var line = "";
         foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             var candidate = line.Length == 0 ? word : line + " " + word;
-            if (line.Length > 0 && Graphics.MeasureString(candidate, font).Width > width)
-            {
-                yield return line;
-                line = word;
-            }
-            else
+            if (Graphics.MeasureString(candidate, font).Width <= width)
             {
                 line = candidate;
+                continue;
+            }
+            if (line.Length > 0)
+            {
+                yield return line;
+            }
+            line = word;
+            while (line.Length > 1 && Graphics.MeasureString(line, font).Width > width)
+            {
+                var fits = 1;
+                while (fits < line.Length && Graphics.MeasureString(line[..(fits + 1)], font).Width <= width)
+                {
+                    fits++;
+                }
+                yield return line[..fits];
+                line = line[fits..];
             }
         }
         if (line.Length > 0)

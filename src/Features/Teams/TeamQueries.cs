@@ -1,4 +1,5 @@
 using K8Posture.Data;
+using K8Posture.Features.Clusters;
 using K8Posture.Features.Landscape;
 using K8Posture.Shared;
 using Microsoft.EntityFrameworkCore;
@@ -26,9 +27,10 @@ public sealed class TeamQueries(IDbContextFactory<K8PostureDbContext> contexts, 
         {
             return null;
         }
-        var namespaces = await db.Namespaces.AsNoTracking().Where(n => n.OwnerTeamId == team.Id)
-            .Select(n => new { n.Name, Cluster = n.Cluster!.Name }).ToListAsync(cancellationToken);
-        return new TeamFacts(team.Id, team.Name, team.Unit, namespaces.Count, namespaces.Select(n => n.Cluster).Distinct().Order(StringComparer.Ordinal).ToList());
+        var namespaces = await db.Namespaces.AsNoTracking().CountAsync(n => n.OwnerTeamId == team.Id, cancellationToken);
+        // The same clusters the landscape below counts for this team.
+        var clusters = await db.Clusters.AsNoTracking().OfTeams([team.Id]).Select(c => c.Name).ToListAsync(cancellationToken);
+        return new TeamFacts(team.Id, team.Name, team.Unit, namespaces, clusters.Order(StringComparer.Ordinal).ToList());
     }
 
     public async Task<IReadOnlyList<TeamRow>> ListAsync(CancellationToken cancellationToken = default)

@@ -16,7 +16,7 @@ namespace K8Posture.IntegrationTests.Features.Reports;
 /// </summary>
 public sealed class ExecutiveReportFacts(K8PostureAppFactory app) : IClassFixture<K8PostureAppFactory>
 {
-    private async Task<string> SeedTeamWithFindingsAsync()
+    internal static async Task<string> SeedTeamWithFindingsAsync(K8PostureAppFactory app)
     {
         var team = "Checkout-" + Guid.NewGuid().ToString("N")[..6];
         await app.SeedTeamAsync(team);
@@ -29,7 +29,7 @@ public sealed class ExecutiveReportFacts(K8PostureAppFactory app) : IClassFixtur
         return team;
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, params string[] arguments)
+    internal static async Task<(int ExitCode, string Output)> RunAsync(string file, params string[] arguments)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
@@ -43,7 +43,7 @@ public sealed class ExecutiveReportFacts(K8PostureAppFactory app) : IClassFixtur
         return (process.ExitCode, await output + await error);
     }
 
-    private static async Task<string> PdfTextAsync(string pdf)
+    internal static async Task<string> PdfTextAsync(string pdf)
     {
         var (exit, output) = await RunAsync("pdftotext", "-layout", pdf, "-");
         Assert.True(exit == 0, "pdftotext failed (is poppler-utils installed? tests/run.sh installs it): " + output);
@@ -51,7 +51,7 @@ public sealed class ExecutiveReportFacts(K8PostureAppFactory app) : IClassFixtur
     }
 
     /// <summary>Renders page 1 to PNG (kept beside the tests to look at) and to grey PGM, whose pixels are counted.</summary>
-    private static async Task<double> InkedShareOfFirstPageAsync(string pdf, string name)
+    internal static async Task<double> InkedShareOfFirstPageAsync(string pdf, string name)
     {
         var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
         Directory.CreateDirectory(folder);
@@ -88,7 +88,7 @@ public sealed class ExecutiveReportFacts(K8PostureAppFactory app) : IClassFixtur
     [Fact]
     public async Task LeadershipGeneratesAReportThatHoldsTheKpisChartsAndTeamsAndIsNotBlank()
     {
-        var team = await SeedTeamWithFindingsAsync();
+        var team = await SeedTeamWithFindingsAsync(app);
         using var leadership = await app.SignedInClientAsync("Leadership.Viewer");
 
         var created = await leadership.PostAsync("/api/v1/reports/executive", null);
@@ -108,8 +108,8 @@ public sealed class ExecutiveReportFacts(K8PostureAppFactory app) : IClassFixtur
         var text = await PdfTextAsync(pdf);
         foreach (var expected in new[]
         {
-            "Kubernetes security posture", "Headline KPIs", "Open critical", "Open high", "SLA compliance", "MTTR",
-            "Managed clusters", "Discovered clusters", "Open findings by category and severity", "Vulnerability",
+            "Kubernetes security posture", "Summary", "Headline KPIs", "Open critical", "Open high", "SLA compliance", "MTTR",
+            "Clusters", "Open findings by category and severity", "Vulnerability",
             "SLA compliance by team", team, "Top risks", "RACI gaps", "Tenancy decisions", "Risk acceptances near expiry",
         })
         {
@@ -122,7 +122,7 @@ public sealed class ExecutiveReportFacts(K8PostureAppFactory app) : IClassFixtur
     [Fact]
     public async Task TheGovernanceSectionsAreDrawnFromTheirSlicesNotPlaceholders()
     {
-        var team = await SeedTeamWithFindingsAsync();
+        var team = await SeedTeamWithFindingsAsync(app);
         var expiresIn = TimeSpan.FromDays(5);
         await app.WithDbAsync(async db =>
         {
@@ -162,7 +162,7 @@ public sealed class ExecutiveReportFacts(K8PostureAppFactory app) : IClassFixtur
     [Fact]
     public async Task ADownloadIsAuditedWithTheStoredHash()
     {
-        await SeedTeamWithFindingsAsync();
+        await SeedTeamWithFindingsAsync(app);
         using var analyst = await app.SignedInClientAsync("Security.Analyst");
         var created = await (await analyst.PostAsync("/api/v1/reports/executive?from=2026-01-01&to=2026-01-31", null)).Content.ReadFromJsonAsync<JsonElement>();
         var id = created.GetProperty("id").GetInt64();
@@ -200,7 +200,7 @@ public sealed class ExecutiveReportFacts(K8PostureAppFactory app) : IClassFixtur
     [Fact]
     public async Task TheMonthlyJobStoresLastMonthsReportOnce()
     {
-        await SeedTeamWithFindingsAsync();
+        await SeedTeamWithFindingsAsync(app);
         var first = await RunJobAsync();
         var second = await RunJobAsync();
 

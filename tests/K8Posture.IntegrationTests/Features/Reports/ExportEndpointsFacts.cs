@@ -8,6 +8,7 @@ using K8Posture.Data;
 using K8Posture.Features.Reports;
 using K8Posture.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace K8Posture.IntegrationTests.Features.Reports;
 
@@ -54,6 +55,51 @@ public sealed class ExportEndpointsFacts(K8PostureAppFactory app) : IClassFixtur
     }
 
     private static int Column(List<string[]> csv, string name) => Array.IndexOf(csv[0], name);
+
+    [Fact]
+    public async Task EveryExportPrintsDisplayNamesNeverARunTogetherEnumMemberName()
+    {
+        var (payments, _, _, _) = await SeedTwoTeamsWithFindingsAsync();
+        using var pusher = app.CreateApiClient(await app.CreateApiKeyAsync("ingest"));
+        Assert.Equal(HttpStatusCode.OK, (await pusher.PostAsync("/api/v1/ingest/alerts?cluster=export-names", new ByteArrayContent(TestFixtures.Read("falco/falco-terminal-shell-in-container-k8s.json")))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await pusher.PostAsync("/api/v1/ingest/inventory", new ByteArrayContent(TestFixtures.Read("aks/az-aks-create-recordingbotcluster.json")))).StatusCode);
+        await app.WithDbAsync(db =>
+        {
+            db.TenancyAssessments.Add(new K8Posture.Features.Tenancy.TenancyAssessment
+            {
+                Application = "export-names-app", OwnerTeamId = payments, Status = K8Posture.Features.Tenancy.AssessmentStatus.Approved, AnswersJson = "{}",
+                Score = 50, Recommendation = TenancyModel.SharedHardIsolation, CreatedAt = DateTimeOffset.UtcNow, CreatedBy = "Sam Analyst", UpdatedAt = DateTimeOffset.UtcNow,
+            });
+            return db.SaveChangesAsync();
+        });
+        var runTogether = new System.Text.RegularExpressions.Regex("^[A-Z][a-z0-9]+([A-Z][a-z0-9]*)+$");
+        var enumNames = typeof(K8PostureDbContext).Assembly.GetTypes().Where(t => t.IsEnum && t.IsPublic)
+            .SelectMany(Enum.GetNames).Where(n => runTogether.IsMatch(n) && n != "OpenShift").ToHashSet(StringComparer.Ordinal);
+        var keys = await app.AsSystemAsync(sp => Task.FromResult(sp.GetServices<IExportSource>().Select(s => s.Key).ToList()));
+        Assert.True(keys.Count >= 6, string.Join(", ", keys));
+
+        using var auditor = await app.SignedInClientAsync("Auditor");
+        var raw = new List<string>();
+        var cells = 0;
+        foreach (var key in keys)
+        {
+            var csv = ParseCsv(await auditor.GetByteArrayAsync($"/api/v1/exports/{key}.csv"));
+            foreach (var row in csv.Skip(1))
+            {
+                for (var i = 0; i < row.Length; i++)
+                {
+                    cells++;
+                    var words = row[i].Split([' ', '(', ')', ';', ','], StringSplitOptions.RemoveEmptyEntries);
+                    if (enumNames.Contains(row[i]) || (!row[i].StartsWith('{') && words.Any(enumNames.Contains) && words.Length <= 6))
+                    {
+                        raw.Add($"{key}.{csv[0][i]}: {row[i]}");
+                    }
+                }
+            }
+        }
+        Assert.True(cells > 100, $"only {cells} cells exported; the seeding did not reach the exports");
+        Assert.Empty(raw);
+    }
 
     [Fact]
     public async Task AnAppTeamMembersExportHoldsOnlyItsTeamsFindingsAndAnAuditorsHoldsAll()

@@ -70,10 +70,10 @@ public sealed class ExportWriterFacts
     }
 
     [Fact]
-    public async Task AnEnumValueIsItsName()
+    public async Task AnEnumValueIsItsDisplayName()
     {
-        var (text, _) = await CsvAsync([1L, FindingSeverity.Critical, 0, null]);
-        Assert.Contains("1,Critical,0,", text, StringComparison.Ordinal);
+        var (text, _) = await CsvAsync([1L, FindingCategory.KubernetesMisconfiguration, 0, null]);
+        Assert.Contains("1,Kubernetes misconfiguration,0,", text, StringComparison.Ordinal);
     }
 
     private static async Task<byte[]> XlsxAsync(XlsxExportWriter writer, params object?[][] rows)
