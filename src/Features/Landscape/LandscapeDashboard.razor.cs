@@ -193,7 +193,7 @@ public sealed partial class LandscapeDashboard : ComponentBase, IDisposable
         PlotOptions = new { Bar = new { Horizontal = true, BarHeight = "60%" } },
         Colors = new[] { "#1565c0" },
         Xaxis = ChartAxes.CountWithCategories(LandscapeQueries.OwaspTop10.Select(o => $"{o.Id} {o.Name}"), "Open findings"),
-        Yaxis = new { Labels = new { MaxWidth = 260 } },
+        Yaxis = new { Labels = new { MaxWidth = 320 } },
         DataLabels = new { Enabled = false },
         Legend = new { Show = false },
         States = new { Active = new { Filter = new { Type = "none" } } },
