@@ -14,10 +14,10 @@ public sealed class FindingsExportSource : IExportSource
 
     public IReadOnlyList<string> Columns { get; } =
     [
-        "Id", "Severity", "Category", "Status", "Assignee", "Resolution", "Title", "Vulnerability", "Rule", "CVSS", "EPSS",
+        "Id", "Severity", "Category", "Status", "Resolution", "Title", "Vulnerability", "Rule", "CVSS", "EPSS",
         "Package", "Installed version", "Fixed version", "Image registry", "Image repository", "Image tag",
         "Cluster", "Namespace", "Resource kind", "Resource name", "Container", "Owner team", "Source",
-        "First seen", "Last seen", "SLA due", "Closed",
+        "First seen", "Last seen", "SLA due", "Closed", "Assignee",
     ];
 
     public IReadOnlyList<ExportFilter> Filters { get; } =
@@ -81,10 +81,10 @@ public sealed class FindingsExportSource : IExportSource
             yield return
             [
                 // The same status word as the findings list, the drawer and the remediation queue.
-                r.Id, r.Severity, r.Category, RemediationStatuses.Of(r.Status, r.Resolution, r.Workflow).Label(), r.Assignee, r.Resolution, r.Title, r.VulnerabilityId, r.RuleId, r.CvssScore, r.Epss,
+                r.Id, r.Severity, r.Category, RemediationStatuses.Of(r.Status, r.Resolution, r.Workflow).Label(), r.Resolution, r.Title, r.VulnerabilityId, r.RuleId, r.CvssScore, r.Epss,
                 r.PackageName, r.InstalledVersion, r.FixedVersion, r.ImageRegistry, r.ImageRepository, r.ImageTag,
                 r.ClusterName, r.NamespaceName, r.ResourceKind, r.ResourceName, r.Container, r.OwnerTeamName, r.Source,
-                r.FirstSeenAt, r.LastSeenAt, r.SlaDueAt, r.ClosedAt,
+                r.FirstSeenAt, r.LastSeenAt, r.SlaDueAt, r.ClosedAt, r.Assignee,
             ];
         }
     }
