@@ -74,6 +74,48 @@ export function encodeHtmlLabels(options) {
     return options;
 }
 
+// Count axes (findings, alerts, images) carry `countAxis: true` (src/Shared/Charts/ChartAxes.cs). With a small largest
+// count ApexCharts steps in fractions (0, 0.5, 1, 1.5); such an axis gets one tick per whole number up to that count,
+// and every tick label is a whole number. Computed again from the original axis whenever the data changes.
+const smallestNiceCount = 10;
+
+function largestTotal(options, series) {
+    const values = (series ?? []).map(s => (s?.data ?? []).map(v => (typeof v === 'number' ? v : Number(v?.y ?? v) || 0)));
+    if (values.length === 0) {
+        return 0;
+    }
+    if (options.chart?.stacked) {
+        const length = Math.max(...values.map(v => v.length));
+        return Math.max(0, ...Array.from({ length }, (_, i) => values.reduce((sum, v) => sum + Math.max(0, v[i] ?? 0), 0)));
+    }
+    return Math.max(0, ...values.flat());
+}
+
+function countAxisSettings(axis, top) {
+    const settings = { ...axis, labels: { ...(axis.labels ?? {}), formatter: value => (Number.isFinite(value) ? String(Math.round(value)) : value) } };
+    delete settings.countAxis;
+    if (top <= smallestNiceCount) {
+        const max = Math.max(1, Math.ceil(top));
+        Object.assign(settings, { min: 0, max, tickAmount: max, forceNiceScale: false });
+    }
+    return settings;
+}
+
+/** The count axes of options (y, or x of a horizontal bar chart) set for the data in series; other axes untouched. */
+export function countAxes(options, series) {
+    const top = largestTotal(options, series);
+    const patch = {};
+    if (Array.isArray(options.yaxis) ? options.yaxis.some(a => a?.countAxis) : options.yaxis?.countAxis) {
+        patch.yaxis = Array.isArray(options.yaxis)
+            ? options.yaxis.map(a => (a?.countAxis ? countAxisSettings(a, top) : a))
+            : countAxisSettings(options.yaxis, top);
+    }
+    if (options.xaxis?.countAxis) {
+        patch.xaxis = countAxisSettings(options.xaxis, top);
+    }
+    return patch;
+}
+
 function keyOf(elementOrId) {
     return typeof elementOrId === 'string' ? document.getElementById(elementOrId) : elementOrId;
 }
@@ -92,30 +134,37 @@ export async function create(element, options, dotNetRef) {
         } catch {
         }
     };
+    // The axes as .NET sent them, before countAxes() fixes their ticks for this data.
+    const axes = { chart: { stacked: options.chart.stacked }, xaxis: options.xaxis, yaxis: options.yaxis };
+    Object.assign(options, countAxes(options, options.series));
     const chart = new ApexCharts(element, options);
-    charts.set(element, chart);
+    charts.set(element, { chart, axes });
     await chart.render();
 }
 
 export async function updateSeries(elementOrId, series) {
-    const chart = charts.get(keyOf(elementOrId));
-    if (chart) {
-        await chart.updateSeries(series, true);
+    const entry = charts.get(keyOf(elementOrId));
+    if (entry) {
+        const patch = countAxes(entry.axes, series);
+        if (Object.keys(patch).length > 0) {
+            await entry.chart.updateOptions(patch, false, false);
+        }
+        await entry.chart.updateSeries(series, true);
     }
 }
 
 export async function updateOptions(elementOrId, options) {
-    const chart = charts.get(keyOf(elementOrId));
-    if (chart) {
-        await chart.updateOptions(encodeHtmlLabels(options ?? {}), false, true);
+    const entry = charts.get(keyOf(elementOrId));
+    if (entry) {
+        await entry.chart.updateOptions(encodeHtmlLabels(options ?? {}), false, true);
     }
 }
 
 export function destroy(elementOrId) {
     const element = keyOf(elementOrId);
-    const chart = charts.get(element);
-    if (chart) {
+    const entry = charts.get(element);
+    if (entry) {
         charts.delete(element);
-        chart.destroy();
+        entry.chart.destroy();
     }
 }

@@ -48,7 +48,7 @@ public sealed partial class AlertsPage : ComponentBase, IDisposable
         Theme = new { Mode = DarkMode ? "dark" : "light" },
         Colors = IocLabels.Classes.Select(c => c.Colour()).ToArray(),
         Xaxis = new { Categories = _hourLabels, TickAmount = Math.Min(12, Math.Max(1, _hourLabels.Length)), Labels = new { RotateAlways = false, HideOverlappingLabels = true } },
-        Yaxis = new { Title = new { Text = "Alerts" }, ForceNiceScale = true, DecimalsInFloat = 0 },
+        Yaxis = ChartAxes.Count("Alerts"),
         Legend = new { Position = "top" },
         DataLabels = new { Enabled = false },
         PlotOptions = new { Bar = new { ColumnWidth = "80%" } },

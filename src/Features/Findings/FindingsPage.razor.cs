@@ -27,7 +27,7 @@ public sealed partial class FindingsPage : ComponentBase, IDisposable
     private MudDataGrid<FindingRow>? _grid;
     private IDisposable? _subscription;
     private readonly RefreshDebouncer _refresh = new(TimeSpan.FromMilliseconds(100));
-    private readonly HashSet<string> _hidden = [];
+    private readonly HashSet<string> _hidden = [ColumnVulnerability, ColumnPackage];
     private FilterChoices _choices = new([], [], [], []);
     private IReadOnlyList<SavedViewRow> _views = [];
     private string? _newViewName;
@@ -225,7 +225,17 @@ public sealed partial class FindingsPage : ComponentBase, IDisposable
         _views = await SavedViews.ListAsync(_refresh.DisposedToken);
     }
 
-    private static string StatusLabel(FindingStatus? status) => status?.ToString() ?? "Any";
+    /// <summary>The filter is on the scanner's state; "Closed by scan" is the status word of a closed finding.</summary>
+    private static string StatusLabel(FindingStatus? status) => status switch
+    {
+        FindingStatus.Open => "Still reported",
+        FindingStatus.Closed => RemediationStatus.ClosedByScan.Label(),
+        _ => "Any",
+    };
+
+    private static string Day(DateTimeOffset at) => at.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Stamp(DateTimeOffset at) => at.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) + " UTC";
 
     /// <summary>Only http(s) links are rendered as links; a report could carry "javascript:" in a URL field.</summary>
     private static string? SafeLink(string? url) =>

@@ -1,4 +1,5 @@
 using K8Posture.Data;
+using K8Posture.Features.Remediation;
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 
@@ -50,7 +51,14 @@ public sealed record FindingRow(
     [property: JsonConverter(typeof(JsonStringEnumConverter<FindingStatus>))] FindingStatus Status,
     [property: JsonConverter(typeof(JsonStringEnumConverter<FindingResolution>))] FindingResolution Resolution,
     DateTimeOffset FirstSeenAt,
-    DateTimeOffset LastSeenAt);
+    DateTimeOffset LastSeenAt,
+    [property: JsonConverter(typeof(JsonStringEnumConverter<FindingWorkflow>))] FindingWorkflow Workflow = FindingWorkflow.Open,
+    string? Assignee = null)
+{
+    /// <summary>The one status word every view shows (see <see cref="RemediationStatuses"/>).</summary>
+    [JsonConverter(typeof(JsonStringEnumConverter<RemediationStatus>))]
+    public RemediationStatus DisplayStatus => RemediationStatuses.Of(Status, Resolution, Workflow);
+}
 
 public sealed record FindingsListResult(int Total, IReadOnlyList<FindingRow> Items);
 
@@ -78,7 +86,7 @@ public sealed class FindingsQuery(IDbContextFactory<K8PostureDbContext> contexts
                 f.PackageName, f.InstalledVersion, f.FixedVersion, f.ImageRepository, f.ImageTag,
                 f.ResourceKind, f.NamespaceName, f.ResourceName,
                 f.Cluster!.Name, f.OwnerTeam!.Name,
-                f.Status, f.Resolution, f.FirstSeenAt, f.LastSeenAt))
+                f.Status, f.Resolution, f.FirstSeenAt, f.LastSeenAt, f.Workflow, f.Assignee))
             .ToListAsync(cancellationToken);
         return new FindingsListResult(total, items);
     }
@@ -166,8 +174,9 @@ public sealed class FindingsQuery(IDbContextFactory<K8PostureDbContext> contexts
             (FindingSortField.LastSeen, true) => findings.OrderByDescending(f => f.LastSeenAt),
             (FindingSortField.Cluster, false) => findings.OrderBy(f => f.Cluster!.Name),
             (FindingSortField.Cluster, true) => findings.OrderByDescending(f => f.Cluster!.Name),
-            (FindingSortField.Status, false) => findings.OrderBy(f => f.Status),
-            (FindingSortField.Status, true) => findings.OrderByDescending(f => f.Status),
+            // In the order of the status words: scanner state, then verdict, then workflow (see RemediationStatuses.Of).
+            (FindingSortField.Status, false) => findings.OrderBy(f => f.Status).ThenBy(f => f.Resolution).ThenBy(f => f.Workflow),
+            (FindingSortField.Status, true) => findings.OrderByDescending(f => f.Status).ThenByDescending(f => f.Resolution).ThenByDescending(f => f.Workflow),
             (_, false) => findings.OrderBy(f => f.Severity),
             (_, true) => findings.OrderByDescending(f => f.Severity),
         };

@@ -42,7 +42,7 @@ public sealed partial class InventoryPage
         Chart = new { Type = "bar", Stacked = true, Toolbar = new { Show = false }, FontFamily = "inherit", Background = "transparent" },
         Theme = new { Mode = DarkMode ? "dark" : "light" },
         Xaxis = new { Categories = _categories },
-        Yaxis = new { Title = new { Text = "Pulls" }, ForceNiceScale = true },
+        Yaxis = ChartAxes.Count("Pulls"),
         Legend = new { Position = "top" },
         DataLabels = new { Enabled = false },
     };

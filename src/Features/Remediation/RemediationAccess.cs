@@ -41,13 +41,19 @@ public static class RemediationAccess
         || string.Equals(user.ActorName(), actorName, StringComparison.OrdinalIgnoreCase);
 }
 
-/// <summary>The six statuses a person sees, derived from the three columns (scanner lifecycle, verdict, team workflow).</summary>
+/// <summary>
+/// The one status word of a finding, derived from its three columns (scanner lifecycle, verdict, team workflow). Every view
+/// that shows a finding's status (findings list and drawer, remediation queue and work list, exports, the API's
+/// <c>displayStatus</c>) shows this, through <see cref="RemediationStatuses.Of(FindingStatus, FindingResolution, FindingWorkflow)"/>.
+/// </summary>
 public enum RemediationStatus { Open, InProgress, RiskAccepted, FalsePositive, Resolved, ClosedByScan }
 
+/// <summary>The status vocabulary: which word a finding's three columns make, its colour, and the same rule as a query predicate.</summary>
 public static class RemediationStatuses
 {
     public static readonly IReadOnlyList<RemediationStatus> All = Enum.GetValues<RemediationStatus>();
 
+    /// <summary>The scanner decides first (a closed finding is closed whatever else is set), then the verdict, then the team's workflow.</summary>
     public static RemediationStatus Of(FindingStatus status, FindingResolution resolution, FindingWorkflow workflow) =>
         status == FindingStatus.Closed ? RemediationStatus.ClosedByScan
         : resolution == FindingResolution.RiskAccepted ? RemediationStatus.RiskAccepted

@@ -8,11 +8,15 @@ public sealed record WorkItem(
     long Id, FindingSeverity Severity, string Title, string? RuleOrVulnerability, int? TeamId, string? TeamName, string? Where,
     DateTimeOffset FirstSeenAt, DateTimeOffset? SlaDueAt, RemediationStatus Status, string? Assignee, DateTimeOffset? ChangedAt = null);
 
+/// <summary>The team queue's counts and short lists; the overdue and due-soon rows are paged by <see cref="RemediationQueries.QueueSectionAsync"/>.</summary>
 public sealed record TeamQueue(
-    IReadOnlyList<WorkItem> Overdue, int OverdueTotal,
-    IReadOnlyList<WorkItem> DueSoon, int DueSoonTotal,
+    int OverdueTotal,
+    int DueSoonTotal,
     IReadOnlyList<RiskAcceptanceRow> WaitingOnApproval,
     IReadOnlyList<WorkItem> RecentlyReopened);
+
+/// <summary>The dated sections of the team queue, which page through every finding they hold.</summary>
+public enum QueueSectionKind { Overdue, DueSoon }
 
 public sealed record WorkListCriteria(int? TeamId = null, RemediationStatus? Status = null, string? Search = null, bool OverdueOnly = false);
 
@@ -46,27 +50,17 @@ public sealed class RemediationQueries(IDbContextFactory<K8PostureDbContext> con
         f.Id, f.Severity, f.Title, f.VulnerabilityId ?? f.RuleId, f.OwnerTeamId, f.OwnerTeam != null ? f.OwnerTeam.Name : null,
         f.ImageRepository ?? (f.ResourceName != null ? f.NamespaceName + "/" + f.ResourceKind + "/" + f.ResourceName : f.ScopeKey),
         f.FirstSeenAt, f.SlaDueAt,
-        f.Status == FindingStatus.Closed ? RemediationStatus.ClosedByScan
-            : f.Resolution == FindingResolution.RiskAccepted ? RemediationStatus.RiskAccepted
-            : f.Resolution == FindingResolution.FalsePositive ? RemediationStatus.FalsePositive
-            : f.Workflow == FindingWorkflow.Resolved ? RemediationStatus.Resolved
-            : f.Workflow == FindingWorkflow.InProgress ? RemediationStatus.InProgress
-            : RemediationStatus.Open,
+        // The final projection runs on the client, so this is the same function the findings list and exports call.
+        RemediationStatuses.Of(f.Status, f.Resolution, f.Workflow),
         f.Assignee, null));
 
     public async Task<TeamQueue> QueueAsync(int? teamId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var soon = now + DueSoonWindow;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var findings = OfTeam(db.Findings.AsNoTracking(), teamId);
-        var open = findings.Where(PostureDefinitions.IsOpen);
-        var overdue = findings.Where(PostureDefinitions.IsOverdue(now));
-        var dueSoon = open.Where(f => f.SlaDueAt != null && f.SlaDueAt >= now && f.SlaDueAt < soon);
-        var overdueList = await Project(overdue.OrderBy(f => f.SlaDueAt).ThenByDescending(f => f.Severity).Take(ListLimit)).ToListAsync(cancellationToken);
-        var dueSoonList = await Project(dueSoon.OrderBy(f => f.SlaDueAt).ThenByDescending(f => f.Severity).Take(ListLimit)).ToListAsync(cancellationToken);
-        var overdueTotal = await overdue.CountAsync(cancellationToken);
-        var dueSoonTotal = await dueSoon.CountAsync(cancellationToken);
+        var open = OpenUnjudged(db, teamId);
+        var overdueTotal = await Section(open, QueueSectionKind.Overdue, now).CountAsync(cancellationToken);
+        var dueSoonTotal = await Section(open, QueueSectionKind.DueSoon, now).CountAsync(cancellationToken);
 
         var pending = db.RiskAcceptances.AsNoTracking().Where(r => r.Status == RiskAcceptanceStatus.Pending);
         if (teamId is { } t2)
@@ -87,8 +81,38 @@ public sealed class RemediationQueries(IDbContextFactory<K8PostureDbContext> con
         var reopened = (await Project(reopenedQuery).ToListAsync(cancellationToken))
             .Select(w => w with { ChangedAt = reopenedIds.First(r => r.FindingId == w.Id).At })
             .OrderByDescending(w => w.ChangedAt).ToList();
-        return new TeamQueue(overdueList, overdueTotal, dueSoonList, dueSoonTotal, waiting, reopened);
+        return new TeamQueue(overdueTotal, dueSoonTotal, waiting, reopened);
     }
+
+    /// <summary>One page of the overdue or due-soon section, in the queue's order (see <see cref="QueueOrder"/>).</summary>
+    public async Task<(IReadOnlyList<WorkItem> Items, int Total)> QueueSectionAsync(
+        int? teamId, QueueSectionKind section, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        page = Math.Max(0, page);
+        pageSize = Math.Clamp(pageSize, 1, 100);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var findings = Section(OpenUnjudged(db, teamId), section, clock.GetUtcNow());
+        var total = await findings.CountAsync(cancellationToken);
+        var items = await Project(QueueOrder(findings).Skip(page * pageSize).Take(pageSize)).ToListAsync(cancellationToken);
+        return (items, total);
+    }
+
+    /// <summary>Open findings without a verdict: what a team still has to fix.</summary>
+    private static IQueryable<Finding> OpenUnjudged(K8PostureDbContext db, int? teamId) =>
+        OfTeam(db.Findings.AsNoTracking(), teamId).Where(PostureDefinitions.IsOpen);
+
+    private static IQueryable<Finding> Section(IQueryable<Finding> open, QueueSectionKind section, DateTimeOffset now) => section switch
+    {
+        QueueSectionKind.Overdue => open.Where(PostureDefinitions.IsOverdue(now)),
+        _ => open.Where(f => f.SlaDueAt != null && f.SlaDueAt >= now && f.SlaDueAt < now + DueSoonWindow),
+    };
+
+    /// <summary>
+    /// Worst first, then the earliest due date (the most days overdue, or the nearest deadline): a team's two Criticals come
+    /// before a Low that is months late. The id keeps pages stable when due dates tie.
+    /// </summary>
+    private static IOrderedQueryable<Finding> QueueOrder(IQueryable<Finding> findings) =>
+        findings.OrderByDescending(f => f.Severity).ThenBy(f => f.SlaDueAt).ThenBy(f => f.Id);
 
     public async Task<(IReadOnlyList<WorkItem> Items, int Total)> WorkListAsync(WorkListCriteria criteria, int page, int pageSize, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using K8Posture.Data;
 using K8Posture.Features.Findings;
+using K8Posture.Features.Remediation;
 using Microsoft.EntityFrameworkCore;
 using System.Runtime.CompilerServices;
 
@@ -16,7 +17,7 @@ public sealed class FindingsExportSource : IExportSource
         "Id", "Severity", "Category", "Status", "Resolution", "Title", "Vulnerability", "Rule", "CVSS", "EPSS",
         "Package", "Installed version", "Fixed version", "Image registry", "Image repository", "Image tag",
         "Cluster", "Namespace", "Resource kind", "Resource name", "Container", "Owner team", "Source",
-        "First seen", "Last seen", "SLA due", "Closed",
+        "First seen", "Last seen", "SLA due", "Closed", "Assignee",
     ];
 
     public IReadOnlyList<ExportFilter> Filters { get; } =
@@ -70,7 +71,7 @@ public sealed class FindingsExportSource : IExportSource
         var findings = db.Findings.AsNoTracking().IgnoreQueryFilters([K8PostureDbContext.ClusterVisibilityFilter]);
         var rows = FindingsQuery.Sort(FindingsQuery.Filter(findings, criteria), criteria)
             .Select(f => new FindingExportRow(
-                f.Id, f.Severity, f.Category, f.Status, f.Resolution, f.Title, f.VulnerabilityId, f.RuleId, f.CvssScore, f.Epss,
+                f.Id, f.Severity, f.Category, f.Status, f.Resolution, f.Workflow, f.Assignee, f.Title, f.VulnerabilityId, f.RuleId, f.CvssScore, f.Epss,
                 f.PackageName, f.InstalledVersion, f.FixedVersion, f.ImageRegistry, f.ImageRepository, f.ImageTag,
                 f.Cluster!.Name, f.NamespaceName, f.ResourceKind, f.ResourceName, f.Container, f.OwnerTeam!.Name, f.Source,
                 f.FirstSeenAt, f.LastSeenAt, f.SlaDueAt, f.ClosedAt))
@@ -79,16 +80,17 @@ public sealed class FindingsExportSource : IExportSource
         {
             yield return
             [
-                r.Id, r.Severity, r.Category, r.Status, r.Resolution, r.Title, r.VulnerabilityId, r.RuleId, r.CvssScore, r.Epss,
+                // The same status word as the findings list, the drawer and the remediation queue.
+                r.Id, r.Severity, r.Category, RemediationStatuses.Of(r.Status, r.Resolution, r.Workflow).Label(), r.Resolution, r.Title, r.VulnerabilityId, r.RuleId, r.CvssScore, r.Epss,
                 r.PackageName, r.InstalledVersion, r.FixedVersion, r.ImageRegistry, r.ImageRepository, r.ImageTag,
                 r.ClusterName, r.NamespaceName, r.ResourceKind, r.ResourceName, r.Container, r.OwnerTeamName, r.Source,
-                r.FirstSeenAt, r.LastSeenAt, r.SlaDueAt, r.ClosedAt,
+                r.FirstSeenAt, r.LastSeenAt, r.SlaDueAt, r.ClosedAt, r.Assignee,
             ];
         }
     }
 
     private sealed record FindingExportRow(
-        long Id, FindingSeverity Severity, FindingCategory Category, FindingStatus Status, FindingResolution Resolution, string Title,
+        long Id, FindingSeverity Severity, FindingCategory Category, FindingStatus Status, FindingResolution Resolution, FindingWorkflow Workflow, string? Assignee, string Title,
         string? VulnerabilityId, string? RuleId, double? CvssScore, double? Epss,
         string? PackageName, string? InstalledVersion, string? FixedVersion, string? ImageRegistry, string? ImageRepository, string? ImageTag,
         string? ClusterName, string? NamespaceName, string? ResourceKind, string? ResourceName, string? Container, string? OwnerTeamName, string Source,

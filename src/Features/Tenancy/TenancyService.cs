@@ -247,6 +247,11 @@ public sealed class TenancyService(
         return await scope.ServiceProvider.GetRequiredService<TenancyMismatchJob>().RunAsync(cancellationToken);
     }
 
+    /// <summary>Who sees "New assessment": the Security Team, and app-team members of at least one team (they write for their own teams).</summary>
+    public async Task<bool> MayCreateAsync(ClaimsPrincipal user) =>
+        (await authorization.AuthorizeAsync(user, Policies.SecurityTeam)).Succeeded
+        || (user.IsInRole(Roles.AppTeamMember) && user.TeamIds().Count > 0);
+
     private async Task EnsureMayWriteAsync(ClaimsPrincipal user, int? teamId)
     {
         if ((await authorization.AuthorizeAsync(user, Policies.SecurityTeam)).Succeeded)
