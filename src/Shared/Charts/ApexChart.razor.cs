@@ -37,6 +37,12 @@ public sealed partial class ApexChart : ComponentBase, IAsyncDisposable
 
     [Parameter] public string TestId { get; set; } = "apex-chart";
 
+    /// <summary>What the chart shows, as the caption of its data table (the text alternative read by screen readers).</summary>
+    [Parameter, EditorRequired] public string Caption { get; set; } = "";
+
+    /// <summary>The header of the data table's first column: what an x category is (a day, a team, a cluster).</summary>
+    [Parameter] public string CategoryHeader { get; set; } = "Category";
+
     private string HostStyle => $"min-height:{Height}";
 
     private Task<IJSObjectReference> Module => _module ??= JS.InvokeAsync<IJSObjectReference>("import", ModulePath).AsTask();
@@ -98,7 +104,7 @@ public sealed partial class ApexChart : ComponentBase, IAsyncDisposable
         return json;
     }
 
-    private static JsonObject ToJsonObject(object options) => options switch
+    internal static JsonObject ToJsonObject(object options) => options switch
     {
         JsonObject raw => (JsonObject)raw.DeepClone(),
         _ => JsonSerializer.SerializeToNode(options, SerializerOptions) as JsonObject
