@@ -43,6 +43,9 @@ param appServiceResourceProviderObjectId string
 @description('Name of the Key Vault certificate that protects the Data Protection key ring. Empty on the first deployment, before the certificate exists; the app does not start outside Development without it.')
 param dataProtectionCertificateName string = ''
 
+@description('After a rotation: thumbprints of the earlier Data Protection certificates (imported into the app under their own names), which only decrypt.')
+param previousDataProtectionCertificateThumbprints string[] = []
+
 @description('The portal\'s public address, used in links of SLA digests; empty means https://<app name>.azurewebsites.net.')
 param publicBaseUrl string = ''
 
@@ -215,6 +218,7 @@ module app 'modules/appService.bicep' = {
     settings: k8postureSettings
     keyVaultId: keyVault.outputs.id
     dataProtectionCertificateName: dataProtectionCertificateName
+    previousDataProtectionCertificateThumbprints: previousDataProtectionCertificateThumbprints
     workspaceId: monitoring.outputs.workspaceId
   }
   dependsOn: [

@@ -35,6 +35,9 @@ param keyVaultId string
 @description('Name of the Key Vault certificate that protects the Data Protection key ring; empty until it has been created (see README).')
 param dataProtectionCertificateName string
 
+@description('Thumbprints of earlier Data Protection certificates, still imported into the app, that only decrypt the key ring after a rotation.')
+param previousDataProtectionCertificateThumbprints string[]
+
 @description('Log Analytics workspace that receives the app\'s HTTP, console and platform logs.')
 param workspaceId string
 
@@ -66,12 +69,24 @@ resource dataProtectionCertificate 'Microsoft.Web/certificates@2024-04-01' = if 
   }
 }
 
+var previousCertificateSettings = toObject(
+  range(0, length(previousDataProtectionCertificateThumbprints)),
+  i => 'DataProtection__PreviousCertificates__${i}__Path',
+  i => '/var/ssl/private/${previousDataProtectionCertificateThumbprints[i]}.p12'
+)
+
 var certificateSettings = empty(dataProtectionCertificateName)
   ? {}
-  : {
-      WEBSITE_LOAD_CERTIFICATES: dataProtectionCertificate!.properties.thumbprint
-      DataProtection__Certificate__Path: '/var/ssl/private/${dataProtectionCertificate!.properties.thumbprint}.p12'
-    }
+  : union(
+      {
+        WEBSITE_LOAD_CERTIFICATES: join(
+          [dataProtectionCertificate!.properties.thumbprint, ...previousDataProtectionCertificateThumbprints],
+          ','
+        )
+        DataProtection__Certificate__Path: '/var/ssl/private/${dataProtectionCertificate!.properties.thumbprint}.p12'
+      },
+      previousCertificateSettings
+    )
 
 var platformSettings = {
   ASPNETCORE_ENVIRONMENT: aspNetCoreEnvironment
