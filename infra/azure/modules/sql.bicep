@@ -75,7 +75,8 @@ resource database 'Microsoft.Sql/servers/databases@2023-08-01' = {
     collation: 'SQL_Latin1_General_CP1_CI_AS'
     zoneRedundant: zoneRedundant
     requestedBackupStorageRedundancy: backupStorageRedundancy
-    autoPauseDelay: autoPauseDelayMinutes
+    // Only serverless databases pause; provisioned ones leave the property unset.
+    autoPauseDelay: startsWith(string(databaseSku.name), 'GP_S_') ? autoPauseDelayMinutes : null
   }
 }
 
