@@ -321,8 +321,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
         }
         foreach (var chunk in reopenedSightingIds.Chunk(ChunkSize))
         {
-            await db.FindingSightings.Where(s => EF.Parameter(chunk).Contains(s.Id))
-                .ExecuteUpdateAsync(s => s.SetProperty(x => x.IsOpen, true).SetProperty(x => x.LastSeenAt, now).SetProperty(x => x.LastBatchId, push.BatchId), cancellationToken);
+            await ReopenSightingsAsync(db, chunk, now, push.BatchId, cancellationToken);
         }
         foreach (var (coverageKey, ids) in rekeyed)
         {
@@ -340,8 +339,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
         }
         foreach (var chunk in closedIds.Chunk(ChunkSize))
         {
-            await db.Findings.Where(f => EF.Parameter(chunk).Contains(f.Id))
-                .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, FindingStatus.Closed).SetProperty(f => f.ClosedAt, now), cancellationToken);
+            await CloseFindingsAsync(db, chunk, now, cancellationToken);
             // A team's key that closes unowned findings takes them as its own, as it does the ones it reports.
             if (push.ConfinedToTeamId is { } owner)
             {
@@ -362,6 +360,16 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
         }
         return new FindingChangeCounts(created.Count, updated, unchanged, closedIds.Count, reopened);
     }
+
+    /// <summary>Closes findings no source reports any more (set-based; the SQL Server checks parse what it sends).</summary>
+    internal static Task<int> CloseFindingsAsync(K8PostureDbContext db, long[] findingIds, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.Findings.Where(f => EF.Parameter(findingIds).Contains(f.Id))
+            .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, FindingStatus.Closed).SetProperty(f => f.ClosedAt, now), cancellationToken);
+
+    /// <summary>Reopens sightings their source reports again (set-based; the SQL Server checks parse what it sends).</summary>
+    internal static Task<int> ReopenSightingsAsync(K8PostureDbContext db, long[] sightingIds, DateTimeOffset now, long batchId, CancellationToken cancellationToken) =>
+        db.FindingSightings.Where(s => EF.Parameter(sightingIds).Contains(s.Id))
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.IsOpen, true).SetProperty(x => x.LastSeenAt, now).SetProperty(x => x.LastBatchId, batchId), cancellationToken);
 
     /// <summary>
     /// The sightings of <paramref name="source"/> the push covers: its scope (a whole-scope push), the report objects it

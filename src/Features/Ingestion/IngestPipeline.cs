@@ -143,7 +143,7 @@ public sealed class IngestPipeline(TimeProvider clock, ILogger<IngestPipeline> l
     /// SQL Server: writers of one key wait for each other until commit, so two pushes of a scope can neither both create a
     /// fingerprint nor close what the other just saw; other keys run in parallel. SQLite serialises writers already.
     /// </summary>
-    private static async Task LockAsync(K8PostureDbContext db, string key, CancellationToken cancellationToken)
+    internal static async Task LockAsync(K8PostureDbContext db, string key, CancellationToken cancellationToken)
     {
         if (!db.Database.IsSqlServer())
         {
