@@ -64,16 +64,18 @@ chmod -R a+rX,go-w "$work" && chown 1654:1654 "$data" "$work/tmp"
 # shellcheck disable=SC1091
 source "$work/runtime.env"
 export ConnectionStrings__K8Posture="Data Source=$data/k8posture.db" TMPDIR="$work/tmp" HOME="$work/tmp"
-export ASPNETCORE_HTTP_PORTS=18080 DataProtection__AllowUnprotectedKeys=true AzureAd__TenantId=00000000-0000-0000-0000-000000000001 \
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+export ASPNETCORE_HTTP_PORTS="$port" DataProtection__AllowUnprotectedKeys=true AzureAd__TenantId=00000000-0000-0000-0000-000000000001 \
   AzureAd__ClientId=00000000-0000-0000-0000-000000000002 Security__RequireHttps=false
 as_app() { setpriv --reuid=1654 --regid=1654 --clear-groups -- "$@"; }
 (cd "$app" && as_app dotnet K8Posture.dll migrate 2>>"$work/verbs.log")
 key="$(cd "$app" && as_app dotnet K8Posture.dll api-key create --name image-check --scopes ingest 2>>"$work/verbs.log")"
 [[ "$key" == k8p_* ]] || { echo "api-key create printed '$key'"; exit 1; }
-(cd "$app" && as_app dotnet K8Posture.dll >"$work/server.log" 2>&1) & server=$!
-for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:18080/healthz" >/dev/null && break; sleep 1; done
-curl -fsS "http://127.0.0.1:18080/healthz" >/dev/null || { cat "$work/server.log"; exit 1; }
-curl -fsS "http://127.0.0.1:18080/readyz" >/dev/null || { cat "$work/server.log"; exit 1; }
+# exec: $server is the app's own pid, so the trap stops the app and not only a subshell.
+(cd "$app" && exec setpriv --reuid=1654 --regid=1654 --clear-groups -- dotnet K8Posture.dll >"$work/server.log" 2>&1) & server=$!
+for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 1; done
+curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$work/server.log"; exit 1; }
+curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null || { grep -v "\"LogLevel\":\"Information\"" "$work/server.log" | tail -20; exit 1; }
 (cd "$app" && as_app dotnet K8Posture.dll healthcheck)
 if find "$app" -newer "$work/runtime.env" -type f | grep -q .; then echo "the app wrote into its own folder"; exit 1; fi
 echo "image check: lint clean, build stage published, verbs, /healthz, /readyz and HEALTHCHECK answered as uid 1654"
