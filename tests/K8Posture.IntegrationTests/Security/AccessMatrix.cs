@@ -110,6 +110,7 @@ public static class AccessMatrix
         new("GET /api/v1/exports", "/api/v1/exports", "S AAAAA FFAA FFA"),
         new("GET /api/v1/exports/{file}", "/api/v1/exports/findings.csv", "S AAAAA FFAA FFA"),
         new("GET /api/v1/findings", "/api/v1/findings", "S AAAAA FFAA FFA"),
+        new("GET /api/v1/posture", "/api/v1/posture", "S AAAAA FFAA FFA"),
         new("POST /api/v1/findings/remediation", "/api/v1/findings/remediation", "S AAFFA FFFF FFF"),
         new("POST /api/v1/findings/{id:long}/comments", "/api/v1/findings/{finding}/comments", "S AAFFA FFFF FFF"),
         new("GET /api/v1/findings/{id:long}/history", "/api/v1/findings/{finding}/history", "S AAAAA FFAA FFA"),

@@ -42,7 +42,7 @@ public sealed class GovernanceExportFacts(K8PostureAppFactory app) : IClassFixtu
 
         var rowsA = await RowsAsync("tenancy-assessments", Member(teamA));
         Assert.Equal(["export-app-a"], rowsA.Select(r => (string)r[1]!));
-        Assert.Equal("Draft", rowsA[0][3]);
+        Assert.Equal(AssessmentStatus.Draft, rowsA[0][3]);
 
         var raci = await RowsAsync("raci", Member(teamA));
         Assert.Equal(13, raci.Count);
