@@ -14,7 +14,9 @@ public sealed class OperabilityFacts(K8PostureAppFactory app) : IClassFixture<K8
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
         var ready = await client.GetAsync("/readyz");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+        var report = System.Text.Json.JsonDocument.Parse(await ready.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("Healthy", report.GetProperty("status").GetString());
+        Assert.Equal("database", report.GetProperty("checks")[0].GetProperty("name").GetString());
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public sealed class ClusterStateFacts(K8PostureAppFactory app) : IClassFixture<K
         return list.EnumerateArray().Single(c => c.GetProperty("name").GetString() == name).GetProperty("state");
     }
 
-    private Task<ClusterCollectionResult> RunJobAsync(string name) => app.AsSystemAsync(async services =>
+    private Task<ClusterCollectionResult> RunJobAsync(string name) => app.AsJobAsync(async services =>
     {
         var id = await app.WithDbAsync(db => db.Clusters.Where(c => c.Name == name).Select(c => c.Id).SingleAsync());
         return await services.GetRequiredService<ClusterCollectionJob>().RunAsync(id, CancellationToken.None);
