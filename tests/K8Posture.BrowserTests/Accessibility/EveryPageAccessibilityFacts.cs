@@ -16,7 +16,7 @@ namespace K8Posture.BrowserTests.Accessibility;
 /// no serious or critical violation, one <c>main</c> landmark, one <c>h1</c>, no content outside landmarks, a sane
 /// heading order, no empty table header and a data table behind every chart.
 /// </summary>
-[Collection(BrowserCollection.Name)]
+[Collection(AccessibilityCollection.Name)]
 public sealed class EveryPageAccessibilityFacts(BrowserAppFixture app)
 {
     private static readonly string[] WcagTags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
@@ -153,7 +153,7 @@ public sealed class EveryPageAccessibilityFacts(BrowserAppFixture app)
                 () => !document.querySelector('.mud-progress-linear-indeterminate')
                     && [...document.querySelectorAll('.apex-chart')].every(c => c.querySelector('.apexcharts-canvas'))
                 """,
-                null, new PageWaitForFunctionOptions { Timeout = 20_000, PollingInterval = 100 });
+                null, new PageWaitForFunctionOptions { Timeout = 5_000, PollingInterval = 100 });
         }
         catch (TimeoutException)
         {
@@ -197,4 +197,14 @@ public sealed class EveryPageAccessibilityFacts(BrowserAppFixture app)
             ? template.Replace(parameter, value, StringComparison.Ordinal)
             : throw new InvalidOperationException($"No demo entity for the route parameter of {template}: add one to {nameof(DemoRouteValuesAsync)}.");
     }
+}
+
+/// <summary>
+/// Its own demo app, so the every-page run (33 pages × 5 personas) overlaps with the other browser tests instead of
+/// waiting for them: the collections run in parallel.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class AccessibilityCollection : ICollectionFixture<BrowserAppFixture>
+{
+    public const string Name = "accessibility";
 }
