@@ -63,7 +63,7 @@ public sealed class InventoryPageFacts(BrowserAppFixture app)
         var response = await client.PostAsync("/api/v1/ingest/inventory", new StringContent(csv, Encoding.UTF8, "text/csv"));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
 
-        await viewer.WaitForSelectorAsync($"[data-testid=inventory-desktops] >> text={host}", new PageWaitForSelectorOptions { Timeout = 5_000 });
+        await viewer.WaitForSelectorAsync($"[data-testid=inventory-desktops] >> text={host}", new PageWaitForSelectorOptions { Timeout = 20_000 });
     }
 
     private async Task<string> CreateIngestKeyAsync()
