@@ -1,7 +1,7 @@
 using K8Posture.Data;
 using K8Posture.Features.Ingestion;
 using K8Posture.Features.Organisation;
-using K8Posture.Jobs;
+using K8Posture.Features.Landscape;
 using Microsoft.EntityFrameworkCore;
 
 namespace K8Posture.Features.Demo;

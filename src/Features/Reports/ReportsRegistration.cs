@@ -1,3 +1,5 @@
+using K8Posture.Jobs;
+
 namespace K8Posture.Features.Reports;
 
 public static class ReportsRegistration
@@ -5,11 +7,9 @@ public static class ReportsRegistration
     public static IServiceCollection AddReports(this IServiceCollection services)
     {
         services.AddAuthorizationBuilder().AddReportsPolicies();
-        services.AddScoped<IExportSource, FindingsExportSource>();
-
         services.AddScoped<ExecutiveReportService>();
         services.AddScoped<ExecutiveReportJob>();
-        services.AddHostedService<ExecutiveReportSchedule>();
+        services.AddRecurringJob<ExecutiveReportJob>(ExecutiveReportJob.RecurringId, job => job.RunAsync(CancellationToken.None), ExecutiveReportJob.Schedule);
         services.AddScoped<IExecutiveReportSection, HeadlineKpisSection>();
         services.AddScoped<IExecutiveReportSection, FindingsByCategorySection>();
         services.AddScoped<IExecutiveReportSection, OpenFindingsTrendSection>();
@@ -29,10 +29,7 @@ public static class ReportsRegistration
         return services;
     }
 
-    public static IEndpointRouteBuilder MapReportsEndpoints(this IEndpointRouteBuilder endpoints)
-    {
-        endpoints.MapExportEndpoints();
-        endpoints.MapExecutiveReportEndpoints();
-        return endpoints;
-    }
+    public static IEndpointRouteBuilder MapReports(this IEndpointRouteBuilder endpoints) => endpoints
+        .MapExportEndpoints()
+        .MapExecutiveReportEndpoints();
 }
