@@ -251,7 +251,7 @@ internal static class IngestBenchmark
     {
         await using var scope = services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<DataScope>().SetSystem("system:benchmark");
-        var ingestor = scope.ServiceProvider.GetRequiredService<IScanIngestor>();
+        var ingestor = scope.ServiceProvider.GetRequiredService<ScanIngestor>();
         var stopwatch = Stopwatch.StartNew();
         var outcome = await ingestor.IngestAsync(payload, new ScanPushOptions(Pipeline: "benchmark"), CancellationToken.None);
         return new Run(outcome, stopwatch.Elapsed);

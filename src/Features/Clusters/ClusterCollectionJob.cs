@@ -27,7 +27,7 @@ public sealed class ClusterCollectionJob(
     IDbContextFactory<K8PostureDbContext> contexts,
     DataScope scope,
     ClusterConnections connections,
-    IScanIngestor ingestor,
+    ScanIngestor ingestor,
     ClusterRuleFindings ruleFindingsWriter,
     PolicyStore policies,
     AuditLog audit,

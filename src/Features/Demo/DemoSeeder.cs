@@ -163,7 +163,7 @@ public static class DemoSeeder
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        var ingestor = provider.GetRequiredService<IScanIngestor>();
+        var ingestor = provider.GetRequiredService<ScanIngestor>();
         foreach (var push in Pushes)
         {
             var payload = await File.ReadAllBytesAsync(Path.Combine(FixturesRoot, push.Fixture), cancellationToken);

@@ -24,7 +24,7 @@ public static class IngestionRegistration
         services.AddSingleton<ScanFormatDetector>();
         services.AddSingleton<FindingStore>();
         services.AddSingleton<IngestPipeline>();
-        services.AddScoped<IScanIngestor, ScanIngestor>();
+        services.AddScoped<ScanIngestor>();
         services.AddScoped<IngestBatchQueries>();
         services.AddOptions<PushRecoveryOptions>().BindConfiguration(PushRecoveryOptions.SectionName);
         services.AddScoped<PushRecoveryJob>();

@@ -21,7 +21,7 @@ public sealed class ScanIngestor(
     IngestPipeline pipeline,
     AuditLog audit,
     LandscapeChangeNotifier notifier,
-    TimeProvider clock) : IScanIngestor
+    TimeProvider clock)
 {
     public Task<IngestOutcome> IngestAsync(ReadOnlyMemory<byte> payload, ScanPushOptions options, CancellationToken cancellationToken) =>
         ProcessAsync(payload, options, PushCaller.Of(callerScope), null, cancellationToken);

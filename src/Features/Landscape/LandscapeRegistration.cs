@@ -1,7 +1,6 @@
 using Hangfire;
 using K8Posture.Features.Demo;
 using K8Posture.Jobs;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace K8Posture.Features.Landscape;
 
@@ -13,8 +12,6 @@ public static class LandscapeRegistration
         services.AddScoped<SetupChecklist>();
         services.AddSingleton<LandscapeCubeRefresher>();
         services.AddSingleton<RuntimeSignalsChangeNotifier>();
-        // The alerts slice replaces this with its own source (services.Replace or a later AddSingleton).
-        services.TryAddScoped<ILandscapeSignalSource, NoRuntimeSensorData>();
         services.AddScoped<IDemoSeedContributor, LandscapeDemoSeed>();
         services.AddScoped<LandscapeSnapshotJob>();
         services.AddRecurringJob<LandscapeSnapshotJob>(LandscapeSnapshotJob.RecurringId, job => job.RunAsync(CancellationToken.None), Cron.Daily(0, 15));

@@ -15,17 +15,6 @@ public static class ReportsRegistration
         services.AddScoped<IExecutiveReportSection, OpenFindingsTrendSection>();
         services.AddScoped<IExecutiveReportSection, SlaByTeamSection>();
         services.AddScoped<IExecutiveReportSection, TopRisksSection>();
-        // Extension points: the Governance and Remediation slices replace these by registering an
-        // IExecutiveReportSection with the same key (ExecutiveReportSections.RaciGaps, …).
-        services.AddScoped<IExecutiveReportSection>(_ => new PlaceholderReportSection(
-            ExecutiveReportSections.RaciGaps, ExecutiveReportSections.RaciGapsOrder, "RACI gaps",
-            "Ownership gaps (namespaces and clusters without an accountable team) are not tracked in this installation yet."));
-        services.AddScoped<IExecutiveReportSection>(_ => new PlaceholderReportSection(
-            ExecutiveReportSections.TenancyDecisions, ExecutiveReportSections.TenancyDecisionsOrder, "Tenancy decisions",
-            "Tenancy assessments and their decisions are not recorded in this installation yet."));
-        services.AddScoped<IExecutiveReportSection>(_ => new PlaceholderReportSection(
-            ExecutiveReportSections.RiskAcceptancesNearExpiry, ExecutiveReportSections.RiskAcceptancesNearExpiryOrder, "Risk acceptances near expiry",
-            "Time-bound risk acceptances are not recorded in this installation yet."));
         return services;
     }
 

@@ -4,14 +4,14 @@ public static class ScorecardRegistration
 {
     public static IServiceCollection AddScorecard(this IServiceCollection services) => services
         .AddScoped<ScorecardService>()
-        .AddScoped<IScorecardSection, TenancySection>()
-        .AddScoped<IScorecardSection, PublicCloudSection>()
-        .AddScoped<IScorecardSection, RegistrySection>()
-        .AddScoped<IScorecardSection, VulnerabilitySection>()
-        .AddScoped<IScorecardSection, LearningSection>()
-        .AddScoped<IScorecardSection, GovernanceSection>()
-        .AddScoped<IScorecardSection, InventorySection>()
-        .AddScoped<IScorecardSection, DetectionSection>();
+        .AddScoped<TenancySection>()
+        .AddScoped<PublicCloudSection>()
+        .AddScoped<RegistrySection>()
+        .AddScoped<VulnerabilitySection>()
+        .AddScoped<LearningSection>()
+        .AddScoped<GovernanceSection>()
+        .AddScoped<InventorySection>()
+        .AddScoped<DetectionSection>();
 
     public static IEndpointRouteBuilder MapScorecard(this IEndpointRouteBuilder endpoints) => endpoints.MapScorecardEndpoints();
 }
