@@ -12,7 +12,7 @@ public sealed record ScanPushOptions(
     string? Commit = null,
     bool Complete = false);
 
-/// <summary>What a push did: the counts of DESIGN.md §2.</summary>
+/// <summary>What a push did: the counts of docs/ARCHITECTURE.md, Finding identity and lifecycle.</summary>
 public sealed record IngestOutcome(
     long BatchId,
     string Status,

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace K8Posture.Features.Ingestion;
 
 /// <summary>
-/// The scan push use case (DESIGN.md §2): keep the raw payload, parse it, decide scope and ownership, and apply it to
+/// The scan push use case (docs/ARCHITECTURE.md, Data flow: a push): keep the raw payload, parse it, decide scope and ownership, and apply it to
 /// the findings in one transaction. Authorisation is decided against the caller's <see cref="DataScope"/>; the database
 /// work then runs in a system scope, because ownership decisions must see every team's rows.
 /// </summary>
