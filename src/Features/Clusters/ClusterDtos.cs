@@ -1,11 +1,5 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.RegularExpressions;
-using Hangfire;
 using K8Posture.Data;
-using K8Posture.Features.Admin;
 using K8Posture.Features.Ingestion;
-using Microsoft.EntityFrameworkCore;
 
 namespace K8Posture.Features.Clusters;
 

@@ -1,14 +1,10 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using K8Posture.Data;
 using K8Posture.Features.Ingestion;
-using K8Posture.Features.Ingestion.Recovery;
 using K8Posture.Features.Inventory.Parsing;
-using K8Posture.Features.Policy;
-using K8Posture.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace K8Posture.Features.Inventory;

@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using K8Posture.Data;
 using K8Posture.Features.Ingestion;

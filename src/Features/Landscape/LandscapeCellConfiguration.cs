@@ -1,5 +1,3 @@
-using K8Posture.Data;
-using K8Posture.Features.Findings;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using K8Posture.Data;
-using K8Posture.Shared;
 using K8Posture.Features.Reports;
 using Microsoft.EntityFrameworkCore;
 

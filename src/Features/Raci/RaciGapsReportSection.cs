@@ -1,6 +1,4 @@
-using System.Globalization;
 using K8Posture.Data;
-using K8Posture.Shared;
 using K8Posture.Features.Reports;
 using Microsoft.EntityFrameworkCore;
 

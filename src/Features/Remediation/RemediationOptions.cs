@@ -1,11 +1,5 @@
-using System.Globalization;
-using System.Linq.Expressions;
-using System.Security.Claims;
 using K8Posture.Data;
 using K8Posture.Security;
-using K8Posture.Shared;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace K8Posture.Features.Remediation;
 

@@ -3,7 +3,6 @@ using System.Text.Json.Serialization;
 using K8Posture.Data;
 using K8Posture.Features.Ingestion;
 using K8Posture.Security;
-using K8Posture.Shared;
 
 namespace K8Posture.Features.Rules;
 

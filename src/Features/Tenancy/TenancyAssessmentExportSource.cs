@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using K8Posture.Data;
 using K8Posture.Shared;
-using K8Posture.Features.Raci;
 using K8Posture.Features.Reports;
 using Microsoft.EntityFrameworkCore;
 

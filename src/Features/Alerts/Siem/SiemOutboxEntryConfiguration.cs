@@ -1,4 +1,3 @@
-using K8Posture.Data;
 using K8Posture.Features.Alerts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
