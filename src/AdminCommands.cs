@@ -3,7 +3,7 @@ using K8Posture.Features.Admin;
 using K8Posture.Features.Demo;
 using K8Posture.Features.Organisation;
 using K8Posture.Features.Remediation;
-using K8Posture.Features.Rules;
+using K8Posture.Features.Policy;
 
 namespace K8Posture;
 

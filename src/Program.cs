@@ -32,6 +32,7 @@ if (AdminCommands.IsCommand(args))
 await app.PrepareDatabaseAsync();
 app.UseK8PosturePipeline();
 app.MapK8PostureEndpoints();
+app.MapK8PostureFeatures();
 await app.RunAsync();
 return 0;
 

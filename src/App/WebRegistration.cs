@@ -1,6 +1,5 @@
 using AppRoot = K8Posture.App.App;
 using K8Posture.Data;
-using K8Posture.Features;
 using K8Posture.Jobs;
 using K8Posture.Security;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -75,7 +74,6 @@ public static class WebRegistration
             scalar.RequireAuthorization(Policies.ApiDocs);
         }
         app.UseK8PostureJobs();
-        app.MapFeatureEndpoints();
         app.MapRazorComponents<AppRoot>()
             .AddInteractiveServerRenderMode();
         return app;

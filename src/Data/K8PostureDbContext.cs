@@ -1,3 +1,10 @@
+using K8Posture.Features.Alerts;
+using K8Posture.Features.Findings;
+using K8Posture.Features.Inventory;
+using K8Posture.Features.Landscape;
+using K8Posture.Features.Organisation;
+using K8Posture.Features.Remediation;
+using K8Posture.Features.Tenancy;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -38,205 +45,41 @@ public abstract partial class K8PostureDbContext(DbContextOptions options, DataS
     /// <summary>ASP.NET Data Protection keys (cookies, antiforgery, encrypted secrets), shared by every instance.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    /// <summary>
+    /// Each entity is configured beside it (<c>&lt;Entity&gt;Configuration</c>, an <see cref="IEntityTypeConfiguration{TEntity}"/>);
+    /// a slice's DbSets live in its own part of this class (<c>&lt;Slice&gt;DbContext.cs</c>). The team-scope query filters
+    /// stay here, together: they read this instance's <see cref="DataScope"/>, which a configuration class cannot reach.
+    /// </summary>
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        modelBuilder.Entity<BusinessUnit>(e =>
-        {
-            e.Property(x => x.Name).HasMaxLength(200);
-            e.HasIndex(x => x.Name).IsUnique();
-        });
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(K8PostureDbContext).Assembly);
 
-        modelBuilder.Entity<Team>(e =>
-        {
-            e.Property(x => x.Name).HasMaxLength(200);
-            e.HasIndex(x => x.Name).IsUnique();
-            e.HasOne(x => x.BusinessUnit).WithMany(x => x.Teams).OnDelete(DeleteBehavior.ClientSetNull);
-        });
-
-        modelBuilder.Entity<TeamGroup>(e =>
-        {
-            e.Property(x => x.EntraGroupId).HasMaxLength(64);
-            e.HasIndex(x => x.EntraGroupId).IsUnique();
-            e.HasOne(x => x.Team).WithMany(x => x.Groups).OnDelete(DeleteBehavior.Cascade);
-        });
-
-        modelBuilder.Entity<Cluster>(e =>
-        {
-            e.Property(x => x.Name).HasMaxLength(200);
-            e.HasIndex(x => x.Name).IsUnique();
-            e.Property(x => x.Environment).HasMaxLength(50);
-            e.Property(x => x.Region).HasMaxLength(100);
-            e.Property(x => x.CloudAccount).HasMaxLength(200);
-            e.Property(x => x.Vpc).HasMaxLength(300);
-            e.HasOne(x => x.BusinessUnit).WithMany().OnDelete(DeleteBehavior.ClientSetNull);
-            e.Property(x => x.ServerUrl).HasMaxLength(500);
-            e.Property(x => x.KubeconfigContext).HasMaxLength(253);
-            e.Property(x => x.LastError).HasMaxLength(1000);
-            e.Property(x => x.ServerVersion).HasMaxLength(100);
-            e.Property(x => x.ObjectCountsJson).HasMaxLength(2000);
-            // An app team sees a cluster it owns, or one where it owns at least one namespace.
-            e.HasQueryFilter(ClusterVisibilityFilter, c => SeesAllTeams
-                || (c.OwnerTeamId != null && VisibleTeamIds.Contains(c.OwnerTeamId.Value))
-                || c.Namespaces.Any(n => n.OwnerTeamId != null && VisibleTeamIds.Contains(n.OwnerTeamId.Value)));
-        });
-
-        modelBuilder.Entity<ClusterNamespace>(e =>
-        {
-            e.ToTable("Namespaces");
-            e.Property(x => x.Name).HasMaxLength(253);
-            e.Property(x => x.Application).HasMaxLength(200);
-            e.HasIndex(x => new { x.ClusterId, x.Name }).IsUnique();
-            e.HasOne(x => x.Cluster).WithMany(x => x.Namespaces).OnDelete(DeleteBehavior.Cascade);
-            e.HasOne(x => x.OwnerTeam).WithMany().OnDelete(DeleteBehavior.ClientSetNull);
-            e.HasQueryFilter(n => SeesAllTeams || (n.OwnerTeamId != null && VisibleTeamIds.Contains(n.OwnerTeamId.Value)));
-        });
-
-        modelBuilder.Entity<Finding>(e =>
-        {
-            e.Property(x => x.Fingerprint).HasMaxLength(64).IsUnicode(false);
-            e.Property(x => x.ContentHash).HasMaxLength(64).IsUnicode(false);
-            e.Property(x => x.Source).HasMaxLength(64);
-            e.Property(x => x.ScopeKey).HasMaxLength(450);
-            e.Property(x => x.Title).HasMaxLength(1000);
-            e.Property(x => x.RuleId).HasMaxLength(200);
-            e.Property(x => x.VulnerabilityId).HasMaxLength(100);
-            e.Property(x => x.Cwe).HasMaxLength(200);
-            e.Property(x => x.CvssVector).HasMaxLength(200);
-            e.Property(x => x.PackageName).HasMaxLength(300);
-            e.Property(x => x.PackageType).HasMaxLength(50);
-            e.Property(x => x.Purl).HasMaxLength(1000);
-            e.Property(x => x.InstalledVersion).HasMaxLength(200);
-            e.Property(x => x.FixedVersion).HasMaxLength(500);
-            e.Property(x => x.NamespaceName).HasMaxLength(253);
-            e.Property(x => x.ResourceKind).HasMaxLength(100);
-            e.Property(x => x.ResourceName).HasMaxLength(300);
-            e.Property(x => x.Container).HasMaxLength(253);
-            e.Property(x => x.ImageRegistry).HasMaxLength(253);
-            e.Property(x => x.ImageRepository).HasMaxLength(500);
-            e.Property(x => x.ImageTag).HasMaxLength(200);
-            e.Property(x => x.ImageDigest).HasMaxLength(100);
-            e.Property(x => x.OwaspK8s).HasMaxLength(20);
-            e.Property(x => x.PssControl).HasMaxLength(100);
-            e.Property(x => x.PrimaryUrl).HasMaxLength(1000);
-            e.Property(x => x.Assignee).HasMaxLength(200);
-            e.HasIndex(x => x.Fingerprint).IsUnique();
-            e.HasIndex(x => new { x.Source, x.ScopeKey, x.Status });
-            e.HasIndex(x => new { x.Status, x.Category, x.Severity });
-            e.HasIndex(x => new { x.OwnerTeamId, x.Status, x.Severity });
-            // The team queue and the SLA-breach job: open findings of a team by due date.
-            e.HasIndex(x => new { x.OwnerTeamId, x.Status, x.SlaDueAt });
-            e.HasIndex(x => new { x.ClusterId, x.Status });
-            // The findings explorer's default order (severity, then last seen) and its per-cluster pages, without a sort of every row.
-            e.HasIndex(x => new { x.Status, x.Severity, x.LastSeenAt });
-            e.HasIndex(x => new { x.ClusterId, x.Status, x.LastSeenAt });
-            e.HasIndex(x => x.VulnerabilityId);
-            e.HasOne(x => x.Cluster).WithMany().OnDelete(DeleteBehavior.ClientSetNull);
-            e.HasOne(x => x.OwnerTeam).WithMany().OnDelete(DeleteBehavior.ClientSetNull);
-            e.HasQueryFilter(f => SeesAllTeams || (f.OwnerTeamId != null && VisibleTeamIds.Contains(f.OwnerTeamId.Value)));
-        });
-
-        modelBuilder.Entity<FindingEvent>(e =>
-        {
-            e.Property(x => x.Actor).HasMaxLength(200);
-            e.Property(x => x.Detail).HasMaxLength(2000);
-            e.HasIndex(x => new { x.FindingId, x.At });
-            e.HasOne(x => x.Finding).WithMany(x => x.Events).OnDelete(DeleteBehavior.Cascade);
-            e.HasQueryFilter(ev => SeesAllTeams || (ev.Finding!.OwnerTeamId != null && VisibleTeamIds.Contains(ev.Finding.OwnerTeamId.Value)));
-        });
-
-        modelBuilder.Entity<FindingSighting>(e =>
-        {
-            e.Property(x => x.Source).HasMaxLength(64);
-            e.Property(x => x.ScopeKey).HasMaxLength(450);
-            e.HasIndex(x => new { x.FindingId, x.Source }).IsUnique();
-            e.HasIndex(x => new { x.Source, x.ScopeKey, x.IsOpen });
-            e.HasOne(x => x.Finding).WithMany(x => x.Sightings).OnDelete(DeleteBehavior.Cascade);
-            e.HasQueryFilter(s => SeesAllTeams || (s.Finding!.OwnerTeamId != null && VisibleTeamIds.Contains(s.Finding.OwnerTeamId.Value)));
-        });
-
-        modelBuilder.Entity<IngestBatch>(e =>
-        {
-            e.Property(x => x.Format).HasMaxLength(64);
-            e.Property(x => x.Source).HasMaxLength(64);
-            e.Property(x => x.ScopeKey).HasMaxLength(450);
-            e.Property(x => x.ClusterName).HasMaxLength(200);
-            e.Property(x => x.RequestedScope).HasMaxLength(450);
-            e.Property(x => x.Pipeline).HasMaxLength(300);
-            e.Property(x => x.Commit).HasMaxLength(100);
-            e.Property(x => x.Actor).HasMaxLength(200);
-            e.Property(x => x.PayloadSha256).HasMaxLength(64).IsUnicode(false);
-            e.Property(x => x.Error).HasMaxLength(4000);
-            e.HasIndex(x => new { x.PayloadSha256, x.ScopeKey });
-            e.HasIndex(x => x.ReceivedAt);
-            e.HasIndex(x => new { x.Status, x.ReceivedAt });
-            e.HasOne(x => x.Team).WithMany().OnDelete(DeleteBehavior.ClientSetNull);
-            e.HasQueryFilter(b => SeesAllTeams || (b.TeamId != null && VisibleTeamIds.Contains(b.TeamId.Value)));
-        });
-
-        modelBuilder.Entity<ApiKey>(e =>
-        {
-            e.Property(x => x.Name).HasMaxLength(200);
-            e.Property(x => x.Prefix).HasMaxLength(20).IsUnicode(false);
-            e.Property(x => x.SecretHash).HasMaxLength(64).IsUnicode(false);
-            e.Property(x => x.Scopes).HasMaxLength(200);
-            e.Property(x => x.CreatedBy).HasMaxLength(200);
-            e.Property(x => x.RevokedBy).HasMaxLength(200);
-            e.HasIndex(x => x.SecretHash).IsUnique();
-            e.HasOne(x => x.Team).WithMany().OnDelete(DeleteBehavior.ClientSetNull);
-        });
-
-        modelBuilder.Entity<AuditEvent>(e =>
-        {
-            e.Property(x => x.Actor).HasMaxLength(200);
-            e.Property(x => x.Action).HasMaxLength(100);
-            e.Property(x => x.EntityType).HasMaxLength(100);
-            e.Property(x => x.EntityId).HasMaxLength(200);
-            e.HasIndex(x => x.At);
-            // Append-only triggers (src/Features/Audit/AuditLogProtection): declared so EF does not use OUTPUT/RETURNING on inserts,
-            // which SQL Server refuses on a table with triggers.
-            e.ToTable(t =>
-            {
-                t.HasTrigger(K8Posture.Features.Audit.AuditLogProtection.SqlServerTrigger);
-                t.HasTrigger(K8Posture.Features.Audit.AuditLogProtection.SqliteUpdateTrigger);
-                t.HasTrigger(K8Posture.Features.Audit.AuditLogProtection.SqliteDeleteTrigger);
-            });
-            // The Audit page filters by these.
-            e.HasIndex(x => new { x.Actor, x.At });
-            e.HasIndex(x => new { x.Action, x.At });
-            e.HasIndex(x => new { x.EntityType, x.EntityId });
-        });
-
-        modelBuilder.Entity<LandscapeSnapshot>(e =>
-        {
-            e.HasIndex(x => new { x.Day, x.TeamId, x.Category, x.Severity }).IsUnique();
-            e.HasOne<Team>().WithMany().HasForeignKey(x => x.TeamId).OnDelete(DeleteBehavior.ClientSetNull);
-            e.HasQueryFilter(s => SeesAllTeams || (s.TeamId != null && VisibleTeamIds.Contains(s.TeamId.Value)));
-        });
-
-        // The Security Team's policy is organisation-wide: no query filter.
-        modelBuilder.Entity<PolicyVersion>(e =>
-        {
-            e.Property(x => x.CreatedBy).HasMaxLength(200);
-            e.Property(x => x.Comment).HasMaxLength(1000);
-            e.HasIndex(x => x.Version).IsUnique();
-        });
-
-        OnAlertsModelCreating(modelBuilder);
-        OnInventoryModelCreating(modelBuilder);
-        OnGovernanceModelCreating(modelBuilder);
-        OnRemediationModelCreating(modelBuilder);
-        OnReportsModelCreating(modelBuilder);
-        OnLandscapeModelCreating(modelBuilder);
-        OnOrganisationModelCreating(modelBuilder);
+        // An app team sees a cluster it owns, or one where it owns at least one namespace.
+        modelBuilder.Entity<Cluster>().HasQueryFilter(ClusterVisibilityFilter, c => SeesAllTeams
+            || (c.OwnerTeamId != null && VisibleTeamIds.Contains(c.OwnerTeamId.Value))
+            || c.Namespaces.Any(n => n.OwnerTeamId != null && VisibleTeamIds.Contains(n.OwnerTeamId.Value)));
+        modelBuilder.Entity<ClusterNamespace>().HasQueryFilter(n => SeesAllTeams || (n.OwnerTeamId != null && VisibleTeamIds.Contains(n.OwnerTeamId.Value)));
+        modelBuilder.Entity<Finding>().HasQueryFilter(f => SeesAllTeams || (f.OwnerTeamId != null && VisibleTeamIds.Contains(f.OwnerTeamId.Value)));
+        modelBuilder.Entity<FindingEvent>().HasQueryFilter(ev => SeesAllTeams || (ev.Finding!.OwnerTeamId != null && VisibleTeamIds.Contains(ev.Finding.OwnerTeamId.Value)));
+        modelBuilder.Entity<FindingSighting>().HasQueryFilter(s => SeesAllTeams || (s.Finding!.OwnerTeamId != null && VisibleTeamIds.Contains(s.Finding.OwnerTeamId.Value)));
+        modelBuilder.Entity<IngestBatch>().HasQueryFilter(b => SeesAllTeams || (b.TeamId != null && VisibleTeamIds.Contains(b.TeamId.Value)));
+        modelBuilder.Entity<LandscapeSnapshot>().HasQueryFilter(s => SeesAllTeams || (s.TeamId != null && VisibleTeamIds.Contains(s.TeamId.Value)));
+        modelBuilder.Entity<RuntimeAlert>().HasQueryFilter(a => SeesAllTeams || (a.OwnerTeamId != null && VisibleTeamIds.Contains(a.OwnerTeamId.Value)));
+        modelBuilder.Entity<RuntimeAlertEvent>().HasQueryFilter(ev => SeesAllTeams || (ev.Alert!.OwnerTeamId != null && VisibleTeamIds.Contains(ev.Alert.OwnerTeamId.Value)));
+        modelBuilder.Entity<InventoryRecord>().HasQueryFilter(r => SeesAllTeams || (r.OwnerTeamId != null && VisibleTeamIds.Contains(r.OwnerTeamId.Value)));
+        modelBuilder.Entity<EgressObservation>().HasQueryFilter(o => SeesAllTeams || (o.OwnerTeamId != null && VisibleTeamIds.Contains(o.OwnerTeamId.Value)));
+        modelBuilder.Entity<EgressDaily>().HasQueryFilter(d => SeesAllTeams || (d.OwnerTeamId != null && VisibleTeamIds.Contains(d.OwnerTeamId.Value)));
+        modelBuilder.Entity<TenancyAssessment>().HasQueryFilter(a => SeesAllTeams || (a.OwnerTeamId != null && VisibleTeamIds.Contains(a.OwnerTeamId.Value)));
+        modelBuilder.Entity<FindingComment>().HasQueryFilter(c => SeesAllTeams || (c.Finding!.OwnerTeamId != null && VisibleTeamIds.Contains(c.Finding.OwnerTeamId.Value)));
+        modelBuilder.Entity<RiskAcceptance>().HasQueryFilter(r => SeesAllTeams || (r.OwnerTeamId != null && VisibleTeamIds.Contains(r.OwnerTeamId.Value)));
+        modelBuilder.Entity<RiskAcceptanceCoverage>().HasQueryFilter(c => SeesAllTeams || (c.Finding!.OwnerTeamId != null && VisibleTeamIds.Contains(c.Finding.OwnerTeamId.Value)));
+        modelBuilder.Entity<TeamNotificationTarget>().HasQueryFilter(t => SeesAllTeams || VisibleTeamIds.Contains(t.TeamId));
+        modelBuilder.Entity<SlaBreachNotification>().HasQueryFilter(n => SeesAllTeams || VisibleTeamIds.Contains(n.TeamId));
+        modelBuilder.Entity<RemediationMetricSnapshot>().HasQueryFilter(s => SeesAllTeams || (s.TeamId != null && VisibleTeamIds.Contains(s.TeamId.Value)));
+        // Same rule as findings: the cells of an app team's findings only.
+        modelBuilder.Entity<LandscapeCell>().HasQueryFilter(c => SeesAllTeams || (c.TeamId != null && VisibleTeamIds.Contains(c.TeamId.Value)));
+        // A person sees their own views and the ones the Security Team shared; the rows a view shows stay scoped by the findings filter.
+        modelBuilder.Entity<SavedView>().HasQueryFilter(v => v.OwnerUserId == CurrentActor || v.IsShared);
+        modelBuilder.Entity<Application>().HasQueryFilter(a => SeesAllTeams || VisibleTeamIds.Contains(a.TeamId));
     }
-
-    // Each feature slice adds its entities in its own part of this class (src/Features/<Feature>/…DbContext.cs),
-    // so slices grow the model without editing this file.
-    partial void OnAlertsModelCreating(ModelBuilder modelBuilder);
-    partial void OnInventoryModelCreating(ModelBuilder modelBuilder);
-    partial void OnGovernanceModelCreating(ModelBuilder modelBuilder);
-    partial void OnRemediationModelCreating(ModelBuilder modelBuilder);
-    partial void OnReportsModelCreating(ModelBuilder modelBuilder);
-    partial void OnLandscapeModelCreating(ModelBuilder modelBuilder);
-    partial void OnOrganisationModelCreating(ModelBuilder modelBuilder);
 }

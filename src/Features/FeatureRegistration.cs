@@ -1,66 +1,70 @@
 using K8Posture.Features.Account;
-using K8Posture.Features.Audit;
 using K8Posture.Features.Admin;
 using K8Posture.Features.Alerts;
+using K8Posture.Features.Audit;
 using K8Posture.Features.Clusters;
 using K8Posture.Features.Findings;
 using K8Posture.Features.Governance;
 using K8Posture.Features.Ingestion;
-using K8Posture.Features.Ingestion.Batches;
 using K8Posture.Features.Inventory;
 using K8Posture.Features.Landscape;
 using K8Posture.Features.Organisation;
 using K8Posture.Features.Policy;
-using K8Posture.Features.Scorecard;
+using K8Posture.Features.Raci;
 using K8Posture.Features.Remediation;
 using K8Posture.Features.Reports;
+using K8Posture.Features.Rules;
+using K8Posture.Features.Scorecard;
 using K8Posture.Features.Teams;
+using K8Posture.Features.Tenancy;
 
 namespace K8Posture.Features;
 
-/// <summary>Each feature slice registers its own services and maps its own endpoints.</summary>
+/// <summary>
+/// The slices. Each owns its registration in <c>&lt;Slice&gt;/&lt;Slice&gt;Registration.cs</c>: its services, recurring
+/// jobs, demo data, exports and report parts (<c>Add&lt;Slice&gt;</c>) and its endpoints (<c>Map&lt;Slice&gt;</c>).
+/// </summary>
 public static class FeatureRegistration
 {
+    /// <remarks>In this order: exports are listed and demo data is seeded (within one <c>Order</c>) in registration order.</remarks>
     public static WebApplicationBuilder AddK8PostureFeatures(this WebApplicationBuilder builder)
     {
-        builder.Services.AddIngestion();
-        builder.Services.AddIngestBatches();
-        builder.Services.AddFindings();
-        builder.Services.AddLandscape();
-        builder.Services.AddAdmin();
-        builder.Services.AddPolicyEngine();
-        builder.Services.AddClusters();
-        builder.Services.AddScorecard();
-        builder.Services.AddInventory();
-        builder.Services.AddGovernance();
-        builder.Services.AddRemediation();
-        builder.Services.AddAlerts();
-        builder.Services.AddReports();
-        builder.Services.AddAudit();
-        builder.Services.AddTeams();
-        builder.Services.AddOrganisation();
-        builder.Services.AddOrganisationAsCode();
+        builder.Services
+            .AddIngestion()
+            .AddFindings()
+            .AddLandscape()
+            .AddAdmin()
+            .AddRules()
+            .AddPolicy()
+            .AddClusters()
+            .AddScorecard()
+            .AddInventory()
+            .AddGovernance()
+            .AddRaci()
+            .AddTenancy()
+            .AddRemediation()
+            .AddAlerts()
+            .AddReports()
+            .AddAudit()
+            .AddTeams()
+            .AddOrganisation();
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapFeatureEndpoints(this IEndpointRouteBuilder endpoints)
-    {
-        endpoints.MapAccountEndpoints();
-        endpoints.MapIngestionEndpoints();
-        endpoints.MapIngestBatchEndpoints();
-        endpoints.MapFindingsEndpoints();
-        endpoints.MapPostureApi();
-        endpoints.MapAdminEndpoints();
-        endpoints.MapPolicyEngineEndpoints();
-        endpoints.MapClusterEndpoints();
-        endpoints.MapScorecardEndpoints();
-        endpoints.MapInventoryEndpoints();
-        endpoints.MapGovernanceEndpoints();
-        endpoints.MapRemediation();
-        endpoints.MapAlertsEndpoints();
-        endpoints.MapReportsEndpoints();
-        endpoints.MapOrganisationEndpoints();
-        endpoints.MapOrganisationAsCode();
-        return endpoints;
-    }
+    public static IEndpointRouteBuilder MapK8PostureFeatures(this IEndpointRouteBuilder endpoints) => endpoints
+        .MapAccount()
+        .MapIngestion()
+        .MapFindings()
+        .MapLandscape()
+        .MapRules()
+        .MapPolicy()
+        .MapClusters()
+        .MapScorecard()
+        .MapInventory()
+        .MapRaci()
+        .MapTenancy()
+        .MapRemediation()
+        .MapAlerts()
+        .MapReports()
+        .MapOrganisation();
 }

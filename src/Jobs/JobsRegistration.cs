@@ -2,8 +2,6 @@ using Hangfire;
 using Hangfire.SqlServer;
 using Hangfire.Storage.SQLite;
 using K8Posture.Data;
-using K8Posture.Features.Clusters;
-using K8Posture.Features.Ingestion.Recovery;
 using K8Posture.Security;
 using Microsoft.Data.Sqlite;
 
@@ -44,17 +42,13 @@ public static class JobsRegistration
         {
             builder.Services.AddHangfireServer(o => o.WorkerCount = Math.Max(2, Environment.ProcessorCount));
         }
-        builder.Services.AddScoped<LandscapeSnapshotJob>();
         return builder;
     }
 
     public static WebApplication UseK8PostureJobs(this WebApplication app)
     {
-        var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
-        recurring.AddOrUpdate<LandscapeSnapshotJob>(LandscapeSnapshotJob.RecurringId, job => job.RunAsync(CancellationToken.None), Cron.Daily(0, 15));
-        recurring.AddOrUpdate<ClusterScheduleSyncJob>(ClusterScheduleSyncJob.RecurringId, job => job.RunAsync(CancellationToken.None), Cron.Hourly(5));
-        var recovery = app.Configuration.GetSection(PushRecoveryOptions.SectionName).Get<PushRecoveryOptions>() ?? new PushRecoveryOptions();
-        recurring.AddOrUpdate<PushRecoveryJob>(PushRecoveryJob.RecurringId, job => job.RunAsync(CancellationToken.None), recovery.Schedule);
+        // Each slice asked for its own recurring jobs in its registration (AddRecurringJob).
+        app.Services.ScheduleRecurringJobs();
         app.MapHangfireDashboardWithAuthorizationPolicy(Policies.SecurityAdmin, "/hangfire", new DashboardOptions
         {
             DashboardTitle = "K8Posture jobs",

@@ -2,7 +2,7 @@ using System.Security.Claims;
 
 namespace K8Posture.Security;
 
-/// <summary>The Entra ID app roles of DESIGN.md §1.</summary>
+/// <summary>The Entra ID app roles (docs/ARCHITECTURE.md, Roles and data scope).</summary>
 public static class Roles
 {
     public const string SecurityAdmin = "Security.Admin";

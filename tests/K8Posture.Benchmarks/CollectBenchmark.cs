@@ -12,6 +12,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using K8Posture.Features.Rules;
 
 namespace K8Posture.Benchmarks;
 
@@ -151,7 +152,7 @@ internal static class CollectBenchmark
         builder.Services.AddSingleton<LandscapeChangeNotifier>();
         builder.Services.AddAuthorization();
         builder.Services.AddIngestion();
-        builder.Services.AddPolicyEngine();
+        builder.Services.AddRules().AddPolicy();
         builder.Services.AddSingleton<ClusterConnections>();
         builder.Services.AddScoped<ClusterRuleFindings>();
         builder.Services.AddScoped<ClusterCollectionJob>();

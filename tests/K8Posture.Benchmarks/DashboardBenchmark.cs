@@ -12,6 +12,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using K8Posture.Features.Alerts;
 
 namespace K8Posture.Benchmarks;
 
@@ -154,6 +155,7 @@ internal static class DashboardBenchmark
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<LandscapeChangeNotifier>();
         builder.Services.AddLandscape();
+        builder.Services.AddScoped<ILandscapeSignalSource, AlertsLandscapeSignals>();
         builder.Services.AddFindings();
         var app = builder.Build();
         await DataRegistration.MigrateAsync(app.Services);

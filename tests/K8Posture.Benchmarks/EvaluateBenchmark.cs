@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using K8Posture.Features.Policy;
 using K8Posture.Features.Rules;
+using K8Posture.Shared;
 
 namespace K8Posture.Benchmarks;
 

@@ -9,6 +9,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using K8Posture.Features.Ingestion.Parsers;
+using K8Posture.Features.Rules;
 
 namespace K8Posture.Benchmarks;
 
@@ -182,7 +184,7 @@ internal static class IngestBenchmark
         builder.Services.AddSingleton<LandscapeChangeNotifier>();
         builder.Services.AddIngestion();
         builder.Services.AddAuthorization();
-        builder.Services.AddPolicyEngine();
+        builder.Services.AddRules().AddPolicy();
         var app = builder.Build();
         await DataRegistration.MigrateAsync(app.Services);
         return app;
@@ -249,7 +251,7 @@ internal static class IngestBenchmark
     {
         await using var scope = services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<DataScope>().SetSystem("system:benchmark");
-        var ingestor = scope.ServiceProvider.GetRequiredService<IScanIngestor>();
+        var ingestor = scope.ServiceProvider.GetRequiredService<ScanIngestor>();
         var stopwatch = Stopwatch.StartNew();
         var outcome = await ingestor.IngestAsync(payload, new ScanPushOptions(Pipeline: "benchmark"), CancellationToken.None);
         return new Run(outcome, stopwatch.Elapsed);

@@ -9,6 +9,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
+using K8Posture.Features.Alerts;
 
 namespace K8Posture.ComponentTests;
 
@@ -39,6 +40,7 @@ public sealed class TestPortal : IAsyncDisposable
         Context.Services.AddSingleton<IDbContextFactory<K8PostureDbContext>>(new ScopedContextFactory(_options, Scope));
         Context.Services.AddSingleton<LandscapeChangeNotifier>();
         Context.Services.AddLandscape();
+        Context.Services.AddScoped<ILandscapeSignalSource, AlertsLandscapeSignals>();
         Context.Services.AddFindings();
         Authorization = Context.AddAuthorization();
     }

@@ -3,6 +3,4 @@ namespace K8Posture.Features.Admin;
 public static class AdminRegistration
 {
     public static IServiceCollection AddAdmin(this IServiceCollection services) => services.AddScoped<ApiKeyService>();
-
-    public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder endpoints) => endpoints;
 }

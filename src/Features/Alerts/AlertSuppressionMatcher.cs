@@ -1,4 +1,4 @@
-using K8Posture.Features.Policy;
+using K8Posture.Shared;
 
 namespace K8Posture.Features.Alerts;
 

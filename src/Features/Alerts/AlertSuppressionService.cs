@@ -2,6 +2,7 @@ using System.Security.Claims;
 using K8Posture.Data;
 using K8Posture.Features.Policy;
 using Microsoft.EntityFrameworkCore;
+using K8Posture.Shared;
 
 namespace K8Posture.Features.Alerts;
 

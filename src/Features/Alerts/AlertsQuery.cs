@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using K8Posture.Data;
-using K8Posture.Features.Policy;
 using Microsoft.EntityFrameworkCore;
+using K8Posture.Shared;
 
 namespace K8Posture.Features.Alerts;
 

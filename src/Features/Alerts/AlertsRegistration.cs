@@ -1,9 +1,10 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Hangfire;
 using K8Posture.Features.Alerts.Parsing;
 using K8Posture.Features.Alerts.Siem;
 using K8Posture.Features.Demo;
+using K8Posture.Features.Landscape;
 using K8Posture.Features.Reports;
+using K8Posture.Jobs;
 
 namespace K8Posture.Features.Alerts;
 
@@ -25,20 +26,16 @@ public static class AlertsRegistration
         services.AddOptions<SplunkHecOptions>().BindConfiguration(SplunkHecOptions.SectionName);
         services.AddHttpClient(SiemForwardingJob.HttpClientName);
         services.AddScoped<SiemForwardingJob>();
+        // Forwarding runs every minute; it does nothing until Siem:SplunkHec is enabled and configured.
+        services.AddRecurringJob<SiemForwardingJob>(SiemForwardingJob.RecurringId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
         services.AddScoped<SiemOutboxService>();
         services.AddScoped<IDemoSeedContributor, AlertsDemoSeedContributor>();
         services.AddScoped<IExportSource, AlertsExportSource>();
-        services.Replace(ServiceDescriptor.Scoped<K8Posture.Features.Landscape.ILandscapeSignalSource, AlertsLandscapeSignals>());
+        services.AddScoped<ILandscapeSignalSource, AlertsLandscapeSignals>();
         return services;
     }
 
-    public static IEndpointRouteBuilder MapAlertsEndpoints(this IEndpointRouteBuilder endpoints)
-    {
-        endpoints.MapIngestAlerts();
-        endpoints.MapAlertsApi();
-        // Forwarding runs every minute; it does nothing until Siem:SplunkHec is enabled and configured.
-        endpoints.ServiceProvider.GetRequiredService<IRecurringJobManager>()
-            .AddOrUpdate<SiemForwardingJob>(SiemForwardingJob.RecurringId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
-        return endpoints;
-    }
+    public static IEndpointRouteBuilder MapAlerts(this IEndpointRouteBuilder endpoints) => endpoints
+        .MapIngestAlerts()
+        .MapAlertsApi();
 }

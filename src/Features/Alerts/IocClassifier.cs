@@ -15,7 +15,7 @@ public sealed record IocInput(
 public readonly record struct IocVerdict(IocClass Class, string? Evidence);
 
 /// <summary>
-/// Sorts a runtime alert into the study guide's six IOC classes (DESIGN.md §3). The sensor's rule or policy name decides
+/// Sorts a runtime alert into the study guide's six IOC classes (docs/ARCHITECTURE.md, Runtime IOC classes). The sensor's rule or policy name decides
 /// first (the sensor author knew what the rule detects); otherwise evidence in the fields decides, most specific first:
 /// a metadata-API address says more than the curl that reached it. Pure: no I/O, no clock.
 /// </summary>

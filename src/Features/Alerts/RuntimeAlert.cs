@@ -2,7 +2,7 @@ using K8Posture.Data;
 
 namespace K8Posture.Features.Alerts;
 
-/// <summary>The study guide's six runtime indicator-of-compromise classes (DESIGN.md §3), and Other.</summary>
+/// <summary>The study guide's six runtime indicator-of-compromise classes (docs/ARCHITECTURE.md, Runtime IOC classes), and Other.</summary>
 public enum IocClass
 {
     Other = 0,

@@ -11,13 +11,14 @@ using K8Posture.Features.Ingestion;
 using K8Posture.Features.Ingestion.Parsers;
 using K8Posture.Features.Policy;
 using Microsoft.EntityFrameworkCore;
+using K8Posture.Shared;
 
 namespace K8Posture.Features.Clusters;
 
 public sealed record ClusterCollectionResult(bool Succeeded, string? Error, IReadOnlyDictionary<string, int> Counts, int RuleFindings, IReadOnlyList<string> OperatorSources);
 
 /// <summary>
-/// Pulls one cluster (DESIGN.md §2): paged lists (limit 500 + continue) of the inventory, namespace owners by the
+/// Pulls one cluster (docs/ARCHITECTURE.md, Data flow: a cluster collection): paged lists (limit 500 + continue) of the inventory, namespace owners by the
 /// Security Team's ownership rules, Trivy Operator and PolicyReport CRDs through the scan ingestor, and the built-in rules through the
 /// FindingStore, all with scope <c>cluster:&lt;name&gt;</c>. A cluster that fails records its error and the job returns;
 /// only the database failing makes Hangfire retry.
@@ -26,7 +27,7 @@ public sealed class ClusterCollectionJob(
     IDbContextFactory<K8PostureDbContext> contexts,
     DataScope scope,
     ClusterConnections connections,
-    IScanIngestor ingestor,
+    ScanIngestor ingestor,
     ClusterRuleFindings ruleFindingsWriter,
     PolicyStore policies,
     AuditLog audit,

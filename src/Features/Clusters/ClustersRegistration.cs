@@ -1,3 +1,7 @@
+using Hangfire;
+using K8Posture.Features.Demo;
+using K8Posture.Jobs;
+
 namespace K8Posture.Features.Clusters;
 
 public static class ClustersRegistration
@@ -6,7 +10,11 @@ public static class ClustersRegistration
         .AddSingleton<ClusterConnections>()
         .AddScoped<ClusterService>()
         .AddScoped<ClusterRuleFindings>()
-        .AddScoped<K8Posture.Features.Demo.IDemoSeedContributor, DemoClusterRules>()
+        .AddScoped<IDemoSeedContributor, DemoClusterRules>()
         .AddScoped<ClusterCollectionJob>()
-        .AddScoped<ClusterScheduleSyncJob>();
+        .AddScoped<ClusterScheduleSyncJob>()
+        // Each cluster's own collection job is scheduled when the cluster is saved; this hourly pass repairs drift.
+        .AddRecurringJob<ClusterScheduleSyncJob>(ClusterScheduleSyncJob.RecurringId, job => job.RunAsync(CancellationToken.None), Cron.Hourly(5));
+
+    public static IEndpointRouteBuilder MapClusters(this IEndpointRouteBuilder endpoints) => endpoints.MapClusterEndpoints();
 }

@@ -1,7 +1,7 @@
 using K8Posture.Data;
 using K8Posture.Features.Ingestion;
 using K8Posture.Features.Organisation;
-using K8Posture.Jobs;
+using K8Posture.Features.Landscape;
 using Microsoft.EntityFrameworkCore;
 
 namespace K8Posture.Features.Demo;
@@ -163,7 +163,7 @@ public static class DemoSeeder
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        var ingestor = provider.GetRequiredService<IScanIngestor>();
+        var ingestor = provider.GetRequiredService<ScanIngestor>();
         foreach (var push in Pushes)
         {
             var payload = await File.ReadAllBytesAsync(Path.Combine(FixturesRoot, push.Fixture), cancellationToken);

@@ -1,3 +1,4 @@
+using K8Posture.Features.Reports;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace K8Posture.Features.Findings;
@@ -9,11 +10,13 @@ public static class FindingsRegistration
         services.AddScoped<FindingsQuery>();
         services.AddScoped<FindingDetails>();
         services.AddScoped<SavedViewService>();
+        services.AddScoped<IExportSource, FindingsExportSource>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddScoped<K8Posture.Data.AuditLog>();
         return services;
     }
 
-    public static IEndpointRouteBuilder MapFindingsEndpoints(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapFindingsApi().MapSavedViewEndpoints();
+    public static IEndpointRouteBuilder MapFindings(this IEndpointRouteBuilder endpoints) => endpoints
+        .MapFindingsApi()
+        .MapSavedViewEndpoints();
 }

@@ -5,7 +5,7 @@ using System.Text;
 namespace K8Posture.Features.Ingestion;
 
 /// <summary>
-/// The identity rules of DESIGN.md §2. A fingerprint is the sha256 (hex) of a canonical string, so the same
+/// The identity rules (docs/ARCHITECTURE.md, Finding identity and lifecycle). A fingerprint is the sha256 (hex) of a canonical string, so the same
 /// problem in the same scope is the same finding whichever tool, tag or run reports it.
 /// </summary>
 public static class FindingIdentity

@@ -38,7 +38,7 @@ public sealed record FindingChangeCounts(int Created, int Updated, int Unchanged
 }
 
 /// <summary>
-/// Applies a push that fully describes its scope for its source (DESIGN.md §2). Fingerprints are tool-independent, so two
+/// Applies a push that fully describes its scope for its source (docs/ARCHITECTURE.md, Finding identity and lifecycle). Fingerprints are tool-independent, so two
 /// tools reporting the same problem share one finding; each tool's view is a <see cref="FindingSighting"/>. Incoming
 /// findings open or refresh the source's sighting; the source's open sightings in the scope that the push lacks are
 /// closed; a finding closes when no sighting of it is open any more and reopens when any source reports it again.

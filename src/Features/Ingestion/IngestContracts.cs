@@ -12,7 +12,7 @@ public sealed record ScanPushOptions(
     string? Commit = null,
     bool Complete = false);
 
-/// <summary>What a push did: the counts of DESIGN.md §2.</summary>
+/// <summary>What a push did: the counts of docs/ARCHITECTURE.md, Finding identity and lifecycle.</summary>
 public sealed record IngestOutcome(
     long BatchId,
     string Status,
@@ -24,16 +24,6 @@ public sealed record IngestOutcome(
     int Unchanged,
     int Closed,
     int Reopened);
-
-/// <summary>Stores a raw scan push as an IngestBatch, parses it and applies it to the findings in one transaction.</summary>
-public interface IScanIngestor
-{
-    /// <exception cref="IngestRejectedException">The payload cannot be parsed or the options are invalid; no finding was written.</exception>
-    Task<IngestOutcome> IngestAsync(ReadOnlyMemory<byte> payload, ScanPushOptions options, CancellationToken cancellationToken);
-
-    /// <summary>Processes an interrupted push again from its stored payload, as <paramref name="caller"/> sent it, into the batch it already has.</summary>
-    Task<IngestOutcome> ResumeAsync(IngestBatch interrupted, ReadOnlyMemory<byte> payload, ScanPushOptions options, Recovery.PushCaller caller, CancellationToken cancellationToken);
-}
 
 /// <summary>Bad input, told in a way a person can act on (becomes RFC 9457 problem details).</summary>
 public sealed class IngestRejectedException(string title, string detail, int statusCode = 400, long? batchId = null, string? pointer = null)

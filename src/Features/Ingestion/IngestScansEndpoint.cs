@@ -28,7 +28,7 @@ public static class IngestScansEndpoint
 
     private static async Task<IResult> HandleAsync(
         HttpContext context,
-        IScanIngestor ingestor,
+        ScanIngestor ingestor,
         IOptions<IngestionOptions> options,
         string? format,
         string? cluster,

@@ -1,5 +1,7 @@
+using K8Posture.Features.Ingestion.Batches;
 using K8Posture.Features.Ingestion.Parsers;
 using K8Posture.Features.Ingestion.Recovery;
+using K8Posture.Jobs;
 using K8Posture.Security;
 
 namespace K8Posture.Features.Ingestion;
@@ -10,14 +12,25 @@ public static class IngestionRegistration
     {
         services.AddOptions<SlaOptions>().BindConfiguration(SlaOptions.SectionName);
         services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.SectionName);
+        // The detector tries parsers in this order: Trivy JSON first; the others' content sniffs do not overlap.
         services.AddScanParser<TrivyJsonParser>();
-        services.AddAdditionalScanParsers();
+        services.AddScanParser<SarifParser>();
+        services.AddScanParser<GrypeJsonParser>();
+        services.AddScanParser<KubeBenchParser>();
+        services.AddScanParser<KubescapeParser>();
+        services.AddScanParser<TrivyK8sParser>();
+        services.AddScanParser<TrivyOperatorParser>();
+        services.AddScanParser<PolicyReportParser>();
         services.AddSingleton<ScanFormatDetector>();
         services.AddSingleton<FindingStore>();
         services.AddSingleton<IngestPipeline>();
-        services.AddScoped<IScanIngestor, ScanIngestor>();
+        services.AddScoped<ScanIngestor>();
+        services.AddScoped<IngestBatchQueries>();
         services.AddOptions<PushRecoveryOptions>().BindConfiguration(PushRecoveryOptions.SectionName);
         services.AddScoped<PushRecoveryJob>();
+        services.AddRecurringJob<PushRecoveryJob>(PushRecoveryJob.RecurringId, job => job.RunAsync(CancellationToken.None),
+            provider => provider.GetRequiredService<IConfiguration>().GetSection(PushRecoveryOptions.SectionName).Get<PushRecoveryOptions>()?.Schedule ?? new PushRecoveryOptions().Schedule);
+        // Not a schedule: one recovery pass as soon as the app has started.
         services.AddHostedService<PushRecoveryAtStart>();
         return services;
     }
@@ -30,13 +43,14 @@ public static class IngestionRegistration
         return services;
     }
 
-    public static IEndpointRouteBuilder MapIngestionEndpoints(this IEndpointRouteBuilder endpoints)
+    public static IEndpointRouteBuilder MapIngestion(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/v1/ingest")
+        endpoints.MapGroup("/api/v1/ingest")
             .RequireAuthorization(Policies.Ingest)
             .RequireRateLimiting(RateLimitPolicies.Ingest)
-            .WithTags("Ingestion");
-        group.MapIngestScans();
+            .WithTags("Ingestion")
+            .MapIngestScans();
+        endpoints.MapIngestBatchEndpoints();
         return endpoints;
     }
 }

@@ -2,7 +2,7 @@ using K8Posture.Data;
 
 namespace K8Posture.Features.Ingestion;
 
-/// <summary>How a finding is identified (DESIGN.md §2); decides which fields make up its fingerprint.</summary>
+/// <summary>How a finding is identified (docs/ARCHITECTURE.md, Finding identity and lifecycle); decides which fields make up its fingerprint.</summary>
 public enum FindingIdentityKind { Vulnerability, Misconfiguration, Secret }
 
 /// <summary>

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace K8Posture.Features.Ingestion;
 
 /// <summary>
-/// The scan push use case (DESIGN.md §2): keep the raw payload, parse it, decide scope and ownership, and apply it to
+/// The scan push use case (docs/ARCHITECTURE.md, Data flow: a push): keep the raw payload, parse it, decide scope and ownership, and apply it to
 /// the findings in one transaction. Authorisation is decided against the caller's <see cref="DataScope"/>; the database
 /// work then runs in a system scope, because ownership decisions must see every team's rows.
 /// </summary>
@@ -21,7 +21,7 @@ public sealed class ScanIngestor(
     IngestPipeline pipeline,
     AuditLog audit,
     LandscapeChangeNotifier notifier,
-    TimeProvider clock) : IScanIngestor
+    TimeProvider clock)
 {
     public Task<IngestOutcome> IngestAsync(ReadOnlyMemory<byte> payload, ScanPushOptions options, CancellationToken cancellationToken) =>
         ProcessAsync(payload, options, PushCaller.Of(callerScope), null, cancellationToken);

@@ -23,4 +23,6 @@ public static class InventoryRegistration
         services.AddScoped<IDemoSeedContributor, InventoryDemoSeed>();
         return services;
     }
+
+    public static IEndpointRouteBuilder MapInventory(this IEndpointRouteBuilder endpoints) => endpoints.MapInventoryEndpoints();
 }

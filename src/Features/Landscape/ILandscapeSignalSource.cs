@@ -20,17 +20,11 @@ public sealed record RuntimeSignals(bool HasSensorData, int AlertsSince, IReadOn
 }
 
 /// <summary>
-/// The landscape's view of runtime alerts (Falco, Tetragon, …). The alerts slice implements it over its own entity,
-/// reading through the scoped <c>K8PostureDbContext</c> so app teams count only their alerts, and registers it in place
-/// of <see cref="NoRuntimeSensorData"/>.
+/// The landscape's view of runtime alerts (Falco, Tetragon, …), so the landscape does not reach into the alerts slice.
+/// The alerts slice implements it over its own entity, reading through the scoped <c>K8PostureDbContext</c> so app
+/// teams count only their alerts, and registers it (AlertsRegistration).
 /// </summary>
 public interface ILandscapeSignalSource
 {
     Task<RuntimeSignals> GetAsync(LandscapeSignalQuery query, CancellationToken cancellationToken);
-}
-
-/// <summary>Until runtime sensors report: no data, said honestly.</summary>
-public sealed class NoRuntimeSensorData : ILandscapeSignalSource
-{
-    public Task<RuntimeSignals> GetAsync(LandscapeSignalQuery query, CancellationToken cancellationToken) => Task.FromResult(RuntimeSignals.NoData);
 }

@@ -1,5 +1,6 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Hangfire;
 using K8Posture.Features.Demo;
+using K8Posture.Jobs;
 
 namespace K8Posture.Features.Landscape;
 
@@ -11,9 +12,11 @@ public static class LandscapeRegistration
         services.AddScoped<SetupChecklist>();
         services.AddSingleton<LandscapeCubeRefresher>();
         services.AddSingleton<RuntimeSignalsChangeNotifier>();
-        // The alerts slice replaces this with its own source (services.Replace or a later AddSingleton).
-        services.TryAddScoped<ILandscapeSignalSource, NoRuntimeSensorData>();
         services.AddScoped<IDemoSeedContributor, LandscapeDemoSeed>();
+        services.AddScoped<LandscapeSnapshotJob>();
+        services.AddRecurringJob<LandscapeSnapshotJob>(LandscapeSnapshotJob.RecurringId, job => job.RunAsync(CancellationToken.None), Cron.Daily(0, 15));
         return services;
     }
+
+    public static IEndpointRouteBuilder MapLandscape(this IEndpointRouteBuilder endpoints) => endpoints.MapPostureApi();
 }

@@ -20,8 +20,6 @@ public static class OrganisationAsCodeEndpoints
         Converters = { new JsonStringEnumConverter() },
     };
 
-    public static IServiceCollection AddOrganisationAsCode(this IServiceCollection services) => services.AddScoped<OrganisationImport>();
-
     public static IEndpointRouteBuilder MapOrganisationAsCode(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/v1/organisation", ExportAsync)

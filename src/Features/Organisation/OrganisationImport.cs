@@ -1,8 +1,8 @@
 using System.Globalization;
 using K8Posture.Data;
-using K8Posture.Features.Policy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
+using K8Posture.Shared;
 
 namespace K8Posture.Features.Organisation;
 

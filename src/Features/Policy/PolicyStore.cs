@@ -5,6 +5,7 @@ using K8Posture.Features.Rules;
 using K8Posture.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
+using K8Posture.Shared;
 
 namespace K8Posture.Features.Policy;
 

@@ -1,6 +1,7 @@
 using Hangfire;
 using K8Posture.Features.Demo;
 using K8Posture.Features.Reports;
+using K8Posture.Jobs;
 
 namespace K8Posture.Features.Remediation;
 
@@ -12,12 +13,15 @@ public static class RemediationRegistration
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.SectionName);
         services.AddScoped<RemediationService>();
         services.AddScoped<RiskAcceptanceService>();
-        services.AddScoped<K8Posture.Features.Reports.IExecutiveReportSection, RiskAcceptanceReportSection>();
+        services.AddScoped<IExecutiveReportSection, RiskAcceptanceReportSection>();
         services.AddScoped<NotificationTargetService>();
         services.AddScoped<RemediationQueries>();
         services.AddScoped<RiskAcceptanceExpiryJob>();
         services.AddScoped<RemediationMetricsJob>();
         services.AddScoped<SlaBreachNotificationJob>();
+        services.AddRecurringJob<RemediationMetricsJob>(RemediationMetricsJob.RecurringId, job => job.RunAsync(CancellationToken.None), Cron.Daily(0, 20));
+        services.AddRecurringJob<RiskAcceptanceExpiryJob>(RiskAcceptanceExpiryJob.RecurringId, job => job.RunAsync(CancellationToken.None), Cron.Daily(0, 30));
+        services.AddRecurringJob<SlaBreachNotificationJob>(SlaBreachNotificationJob.RecurringId, job => job.RunAsync(CancellationToken.None), Cron.Daily(7, 0));
         services.AddScoped<IDigestSender, SmtpDigestSender>();
         services.AddScoped<IDigestSender, SlackDigestSender>();
         services.AddScoped<IDigestSender, TeamsDigestSender>();
@@ -32,14 +36,5 @@ public static class RemediationRegistration
         return services;
     }
 
-    public static IEndpointRouteBuilder MapRemediation(this IEndpointRouteBuilder endpoints)
-    {
-        endpoints.MapRemediationEndpoints();
-        // Registered here, beside the jobs, rather than in src/Jobs: the slice owns its schedules (UTC).
-        var recurring = endpoints.ServiceProvider.GetRequiredService<IRecurringJobManager>();
-        recurring.AddOrUpdate<RemediationMetricsJob>(RemediationMetricsJob.RecurringId, job => job.RunAsync(CancellationToken.None), Cron.Daily(0, 20));
-        recurring.AddOrUpdate<RiskAcceptanceExpiryJob>(RiskAcceptanceExpiryJob.RecurringId, job => job.RunAsync(CancellationToken.None), Cron.Daily(0, 30));
-        recurring.AddOrUpdate<SlaBreachNotificationJob>(SlaBreachNotificationJob.RecurringId, job => job.RunAsync(CancellationToken.None), Cron.Daily(7, 0));
-        return endpoints;
-    }
+    public static IEndpointRouteBuilder MapRemediation(this IEndpointRouteBuilder endpoints) => endpoints.MapRemediationEndpoints();
 }

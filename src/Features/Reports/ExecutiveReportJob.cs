@@ -29,15 +29,3 @@ public sealed class ExecutiveReportJob(ExecutiveReportService reports, IDbContex
         return report.Id;
     }
 }
-
-/// <summary>Registers the monthly recurring job at start.</summary>
-internal sealed class ExecutiveReportSchedule(IRecurringJobManager recurring) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        recurring.AddOrUpdate<ExecutiveReportJob>(ExecutiveReportJob.RecurringId, job => job.RunAsync(CancellationToken.None), ExecutiveReportJob.Schedule);
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}

@@ -55,7 +55,7 @@ public sealed class ExecutiveReportService(
         using (var canvas = new ReportCanvas(document, $"K8Posture executive report · {period} · generated {generatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC"))
         {
             canvas.Title("Kubernetes security posture", $"Executive report for {period} · generated {generatedAt.UtcDateTime.ToString("d MMMM yyyy HH:mm", CultureInfo.InvariantCulture)} UTC");
-            foreach (var section in ExecutiveReportSections.Resolve(sections))
+            foreach (var section in sections.OrderBy(s => s.Order))
             {
                 await section.RenderAsync(context, canvas, cancellationToken);
             }

@@ -5,8 +5,7 @@ namespace K8Posture.Features.Reports;
 /// <summary>
 /// One section of the executive report PDF. Sections register through DI
 /// (<c>services.AddScoped&lt;IExecutiveReportSection, …&gt;()</c>) and are drawn in <see cref="Order"/>.
-/// When two share a <see cref="Key"/>, a real section replaces a placeholder, so a feature slice fills one of the
-/// <see cref="ExecutiveReportSections"/> extension points just by registering its section with that key.
+/// Slices other than Reports add their own (RACI gaps, tenancy decisions, risk acceptances near expiry).
 /// </summary>
 public interface IExecutiveReportSection
 {
@@ -15,9 +14,6 @@ public interface IExecutiveReportSection
 
     /// <summary>Position in the report; see the slots in <see cref="ExecutiveReportSections"/>.</summary>
     int Order { get; }
-
-    /// <summary>True for the stand-ins of sections whose data another slice provides.</summary>
-    bool IsPlaceholder => false;
 
     /// <summary>Draws the section. <paramref name="context"/>'s database is bound to the report's scope (the whole organisation).</summary>
     Task RenderAsync(ExecutiveReportContext context, ReportCanvas canvas, CancellationToken cancellationToken);
@@ -40,8 +36,7 @@ public sealed record ExecutiveReportContext(K8PostureDbContext Db, DateOnly Peri
 }
 
 /// <summary>
-/// The keys and order slots of the report's sections. Those marked "extension point" are placeholders until their
-/// slice registers a real <see cref="IExecutiveReportSection"/> with the same key (see README, Executive report).
+/// The keys and order slots of the report's sections, in one place so the report's order is read here.
 /// </summary>
 public static class ExecutiveReportSections
 {
@@ -50,11 +45,11 @@ public static class ExecutiveReportSections
     public const string OpenFindingsTrend = "open-findings-trend";
     public const string SlaByTeam = "sla-by-team";
     public const string TopRisks = "top-risks";
-    /// <summary>Extension point: namespaces or clusters without an accountable owner (Governance/RACI slice).</summary>
+    /// <summary>Activities without an accountable owner (Raci slice).</summary>
     public const string RaciGaps = "raci-gaps";
-    /// <summary>Extension point: tenancy assessments and their decisions (Governance/tenancy slice).</summary>
+    /// <summary>Tenancy assessments and their decisions (Tenancy slice).</summary>
     public const string TenancyDecisions = "tenancy-decisions";
-    /// <summary>Extension point: open risk acceptances expiring soon (Remediation slice).</summary>
+    /// <summary>Open risk acceptances expiring soon (Remediation slice).</summary>
     public const string RiskAcceptancesNearExpiry = "risk-acceptances-near-expiry";
 
     public const int HeadlineKpisOrder = 100;
@@ -65,27 +60,4 @@ public static class ExecutiveReportSections
     public const int RaciGapsOrder = 600;
     public const int TenancyDecisionsOrder = 700;
     public const int RiskAcceptancesNearExpiryOrder = 800;
-
-    /// <summary>The sections to draw: by order, a real section winning over a placeholder of the same key.</summary>
-    public static IReadOnlyList<IExecutiveReportSection> Resolve(IEnumerable<IExecutiveReportSection> registered) =>
-        registered
-            .GroupBy(s => s.Key, StringComparer.Ordinal)
-            .Select(g => g.LastOrDefault(s => !s.IsPlaceholder) ?? g.Last())
-            .OrderBy(s => s.Order)
-            .ToList();
-}
-
-/// <summary>Stands in for a section whose data another slice owns, and says so in the report rather than hiding the gap.</summary>
-public sealed class PlaceholderReportSection(string key, int order, string title, string pendingNote) : IExecutiveReportSection
-{
-    public string Key => key;
-    public int Order => order;
-    public bool IsPlaceholder => true;
-
-    public Task RenderAsync(ExecutiveReportContext context, ReportCanvas canvas, CancellationToken cancellationToken)
-    {
-        canvas.Heading(title);
-        canvas.Paragraph(pendingNote, muted: true);
-        return Task.CompletedTask;
-    }
 }

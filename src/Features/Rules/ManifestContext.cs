@@ -1,6 +1,6 @@
 using System.Text.Json;
 using K8Posture.Features.Ingestion;
-using K8Posture.Features.Policy;
+using K8Posture.Shared;
 
 namespace K8Posture.Features.Rules;
 

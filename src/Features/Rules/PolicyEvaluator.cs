@@ -1,7 +1,7 @@
 using System.Text.Json;
 using K8Posture.Data;
 using K8Posture.Features.Ingestion.Parsers;
-using K8Posture.Features.Policy;
+using K8Posture.Shared;
 
 namespace K8Posture.Features.Rules;
 

@@ -2,9 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using K8Posture.Data;
 using K8Posture.Features.Ingestion;
-using K8Posture.Features.Policy;
 using K8Posture.Security;
-using K8Posture.Shared;
 
 namespace K8Posture.Features.Rules;
 
@@ -21,12 +19,9 @@ public sealed record RuleDto(
     IReadOnlyList<ReferenceAgreement> AgreesWith,
     IReadOnlyList<ReferenceDifference> DiffersFrom);
 
-/// <summary><c>POST /api/v1/evaluate</c> and <c>GET /api/v1/rules</c>.</summary>
+/// <summary><c>GET /api/v1/rules</c>: the rule catalogue.</summary>
 public static class RulesEndpoints
 {
-    /// <summary>Largest manifest set /api/v1/evaluate accepts.</summary>
-    public const long MaxManifestBytes = 10L * 1024 * 1024;
-
     /// <summary>Enums as names ("High", "ContainerMisconfiguration") so pipelines can compare strings.</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -36,21 +31,6 @@ public static class RulesEndpoints
     public static IEndpointRouteBuilder MapRulesEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/v1").WithTags("Policy checks");
-
-        group.MapPost("/evaluate", EvaluateAsync)
-            .RequireAuthorization(Policies.Evaluate)
-            .RequireRateLimiting(RateLimitPolicies.Evaluate)
-            .WithName("Evaluate")
-            .WithSummary("Check Kubernetes manifests against the Security Team's policy")
-            .WithDescription("The body is one or more Kubernetes objects: multi-document YAML, JSON, a List, or Helm-rendered output (# Source: comments are fine); any content type, up to 10 MB. "
-                + "The whole set is evaluated together (bindings with the workloads that use them, namespaces with their NetworkPolicies). "
-                + "The current policy's rule switches, severity overrides and allowed registries apply; passed is false when a finding reaches the policy's fail threshold. Nothing is stored.")
-            .AcceptsAnyContentType("Kubernetes manifests: multi-document YAML, JSON or a List, with any Content-Type.")
-            .Produces<EvaluationResult>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         group.MapGet("/rules", (RuleCatalogue catalogue) => Results.Json(catalogue.Rules.Select(r => ToDto(r, catalogue)).ToList(), Json))
             .RequireAuthorization(Policies.ApiRead)
@@ -66,28 +46,4 @@ public static class RulesEndpoints
     public static RuleDto ToDto(IRule rule, RuleCatalogue catalogue) =>
         new(rule.Id, rule.Title, rule.Category, rule.DefaultSeverity, rule.OwaspK8s, rule.PssControl, rule.Description, rule.Remediation, rule.References,
             ReferenceCases.AgreementsOf(rule, catalogue), ReferenceCases.DifferencesOf(rule));
-
-    private static async Task<IResult> EvaluateAsync(HttpContext context, PolicyEvaluator evaluator, PolicyStore policies, CancellationToken cancellationToken)
-    {
-        var body = await RawRequestBody.ReadAsync(context, MaxManifestBytes, "manifests", "fixed; evaluate a chart or kustomization in parts", cancellationToken);
-        if (body.Problem is { } problem)
-        {
-            return problem;
-        }
-        if (body.Payload.IsEmpty)
-        {
-            return Results.Problem(title: "Empty payload", detail: "The request body is empty; send Kubernetes manifests (YAML or JSON) as the body.", statusCode: StatusCodes.Status400BadRequest);
-        }
-        var policy = await policies.GetCurrentAsync(cancellationToken);
-        try
-        {
-            var result = evaluator.Evaluate(body.Payload, policy.Document, policy.Version);
-            return Results.Json(result, Json);
-        }
-        catch (ScanParseException ex)
-        {
-            return Results.Problem(title: "Invalid manifests", detail: ex.Message, statusCode: StatusCodes.Status400BadRequest,
-                extensions: ex.Pointer is null ? null : new Dictionary<string, object?> { ["pointer"] = ex.Pointer });
-        }
-    }
 }

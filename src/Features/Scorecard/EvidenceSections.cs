@@ -8,10 +8,8 @@ using Microsoft.EntityFrameworkCore;
 namespace K8Posture.Features.Scorecard;
 
 /// <summary>Tenancy assessments and the RACI matrix, the governance half of "single- or multi-tenant" and "the public cloud".</summary>
-public sealed class GovernanceSection(RaciService raci) : IScorecardSection
+public sealed class GovernanceSection(RaciService raci)
 {
-    public int Order => 15;
-
     public async Task<IReadOnlyList<ScorecardItem>> AnswerAsync(ScorecardFacts facts, CancellationToken cancellationToken)
     {
         var assessments = await facts.Db.TenancyAssessments.AsNoTracking()
@@ -47,11 +45,9 @@ public sealed class GovernanceSection(RaciService raci) : IScorecardSection
 }
 
 /// <summary>"How do I build an inventory of Docker/K8?"</summary>
-public sealed class InventorySection : IScorecardSection
+public sealed class InventorySection
 {
     public const string Name = "Inventory";
-
-    public int Order => 50;
 
     public async Task<IReadOnlyList<ScorecardItem>> AnswerAsync(ScorecardFacts facts, CancellationToken cancellationToken)
     {
@@ -88,11 +84,9 @@ public sealed class InventorySection : IScorecardSection
 }
 
 /// <summary>"What about detection of IOC in K8?" — one question per IOC class of the study guide.</summary>
-public sealed class DetectionSection : IScorecardSection
+public sealed class DetectionSection
 {
     public const string Name = "Detection of IOC";
-
-    public int Order => 60;
 
     private static readonly (IocClass Class, string Question)[] Questions =
     [

@@ -3,11 +3,9 @@ using K8Posture.Data;
 namespace K8Posture.Features.Scorecard;
 
 /// <summary>"When should I deploy a single-tenant or multi-tenant K8?"</summary>
-public sealed class TenancySection : IScorecardSection
+public sealed class TenancySection
 {
     public const string Name = "Single- or multi-tenant";
-
-    public int Order => 10;
 
     public Task<IReadOnlyList<ScorecardItem>> AnswerAsync(ScorecardFacts facts, CancellationToken cancellationToken)
     {
@@ -29,11 +27,9 @@ public sealed class TenancySection : IScorecardSection
 }
 
 /// <summary>"What about the public cloud?" — VPC placement and isolation, role permissions, pipelines, the metadata API.</summary>
-public sealed class PublicCloudSection : IScorecardSection
+public sealed class PublicCloudSection
 {
     public const string Name = "The public cloud";
-
-    public int Order => 20;
 
     public Task<IReadOnlyList<ScorecardItem>> AnswerAsync(ScorecardFacts facts, CancellationToken cancellationToken)
     {
@@ -78,11 +74,9 @@ public sealed class PublicCloudSection : IScorecardSection
 }
 
 /// <summary>"Should I block Docker.io?"</summary>
-public sealed class RegistrySection : IScorecardSection
+public sealed class RegistrySection
 {
     public const string Name = "Docker.io and registries";
-
-    public int Order => 30;
 
     public Task<IReadOnlyList<ScorecardItem>> AnswerAsync(ScorecardFacts facts, CancellationToken cancellationToken)
     {

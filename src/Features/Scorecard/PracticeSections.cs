@@ -5,11 +5,9 @@ using Microsoft.EntityFrameworkCore;
 namespace K8Posture.Features.Scorecard;
 
 /// <summary>"What about vulnerability management?" — the five areas, and who owns the policies.</summary>
-public sealed class VulnerabilitySection : IScorecardSection
+public sealed class VulnerabilitySection
 {
     public const string Name = "Vulnerability management";
-
-    public int Order => 40;
 
     public Task<IReadOnlyList<ScorecardItem>> AnswerAsync(ScorecardFacts facts, CancellationToken cancellationToken)
     {
@@ -42,11 +40,9 @@ public sealed class VulnerabilitySection : IScorecardSection
 }
 
 /// <summary>"What are the other important things to learn?" — each answered by the rules that check it.</summary>
-public sealed class LearningSection : IScorecardSection
+public sealed class LearningSection
 {
     public const string Name = "Other things to learn";
-
-    public int Order => 70;
 
     public async Task<IReadOnlyList<ScorecardItem>> AnswerAsync(ScorecardFacts facts, CancellationToken cancellationToken)
     {

@@ -22,15 +22,3 @@ public sealed record ScorecardItem(
     IReadOnlyList<string> Evidence,
     string Link,
     string LinkText);
-
-/// <summary>
-/// A part of the scorecard (tenancy, the public cloud, registries, …). Each answers its questions from the shared
-/// <see cref="ScorecardFacts"/> and, where it needs more, from the caller-scoped context it is given.
-/// Register with <c>services.AddScoped&lt;IScorecardSection, …&gt;()</c>; <see cref="Order"/> is the order on the page.
-/// </summary>
-public interface IScorecardSection
-{
-    int Order { get; }
-
-    Task<IReadOnlyList<ScorecardItem>> AnswerAsync(ScorecardFacts facts, CancellationToken cancellationToken);
-}

@@ -4,24 +4,14 @@ public static class ScorecardRegistration
 {
     public static IServiceCollection AddScorecard(this IServiceCollection services) => services
         .AddScoped<ScorecardService>()
-        .AddScoped<IScorecardSection, TenancySection>()
-        .AddScoped<IScorecardSection, PublicCloudSection>()
-        .AddScoped<IScorecardSection, RegistrySection>()
-        .AddScoped<IScorecardSection, VulnerabilitySection>()
-        .AddScoped<IScorecardSection, LearningSection>()
-        .AddScoped<IScorecardSection, GovernanceSection>()
-        .AddScoped<IScorecardSection, InventorySection>()
-        .AddScoped<IScorecardSection, DetectionSection>();
+        .AddScoped<TenancySection>()
+        .AddScoped<PublicCloudSection>()
+        .AddScoped<RegistrySection>()
+        .AddScoped<VulnerabilitySection>()
+        .AddScoped<LearningSection>()
+        .AddScoped<GovernanceSection>()
+        .AddScoped<InventorySection>()
+        .AddScoped<DetectionSection>();
 
-    public static IEndpointRouteBuilder MapScorecardEndpoints(this IEndpointRouteBuilder endpoints)
-    {
-        endpoints.MapGet("/api/v1/scorecard", async (ScorecardService scorecard, CancellationToken ct) =>
-                Results.Json(await scorecard.GetAsync(ct), K8Posture.Features.Rules.RulesEndpoints.Json))
-            .RequireAuthorization(K8Posture.Security.Policies.ApiRead)
-            .WithTags("Scorecard")
-            .WithName("GetScorecard")
-            .WithSummary("The study guide's questions answered with the caller's evidence: status (Covered, Gap, Unknown), evidence and a link")
-            .Produces<ScorecardView>();
-        return endpoints;
-    }
+    public static IEndpointRouteBuilder MapScorecard(this IEndpointRouteBuilder endpoints) => endpoints.MapScorecardEndpoints();
 }

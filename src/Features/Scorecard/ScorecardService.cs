@@ -13,7 +13,14 @@ public sealed record ScorecardView(DateTimeOffset At, IReadOnlyList<ScorecardIte
 public sealed class ScorecardService(
     IDbContextFactory<K8PostureDbContext> contexts,
     PolicyStore policies,
-    IEnumerable<IScorecardSection> sections,
+    TenancySection tenancy,
+    GovernanceSection governance,
+    PublicCloudSection publicCloud,
+    RegistrySection registries,
+    VulnerabilitySection vulnerabilities,
+    InventorySection inventory,
+    DetectionSection detection,
+    LearningSection learning,
     TimeProvider clock)
 {
     public async Task<ScorecardView> GetAsync(CancellationToken cancellationToken)
@@ -21,11 +28,18 @@ public sealed class ScorecardService(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var now = clock.GetUtcNow();
         var facts = await ScorecardFacts.LoadAsync(db, policies, now, cancellationToken);
-        var items = new List<ScorecardItem>();
-        foreach (var section in sections.OrderBy(s => s.Order))
-        {
-            items.AddRange(await section.AnswerAsync(facts, cancellationToken));
-        }
-        return new ScorecardView(now, items);
+        // The order on the page: each section answers its questions from the shared facts (and, where it needs more, the scoped context).
+        IReadOnlyList<ScorecardItem>[] sections =
+        [
+            await tenancy.AnswerAsync(facts, cancellationToken),
+            await governance.AnswerAsync(facts, cancellationToken),
+            await publicCloud.AnswerAsync(facts, cancellationToken),
+            await registries.AnswerAsync(facts, cancellationToken),
+            await vulnerabilities.AnswerAsync(facts, cancellationToken),
+            await inventory.AnswerAsync(facts, cancellationToken),
+            await detection.AnswerAsync(facts, cancellationToken),
+            await learning.AnswerAsync(facts, cancellationToken),
+        ];
+        return new ScorecardView(now, [.. sections.SelectMany(s => s)]);
     }
 }

@@ -8,8 +8,6 @@ namespace K8Posture.Features.Ingestion.Batches;
 
 public static class IngestBatchEndpoints
 {
-    public static IServiceCollection AddIngestBatches(this IServiceCollection services) => services.AddScoped<IngestBatchQueries>();
-
     public static IEndpointRouteBuilder MapIngestBatchEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/v1/ingest/batches").WithTags("Ingestion");

@@ -119,7 +119,7 @@ public sealed class PushRecoveryJob(
             Task? resumed = batch.Kind switch
             {
                 IngestKind.Scans when PushRequest.Read<ScanPushOptions>(batch.RequestJson) is { } scan =>
-                    scope.ServiceProvider.GetRequiredService<IScanIngestor>().ResumeAsync(batch, payload, scan.Options, scan.Caller, cancellationToken),
+                    scope.ServiceProvider.GetRequiredService<ScanIngestor>().ResumeAsync(batch, payload, scan.Options, scan.Caller, cancellationToken),
                 IngestKind.Alerts when PushRequest.Read<AlertPushOptions>(batch.RequestJson) is { } alerts =>
                     scope.ServiceProvider.GetRequiredService<AlertIngestor>().ResumeAsync(batch, payload, alerts.Options, alerts.Caller, cancellationToken),
                 IngestKind.Inventory when PushRequest.Read<InventoryPushOptions>(batch.RequestJson) is { } inventory =>

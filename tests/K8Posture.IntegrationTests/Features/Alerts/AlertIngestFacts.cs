@@ -9,6 +9,7 @@ using K8Posture.IntegrationTests.Infrastructure;
 using K8Posture.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using K8Posture.Shared;
 
 namespace K8Posture.IntegrationTests.Features.Alerts;
 

@@ -8,6 +8,7 @@ using K8Posture.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using K8Posture.Shared;
 
 namespace K8Posture.IntegrationTests.Features.Alerts;
 

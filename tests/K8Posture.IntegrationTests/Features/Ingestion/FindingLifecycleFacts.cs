@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace K8Posture.IntegrationTests.Features.Ingestion;
 
-/// <summary>The lifecycle rules of DESIGN.md §2 across tools: one finding per problem, one sighting per tool that sees it.</summary>
+/// <summary>The lifecycle rules (docs/ARCHITECTURE.md, Finding identity and lifecycle) across tools: one finding per problem, one sighting per tool that sees it.</summary>
 public sealed class FindingLifecycleFacts(K8PostureAppFactory app) : IClassFixture<K8PostureAppFactory>
 {
     private sealed record Vulnerability(string Cve, string Package, string Version, string Severity = "HIGH");

@@ -8,7 +8,7 @@ namespace K8Posture.IntegrationTests.Features.Ingestion;
 
 /// <summary>
 /// Image, repository and node scans pushed through POST /api/v1/ingest/scans: each creates one finding per distinct
-/// problem, counted here from the fixture by DESIGN.md §2's identity rules, independently of the parsers.
+/// problem, counted here from the fixture by the identity rules (docs/ARCHITECTURE.md, Finding identity and lifecycle), independently of the parsers.
 /// </summary>
 public sealed class ScanReportIngestFacts(K8PostureAppFactory app) : IClassFixture<K8PostureAppFactory>
 {

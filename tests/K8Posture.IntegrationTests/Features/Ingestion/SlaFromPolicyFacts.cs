@@ -5,6 +5,7 @@ using K8Posture.Features.Policy;
 using K8Posture.IntegrationTests.Infrastructure;
 using K8Posture.Security;
 using Microsoft.EntityFrameworkCore;
+using K8Posture.Shared;
 
 namespace K8Posture.IntegrationTests.Features.Ingestion;
 

@@ -8,7 +8,6 @@ using K8Posture.Data;
 using K8Posture.Features.Landscape;
 using K8Posture.Features.Remediation;
 using K8Posture.IntegrationTests.Infrastructure;
-using K8Posture.Jobs;
 using K8Posture.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

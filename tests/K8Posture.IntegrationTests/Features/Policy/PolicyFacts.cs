@@ -8,6 +8,7 @@ using K8Posture.IntegrationTests.Features.Rules;
 using K8Posture.IntegrationTests.Infrastructure;
 using K8Posture.Security;
 using Microsoft.Extensions.DependencyInjection;
+using K8Posture.Shared;
 
 namespace K8Posture.IntegrationTests.Features.Policy;
 

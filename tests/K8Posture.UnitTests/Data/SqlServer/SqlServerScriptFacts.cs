@@ -270,7 +270,7 @@ public sealed class SqlServerScriptFacts
             using var cube = new LandscapeCubeRefresher(services.GetRequiredService<IServiceScopeFactory>(),
                 new LandscapeChangeNotifier(NullLogger<LandscapeChangeNotifier>.Instance),
                 new RuntimeSignalsChangeNotifier(NullLogger<RuntimeSignalsChangeNotifier>.Instance), NullLoggerFactory.Instance);
-            var queries = new LandscapeQueries(server, cube, new NoRuntimeSensorData());
+            var queries = new LandscapeQueries(server, cube, new NoRuntimeSignals());
 
             var summary = await queries.GetSummaryAsync(filter);
             await queries.GetFilterChoicesAsync();
@@ -283,5 +283,10 @@ public sealed class SqlServerScriptFacts
                 TSql.Parse(sql, "landscape query");
             }
         }
+    }
+
+    private sealed class NoRuntimeSignals : ILandscapeSignalSource
+    {
+        public Task<RuntimeSignals> GetAsync(LandscapeSignalQuery query, CancellationToken cancellationToken) => Task.FromResult(RuntimeSignals.NoData);
     }
 }

@@ -1,5 +1,6 @@
 using K8Posture.Features.Alerts;
 using K8Posture.Features.Policy;
+using K8Posture.Shared;
 
 namespace K8Posture.UnitTests.Features.Alerts;
 

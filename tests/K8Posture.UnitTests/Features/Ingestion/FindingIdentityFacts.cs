@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using K8Posture.Data;
 using K8Posture.Features.Ingestion;
+using K8Posture.Features.Ingestion.Parsers;
 
 namespace K8Posture.UnitTests.Features.Ingestion;
 

@@ -1,4 +1,5 @@
 using K8Posture.Features.Ingestion;
+using K8Posture.Features.Ingestion.Parsers;
 
 namespace K8Posture.UnitTests.Features.Ingestion;
 

@@ -1,4 +1,5 @@
 using K8Posture.Features.Policy;
+using K8Posture.Shared;
 
 namespace K8Posture.UnitTests.Features.Policy;
 

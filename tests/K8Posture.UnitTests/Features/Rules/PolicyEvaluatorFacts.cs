@@ -1,6 +1,7 @@
 using K8Posture.Data;
 using K8Posture.Features.Ingestion;
 using K8Posture.Features.Policy;
+using K8Posture.Shared;
 
 namespace K8Posture.UnitTests.Features.Rules;
 

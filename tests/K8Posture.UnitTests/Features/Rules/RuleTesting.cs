@@ -1,6 +1,7 @@
 using System.Text;
 using K8Posture.Features.Policy;
 using K8Posture.Features.Rules;
+using K8Posture.Shared;
 
 namespace K8Posture.UnitTests.Features.Rules;
 

@@ -42,7 +42,6 @@ public sealed class DetectionFacts
     {
         var services = new ServiceCollection();
         services.AddIngestion();
-        services.AddAdditionalScanParsers();
         using var provider = services.BuildServiceProvider();
         var detector = provider.GetRequiredService<ScanFormatDetector>();
         Assert.Equal(format, detector.Select(ParserFixtures.Bytes(path), null).Format);

@@ -3,8 +3,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using K8Posture.Data;
 using K8Posture.Features.Ingestion;
+using K8Posture.Features.Ingestion.Parsers;
+using K8Posture.UnitTests.Features.Ingestion;
 
-namespace K8Posture.UnitTests.Features.Ingestion;
+namespace K8Posture.UnitTests.Features.Ingestion.Parsers;
 
 public sealed class TrivyJsonParserFacts
 {

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using K8Posture.Data;
 using K8Posture.Features.Ingestion;
-using K8Posture.Features.Policy;
+using K8Posture.Features.Rules;
 
-namespace K8Posture.Features.Rules;
+namespace K8Posture.Features.Policy;
 
 /// <summary>
 /// <c>evaluate FILE|-</c>: the same answer as <c>POST /api/v1/evaluate</c> for manifests on disk (a rendered kustomization or
@@ -35,9 +35,9 @@ public static class EvaluateCommand
         {
             throw new ArgumentException($"'{args[0]}' does not exist.");
         }
-        if (manifests.Length > RulesEndpoints.MaxManifestBytes)
+        if (manifests.Length > EvaluateEndpoints.MaxManifestBytes)
         {
-            throw new ArgumentException($"'{args[0]}' holds {manifests.Length} bytes; the evaluator takes at most {RulesEndpoints.MaxManifestBytes}.");
+            throw new ArgumentException($"'{args[0]}' holds {manifests.Length} bytes; the evaluator takes at most {EvaluateEndpoints.MaxManifestBytes}.");
         }
         if (manifests.Length == 0)
         {

@@ -1,10 +1,10 @@
 using K8Posture.Data;
-using K8Posture.Jobs;
+using K8Posture.Features.Landscape;
 using K8Posture.UnitTests.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace K8Posture.UnitTests.Jobs;
+namespace K8Posture.UnitTests.Features.Landscape;
 
 public sealed class LandscapeSnapshotJobFacts
 {

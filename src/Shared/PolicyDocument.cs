@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 using K8Posture.Data;
 using K8Posture.Features.Ingestion;
 
-namespace K8Posture.Features.Policy;
+namespace K8Posture.Shared;
 
 /// <summary>
 /// A suppression of runtime alerts: a rule (empty or "*": any rule), narrowed to an image (a repository matches every tag;

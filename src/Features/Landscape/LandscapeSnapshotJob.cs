@@ -3,7 +3,7 @@ using K8Posture.Data;
 using K8Posture.Features.Remediation;
 using Microsoft.EntityFrameworkCore;
 
-namespace K8Posture.Jobs;
+namespace K8Posture.Features.Landscape;
 
 /// <summary>
 /// Once a day, counts open findings (<see cref="K8Posture.Shared.PostureDefinitions.IsOpen"/>) by team × category × severity into LandscapeSnapshot rows for the trend charts.

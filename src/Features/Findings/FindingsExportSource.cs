@@ -1,10 +1,10 @@
 using K8Posture.Data;
-using K8Posture.Features.Findings;
+using K8Posture.Features.Reports;
 using K8Posture.Features.Remediation;
 using Microsoft.EntityFrameworkCore;
 using System.Runtime.CompilerServices;
 
-namespace K8Posture.Features.Reports;
+namespace K8Posture.Features.Findings;
 
 /// <summary>Findings with the Findings page's filters (category, severity, status, q, sort) and order.</summary>
 public sealed class FindingsExportSource : IExportSource

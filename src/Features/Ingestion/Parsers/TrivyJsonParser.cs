@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using K8Posture.Data;
-using K8Posture.Features.Ingestion.Parsers;
+using K8Posture.Features.Ingestion;
 
-namespace K8Posture.Features.Ingestion;
+namespace K8Posture.Features.Ingestion.Parsers;
 
 /// <summary>
 /// Trivy's JSON report (SchemaVersion 2): image, filesystem, repository and config scans with
