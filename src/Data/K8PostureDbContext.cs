@@ -228,6 +228,7 @@ public abstract partial class K8PostureDbContext(DbContextOptions options, DataS
         OnReportsModelCreating(modelBuilder);
         OnLandscapeModelCreating(modelBuilder);
         OnOrganisationModelCreating(modelBuilder);
+        OnIntelModelCreating(modelBuilder);
     }
 
     // Each feature slice adds its entities in its own part of this class (src/Features/<Feature>/…DbContext.cs),
@@ -239,4 +240,5 @@ public abstract partial class K8PostureDbContext(DbContextOptions options, DataS
     partial void OnReportsModelCreating(ModelBuilder modelBuilder);
     partial void OnLandscapeModelCreating(ModelBuilder modelBuilder);
     partial void OnOrganisationModelCreating(ModelBuilder modelBuilder);
+    partial void OnIntelModelCreating(ModelBuilder modelBuilder);
 }

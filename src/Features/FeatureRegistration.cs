@@ -7,6 +7,7 @@ using K8Posture.Features.Findings;
 using K8Posture.Features.Governance;
 using K8Posture.Features.Ingestion;
 using K8Posture.Features.Ingestion.Batches;
+using K8Posture.Features.Intel;
 using K8Posture.Features.Inventory;
 using K8Posture.Features.Landscape;
 using K8Posture.Features.Organisation;
@@ -40,6 +41,7 @@ public static class FeatureRegistration
         builder.Services.AddTeams();
         builder.Services.AddOrganisation();
         builder.Services.AddOrganisationAsCode();
+        builder.Services.AddIntel();
         return builder;
     }
 
@@ -61,6 +63,7 @@ public static class FeatureRegistration
         endpoints.MapReportsEndpoints();
         endpoints.MapOrganisationEndpoints();
         endpoints.MapOrganisationAsCode();
+        endpoints.MapIntel();
         return endpoints;
     }
 }
