@@ -339,6 +339,18 @@ namespace K8Posture.Migrations.SqlServer
                     b.Property<double?>("Epss")
                         .HasColumnType("float");
 
+                    b.Property<DateOnly?>("EpssFeedDate")
+                        .HasColumnType("date");
+
+                    b.Property<double?>("EpssFeedPercentile")
+                        .HasColumnType("float");
+
+                    b.Property<double?>("EpssFeedScore")
+                        .HasColumnType("float");
+
+                    b.Property<bool>("Exposed")
+                        .HasColumnType("bit");
+
                     b.Property<string>("Fingerprint")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -368,9 +380,26 @@ namespace K8Posture.Migrations.SqlServer
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<bool>("InProduction")
+                        .HasColumnType("bit");
+
                     b.Property<string>("InstalledVersion")
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("IntelCveId")
+                        .HasMaxLength(30)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(30)");
+
+                    b.Property<DateOnly?>("KevDateAdded")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly?>("KevDueDate")
+                        .HasColumnType("date");
+
+                    b.Property<bool>("KevKnownRansomware")
+                        .HasColumnType("bit");
 
                     b.Property<long?>("LastBatchId")
                         .HasColumnType("bigint");
@@ -401,6 +430,15 @@ namespace K8Posture.Migrations.SqlServer
                         .HasMaxLength(1000)
                         .HasColumnType("nvarchar(1000)");
 
+                    b.Property<int>("Priority")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("PriorityScoredAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<bool>("Privileged")
+                        .HasColumnType("bit");
+
                     b.Property<string>("PssControl")
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
@@ -408,6 +446,9 @@ namespace K8Posture.Migrations.SqlServer
                     b.Property<string>("Purl")
                         .HasMaxLength(1000)
                         .HasColumnType("nvarchar(1000)");
+
+                    b.Property<bool>("RecentRuntimeAlert")
+                        .HasColumnType("bit");
 
                     b.Property<string>("References")
                         .HasColumnType("nvarchar(max)");
@@ -463,11 +504,17 @@ namespace K8Posture.Migrations.SqlServer
                     b.HasIndex("Fingerprint")
                         .IsUnique();
 
+                    b.HasIndex("IntelCveId");
+
                     b.HasIndex("VulnerabilityId");
 
                     b.HasIndex("ClusterId", "Status");
 
+                    b.HasIndex("Status", "Priority");
+
                     b.HasIndex("ClusterId", "Status", "LastSeenAt");
+
+                    b.HasIndex("OwnerTeamId", "Status", "Priority");
 
                     b.HasIndex("OwnerTeamId", "Status", "Severity");
 
@@ -1097,6 +1144,140 @@ namespace K8Posture.Migrations.SqlServer
                         .IsUnique();
 
                     b.ToTable("SavedViews");
+                });
+
+            modelBuilder.Entity("K8Posture.Features.Intel.EpssScore", b =>
+                {
+                    b.Property<string>("CveId")
+                        .HasMaxLength(30)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(30)");
+
+                    b.Property<double>("Percentile")
+                        .HasColumnType("float");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("float");
+
+                    b.HasKey("CveId");
+
+                    b.ToTable("EpssScores");
+                });
+
+            modelBuilder.Entity("K8Posture.Features.Intel.IntelFeedLoad", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("DurationMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly?>("FeedDate")
+                        .HasColumnType("date");
+
+                    b.Property<int>("FindingsRescored")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset>("LoadedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("LoadedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("PayloadSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)");
+
+                    b.Property<int>("Rows")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Kind", "LoadedAt");
+
+                    b.ToTable("IntelFeedLoads");
+                });
+
+            modelBuilder.Entity("K8Posture.Features.Intel.IntelWorkloadSignal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("ClusterId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("NamespaceName")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("nvarchar(253)");
+
+                    b.Property<int>("Signal")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Workload")
+                        .IsRequired()
+                        .HasMaxLength(600)
+                        .HasColumnType("nvarchar(600)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClusterId", "NamespaceName", "Signal", "Workload");
+
+                    b.ToTable("IntelWorkloadSignals");
+                });
+
+            modelBuilder.Entity("K8Posture.Features.Intel.KevEntry", b =>
+                {
+                    b.Property<string>("CveId")
+                        .HasMaxLength(30)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(30)");
+
+                    b.Property<DateOnly>("DateAdded")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly?>("DueDate")
+                        .HasColumnType("date");
+
+                    b.Property<bool>("KnownRansomware")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Product")
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)");
+
+                    b.Property<string>("RequiredAction")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<string>("VendorProject")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("VulnerabilityName")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.HasKey("CveId");
+
+                    b.ToTable("KevEntries");
                 });
 
             modelBuilder.Entity("K8Posture.Features.Inventory.EgressDaily", b =>

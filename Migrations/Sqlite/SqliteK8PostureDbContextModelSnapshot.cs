@@ -320,6 +320,18 @@ namespace K8Posture.Migrations.Sqlite
                     b.Property<double?>("Epss")
                         .HasColumnType("REAL");
 
+                    b.Property<DateOnly?>("EpssFeedDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("EpssFeedPercentile")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("EpssFeedScore")
+                        .HasColumnType("REAL");
+
+                    b.Property<bool>("Exposed")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Fingerprint")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -349,9 +361,26 @@ namespace K8Posture.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("InProduction")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("InstalledVersion")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("IntelCveId")
+                        .HasMaxLength(30)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("KevDateAdded")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("KevDueDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("KevKnownRansomware")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("LastBatchId")
                         .HasColumnType("INTEGER");
@@ -382,6 +411,15 @@ namespace K8Posture.Migrations.Sqlite
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Priority")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PriorityScoredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Privileged")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("PssControl")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
@@ -389,6 +427,9 @@ namespace K8Posture.Migrations.Sqlite
                     b.Property<string>("Purl")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("RecentRuntimeAlert")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("References")
                         .HasColumnType("TEXT");
@@ -444,11 +485,17 @@ namespace K8Posture.Migrations.Sqlite
                     b.HasIndex("Fingerprint")
                         .IsUnique();
 
+                    b.HasIndex("IntelCveId");
+
                     b.HasIndex("VulnerabilityId");
 
                     b.HasIndex("ClusterId", "Status");
 
+                    b.HasIndex("Status", "Priority");
+
                     b.HasIndex("ClusterId", "Status", "LastSeenAt");
+
+                    b.HasIndex("OwnerTeamId", "Status", "Priority");
 
                     b.HasIndex("OwnerTeamId", "Status", "Severity");
 
@@ -1055,6 +1102,136 @@ namespace K8Posture.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("SavedViews");
+                });
+
+            modelBuilder.Entity("K8Posture.Features.Intel.EpssScore", b =>
+                {
+                    b.Property<string>("CveId")
+                        .HasMaxLength(30)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Percentile")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("CveId");
+
+                    b.ToTable("EpssScores");
+                });
+
+            modelBuilder.Entity("K8Posture.Features.Intel.IntelFeedLoad", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DurationMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("FeedDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FindingsRescored")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LoadedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LoadedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PayloadSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Rows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Kind", "LoadedAt");
+
+                    b.ToTable("IntelFeedLoads");
+                });
+
+            modelBuilder.Entity("K8Posture.Features.Intel.IntelWorkloadSignal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ClusterId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("NamespaceName")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Signal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Workload")
+                        .IsRequired()
+                        .HasMaxLength(600)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClusterId", "NamespaceName", "Signal", "Workload");
+
+                    b.ToTable("IntelWorkloadSignals");
+                });
+
+            modelBuilder.Entity("K8Posture.Features.Intel.KevEntry", b =>
+                {
+                    b.Property<string>("CveId")
+                        .HasMaxLength(30)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("DateAdded")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("DueDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("KnownRansomware")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Product")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequiredAction")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VendorProject")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VulnerabilityName")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("CveId");
+
+                    b.ToTable("KevEntries");
                 });
 
             modelBuilder.Entity("K8Posture.Features.Inventory.EgressDaily", b =>

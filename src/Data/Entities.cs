@@ -172,6 +172,33 @@ public sealed class Finding
     public string? Assignee { get; set; }
     public List<FindingEvent> Events { get; set; } = [];
     public List<FindingSighting> Sightings { get; set; } = [];
+
+    // Exploit intelligence and priority: written only by the set-based re-score (src/Features/Intel/IntelRescorer.cs), never
+    // by pushes and never recorded as finding history, so a new feed or context changes no event and no content hash.
+    /// <summary>The CVE the exploit feeds are looked up by: the vulnerability id, or the one CVE its GHSA/advisory aliases.</summary>
+    public string? IntelCveId { get; set; }
+    /// <summary>CISA KEV: when the CVE was added to the catalog (null: not known exploited).</summary>
+    public DateOnly? KevDateAdded { get; set; }
+    /// <summary>CISA KEV: the due date CISA set for federal agencies.</summary>
+    public DateOnly? KevDueDate { get; set; }
+    /// <summary>CISA KEV: knownRansomwareCampaignUse is "Known".</summary>
+    public bool KevKnownRansomware { get; set; }
+    /// <summary>FIRST EPSS probability (0–1) of the loaded feed; the scanner's own <see cref="Epss"/> is kept apart.</summary>
+    public double? EpssFeedScore { get; set; }
+    public double? EpssFeedPercentile { get; set; }
+    /// <summary>The EPSS feed's score_date.</summary>
+    public DateOnly? EpssFeedDate { get; set; }
+    /// <summary>Runtime context at the last re-score: the finding's cluster is a production cluster.</summary>
+    public bool InProduction { get; set; }
+    /// <summary>Runtime context: the workload (or, for services, its namespace) is reachable from outside the cluster.</summary>
+    public bool Exposed { get; set; }
+    /// <summary>Runtime context: the workload runs privileged (privileged/HostProcess container or runtime socket).</summary>
+    public bool Privileged { get; set; }
+    /// <summary>Runtime context: a runtime alert on the same workload in the last 7 days.</summary>
+    public bool RecentRuntimeAlert { get; set; }
+    /// <summary>The documented priority (0–100, src/Features/Intel/FindingPriority.cs); higher is fixed first.</summary>
+    public int Priority { get; set; }
+    public DateTimeOffset? PriorityScoredAt { get; set; }
 }
 
 /// <summary>

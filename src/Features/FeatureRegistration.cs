@@ -6,6 +6,7 @@ using K8Posture.Features.Clusters;
 using K8Posture.Features.Findings;
 using K8Posture.Features.Governance;
 using K8Posture.Features.Ingestion;
+using K8Posture.Features.Intel;
 using K8Posture.Features.Inventory;
 using K8Posture.Features.Landscape;
 using K8Posture.Features.Organisation;
@@ -47,7 +48,8 @@ public static class FeatureRegistration
             .AddReports()
             .AddAudit()
             .AddTeams()
-            .AddOrganisation();
+            .AddOrganisation()
+            .AddIntel();
         return builder;
     }
 
@@ -66,5 +68,6 @@ public static class FeatureRegistration
         .MapRemediation()
         .MapAlerts()
         .MapReports()
-        .MapOrganisation();
+        .MapOrganisation()
+        .MapIntel();
 }

@@ -15,9 +15,19 @@ public static class RecurringJobs
     public static IServiceCollection AddRecurringJob<TJob>(this IServiceCollection services, string id, Expression<Func<TJob, Task>> run, string cron) =>
         services.AddRecurringJob(id, run, _ => cron);
 
-    /// <param name="cron">Read when the app starts, for a schedule that comes from configuration.</param>
-    public static IServiceCollection AddRecurringJob<TJob>(this IServiceCollection services, string id, Expression<Func<TJob, Task>> run, Func<IServiceProvider, string> cron) =>
-        services.AddSingleton(new RecurringJobSchedule(id, (manager, provider) => manager.AddOrUpdate(id, run, cron(provider))));
+    /// <param name="cron">Read when the app starts, for a schedule that comes from configuration; null switches the job off (removes it).</param>
+    public static IServiceCollection AddRecurringJob<TJob>(this IServiceCollection services, string id, Expression<Func<TJob, Task>> run, Func<IServiceProvider, string?> cron) =>
+        services.AddSingleton(new RecurringJobSchedule(id, (manager, provider) =>
+        {
+            if (cron(provider) is { } schedule)
+            {
+                manager.AddOrUpdate(id, run, schedule);
+            }
+            else
+            {
+                manager.RemoveIfExists(id);
+            }
+        }));
 
     public static void ScheduleRecurringJobs(this IServiceProvider services)
     {

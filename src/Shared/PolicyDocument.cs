@@ -59,6 +59,12 @@ public sealed class PolicyDocument
         [FindingSeverity.Low] = 180,
     };
 
+    /// <summary>
+    /// Days to fix a finding on CISA's Known Exploited Vulnerabilities catalog, counted from when it was first seen or added to
+    /// the catalog, whichever is later; it only ever shortens the severity's SLA. Null: KEV findings keep their severity's SLA.
+    /// </summary>
+    public int? KevSlaDays { get; set; }
+
     /// <summary>Rule id → enabled. A rule not listed is enabled.</summary>
     public Dictionary<string, bool> RuleSwitches { get; set; } = [];
 
@@ -174,6 +180,10 @@ public sealed class PolicyDocument
         {
             problems.Add($"{root}/slaDays has a key that is not a severity (Info, Low, Medium, High, Critical)");
         }
+        if (KevSlaDays is < 1 or > 3650)
+        {
+            problems.Add($"{root}/kevSlaDays is a number of days from 1 to 3650, or null for none");
+        }
         Map($"{root}/ruleSwitches", RuleSwitches);
         if (Map($"{root}/severityOverrides", SeverityOverrides) && SeverityOverrides.Values.Any(v => !Defined(v)))
         {
@@ -233,6 +243,7 @@ public sealed class PolicyDocument
     {
         AllowedRegistries = AllowedRegistries.Select(r => r.Trim().TrimEnd('/').ToLowerInvariant()).Where(r => r.Length > 0).Distinct().ToList(),
         SlaDays = SlaDays.OrderByDescending(p => p.Key).ToDictionary(p => p.Key, p => p.Value),
+        KevSlaDays = KevSlaDays,
         RuleSwitches = RuleSwitches.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value),
         SeverityOverrides = SeverityOverrides.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value),
         EvaluateFailThreshold = EvaluateFailThreshold,

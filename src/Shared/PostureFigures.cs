@@ -29,6 +29,13 @@ public static class PostureDefinitions
     public static readonly Expression<Func<Finding, bool>> IsOpen =
         f => f.Status == FindingStatus.Open && f.Resolution == FindingResolution.None;
 
+    /// <summary>
+    /// Known exploited in production: open (<see cref="IsOpen"/>), on CISA's KEV catalog (directly or through its CVE alias),
+    /// in a cluster whose environment is production, as of the last re-score (src/Features/Intel).
+    /// </summary>
+    public static readonly Expression<Func<Finding, bool>> IsKnownExploitedInProduction =
+        f => f.Status == FindingStatus.Open && f.Resolution == FindingResolution.None && f.KevDateAdded != null && f.InProduction;
+
     /// <summary>Overdue: open and past its SLA due date. A finding without a due date (Info, Unknown) is never overdue.</summary>
     public static Expression<Func<Finding, bool>> IsOverdue(DateTimeOffset asOf) =>
         f => f.Status == FindingStatus.Open && f.Resolution == FindingResolution.None && f.SlaDueAt != null && f.SlaDueAt < asOf;
@@ -68,6 +75,7 @@ public static class PostureDefinitions
     public const string SlaComplianceText = "SLA compliance (30 days): findings remediated on or before their due date ÷ (findings remediated in the last 30 days with a due date + open findings past due). Leaving a finding overdue counts against it like fixing it late.";
     public const string MttrText = "MTTR (30 days): mean time from first seen to closed by a scan, over the findings remediated in the last 30 days.";
     public const string OwnedShareText = "Owned share: open findings with an owner team ÷ all open findings. Unowned findings wait for a namespace ownership rule, a team key or team= on the push.";
+    public const string KnownExploitedInProductionText = "Known exploited in production: open findings whose vulnerability (or its CVE alias) is on CISA's Known Exploited Vulnerabilities catalog, in a cluster whose environment is production.";
     public const string TrendText = "Daily snapshots built with these definitions; days before the first snapshot are rebuilt from each finding's first-seen and closed dates.";
 
     /// <summary>The name the unowned bucket goes by wherever teams are listed.</summary>

@@ -31,6 +31,7 @@ public sealed class FindingConfiguration : IEntityTypeConfiguration<Finding>
     public const int PssControlMaxLength = 100;
     public const int PrimaryUrlMaxLength = 1000;
     public const int AssigneeMaxLength = 200;
+    public const int IntelCveIdMaxLength = 30;
 
     public void Configure(EntityTypeBuilder<Finding> e)
     {
@@ -60,6 +61,11 @@ public sealed class FindingConfiguration : IEntityTypeConfiguration<Finding>
         e.Property(x => x.PssControl).HasMaxLength(PssControlMaxLength);
         e.Property(x => x.PrimaryUrl).HasMaxLength(PrimaryUrlMaxLength);
         e.Property(x => x.Assignee).HasMaxLength(AssigneeMaxLength);
+        e.Property(x => x.IntelCveId).HasMaxLength(IntelCveIdMaxLength).IsUnicode(false);
+        e.HasIndex(x => x.IntelCveId);
+        // Fix first: open findings by priority, for the organisation and per team.
+        e.HasIndex(x => new { x.Status, x.Priority });
+        e.HasIndex(x => new { x.OwnerTeamId, x.Status, x.Priority });
         e.HasIndex(x => x.Fingerprint).IsUnique();
         e.HasIndex(x => new { x.Source, x.ScopeKey, x.Status });
         e.HasIndex(x => new { x.Status, x.Category, x.Severity });

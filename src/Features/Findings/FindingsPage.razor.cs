@@ -64,6 +64,8 @@ public sealed partial class FindingsPage : ComponentBase, IDisposable
     [SupplyParameterFromQuery(Name = "rule")] public string? RulesParameter { get; set; }
     [SupplyParameterFromQuery(Name = "owner")] public string? OwnerParameter { get; set; }
     [SupplyParameterFromQuery(Name = "verdict")] public string? VerdictParameter { get; set; }
+    /// <summary>Opens this finding's drawer (links from Fix first).</summary>
+    [SupplyParameterFromQuery(Name = "finding")] public long? FindingParameter { get; set; }
 
     protected override async Task OnInitializedAsync()
     {
@@ -85,6 +87,11 @@ public sealed partial class FindingsPage : ComponentBase, IDisposable
         {
             _criteria = fromUrl;
             await ReloadFromFirstPageAsync();
+        }
+        if (FindingParameter is { } findingId && _detail?.Finding.Id != findingId)
+        {
+            _detail = await Details.GetAsync(findingId, _refresh.DisposedToken);
+            _drawerOpen = _detail is not null;
         }
     }
 

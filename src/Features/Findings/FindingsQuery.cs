@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace K8Posture.Features.Findings;
 
-public enum FindingSortField { Severity, Title, FirstSeen, LastSeen, Cluster, Status }
+public enum FindingSortField { Severity, Title, FirstSeen, LastSeen, Cluster, Status, Priority }
 
 /// <summary>What to list. A null filter means "any"; the caller's team scope is applied by the data context, not here.</summary>
 public sealed record FindingsCriteria(
@@ -30,6 +30,22 @@ public sealed record FindingsCriteria(
     public OrgFilter Org => new(BusinessUnit, Team, Cluster, Environment);
 }
 
+/// <summary>
+/// A finding's exploit intelligence and priority (README "Exploit intelligence and Fix first"): the CVE the feeds matched
+/// (the id itself or the CVE its GHSA aliases), CISA KEV (date added, due date, known ransomware use), FIRST EPSS with the
+/// feed's date, and the documented priority (0–100).
+/// </summary>
+public sealed record FindingExploitIntel(
+    int Priority,
+    string? Cve,
+    bool KnownExploited,
+    DateOnly? KevDateAdded,
+    DateOnly? KevDueDate,
+    bool KevKnownRansomware,
+    double? EpssScore,
+    double? EpssPercentile,
+    DateOnly? EpssDate);
+
 /// <summary>One row of the findings list and of <c>GET /api/v1/findings</c>.</summary>
 public sealed record FindingRow(
     long Id,
@@ -53,7 +69,8 @@ public sealed record FindingRow(
     DateTimeOffset FirstSeenAt,
     DateTimeOffset LastSeenAt,
     [property: JsonConverter(typeof(JsonStringEnumConverter<FindingWorkflow>))] FindingWorkflow Workflow = FindingWorkflow.Open,
-    string? Assignee = null)
+    string? Assignee = null,
+    FindingExploitIntel? Exploit = null)
 {
     /// <summary>The one status word every view shows (see <see cref="RemediationStatuses"/>).</summary>
     [JsonConverter(typeof(JsonStringEnumConverter<RemediationStatus>))]
@@ -86,7 +103,9 @@ public sealed class FindingsQuery(IDbContextFactory<K8PostureDbContext> contexts
                 f.PackageName, f.InstalledVersion, f.FixedVersion, f.ImageRepository, f.ImageTag,
                 f.ResourceKind, f.NamespaceName, f.ResourceName,
                 f.Cluster!.Name, f.OwnerTeam!.Name,
-                f.Status, f.Resolution, f.FirstSeenAt, f.LastSeenAt, f.Workflow, f.Assignee))
+                f.Status, f.Resolution, f.FirstSeenAt, f.LastSeenAt, f.Workflow, f.Assignee,
+                new FindingExploitIntel(f.Priority, f.IntelCveId, f.KevDateAdded != null, f.KevDateAdded, f.KevDueDate, f.KevKnownRansomware,
+                    f.EpssFeedScore, f.EpssFeedPercentile, f.EpssFeedDate)))
             .ToListAsync(cancellationToken);
         return new FindingsListResult(total, items);
     }
@@ -137,7 +156,8 @@ public sealed class FindingsQuery(IDbContextFactory<K8PostureDbContext> contexts
         }
         if (criteria.VulnerabilityId is { } vulnerability)
         {
-            findings = findings.Where(f => f.VulnerabilityId == vulnerability);
+            // A CVE also finds the GHSA/advisory findings that alias it.
+            findings = findings.Where(f => f.VulnerabilityId == vulnerability || f.IntelCveId == vulnerability);
         }
         if (!string.IsNullOrWhiteSpace(criteria.Search))
         {
@@ -177,6 +197,8 @@ public sealed class FindingsQuery(IDbContextFactory<K8PostureDbContext> contexts
             // In the order of the status words: scanner state, then verdict, then workflow (see RemediationStatuses.Of).
             (FindingSortField.Status, false) => findings.OrderBy(f => f.Status).ThenBy(f => f.Resolution).ThenBy(f => f.Workflow),
             (FindingSortField.Status, true) => findings.OrderByDescending(f => f.Status).ThenByDescending(f => f.Resolution).ThenByDescending(f => f.Workflow),
+            (FindingSortField.Priority, false) => findings.OrderBy(f => f.Priority),
+            (FindingSortField.Priority, true) => findings.OrderByDescending(f => f.Priority),
             (_, false) => findings.OrderBy(f => f.Severity),
             (_, true) => findings.OrderByDescending(f => f.Severity),
         };

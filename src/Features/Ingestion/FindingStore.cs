@@ -499,6 +499,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
         target.PssControl = Clip(source.PssControl, 100);
         target.PrimaryUrl = Clip(source.PrimaryUrl, 1000);
         target.References = source.References.Count == 0 ? null : string.Join('\n', source.References);
+        target.IntelCveId = Intel.VulnerabilityAliases.CveFor(target.VulnerabilityId, target.PrimaryUrl, target.References);
     }
 
     private static string? Clip(string? value, int maxLength) =>

@@ -103,7 +103,7 @@ public static class LandscapeCubeBuilder
     }
 
     /// <summary>The form the providers store DateTimeOffset in, so comparisons in SQL are like-for-like.</summary>
-    private static object Timestamp(DateTimeOffset value, bool sqlServer) =>
+    internal static object Timestamp(DateTimeOffset value, bool sqlServer) =>
         sqlServer
             ? value.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.fffffff zzz", CultureInfo.InvariantCulture)
             : (long)new DateTimeOffsetToBinaryConverter().ConvertToProvider(value.ToUniversalTime())!;
