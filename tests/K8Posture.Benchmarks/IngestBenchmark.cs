@@ -5,6 +5,7 @@ using K8Posture.Data;
 using K8Posture.Features.Ingestion;
 using K8Posture.Features.Policy;
 using K8Posture.Shared;
+using K8Posture.Shared.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -181,6 +182,7 @@ internal static class IngestBenchmark
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<LandscapeChangeNotifier>();
         builder.Services.AddIngestion();
+        builder.Services.AddK8PostureMetrics();
         builder.Services.AddAuthorization();
         builder.Services.AddPolicyEngine();
         var app = builder.Build();
