@@ -3,6 +3,7 @@ using K8Posture.Data;
 using K8Posture.Features;
 using K8Posture.Jobs;
 using K8Posture.Security;
+using K8Posture.Shared.Telemetry;
 
 if (args is [HealthProbe.Verb])
 {
@@ -21,6 +22,7 @@ builder.AddK8PostureSecurity();
 builder.AddK8PostureJobs();
 builder.AddK8PostureWeb();
 builder.AddK8PostureFeatures();
+builder.AddK8PostureTelemetry();
 
 var app = builder.Build();
 

@@ -7,6 +7,7 @@ using K8Posture.Features.Ingestion;
 using K8Posture.Features.Policy;
 using K8Posture.IntegrationTests.Infrastructure;
 using K8Posture.Shared;
+using K8Posture.Shared.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -152,6 +153,7 @@ internal static class CollectBenchmark
         builder.Services.AddSingleton<LandscapeChangeNotifier>();
         builder.Services.AddAuthorization();
         builder.Services.AddIngestion();
+        builder.Services.AddK8PostureMetrics();
         builder.Services.AddRules().AddPolicy();
         builder.Services.AddSingleton<ClusterConnections>();
         builder.Services.AddScoped<ClusterRuleFindings>();

@@ -5,6 +5,7 @@ using K8Posture.Data;
 using K8Posture.Features.Ingestion;
 using K8Posture.Features.Policy;
 using K8Posture.Shared;
+using K8Posture.Shared.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,9 +44,17 @@ internal static class IngestBenchmark
             }
             var report = SyntheticTrivyReport.Build(findings, revision: 0, createdAt: "2026-01-01T00:00:00Z");
             double seconds, repushSeconds;
+            double pushPeakMb, startMb;
             await using (var app = await StartAsync(folder, "bench.db"))
             {
+                // What the push itself holds: the working set sampled during it, starting from a heap that gave back what
+                // building the report and the warm-up left (an aggressive collection decommits free memory).
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                GC.WaitForPendingFinalizers();
+                using var sampler = WorkingSetSampler.Start();
+                startMb = sampler.StartMb;
                 var first = await PushAsync(app.Services, report);
+                pushPeakMb = sampler.Stop();
                 if (first.Outcome.Created != findings)
                 {
                     Console.Error.WriteLine($"The first push created {first.Outcome.Created} findings, expected {findings}.");
@@ -77,6 +86,8 @@ internal static class IngestBenchmark
                 floorSeconds = Math.Round(floorSeconds, 3),
                 ratioToFloor = Math.Round(floorSeconds / seconds, 3),
                 peakWorkingSetMb = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1024d / 1024d, 1),
+                pushStartWorkingSetMb = startMb,
+                pushPeakWorkingSetMb = pushPeakMb,
             };
             Console.WriteLine(JsonSerializer.Serialize(result));
             return 0;
@@ -105,7 +116,12 @@ internal static class IngestBenchmark
             best = Math.Min(best, stopwatch.Elapsed.TotalSeconds);
             GC.KeepAlive(parsed);
         }
-        Console.WriteLine(JsonSerializer.Serialize(new { findings, payloadBytes = report.Length, parseSeconds = Math.Round(best, 3) }));
+        // What the parsed findings alone hold on the heap until the store has written them.
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var held = parser.Parse(report);
+        var heldMb = Math.Round((GC.GetTotalMemory(forceFullCollection: true) - before) / 1024d / 1024d, 1);
+        GC.KeepAlive(held);
+        Console.WriteLine(JsonSerializer.Serialize(new { findings, payloadBytes = report.Length, parseSeconds = Math.Round(best, 3), parsedFindingsHeapMb = heldMb }));
         return 0;
     }
 
@@ -183,6 +199,7 @@ internal static class IngestBenchmark
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<LandscapeChangeNotifier>();
         builder.Services.AddIngestion();
+        builder.Services.AddK8PostureMetrics();
         builder.Services.AddAuthorization();
         builder.Services.AddRules().AddPolicy();
         var app = builder.Build();
@@ -329,4 +346,56 @@ internal static class SyntheticTrivyReport
         }
         return buffer.ToArray();
     }
+}
+
+/// <summary>The process working set sampled every 20 ms from <see cref="Start"/> to <see cref="Stop"/>: the peak of one phase, not of the process.</summary>
+internal sealed class WorkingSetSampler : IDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _sampling;
+    private long _peak;
+
+    private WorkingSetSampler()
+    {
+        using var process = Process.GetCurrentProcess();
+        _peak = process.WorkingSet64;
+        StartMb = Mb(_peak);
+        _sampling = Task.Run(async () =>
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                using (var current = Process.GetCurrentProcess())
+                {
+                    _peak = Math.Max(_peak, current.WorkingSet64);
+                }
+                try
+                {
+                    await Task.Delay(20, _stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        });
+    }
+
+    public double StartMb { get; }
+
+    public static WorkingSetSampler Start() => new();
+
+    public double Stop()
+    {
+        _stop.Cancel();
+        _sampling.Wait();
+        return Mb(_peak);
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _stop.Dispose();
+    }
+
+    private static double Mb(long bytes) => Math.Round(bytes / 1024d / 1024d, 1);
 }

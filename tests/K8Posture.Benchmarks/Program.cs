@@ -8,9 +8,11 @@ public static class Program
                                            real ScanIngestor into a fresh SQLite file, re-push it, and compare with a plain
                                            prepared insert of the same rows (the floor); prints one JSON object:
                                            findings, seconds, findingsPerSecond, repushSeconds, floorSeconds,
-                                           ratioToFloor (floorSeconds/seconds), peakWorkingSetMb
+                                           ratioToFloor (floorSeconds/seconds), peakWorkingSetMb (the whole process, floor
+                                           included), pushStartWorkingSetMb and pushPeakWorkingSetMb (sampled during the push)
           ingest-scenarios [--findings N]  first import, identical re-push, unchanged and modified rescans, each timed
-          parse [--findings N]             the Trivy parser alone on the same synthetic report (best of three)
+          parse [--findings N]             the Trivy parser alone on the same synthetic report (best of three), and the heap
+                                           its parsed findings hold (parsedFindingsHeapMb)
           collect [--pods N] [--namespaces M]  one cluster collection job against the fake Kubernetes API (defaults 10000 / 2000); prints seconds and peakWorkingSetMb
                                            (the fake API runs in a child process, verb fake-kube-api)
           export [--findings N]            seed N findings (default 1000000) into a SQLite file and stream the findings export as

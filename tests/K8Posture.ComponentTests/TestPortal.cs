@@ -5,6 +5,7 @@ using K8Posture.Features.Landscape;
 using K8Posture.Security;
 using Bunit.TestDoubles;
 using K8Posture.Shared;
+using K8Posture.Shared.Telemetry;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,6 +40,7 @@ public sealed class TestPortal : IAsyncDisposable
         Context.Services.AddSingleton(Scope);
         Context.Services.AddSingleton<IDbContextFactory<K8PostureDbContext>>(new ScopedContextFactory(_options, Scope));
         Context.Services.AddSingleton<LandscapeChangeNotifier>();
+        Context.Services.AddK8PostureMetrics();
         Context.Services.AddLandscape();
         Context.Services.AddScoped<ILandscapeSignalSource, AlertsLandscapeSignals>();
         Context.Services.AddFindings();

@@ -25,6 +25,7 @@ public sealed partial class FindingsPage : ComponentBase, IDisposable
 
     private FindingsCriteria _criteria = new();
     private MudDataGrid<FindingRow>? _grid;
+    private K8Posture.Shared.Telemetry.PageDataShown? _rowsShown;
     private IDisposable? _subscription;
     private readonly RefreshDebouncer _refresh = new(TimeSpan.FromMilliseconds(100));
     private readonly HashSet<string> _hidden = [ColumnVulnerability, ColumnPackage];
@@ -120,6 +121,7 @@ public sealed partial class FindingsPage : ComponentBase, IDisposable
             : _criteria with { SortBy = SortFieldOf(sort.SortBy), Descending = sort.Descending };
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _refresh.DisposedToken);
         var page = await Findings.ListAsync(criteria, state.Page, state.PageSize, linked.Token);
+        _ = _rowsShown?.ShowAsync(page);
         return new GridData<FindingRow> { Items = page.Items, TotalItems = page.Total };
     }
 

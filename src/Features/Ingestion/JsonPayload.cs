@@ -73,6 +73,12 @@ internal static class JsonPayload
         {
             return null;
         }
+        return value.Text();
+    }
+
+    /// <summary>A scalar as text (a number as written); null for blanks, objects, arrays and null.</summary>
+    public static string? Text(this JsonElement value)
+    {
         return value.ValueKind switch
         {
             JsonValueKind.String => NullIfBlank(value.GetString()),

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using K8Posture.Data;
 using K8Posture.Features.Ingestion.Recovery;
 using K8Posture.Features.Policy;
 using K8Posture.Shared;
+using K8Posture.Shared.Telemetry;
 using Microsoft.EntityFrameworkCore;
 
 namespace K8Posture.Features.Ingestion;
@@ -21,6 +23,7 @@ public sealed class ScanIngestor(
     IngestPipeline pipeline,
     AuditLog audit,
     LandscapeChangeNotifier notifier,
+    K8PostureMetrics metrics,
     TimeProvider clock)
 {
     public Task<IngestOutcome> IngestAsync(ReadOnlyMemory<byte> payload, ScanPushOptions options, CancellationToken cancellationToken) =>
@@ -78,7 +81,9 @@ public sealed class ScanIngestor(
         string scopeKey;
         try
         {
+            var parsing = Stopwatch.StartNew();
             parsed = Parse(parser, payload);
+            metrics.PushParsed(parser.Format, parsing.Elapsed, parsed.Findings.Count);
             RequireValidNames(parsed, options.Cluster);
             // A generic format (SARIF) names the real tool inside the report.
             batch.Source = Clip(parsed.SourceTool ?? parser.SourceTool, 64);
@@ -100,6 +105,7 @@ public sealed class ScanIngestor(
         var views = SourceViews(parsed, batch.Source!);
         // A team-bound caller changes only its own team's findings; an organisation-wide one any.
         var confinedTo = caller.SeesAllTeams ? null : ownerTeamId;
+        var storing = Stopwatch.StartNew();
         var counts = await pipeline.WriteAsync(db, batch, [scopeKey], "findings", async (db, ct) =>
         {
             var clusterId = string.IsNullOrWhiteSpace(options.Cluster)
@@ -139,6 +145,7 @@ public sealed class ScanIngestor(
             await IngestPipeline.MarkProcessedAsync(db, batch.Id, now, total, ct);
             return total;
         }, cancellationToken);
+        metrics.PushStored(parser.Format, storing.Elapsed);
         batch.Status = IngestStatus.Processed;
         (batch.Created, batch.Updated, batch.Unchanged, batch.Closed, batch.Reopened) =
             (counts.Created, counts.Updated, counts.Unchanged, counts.Closed, counts.Reopened);

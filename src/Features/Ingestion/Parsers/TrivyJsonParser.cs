@@ -25,7 +25,188 @@ public sealed class TrivyJsonParser : IScanParser
             && (names.Contains("ArtifactName") || names.Contains("ArtifactType") || names.Contains("Results") || names.Contains("Trivy"));
     }
 
-    public ScanParseResult Parse(ReadOnlyMemory<byte> payload)
+    public ScanParseResult Parse(ReadOnlyMemory<byte> payload) => ParseItemByItem(payload) ?? ParseWhole(payload);
+
+    /// <summary>The top-level properties the scope hint and the tool version are read from.</summary>
+    private static readonly HashSet<string> HeadProperties = new(StringComparer.Ordinal) { "SchemaVersion", "ArtifactName", "ArtifactType", "Metadata", "Trivy" };
+
+    /// <summary>
+    /// Reads a report in the order Trivy writes it (the artifact before Results; each result's Target and Type before its
+    /// findings) one finding at a time, so memory holds one finding's JSON at a time instead of a document of the whole
+    /// report (a 100,000-vulnerability report is ~90 MB of JSON). Null when the report is not in that order or is not
+    /// well-formed: <see cref="ParseWhole"/> then reads it, and says where it breaks exactly as before.
+    /// </summary>
+    internal static ScanParseResult? ParseItemByItem(ReadOnlyMemory<byte> payload)
+    {
+        var reader = new Utf8JsonReader(JsonPayload.WithoutBom(payload).Span, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 256 });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+            var headBuffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using var head = new Utf8JsonWriter(headBuffer);
+            head.WriteStartObject();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            JsonDocument? headDocument = null;
+            ScanScopeHint? hint = null;
+            List<NormalisedFinding>? findings = null;
+            try
+            {
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var name = reader.GetString()!;
+                    if (!seen.Add(name))
+                    {
+                        return null;
+                    }
+                    if (name == "Results")
+                    {
+                        head.WriteEndObject();
+                        head.Flush();
+                        headDocument = JsonDocument.Parse(headBuffer.WrittenMemory);
+                        var root = headDocument.RootElement;
+                        if (root.TryGetProperty("SchemaVersion", out var schema) && schema.ValueKind != JsonValueKind.Null
+                            && !(schema.ValueKind == JsonValueKind.Number && schema.TryGetInt32(out var version) && version == 2))
+                        {
+                            return null;
+                        }
+                        hint = ReadScopeHint(root);
+                        findings = ReadResults(ref reader, hint.Image);
+                        if (findings is null)
+                        {
+                            return null;
+                        }
+                        continue;
+                    }
+                    if (findings is not null && HeadProperties.Contains(name))
+                    {
+                        return null;
+                    }
+                    if (findings is null && HeadProperties.Contains(name))
+                    {
+                        reader.Read();
+                        head.WritePropertyName(name);
+                        using var value = JsonDocument.ParseValue(ref reader);
+                        value.RootElement.WriteTo(head);
+                    }
+                    else
+                    {
+                        reader.Read();
+                        reader.Skip();
+                    }
+                }
+                if (reader.TokenType != JsonTokenType.EndObject || reader.Read() || findings is null || headDocument is null || hint is null)
+                {
+                    return null;
+                }
+                return new ScanParseResult(hint, findings, headDocument.RootElement.Object("Trivy")?.String("Version"));
+            }
+            finally
+            {
+                headDocument?.Dispose();
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or ScanParseException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Results[], each result's findings in the order <see cref="ParseWhole"/> gives them; null when out of order or of the wrong shape.</summary>
+    private static List<NormalisedFinding>? ReadResults(ref Utf8JsonReader reader, ImageReference? image)
+    {
+        var findings = new List<NormalisedFinding>();
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return findings;
+        }
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return null;
+        }
+        for (var index = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; index++)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+            var pointer = string.Create(CultureInfo.InvariantCulture, $"/Results/{index}");
+            string? target = null, resultType = null;
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var sawFindings = false;
+            List<NormalisedFinding> misconfigurations = [], secrets = [];
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString()!;
+                if (!seen.Add(name))
+                {
+                    return null;
+                }
+                reader.Read();
+                switch (name)
+                {
+                    case "Target" or "Type" when sawFindings:
+                        return null;
+                    case "Target" or "Type":
+                        using (var value = JsonDocument.ParseValue(ref reader))
+                        {
+                            if (name == "Target")
+                            {
+                                target = value.RootElement.Text();
+                            }
+                            else
+                            {
+                                resultType = value.RootElement.Text();
+                            }
+                        }
+                        break;
+                    case "Vulnerabilities" or "Misconfigurations" or "Secrets":
+                        sawFindings = true;
+                        if (reader.TokenType == JsonTokenType.Null)
+                        {
+                            break;
+                        }
+                        if (reader.TokenType != JsonTokenType.StartArray)
+                        {
+                            return null;
+                        }
+                        for (var item = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; item++)
+                        {
+                            using var document = JsonDocument.ParseValue(ref reader);
+                            var itemPointer = string.Create(CultureInfo.InvariantCulture, $"{pointer}/{name}/{item}");
+                            switch (name)
+                            {
+                                case "Vulnerabilities":
+                                    findings.Add(ReadVulnerability(document.RootElement, itemPointer, target, resultType, image));
+                                    break;
+                                case "Misconfigurations":
+                                    if (ReadMisconfiguration(document.RootElement, itemPointer, target, resultType, image) is { } misconfiguration)
+                                    {
+                                        misconfigurations.Add(misconfiguration);
+                                    }
+                                    break;
+                                default:
+                                    secrets.Add(ReadSecret(document.RootElement, itemPointer, target, image));
+                                    break;
+                            }
+                        }
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
+                }
+            }
+            // As the whole-document reader lists them: a result's vulnerabilities, then its misconfigurations, then its secrets.
+            findings.AddRange(misconfigurations);
+            findings.AddRange(secrets);
+        }
+        return findings;
+    }
+
+    internal static ScanParseResult ParseWhole(ReadOnlyMemory<byte> payload)
     {
         using var document = JsonPayload.Parse(payload, "Trivy JSON");
         var root = document.RootElement;
