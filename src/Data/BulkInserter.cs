@@ -121,6 +121,8 @@ public static class BulkInserter
         double real => raw.sqlite3_bind_double(statement, index, real),
         float real => raw.sqlite3_bind_double(statement, index, real),
         byte[] blob => raw.sqlite3_bind_blob(statement, index, blob),
+        // As EF's SQLite provider stores a DateOnly.
+        DateOnly day => raw.sqlite3_bind_text(statement, index, day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
         _ => throw new NotSupportedException($"Bulk insert cannot bind a {value.GetType().Name}; convert it in the model."),
     };
 
@@ -161,7 +163,7 @@ public static class BulkInserter
         await bulk.WriteToServerAsync(data, cancellationToken);
     }
 
-    /// <summary>An entity's table as the EF model maps it: every stored property but the generated key.</summary>
+    /// <summary>An entity's table as the EF model maps it: every stored property but a generated key (a natural key, such as a CVE id, is written).</summary>
     public sealed class Table
     {
         private static readonly System.Collections.Concurrent.ConcurrentDictionary<(IModel, Type), Table> Cache = new();
@@ -186,7 +188,7 @@ public static class BulkInserter
             var store = StoreObjectIdentifier.Table(name, entityType.GetSchema());
             var primaryKey = entityType.FindPrimaryKey()!.Properties.Single();
             var columns = entityType.GetProperties()
-                .Where(p => !p.IsPrimaryKey())
+                .Where(p => !p.IsPrimaryKey() || p.ValueGenerated == ValueGenerated.Never)
                 .Select(p => new Column(p.GetColumnName(store)!, p))
                 .ToList();
             return new Table(name, entityType.GetSchema(), primaryKey, columns);

@@ -51,10 +51,10 @@ public static class IntelRescorer
                 "KevKnownRansomware" = COALESCE({Kev("KnownRansomware")}, 0),
                 "EpssFeedScore" = {Epss("Score")},
                 "EpssFeedPercentile" = {Epss("Percentile")},
-                "EpssFeedDate" = CASE WHEN EXISTS (SELECT 1 FROM "EpssScores" e WHERE e."CveId" = "Findings"."IntelCveId") THEN {FirstParameter} ELSE NULL END
+                "EpssFeedDate" = CASE WHEN EXISTS (SELECT 1 FROM "EpssScores" e WHERE e."CveId" = "Findings"."IntelCveId") THEN {(epssDateText is null ? "NULL" : FirstParameter)} ELSE NULL END
             WHERE "IntelCveId" IS NOT NULL OR "KevDateAdded" IS NOT NULL OR "EpssFeedScore" IS NOT NULL
             """;
-        var withIntel = await db.Database.ExecuteSqlRawAsync(intelSql, [(object?)epssDateText ?? DBNull.Value], cancellationToken);
+        var withIntel = await db.Database.ExecuteSqlRawAsync(intelSql, epssDateText is null ? [] : [epssDateText], cancellationToken);
 
         string Concat(params string[] parts) => sqlServer ? $"CONCAT({string.Join(", ", parts)})" : string.Join(" || ", parts);
         var production = string.Join(", ", ProductionEnvironments.Select(e => $"'{e}'"));
