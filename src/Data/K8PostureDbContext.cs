@@ -1,3 +1,4 @@
+using K8Posture.Shared;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -71,7 +72,7 @@ public abstract partial class K8PostureDbContext(DbContextOptions options, DataS
             e.HasOne(x => x.BusinessUnit).WithMany().OnDelete(DeleteBehavior.ClientSetNull);
             e.Property(x => x.ServerUrl).HasMaxLength(500);
             e.Property(x => x.KubeconfigContext).HasMaxLength(253);
-            e.Property(x => x.LastError).HasMaxLength(1000);
+            e.Property(x => x.LastError).HasMaxLength(ColumnLengths.LastError);
             e.Property(x => x.ServerVersion).HasMaxLength(100);
             e.Property(x => x.ObjectCountsJson).HasMaxLength(2000);
             // An app team sees a cluster it owns, or one where it owns at least one namespace.
@@ -95,8 +96,8 @@ public abstract partial class K8PostureDbContext(DbContextOptions options, DataS
         {
             e.Property(x => x.Fingerprint).HasMaxLength(64).IsUnicode(false);
             e.Property(x => x.ContentHash).HasMaxLength(64).IsUnicode(false);
-            e.Property(x => x.Source).HasMaxLength(64);
-            e.Property(x => x.ScopeKey).HasMaxLength(450);
+            e.Property(x => x.Source).HasMaxLength(ColumnLengths.Source);
+            e.Property(x => x.ScopeKey).HasMaxLength(ColumnLengths.ScopeKey);
             e.Property(x => x.Title).HasMaxLength(1000);
             e.Property(x => x.RuleId).HasMaxLength(200);
             e.Property(x => x.VulnerabilityId).HasMaxLength(100);
@@ -107,10 +108,10 @@ public abstract partial class K8PostureDbContext(DbContextOptions options, DataS
             e.Property(x => x.Purl).HasMaxLength(1000);
             e.Property(x => x.InstalledVersion).HasMaxLength(200);
             e.Property(x => x.FixedVersion).HasMaxLength(500);
-            e.Property(x => x.NamespaceName).HasMaxLength(253);
+            e.Property(x => x.NamespaceName).HasMaxLength(ColumnLengths.KubernetesName);
             e.Property(x => x.ResourceKind).HasMaxLength(100);
             e.Property(x => x.ResourceName).HasMaxLength(300);
-            e.Property(x => x.Container).HasMaxLength(253);
+            e.Property(x => x.Container).HasMaxLength(ColumnLengths.KubernetesName);
             e.Property(x => x.ImageRegistry).HasMaxLength(253);
             e.Property(x => x.ImageRepository).HasMaxLength(500);
             e.Property(x => x.ImageTag).HasMaxLength(200);
@@ -137,7 +138,7 @@ public abstract partial class K8PostureDbContext(DbContextOptions options, DataS
 
         modelBuilder.Entity<FindingEvent>(e =>
         {
-            e.Property(x => x.Actor).HasMaxLength(200);
+            e.Property(x => x.Actor).HasMaxLength(ColumnLengths.Actor);
             e.Property(x => x.Detail).HasMaxLength(2000);
             e.HasIndex(x => new { x.FindingId, x.At });
             e.HasOne(x => x.Finding).WithMany(x => x.Events).OnDelete(DeleteBehavior.Cascade);
@@ -146,8 +147,8 @@ public abstract partial class K8PostureDbContext(DbContextOptions options, DataS
 
         modelBuilder.Entity<FindingSighting>(e =>
         {
-            e.Property(x => x.Source).HasMaxLength(64);
-            e.Property(x => x.ScopeKey).HasMaxLength(450);
+            e.Property(x => x.Source).HasMaxLength(ColumnLengths.Source);
+            e.Property(x => x.ScopeKey).HasMaxLength(ColumnLengths.ScopeKey);
             e.HasIndex(x => new { x.FindingId, x.Source }).IsUnique();
             e.HasIndex(x => new { x.Source, x.ScopeKey, x.IsOpen });
             e.HasOne(x => x.Finding).WithMany(x => x.Sightings).OnDelete(DeleteBehavior.Cascade);
@@ -157,13 +158,13 @@ public abstract partial class K8PostureDbContext(DbContextOptions options, DataS
         modelBuilder.Entity<IngestBatch>(e =>
         {
             e.Property(x => x.Format).HasMaxLength(64);
-            e.Property(x => x.Source).HasMaxLength(64);
-            e.Property(x => x.ScopeKey).HasMaxLength(450);
-            e.Property(x => x.ClusterName).HasMaxLength(200);
-            e.Property(x => x.RequestedScope).HasMaxLength(450);
-            e.Property(x => x.Pipeline).HasMaxLength(300);
-            e.Property(x => x.Commit).HasMaxLength(100);
-            e.Property(x => x.Actor).HasMaxLength(200);
+            e.Property(x => x.Source).HasMaxLength(ColumnLengths.Source);
+            e.Property(x => x.ScopeKey).HasMaxLength(ColumnLengths.ScopeKey);
+            e.Property(x => x.ClusterName).HasMaxLength(ColumnLengths.ClusterName);
+            e.Property(x => x.RequestedScope).HasMaxLength(ColumnLengths.ScopeKey);
+            e.Property(x => x.Pipeline).HasMaxLength(ColumnLengths.Pipeline);
+            e.Property(x => x.Commit).HasMaxLength(ColumnLengths.Commit);
+            e.Property(x => x.Actor).HasMaxLength(ColumnLengths.Actor);
             e.Property(x => x.PayloadSha256).HasMaxLength(64).IsUnicode(false);
             e.Property(x => x.Error).HasMaxLength(4000);
             e.HasIndex(x => new { x.PayloadSha256, x.ScopeKey });
@@ -179,15 +180,15 @@ public abstract partial class K8PostureDbContext(DbContextOptions options, DataS
             e.Property(x => x.Prefix).HasMaxLength(20).IsUnicode(false);
             e.Property(x => x.SecretHash).HasMaxLength(64).IsUnicode(false);
             e.Property(x => x.Scopes).HasMaxLength(200);
-            e.Property(x => x.CreatedBy).HasMaxLength(200);
-            e.Property(x => x.RevokedBy).HasMaxLength(200);
+            e.Property(x => x.CreatedBy).HasMaxLength(ColumnLengths.Actor);
+            e.Property(x => x.RevokedBy).HasMaxLength(ColumnLengths.Actor);
             e.HasIndex(x => x.SecretHash).IsUnique();
             e.HasOne(x => x.Team).WithMany().OnDelete(DeleteBehavior.ClientSetNull);
         });
 
         modelBuilder.Entity<AuditEvent>(e =>
         {
-            e.Property(x => x.Actor).HasMaxLength(200);
+            e.Property(x => x.Actor).HasMaxLength(ColumnLengths.Actor);
             e.Property(x => x.Action).HasMaxLength(100);
             e.Property(x => x.EntityType).HasMaxLength(100);
             e.Property(x => x.EntityId).HasMaxLength(200);
@@ -216,7 +217,7 @@ public abstract partial class K8PostureDbContext(DbContextOptions options, DataS
         // The Security Team's policy is organisation-wide: no query filter.
         modelBuilder.Entity<PolicyVersion>(e =>
         {
-            e.Property(x => x.CreatedBy).HasMaxLength(200);
+            e.Property(x => x.CreatedBy).HasMaxLength(ColumnLengths.Actor);
             e.Property(x => x.Comment).HasMaxLength(1000);
             e.HasIndex(x => x.Version).IsUnique();
         });

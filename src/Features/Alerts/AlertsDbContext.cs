@@ -1,3 +1,4 @@
+using K8Posture.Shared;
 using K8Posture.Features.Alerts;
 using K8Posture.Features.Alerts.Siem;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +15,7 @@ public abstract partial class K8PostureDbContext
     {
         modelBuilder.Entity<RuntimeAlert>(e =>
         {
-            e.Property(x => x.Source).HasMaxLength(64);
+            e.Property(x => x.Source).HasMaxLength(ColumnLengths.Source);
             e.Property(x => x.SourceId).HasMaxLength(200);
             e.Property(x => x.DedupeKey).HasMaxLength(64).IsUnicode(false);
             e.Property(x => x.Rule).HasMaxLength(300);
@@ -22,18 +23,18 @@ public abstract partial class K8PostureDbContext
             e.Property(x => x.IocEvidence).HasMaxLength(500);
             e.Property(x => x.Output).HasMaxLength(4000);
             e.Property(x => x.Tags).HasMaxLength(1000);
-            e.Property(x => x.ClusterName).HasMaxLength(200);
-            e.Property(x => x.NamespaceName).HasMaxLength(253);
+            e.Property(x => x.ClusterName).HasMaxLength(ColumnLengths.ClusterName);
+            e.Property(x => x.NamespaceName).HasMaxLength(ColumnLengths.KubernetesName);
             e.Property(x => x.Workload).HasMaxLength(300);
-            e.Property(x => x.Pod).HasMaxLength(253);
-            e.Property(x => x.Container).HasMaxLength(253);
+            e.Property(x => x.Pod).HasMaxLength(ColumnLengths.KubernetesName);
+            e.Property(x => x.Container).HasMaxLength(ColumnLengths.KubernetesName);
             e.Property(x => x.Image).HasMaxLength(500);
             e.Property(x => x.Process).HasMaxLength(300);
             e.Property(x => x.CommandLine).HasMaxLength(2000);
             e.Property(x => x.User).HasMaxLength(200);
-            e.Property(x => x.Hostname).HasMaxLength(253);
+            e.Property(x => x.Hostname).HasMaxLength(ColumnLengths.KubernetesName);
             e.Property(x => x.FieldsJson).HasMaxLength(RuntimeAlertLimits.FieldsJson);
-            e.Property(x => x.TriagedBy).HasMaxLength(200);
+            e.Property(x => x.TriagedBy).HasMaxLength(ColumnLengths.Actor);
             e.Property(x => x.TriageNote).HasMaxLength(1000);
             e.Property(x => x.SuppressedBy).HasMaxLength(64);
             e.HasIndex(x => x.DedupeKey).IsUnique();
@@ -49,7 +50,7 @@ public abstract partial class K8PostureDbContext
 
         modelBuilder.Entity<RuntimeAlertEvent>(e =>
         {
-            e.Property(x => x.Actor).HasMaxLength(200);
+            e.Property(x => x.Actor).HasMaxLength(ColumnLengths.Actor);
             e.Property(x => x.Note).HasMaxLength(1000);
             e.HasIndex(x => new { x.AlertId, x.At });
             e.HasOne(x => x.Alert).WithMany(x => x.Events).OnDelete(DeleteBehavior.Cascade);
@@ -61,7 +62,7 @@ public abstract partial class K8PostureDbContext
         {
             e.ToTable("SiemOutbox");
             e.Property(x => x.EventJson).HasMaxLength(RuntimeAlertLimits.FieldsJson + 8000);
-            e.Property(x => x.LastError).HasMaxLength(1000);
+            e.Property(x => x.LastError).HasMaxLength(ColumnLengths.LastError);
             e.HasIndex(x => new { x.Kind, x.EntityId }).IsUnique();
             e.HasIndex(x => new { x.Status, x.NextAttemptAt });
         });

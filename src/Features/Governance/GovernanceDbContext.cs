@@ -1,3 +1,4 @@
+using K8Posture.Shared;
 using K8Posture.Features.Raci;
 using K8Posture.Features.Tenancy;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +15,7 @@ public abstract partial class K8PostureDbContext
         // The RACI matrix is organisation-wide, like the policy: no query filter.
         modelBuilder.Entity<RaciVersion>(e =>
         {
-            e.Property(x => x.CreatedBy).HasMaxLength(200);
+            e.Property(x => x.CreatedBy).HasMaxLength(ColumnLengths.Actor);
             e.Property(x => x.Comment).HasMaxLength(1000);
             e.HasIndex(x => x.Version).IsUnique();
         });
@@ -22,9 +23,9 @@ public abstract partial class K8PostureDbContext
         modelBuilder.Entity<TenancyAssessment>(e =>
         {
             e.Property(x => x.Application).HasMaxLength(200);
-            e.Property(x => x.CreatedBy).HasMaxLength(200);
-            e.Property(x => x.SubmittedBy).HasMaxLength(200);
-            e.Property(x => x.ReviewedBy).HasMaxLength(200);
+            e.Property(x => x.CreatedBy).HasMaxLength(ColumnLengths.Actor);
+            e.Property(x => x.SubmittedBy).HasMaxLength(ColumnLengths.Actor);
+            e.Property(x => x.ReviewedBy).HasMaxLength(ColumnLengths.Actor);
             e.Property(x => x.ReviewComment).HasMaxLength(2000);
             e.Property(x => x.AnswersJson).HasMaxLength(8000);
             e.HasIndex(x => new { x.Application, x.Status });

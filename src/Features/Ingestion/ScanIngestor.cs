@@ -1,3 +1,4 @@
+using static K8Posture.Shared.ColumnLengths;
 using System.Security.Cryptography;
 using K8Posture.Data;
 using K8Posture.Features.Ingestion.Recovery;
@@ -332,9 +333,6 @@ public sealed class ScanIngestor(
             .ToList();
     }
 
-
-    private static string? Clip(string? value, int maxLength) =>
-        value is null || value.Length <= maxLength ? value : value[..maxLength];
 }
 
 internal static class IngestRejectedExceptionExtensions

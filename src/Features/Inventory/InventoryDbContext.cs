@@ -1,3 +1,4 @@
+using K8Posture.Shared;
 using K8Posture.Features.Inventory;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,12 +16,12 @@ public abstract partial class K8PostureDbContext
         {
             e.Property(x => x.NaturalKey).HasMaxLength(450);
             e.Property(x => x.Name).HasMaxLength(300);
-            e.Property(x => x.Source).HasMaxLength(64);
+            e.Property(x => x.Source).HasMaxLength(ColumnLengths.Source);
             e.Property(x => x.CloudAccount).HasMaxLength(200);
             e.Property(x => x.Vpc).HasMaxLength(300);
             e.Property(x => x.Region).HasMaxLength(100);
             e.Property(x => x.Endpoint).HasMaxLength(500);
-            e.Property(x => x.Hostname).HasMaxLength(253);
+            e.Property(x => x.Hostname).HasMaxLength(ColumnLengths.KubernetesName);
             e.Property(x => x.UserName).HasMaxLength(200);
             e.Property(x => x.Version).HasMaxLength(100);
             e.Property(x => x.Product).HasMaxLength(100);

@@ -1,3 +1,4 @@
+using K8Posture.Shared;
 using K8Posture.Features.Organisation;
 using Microsoft.EntityFrameworkCore;
 
@@ -40,7 +41,7 @@ public abstract partial class K8PostureDbContext
             e.Property(x => x.EntraId).HasMaxLength(64).IsUnicode(false);
             e.HasIndex(x => x.EntraId).IsUnique();
             e.Property(x => x.DisplayName).HasMaxLength(200);
-            e.Property(x => x.CreatedBy).HasMaxLength(200);
+            e.Property(x => x.CreatedBy).HasMaxLength(ColumnLengths.Actor);
             e.HasOne(x => x.Team).WithMany().OnDelete(DeleteBehavior.ClientSetNull);
         });
     }

@@ -1,3 +1,4 @@
+using K8Posture.Shared;
 using K8Posture.Features.Remediation;
 using Microsoft.EntityFrameworkCore;
 
@@ -26,7 +27,7 @@ public abstract partial class K8PostureDbContext
         modelBuilder.Entity<RiskAcceptance>(e =>
         {
             e.Property(x => x.RuleId).HasMaxLength(200);
-            e.Property(x => x.NamespaceName).HasMaxLength(253);
+            e.Property(x => x.NamespaceName).HasMaxLength(ColumnLengths.KubernetesName);
             e.Property(x => x.ImageRepository).HasMaxLength(500);
             e.Property(x => x.Reason).HasMaxLength(2000);
             e.Property(x => x.RequestedBy).HasMaxLength(200);
@@ -34,7 +35,7 @@ public abstract partial class K8PostureDbContext
             e.Property(x => x.DecidedBy).HasMaxLength(200);
             e.Property(x => x.DecidedBySubject).HasMaxLength(200);
             e.Property(x => x.DecisionComment).HasMaxLength(2000);
-            e.Property(x => x.RevokedBy).HasMaxLength(200);
+            e.Property(x => x.RevokedBy).HasMaxLength(ColumnLengths.Actor);
             e.Property(x => x.RevocationReason).HasMaxLength(2000);
             e.HasIndex(x => new { x.Status, x.ExpiresAt });
             e.HasIndex(x => new { x.OwnerTeamId, x.Status });
@@ -59,8 +60,8 @@ public abstract partial class K8PostureDbContext
         {
             e.Property(x => x.AddressProtected).HasMaxLength(4000);
             e.Property(x => x.DisplayAddress).HasMaxLength(300);
-            e.Property(x => x.CreatedBy).HasMaxLength(200);
-            e.Property(x => x.LastError).HasMaxLength(1000);
+            e.Property(x => x.CreatedBy).HasMaxLength(ColumnLengths.Actor);
+            e.Property(x => x.LastError).HasMaxLength(ColumnLengths.LastError);
             e.HasIndex(x => x.TeamId);
             e.HasOne(x => x.Team).WithMany().OnDelete(DeleteBehavior.Cascade);
             e.HasQueryFilter(t => SeesAllTeams || VisibleTeamIds.Contains(t.TeamId));

@@ -1,3 +1,4 @@
+using K8Posture.Shared;
 using K8Posture.Features.Reports;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,7 +13,7 @@ public abstract partial class K8PostureDbContext
         // Organisation-wide (every team's figures): no team filter; the endpoints authorise by policy instead.
         modelBuilder.Entity<ExecutiveReport>(e =>
         {
-            e.Property(x => x.CreatedBy).HasMaxLength(200);
+            e.Property(x => x.CreatedBy).HasMaxLength(ColumnLengths.Actor);
             e.Property(x => x.Sha256).HasMaxLength(64).IsUnicode(false);
             e.Property(x => x.Trigger).HasConversion<string>().HasMaxLength(20);
             e.HasIndex(x => x.CreatedAt);

@@ -28,11 +28,6 @@ public static class RulesEndpoints
     public const long MaxManifestBytes = 10L * 1024 * 1024;
 
     /// <summary>Enums as names ("High", "ContainerMisconfiguration") so pipelines can compare strings.</summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter() },
-    };
-
     public static IEndpointRouteBuilder MapRulesEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/v1").WithTags("Policy checks");
@@ -52,7 +47,7 @@ public static class RulesEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
-        group.MapGet("/rules", (RuleCatalogue catalogue) => Results.Json(catalogue.Rules.Select(r => ToDto(r, catalogue)).ToList(), Json))
+        group.MapGet("/rules", (RuleCatalogue catalogue) => TypedResults.Ok(catalogue.Rules.Select(r => ToDto(r, catalogue)).ToList()))
             .RequireAuthorization(Policies.ApiRead)
             .WithName("ListRules")
             .WithSummary("The built-in rule catalogue")
@@ -69,20 +64,13 @@ public static class RulesEndpoints
 
     private static async Task<IResult> EvaluateAsync(HttpContext context, PolicyEvaluator evaluator, PolicyStore policies, CancellationToken cancellationToken)
     {
-        var body = await RawRequestBody.ReadAsync(context, MaxManifestBytes, "manifests", "fixed; evaluate a chart or kustomization in parts", cancellationToken);
-        if (body.Problem is { } problem)
-        {
-            return problem;
-        }
-        if (body.Payload.IsEmpty)
-        {
-            return Results.Problem(title: "Empty payload", detail: "The request body is empty; send Kubernetes manifests (YAML or JSON) as the body.", statusCode: StatusCodes.Status400BadRequest);
-        }
+        var payload = await RawRequestBody.ReadRequiredAsync(context, MaxManifestBytes, "manifests", "fixed; evaluate a chart or kustomization in parts",
+            "send Kubernetes manifests (YAML or JSON) as the body.", cancellationToken);
         var policy = await policies.GetCurrentAsync(cancellationToken);
         try
         {
-            var result = evaluator.Evaluate(body.Payload, policy.Document, policy.Version);
-            return Results.Json(result, Json);
+            var result = evaluator.Evaluate(payload, policy.Document, policy.Version);
+            return TypedResults.Ok(result);
         }
         catch (ScanParseException ex)
         {

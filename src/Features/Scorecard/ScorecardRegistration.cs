@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 namespace K8Posture.Features.Scorecard;
 
 public static class ScorecardRegistration
@@ -16,7 +17,7 @@ public static class ScorecardRegistration
     public static IEndpointRouteBuilder MapScorecardEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/v1/scorecard", async (ScorecardService scorecard, CancellationToken ct) =>
-                Results.Json(await scorecard.GetAsync(ct), K8Posture.Features.Rules.RulesEndpoints.Json))
+                TypedResults.Ok(await scorecard.GetAsync(ct)))
             .RequireAuthorization(K8Posture.Security.Policies.ApiRead)
             .WithTags("Scorecard")
             .WithName("GetScorecard")
