@@ -45,7 +45,7 @@ public static class ClusterEndpoints
         group.MapPost("/{name}/refresh", async (string name, ClusterService clusters, CancellationToken ct) =>
                 await clusters.EnqueueRefreshAsync(name, ct) is { } jobId
                     ? TypedResults.Json(new RefreshQueuedResponse(name, jobId), statusCode: StatusCodes.Status202Accepted)
-                    : Results.Problem(title: "Unknown cluster", detail: $"No registered cluster named '{name}' with a connection; register it with POST /api/v1/clusters.", statusCode: StatusCodes.Status404NotFound))
+                    : throw ProblemException.NotFound("Unknown cluster", $"No registered cluster named '{name}' with a connection; register it with POST /api/v1/clusters."))
             .RequireAuthorization(Policies.ApiAdmin)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithName("RefreshCluster")

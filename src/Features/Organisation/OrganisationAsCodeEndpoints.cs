@@ -59,7 +59,7 @@ public static class OrganisationAsCodeEndpoints
         };
         if (yaml is null)
         {
-            return Results.Problem(title: "Unknown format", detail: "format is yaml or json.", statusCode: StatusCodes.Status400BadRequest);
+            throw ProblemException.BadRequest("Unknown format", "format is yaml or json.");
         }
         var document = await organisation.ExportAsync(cancellationToken);
         return yaml.Value
@@ -76,7 +76,7 @@ public static class OrganisationAsCodeEndpoints
         }
         else if (!bool.TryParse(dryRun, out isDryRun))
         {
-            return Results.Problem(title: "Invalid dryRun", detail: "dryRun is true or false.", statusCode: StatusCodes.Status400BadRequest);
+            throw ProblemException.BadRequest("Invalid dryRun", "dryRun is true or false.");
         }
         var body = await RawRequestBody.ReadRequiredAsync(context, MaxDocumentBytes, "document", "fixed; split the organisation into parts",
             "send an Organisation document (YAML or JSON) or a CSV of teams (team,business_unit,entra_group_id,contact).", cancellationToken, blankIsEmpty: true);

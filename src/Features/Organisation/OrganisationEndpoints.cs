@@ -67,7 +67,7 @@ public static class OrganisationEndpoints
         group.MapDelete("/{name}", async (string name, OrganisationService organisation, CancellationToken ct) =>
                 {
                     await organisation.DeleteBusinessUnitAsync(name, ct);
-                    return Results.NoContent();
+                    return TypedResults.NoContent();
                 })
             .RequireAuthorization(Policies.ApiAdmin)
             .WithName("DeleteBusinessUnit")
@@ -122,7 +122,7 @@ public static class OrganisationEndpoints
         group.MapDelete("/{name}", async (string name, string? handOverTo, OrganisationService organisation, CancellationToken ct) =>
                 {
                     await organisation.DeleteTeamAsync(name, handOverTo, ct);
-                    return Results.NoContent();
+                    return TypedResults.NoContent();
                 })
             .RequireAuthorization(Policies.ApiAdmin)
             .WithName("DeleteTeam")
@@ -169,7 +169,7 @@ public static class OrganisationEndpoints
         group.MapDelete("/{name}/groups/{groupId}", async (string name, string groupId, OrganisationService organisation, CancellationToken ct) =>
                 {
                     await organisation.RemoveTeamGroupAsync(name, groupId, ct);
-                    return Results.NoContent();
+                    return TypedResults.NoContent();
                 })
             .RequireAuthorization(Policies.ApiAdmin)
             .WithName("RemoveTeamGroup")
@@ -222,7 +222,7 @@ public static class OrganisationEndpoints
         group.MapDelete("/{name}", async (string name, OrganisationService organisation, CancellationToken ct) =>
                 {
                     await organisation.DeleteApplicationAsync(name, ct);
-                    return Results.NoContent();
+                    return TypedResults.NoContent();
                 })
             .RequireAuthorization(Policies.ApiAdmin)
             .WithName("DeleteApplication")
@@ -265,7 +265,7 @@ public static class OrganisationEndpoints
         group.MapDelete("/{entraId}", async (string entraId, OrganisationService organisation, CancellationToken ct) =>
                 {
                     await organisation.DeletePipelineIdentityAsync(entraId, ct);
-                    return Results.NoContent();
+                    return TypedResults.NoContent();
                 })
             .RequireAuthorization(Policies.ApiAdmin)
             .WithName("DeletePipelineIdentity")

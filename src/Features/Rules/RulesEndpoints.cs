@@ -74,7 +74,7 @@ public static class RulesEndpoints
         }
         catch (ScanParseException ex)
         {
-            return Results.Problem(title: "Invalid manifests", detail: ex.Message, statusCode: StatusCodes.Status400BadRequest,
+            return TypedResults.Problem(title: "Invalid manifests", detail: ex.Message, statusCode: StatusCodes.Status400BadRequest,
                 extensions: ex.Pointer is null ? null : new Dictionary<string, object?> { ["pointer"] = ex.Pointer });
         }
     }
