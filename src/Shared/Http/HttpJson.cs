@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -20,6 +21,9 @@ public static class HttpJson
     private static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {
         options.Converters.Add(new JsonStringEnumConverter());
+        // ASP.NET's own default is the relaxed encoder; the default one escapes HTML-sensitive characters, and the API
+        // answers byte for byte as the CLI (which serialises with Options) prints.
+        options.Encoder = JavaScriptEncoder.Default;
         return options;
     }
 }
