@@ -1,4 +1,5 @@
 using AppRoot = K8Posture.App.App;
+using K8Posture.Shared.Http;
 using K8Posture.Data;
 using K8Posture.Jobs;
 using K8Posture.Security;
@@ -22,6 +23,8 @@ public static class WebRegistration
         builder.AddAzureSignalRWhenConfigured();
         builder.Services.AddMudServices();
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.AddHttpJson();
         builder.Services.AddOpenApi();
         builder.Services.AddHttpContextAccessor();
         return builder;
@@ -43,10 +46,9 @@ public static class WebRegistration
     {
         app.UseSecurityHeaders();
         app.UseTransportSecurity();
-        if (!app.Environment.IsDevelopment())
-        {
-            app.UseExceptionHandler();
-        }
+        // In every environment: refusals (ProblemException) are problem details in development too, where the developer
+        // exception page would otherwise turn them into 500s.
+        app.UseExceptionHandler();
         app.UseStatusCodePages();
         // Before authentication too: checking a key reads the database.
         app.UseDatabaseFaultProblems();

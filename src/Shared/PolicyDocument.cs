@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using K8Posture.Data;
@@ -41,12 +42,6 @@ public sealed class AlertSuppression
 /// </remarks>
 public sealed class PolicyDocument
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter() },
-    };
-
     /// <summary>Registry hosts ("mcr.microsoft.com") or registry/repository prefixes ("ghcr.io/contoso").</summary>
     public List<string> AllowedRegistries { get; set; } = ["mcr.microsoft.com", "registry.k8s.io", "gcr.io/distroless", "cgr.dev/chainguard"];
 
@@ -107,10 +102,10 @@ public sealed class PolicyDocument
         return false;
     }
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string ToJson() => JsonSerializer.Serialize(this, HttpJson.Indented);
 
     public static PolicyDocument FromJson(string json) =>
-        JsonSerializer.Deserialize<PolicyDocument>(json, Json) ?? throw new JsonException("The policy document is null.");
+        JsonSerializer.Deserialize<PolicyDocument>(json, HttpJson.Indented) ?? throw new JsonException("The policy document is null.");
 
     public PolicyDocument Clone() => FromJson(ToJson());
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Compression;
 using Microsoft.AspNetCore.Http.Features;
+using K8Posture.Shared.Http;
 using Microsoft.OpenApi;
 
 namespace K8Posture.Shared;
@@ -36,30 +37,54 @@ public static class RawRequestBody
         });
 
     /// <summary>
+    /// The whole body, as <see cref="ReadAsync"/> reads it, or a <see cref="ProblemException"/> when it cannot be read or is
+    /// empty (blank counts as empty when <paramref name="blankIsEmpty"/>); <paramref name="whenEmpty"/> tells what to send.
+    /// </summary>
+    public static async Task<ReadOnlyMemory<byte>> ReadRequiredAsync(HttpContext context, long limit, string what, string limitSetting, string whenEmpty,
+        CancellationToken cancellationToken, bool blankIsEmpty = false)
+    {
+        var payload = await ReadOrThrowAsync(context, limit, what, limitSetting, cancellationToken);
+        if (payload.IsEmpty || (blankIsEmpty && payload.Span.Trim(" \t\r\n"u8).IsEmpty))
+        {
+            throw ProblemException.BadRequest("Empty payload", "The request body is empty; " + whenEmpty);
+        }
+        return payload;
+    }
+
+    /// <summary>The whole body, or the problem that stopped reading it as a result (for handlers that answer rather than throw).</summary>
+    public static async Task<Body> ReadAsync(HttpContext context, long limit, string what, string limitSetting, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return new Body(await ReadOrThrowAsync(context, limit, what, limitSetting, cancellationToken), null);
+        }
+        catch (ProblemException problem)
+        {
+            return new Body(default, problem.ToResult());
+        }
+    }
+
+    /// <summary>
     /// The whole body as bytes (never a string), decoded when Content-Encoding says gzip, deflate or br; the limit applies to
     /// the decoded size while reading, so neither a missing Content-Length nor a zip bomb gets past it. With a Content-Length
     /// and no encoding the body is read into one array of that size; otherwise into 1 MB pooled segments joined once at the
     /// end. <paramref name="what"/> names the body in messages ("report", "manifests"); <paramref name="limitSetting"/> says how to
     /// change the limit.
     /// </summary>
-    public static async Task<Body> ReadAsync(HttpContext context, long limit, string what, string limitSetting, CancellationToken cancellationToken)
+    private static async Task<ReadOnlyMemory<byte>> ReadOrThrowAsync(HttpContext context, long limit, string what, string limitSetting, CancellationToken cancellationToken)
     {
-        var tooLarge = new Body(default, Results.Problem(
-            title: "Payload too large",
-            detail: $"The body ({what}) is larger than {limit} bytes, the limit of this endpoint after decompression ({limitSetting}).",
-            statusCode: StatusCodes.Status413PayloadTooLarge));
+        var tooLarge = new ProblemException(StatusCodes.Status413PayloadTooLarge, "Payload too large",
+            $"The body ({what}) is larger than {limit} bytes, the limit of this endpoint after decompression ({limitSetting}).");
         var encoding = context.Request.Headers.ContentEncoding.ToString().Trim().ToLowerInvariant();
         var encoded = encoding is not ("" or "identity");
         if (encoded && encoding is not ("gzip" or "x-gzip" or "deflate" or "br"))
         {
-            return new Body(default, Results.Problem(
-                title: "Unsupported content encoding",
-                detail: $"Content-Encoding '{Clip(encoding, 100)}' is not supported; send the {what} plain or with gzip, deflate or br.",
-                statusCode: StatusCodes.Status415UnsupportedMediaType));
+            throw new ProblemException(StatusCodes.Status415UnsupportedMediaType, "Unsupported content encoding",
+                $"Content-Encoding '{ColumnLengths.Clip(encoding, 100)}' is not supported; send the {what} plain or with gzip, deflate or br.");
         }
         if (context.Request.ContentLength is { } declared && declared > limit)
         {
-            return tooLarge;
+            throw tooLarge;
         }
         // The server's own default (30 MB) would cut bodies below the configured limit; the endpoint enforces its own.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
@@ -79,7 +104,7 @@ public static class RawRequestBody
                 {
                     filled += read;
                 }
-                return new Body(exact.AsMemory(0, filled), null);
+                return exact.AsMemory(0, filled);
             }
 
             await using var decoded = encoding switch
@@ -103,7 +128,7 @@ public static class RawRequestBody
                     total += read;
                     if (total > limit)
                     {
-                        return tooLarge;
+                        throw tooLarge;
                     }
                 }
                 if (filled < SegmentSize)
@@ -116,20 +141,17 @@ public static class RawRequestBody
                         full.AsSpan(0, count).CopyTo(body.AsSpan(offset));
                         offset += count;
                     }
-                    return new Body(body, null);
+                    return body;
                 }
             }
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return tooLarge;
+            throw tooLarge;
         }
         catch (InvalidDataException ex)
         {
-            return new Body(default, Results.Problem(
-                title: "Malformed content encoding",
-                detail: $"The body is not valid {encoding} data: {ex.Message}",
-                statusCode: StatusCodes.Status400BadRequest));
+            throw ProblemException.BadRequest("Malformed content encoding", $"The body is not valid {encoding} data: {ex.Message}");
         }
         finally
         {
@@ -139,6 +161,4 @@ public static class RawRequestBody
             }
         }
     }
-
-    private static string Clip(string value, int maxLength) => value.Length <= maxLength ? value : value[..maxLength];
 }

@@ -29,7 +29,7 @@ public static class AccountEndpoints
 
         account.MapPost("/signout", SignOutAsync);
         // A link or a prefetch must not sign anyone out: the GET only offers the form.
-        account.MapGet("/signout", () => Results.Redirect(ConfirmSignOutPath));
+        account.MapGet("/signout", () => TypedResults.Redirect(ConfirmSignOutPath));
         return endpoints;
     }
 
@@ -44,7 +44,7 @@ public static class AccountEndpoints
     {
         if (!await antiforgery.IsRequestValidAsync(context))
         {
-            return Results.Problem(
+            return TypedResults.Problem(
                 statusCode: StatusCodes.Status400BadRequest,
                 title: "Sign-out refused",
                 detail: "Sign out with the Sign out button: the request did not carry the form's antiforgery token (__RequestVerificationToken).");
@@ -68,11 +68,11 @@ public static class AccountEndpoints
     {
         if (configuration.GetAuthMode() != AuthMode.Local)
         {
-            return Results.NotFound();
+            return TypedResults.NotFound();
         }
         if (!Roles.All.Contains(role))
         {
-            return Results.Problem(statusCode: 400, title: "Unknown persona", detail: $"Role '{role}' is not one of: {string.Join(", ", Roles.All)}.");
+            return TypedResults.Problem(statusCode: 400, title: "Unknown persona", detail: $"Role '{role}' is not one of: {string.Join(", ", Roles.All)}.");
         }
 
         var claims = new List<Claim> { new(ClaimTypes.Role, role) };
@@ -81,12 +81,12 @@ public static class AccountEndpoints
         {
             if (teamId is null)
             {
-                return Results.Problem(statusCode: 400, title: "Team required", detail: "An app-team member signs in for a team: choose one.");
+                return TypedResults.Problem(statusCode: 400, title: "Team required", detail: "An app-team member signs in for a team: choose one.");
             }
             var team = await scopes.ReadAsSystemAsync("system:signin", db => db.Teams.AsNoTracking().Where(t => t.Id == teamId).Select(t => t.Name).SingleOrDefaultAsync());
             if (team is null)
             {
-                return Results.Problem(statusCode: 400, title: "Unknown team", detail: $"Team {teamId} does not exist.");
+                return TypedResults.Problem(statusCode: 400, title: "Unknown team", detail: $"Team {teamId} does not exist.");
             }
             claims.Add(new Claim(K8PostureClaims.Team, teamId.Value.ToString(CultureInfo.InvariantCulture)));
             name = $"{team} member";

@@ -1,10 +1,12 @@
 using K8Posture.Data;
+using K8Posture.Shared.Http;
 using K8Posture.Security;
 
 namespace K8Posture.Features.Admin;
 
 /// <summary>The caller acts for one or more teams, but the change is the Security Team's to make.</summary>
-public sealed class SecurityTeamRequiredException(string message) : InvalidOperationException(message);
+public sealed class SecurityTeamRequiredException(string message)
+    : ProblemException(StatusCodes.Status403Forbidden, "Security Team only", message);
 
 /// <summary>
 /// Changes only the Security Team may make: a Security.Admin person or an organisation-wide admin key. Services check this
@@ -41,8 +43,4 @@ public static class SecurityTeamOnly
             && (user.IsInRole(Roles.SecurityAdmin)
                 || (user.IsMachine() && (user.HasApiScope(ApiScopes.Admin) || user.IsInRole("Pipeline.Admin"))));
     }
-
-    /// <summary>The answer an endpoint gives when <see cref="Require"/> refused: 403 with the reason.</summary>
-    public static IResult Forbidden(SecurityTeamRequiredException refusal) =>
-        Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Security Team only", detail: refusal.Message);
 }

@@ -1,3 +1,6 @@
+using K8Posture.Shared;
+using static K8Posture.Shared.ColumnLengths;
+using K8Posture.Shared.Http;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using K8Posture.Data;
@@ -69,23 +72,8 @@ public sealed class AlertIngestor(
         var contexts = systemScope.ServiceProvider.GetRequiredService<IDbContextFactory<K8PostureDbContext>>();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
 
-        var batch = new IngestBatch
-        {
-            Id = interrupted?.Id ?? 0,
-            RecoveryAttempts = interrupted?.RecoveryAttempts ?? 0,
-            RecoveredAt = interrupted?.RecoveredAt,
-            RequestJson = PushRequest.Write(caller, options),
-            Kind = IngestKind.Alerts,
-            ReceivedAt = interrupted?.ReceivedAt ?? clock.GetUtcNow(),
-            Status = IngestStatus.Received,
-            ClusterName = RuntimeAlertLimits.Clip(options.Cluster?.Trim() is { Length: > 0 } c ? c : null, 200),
-            TeamId = callerTeam,
-            Pipeline = RuntimeAlertLimits.Clip(options.Pipeline?.Trim(), 300),
-            Actor = RuntimeAlertLimits.Clip(caller.Actor, 200)!,
-            PayloadSha256 = Convert.ToHexStringLower(SHA256.HashData(payload.Span)),
-            PayloadBytes = payload.Length,
-            PayloadCompressed = IngestBatchRecording.Gzip(payload.Span),
-        };
+        var batch = ReceivedBatch.Of(IngestKind.Alerts, payload, caller, options, interrupted, clock.GetUtcNow(), options.Pipeline, callerTeam);
+        batch.ClusterName = Clip(options.Cluster?.Trim() is { Length: > 0 } c ? c : null, ColumnLengths.ClusterName);
 
         AlertParseResult parsed;
         try
@@ -98,7 +86,7 @@ public sealed class AlertIngestor(
         {
             throw await pipeline.RefuseAsync(db, batch, new IngestRejectedException("Malformed alert payload", ex.Message, pointer: ex.Pointer));
         }
-        catch (AlertPayloadRefusedException ex)
+        catch (ProblemException ex) when (ex is not IngestRejectedException)
         {
             batch.Format = "roxctl-deployment-check";
             throw await pipeline.RefuseAsync(db, batch, new IngestRejectedException(ex.Title, ex.Message, ex.StatusCode));
@@ -165,7 +153,7 @@ public sealed class AlertIngestor(
         var clusterOverride = options.Cluster?.Trim() is { Length: > 0 } given ? given : null;
         // Alerts discover clusters as scans do, in the same write, so an alert and the scan that first names its cluster share one row.
         var clusterIds = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        foreach (var name in parsed.Alerts.Select(a => RuntimeAlertLimits.Clip(clusterOverride ?? a.ClusterName, 200)).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase))
+        foreach (var name in parsed.Alerts.Select(a => Clip(clusterOverride ?? a.ClusterName, ColumnLengths.ClusterName)).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase))
         {
             clusterIds[name] = await IngestPipeline.ResolveClusterAsync(db, audit, name, "ingest.alerts", now, ct);
         }
@@ -176,7 +164,7 @@ public sealed class AlertIngestor(
 
         var incoming = parsed.Alerts.Select(a =>
         {
-            var cluster = RuntimeAlertLimits.Clip(clusterOverride ?? a.ClusterName, 200);
+            var cluster = Clip(clusterOverride ?? a.ClusterName, ColumnLengths.ClusterName);
             var occurred = a.OccurredAt ?? now;
             var key = AlertDedupe.KeyOf(a.Source, a.SourceId, a.Rule, cluster, a.Namespace, a.Pod, a.Container, a.Process, occurred);
             return (Alert: a, Cluster: cluster, Occurred: occurred, Key: key);
@@ -229,15 +217,15 @@ public sealed class AlertIngestor(
             var alert = new RuntimeAlert
             {
                 Source = parsedAlert.Source,
-                SourceId = RuntimeAlertLimits.Clip(parsedAlert.SourceId, 200),
+                SourceId = Clip(parsedAlert.SourceId, 200),
                 DedupeKey = key,
-                Rule = RuntimeAlertLimits.Clip(parsedAlert.Rule, 300)!,
-                Priority = RuntimeAlertLimits.Clip(parsedAlert.Priority, 50),
+                Rule = Clip(parsedAlert.Rule, 300)!,
+                Priority = Clip(parsedAlert.Priority, 50),
                 Severity = parsedAlert.Severity,
                 IocClass = verdict.Class,
-                IocEvidence = RuntimeAlertLimits.Clip(verdict.Evidence, 500),
-                Output = RuntimeAlertLimits.Clip(parsedAlert.Output, 4000),
-                Tags = RuntimeAlertLimits.Clip(parsedAlert.Tags.Count == 0 ? null : string.Join(", ", parsedAlert.Tags), 1000),
+                IocEvidence = Clip(verdict.Evidence, 500),
+                Output = Clip(parsedAlert.Output, 4000),
+                Tags = Clip(parsedAlert.Tags.Count == 0 ? null : string.Join(", ", parsedAlert.Tags), 1000),
                 OccurredAt = occurred,
                 FirstSeenAt = occurred,
                 LastSeenAt = occurred,
@@ -245,19 +233,19 @@ public sealed class AlertIngestor(
                 LastBatchId = batch.Id,
                 ClusterName = cluster,
                 ClusterId = clusterId,
-                NamespaceName = RuntimeAlertLimits.Clip(parsedAlert.Namespace, 253),
-                Workload = RuntimeAlertLimits.Clip(parsedAlert.Workload, 300),
-                Pod = RuntimeAlertLimits.Clip(parsedAlert.Pod, 253),
-                Container = RuntimeAlertLimits.Clip(parsedAlert.Container, 253),
-                Image = RuntimeAlertLimits.Clip(parsedAlert.Image, 500),
-                Process = RuntimeAlertLimits.Clip(parsedAlert.Process, 300),
-                CommandLine = RuntimeAlertLimits.Clip(parsedAlert.CommandLine, 2000),
-                User = RuntimeAlertLimits.Clip(parsedAlert.User, 200),
-                Hostname = RuntimeAlertLimits.Clip(parsedAlert.Hostname, 253),
-                FieldsJson = RuntimeAlertLimits.Clip(parsedAlert.FieldsJson, RuntimeAlertLimits.FieldsJson),
+                NamespaceName = Clip(parsedAlert.Namespace, ColumnLengths.KubernetesName),
+                Workload = Clip(parsedAlert.Workload, 300),
+                Pod = Clip(parsedAlert.Pod, ColumnLengths.KubernetesName),
+                Container = Clip(parsedAlert.Container, ColumnLengths.KubernetesName),
+                Image = Clip(parsedAlert.Image, 500),
+                Process = Clip(parsedAlert.Process, 300),
+                CommandLine = Clip(parsedAlert.CommandLine, 2000),
+                User = Clip(parsedAlert.User, 200),
+                Hostname = Clip(parsedAlert.Hostname, ColumnLengths.KubernetesName),
+                FieldsJson = Clip(parsedAlert.FieldsJson, RuntimeAlertLimits.FieldsJson),
                 OwnerTeamId = owner,
                 SuppressedBy = suppression?.Key,
-                Events = [new RuntimeAlertEvent { Kind = RuntimeAlertEventKind.Created, At = now, Actor = RuntimeAlertLimits.Clip(db.Scope.Actor, 200)!, BatchId = batch.Id, To = AlertTriageState.New }],
+                Events = [new RuntimeAlertEvent { Kind = RuntimeAlertEventKind.Created, At = now, Actor = Clip(db.Scope.Actor, ColumnLengths.Actor)!, BatchId = batch.Id, To = AlertTriageState.New }],
             };
             db.RuntimeAlerts.Add(alert);
             existing[key] = alert;

@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Security.Claims;
 using K8Posture.Data;
 using K8Posture.Features.Policy;
@@ -19,12 +20,12 @@ public sealed class AlertSuppressionService(PolicyStore policies, IDbContextFact
     {
         if (new[] { suppression.RuleId, suppression.Image, suppression.Namespace, suppression.Cluster, suppression.Process }.All(string.IsNullOrWhiteSpace))
         {
-            throw new PolicyChangeException(StatusCodes.Status400BadRequest, "Invalid suppression", "Name at least one of rule, image, namespace, cluster or process; a suppression of everything is refused.");
+            throw new ProblemException(StatusCodes.Status400BadRequest, "Invalid suppression", "Name at least one of rule, image, namespace, cluster or process; a suppression of everything is refused.");
         }
         var current = await policies.GetCurrentAsync(cancellationToken);
         if (current.Document.AlertSuppressions.Any(s => s.Key == suppression.Key))
         {
-            throw new PolicyChangeException(StatusCodes.Status409Conflict, "Suppression exists", "The policy already has a suppression with these criteria.");
+            throw new ProblemException(StatusCodes.Status409Conflict, "Suppression exists", "The policy already has a suppression with these criteria.");
         }
         var document = PolicyDocument.FromJson(current.Document.ToJson());
         document.AlertSuppressions.Add(suppression);
@@ -36,7 +37,7 @@ public sealed class AlertSuppressionService(PolicyStore policies, IDbContextFact
     {
         var current = await policies.GetCurrentAsync(cancellationToken);
         var removed = current.Document.AlertSuppressions.FirstOrDefault(s => s.Key == key)
-            ?? throw new PolicyChangeException(StatusCodes.Status404NotFound, "Unknown suppression", "The current policy has no such suppression.");
+            ?? throw new ProblemException(StatusCodes.Status404NotFound, "Unknown suppression", "The current policy has no such suppression.");
         var document = PolicyDocument.FromJson(current.Document.ToJson());
         document.AlertSuppressions.RemoveAll(s => s.Key == key);
         await policies.SaveNewVersionAsync(user, document, $"Alert suppression removed: {Describe(removed)}.", current.Version, cancellationToken);

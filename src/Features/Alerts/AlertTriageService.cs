@@ -1,3 +1,6 @@
+using K8Posture.Shared;
+using static K8Posture.Shared.ColumnLengths;
+using K8Posture.Shared.Http;
 using System.Security.Claims;
 using K8Posture.Data;
 using K8Posture.Security;
@@ -7,11 +10,6 @@ using Microsoft.EntityFrameworkCore;
 namespace K8Posture.Features.Alerts;
 
 /// <summary>A triage change was refused: not allowed (403), unknown alert (404) or an invalid note (400).</summary>
-public sealed class AlertTriageException(int statusCode, string message) : Exception(message)
-{
-    public int StatusCode { get; } = statusCode;
-}
-
 /// <summary>
 /// Sets an alert's triage state. Security analysts and admins triage (the CIRT hand-off is theirs); app teams read their
 /// own alerts only. Checked here on the server, so the page hiding the buttons is not the only guard. The state, who and
@@ -25,6 +23,7 @@ public sealed class AlertTriageService(
     TimeProvider clock)
 {
     public const int MaxNoteLength = 1000;
+    private const string TriageRefused = "Triage refused";
 
     public async Task<bool> CanTriageAsync(ClaimsPrincipal user) => (await authorization.AuthorizeAsync(user, Policies.SecurityTeam)).Succeeded;
 
@@ -32,19 +31,19 @@ public sealed class AlertTriageService(
     {
         if (!await CanTriageAsync(user))
         {
-            throw new AlertTriageException(StatusCodes.Status403Forbidden, "Only Security analysts and admins triage alerts.");
+            throw new ProblemException(StatusCodes.Status403Forbidden, TriageRefused, "Only Security analysts and admins triage alerts.");
         }
         if (note is { Length: > MaxNoteLength })
         {
-            throw new AlertTriageException(StatusCodes.Status400BadRequest, $"The note is longer than {MaxNoteLength} characters.");
+            throw new ProblemException(StatusCodes.Status400BadRequest, TriageRefused, $"The note is longer than {MaxNoteLength} characters.");
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.Scope.EnsureActsFor(user);
         var alert = await db.RuntimeAlerts.FirstOrDefaultAsync(a => a.Id == alertId, cancellationToken)
-            ?? throw new AlertTriageException(StatusCodes.Status404NotFound, $"Alert {alertId} does not exist or is not visible to you.");
+            ?? throw new ProblemException(StatusCodes.Status404NotFound, TriageRefused, $"Alert {alertId} does not exist or is not visible to you.");
         var before = new { alert.Triage, alert.TriagedBy, alert.TriagedAt, alert.TriageNote };
         var now = clock.GetUtcNow();
-        var actor = RuntimeAlertLimits.Clip(db.Scope.Actor, 200)!;
+        var actor = Clip(db.Scope.Actor, ColumnLengths.Actor)!;
         var cleanNote = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
         db.RuntimeAlertEvents.Add(new RuntimeAlertEvent
         {

@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using K8Posture.Shared;
 using System.Globalization;
 using System.Security.Claims;
@@ -44,38 +45,20 @@ public static class AlertsEndpoints
         return endpoints;
     }
 
-    internal static async Task<IResult> TriageAsync(long id, HttpContext context, AlertTriageService triage, ClaimsPrincipal user, CancellationToken cancellationToken)
+    internal static async Task<Ok<AlertTriageResult>> TriageAsync(long id, HttpContext context, AlertTriageService triage, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        AlertTriageRequest? body;
-        try
+        const string invalid = "Invalid request";
+        var states = FindingsQueryString.Describe<AlertTriageState>();
+        var body = await JsonBody.ReadAsync<AlertTriageRequest>(context, invalid, cancellationToken, TriageJson, hint: $"state takes one of {states}");
+        if (body.State is not { } state || !Enum.IsDefined(state))
         {
-            body = await context.Request.ReadFromJsonAsync<AlertTriageRequest>(TriageJson, cancellationToken);
+            throw ProblemException.BadRequest(invalid, $"/state is required: one of {states}.");
         }
-        catch (JsonException ex)
-        {
-            return Results.Problem(title: "Invalid request", statusCode: StatusCodes.Status400BadRequest,
-                detail: $"The body is not valid JSON for a triage at {ex.Path ?? "$"}: state takes one of {FindingsQueryString.Describe<AlertTriageState>()}.");
-        }
-        catch (InvalidOperationException)
-        {
-            return Results.Problem(title: "Invalid request", detail: "Send a JSON body (Content-Type: application/json).", statusCode: StatusCodes.Status415UnsupportedMediaType);
-        }
-        if (body?.State is not { } state || !Enum.IsDefined(state))
-        {
-            return Results.Problem(title: "Invalid request", statusCode: StatusCodes.Status400BadRequest,
-                detail: $"/state is required: one of {FindingsQueryString.Describe<AlertTriageState>()}.");
-        }
-        try
-        {
-            await triage.SetStateAsync(user, id, state, body.Note, cancellationToken);
-        }
-        catch (AlertTriageException ex)
-        {
-            return Results.Problem(title: "Triage refused", detail: ex.Message, statusCode: ex.StatusCode);
-        }
-        return Results.Json(new AlertTriageResult(id, state), TriageJson);
+        await triage.SetStateAsync(user, id, state, body.Note, cancellationToken);
+        return TypedResults.Ok(new AlertTriageResult(id, state));
     }
 
+    // Stricter than the API's JSON: a triage state is named, never numbered.
     private static readonly JsonSerializerOptions TriageJson = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter<AlertTriageState>(allowIntegerValues: false) },

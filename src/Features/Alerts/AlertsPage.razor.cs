@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Globalization;
 using System.Security.Claims;
 using K8Posture.Data;
@@ -120,7 +121,7 @@ public sealed partial class AlertsPage : ComponentBase, IDisposable
             _newSuppression = new AlertSuppression();
             await ReloadAsync();
         }
-        catch (PolicyChangeException ex)
+        catch (ProblemException ex)
         {
             Snackbar.Add(ex.Message, MudBlazor.Severity.Warning);
         }
@@ -134,7 +135,7 @@ public sealed partial class AlertsPage : ComponentBase, IDisposable
             Snackbar.Add($"Suppression removed from the policy; {shown} alert(s) re-judged.", MudBlazor.Severity.Info);
             await ReloadAsync();
         }
-        catch (PolicyChangeException ex)
+        catch (ProblemException ex)
         {
             Snackbar.Add(ex.Message, MudBlazor.Severity.Warning);
         }
@@ -177,7 +178,7 @@ public sealed partial class AlertsPage : ComponentBase, IDisposable
             await Triage.SetStateAsync(_user, alert.Id, state, null, _refresh.DisposedToken);
             Snackbar.Add($"Alert {alert.Id}: {state.Label()}", Severity.Success);
         }
-        catch (AlertTriageException ex)
+        catch (ProblemException ex)
         {
             Snackbar.Add(ex.Message, Severity.Error);
         }

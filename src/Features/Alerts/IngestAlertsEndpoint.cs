@@ -36,22 +36,8 @@ public static class IngestAlertsEndpoint
             return badCluster;
         }
         var limit = Math.Clamp(options.Value.MaxPayloadBytes, 0, Array.MaxLength);
-        var body = await RawRequestBody.ReadAsync(context, limit, "alert payload", "raise Ingestion:MaxPayloadBytes, or split it", cancellationToken);
-        if (body.Problem is { } problem)
-        {
-            return problem;
-        }
-        if (body.Payload.IsEmpty)
-        {
-            return Results.Problem(title: "Empty payload", detail: "The request body is empty; send the sensor's alert JSON as the body.", statusCode: StatusCodes.Status400BadRequest);
-        }
-        try
-        {
-            return Results.Ok(await ingestor.IngestAsync(body.Payload, new AlertPushOptions(cluster, pipeline), cancellationToken));
-        }
-        catch (IngestRejectedException ex)
-        {
-            return ex.ToProblem();
-        }
+        var payload = await RawRequestBody.ReadRequiredAsync(context, limit, "alert payload", "raise Ingestion:MaxPayloadBytes, or split it",
+            "send the sensor's alert JSON as the body.", cancellationToken);
+        return TypedResults.Ok(await ingestor.IngestAsync(payload, new AlertPushOptions(cluster, pipeline), cancellationToken));
     }
 }

@@ -1,3 +1,4 @@
+using static K8Posture.Shared.ColumnLengths;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
@@ -171,6 +172,4 @@ public sealed class ClusterConnections(IDataProtectionProvider dataProtection)
     }
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
-
-    private static string Clip(string text, int max) => text.Length <= max ? text : text[..max];
 }

@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using K8Posture.Features.Admin;
 using K8Posture.Features.Rules;
 using K8Posture.Security;
@@ -13,7 +14,7 @@ public static class ClusterEndpoints
     {
         var group = endpoints.MapGroup("/api/v1/clusters").WithTags("Clusters");
 
-        group.MapGet("", async (ClusterService clusters, CancellationToken ct) => Results.Json(await clusters.ListAsync(ct), RulesEndpoints.Json))
+        group.MapGet("", async (ClusterService clusters, CancellationToken ct) => TypedResults.Ok(await clusters.ListAsync(ct)))
             .RequireAuthorization(Policies.ApiRead)
             .WithName("ListClusters")
             .WithSummary("Clusters visible to the caller, with their collection status (never their connection secret)")
@@ -28,11 +29,10 @@ public static class ClusterEndpoints
                         detail: "Fix the fields listed in errors; the connection secret was not stored.");
                 }
                 return result.Created
-                    ? Results.Json(result.Cluster, RulesEndpoints.Json, statusCode: StatusCodes.Status201Created)
-                    : Results.Json(result.Cluster, RulesEndpoints.Json);
+                    ? TypedResults.Json(result.Cluster, statusCode: StatusCodes.Status201Created)
+                    : TypedResults.Ok(result.Cluster);
             })
             .RequireAuthorization(Policies.ApiAdmin)
-            .AddEndpointFilter(SecurityTeamOnlyFilter)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithName("RegisterCluster")
             .WithSummary("Register or update a cluster by name")
@@ -44,10 +44,9 @@ public static class ClusterEndpoints
 
         group.MapPost("/{name}/refresh", async (string name, ClusterService clusters, CancellationToken ct) =>
                 await clusters.EnqueueRefreshAsync(name, ct) is { } jobId
-                    ? Results.Json(new RefreshQueuedResponse(name, jobId), RulesEndpoints.Json, statusCode: StatusCodes.Status202Accepted)
-                    : Results.Problem(title: "Unknown cluster", detail: $"No registered cluster named '{name}' with a connection; register it with POST /api/v1/clusters.", statusCode: StatusCodes.Status404NotFound))
+                    ? TypedResults.Json(new RefreshQueuedResponse(name, jobId), statusCode: StatusCodes.Status202Accepted)
+                    : throw ProblemException.NotFound("Unknown cluster", $"No registered cluster named '{name}' with a connection; register it with POST /api/v1/clusters."))
             .RequireAuthorization(Policies.ApiAdmin)
-            .AddEndpointFilter(SecurityTeamOnlyFilter)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithName("RefreshCluster")
             .WithSummary("Queue a refresh of the cluster now")
@@ -56,10 +55,9 @@ public static class ClusterEndpoints
 
         group.MapDelete("/{name}", async (string name, ClusterService clusters, CancellationToken ct) =>
                 await clusters.UnregisterAsync(name, ct) is { } result
-                    ? Results.Json(result, RulesEndpoints.Json)
-                    : Results.Problem(title: "Unknown cluster", detail: $"No managed cluster named '{name}'.", statusCode: StatusCodes.Status404NotFound))
+                    ? TypedResults.Ok(result)
+                    : throw ProblemException.NotFound("Unknown cluster", $"No managed cluster named '{name}'."))
             .RequireAuthorization(Policies.ApiAdmin)
-            .AddEndpointFilter(SecurityTeamOnlyFilter)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithName("UnregisterCluster")
             .WithSummary("Stop managing a cluster")
@@ -70,31 +68,14 @@ public static class ClusterEndpoints
 
         group.MapPost("/{name}/test", async (string name, ClusterService clusters, CancellationToken ct) =>
                 await clusters.TestStoredAsync(name, ct) is { } result
-                    ? Results.Json(result, RulesEndpoints.Json)
-                    : Results.Problem(title: "Unknown cluster", detail: $"No registered cluster named '{name}'.", statusCode: StatusCodes.Status404NotFound))
+                    ? TypedResults.Ok(result)
+                    : throw ProblemException.NotFound("Unknown cluster", $"No registered cluster named '{name}'."))
             .RequireAuthorization(Policies.ApiAdmin)
-            .AddEndpointFilter(SecurityTeamOnlyFilter)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithName("TestClusterConnection")
             .WithSummary("Call the cluster's /version with its stored connection (10 s timeout)")
             .Produces<ConnectionTestResult>()
             .ProducesProblem(StatusCodes.Status404NotFound);
         return endpoints;
-    }
-
-    /// <summary>
-    /// The admin scope or role lets a caller in; ClusterService then refuses team-bound callers (a team key made with the
-    /// admin scope before team keys lost it), and this answers that refusal as 403 with the reason.
-    /// </summary>
-    private static async ValueTask<object?> SecurityTeamOnlyFilter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        try
-        {
-            return await next(context);
-        }
-        catch (SecurityTeamRequiredException refusal)
-        {
-            return SecurityTeamOnly.Forbidden(refusal);
-        }
     }
 }

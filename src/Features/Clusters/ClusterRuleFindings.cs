@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
@@ -110,7 +111,7 @@ public sealed class ClusterRuleFindings(
         {
             using var buffer = new MemoryStream();
             using var payload = new CompressedPayload(buffer);
-            JsonSerializer.Serialize(payload, value, RulesEndpoints.Json);
+            JsonSerializer.Serialize(payload, value, HttpJson.Options);
             payload._gzip.Dispose();
             return (Convert.ToHexStringLower(payload._sha256.GetHashAndReset()), payload._length, buffer.ToArray());
         }

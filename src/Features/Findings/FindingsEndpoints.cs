@@ -53,29 +53,16 @@ public static class FindingsEndpoints
         {
             errors["pageSize"] = [$"pageSize must be between 1 and {FindingsQuery.MaxPageSize}."];
         }
-        if (!FindingsQueryString.TryParseEnum<FindingCategory>(category, out var parsedCategory))
+        var filters = new Dictionary<string, string?>
         {
-            errors["category"] = [$"'{category}' is not a category; use one of {FindingsQueryString.Describe<FindingCategory>()}."];
-        }
-        if (!FindingsQueryString.TryParseEnum<FindingSeverity>(severity, out var parsedSeverity))
+            ["category"] = category, ["severity"] = severity, ["status"] = status, ["q"] = q, ["sort"] = sort, ["bu"] = bu, ["team"] = team,
+            ["cluster"] = cluster, ["env"] = env, ["namespace"] = @namespace, ["owasp"] = owasp, ["registry"] = registry, ["cve"] = cve,
+            ["rule"] = rule, ["owner"] = owner, ["verdict"] = verdict,
+        };
+        var criteria = FindingsQueryString.Parse(filters.GetValueOrDefault, out var filterErrors);
+        foreach (var (name, messages) in filterErrors)
         {
-            errors["severity"] = [$"'{severity}' is not a severity; use one of {FindingsQueryString.Describe<FindingSeverity>()}."];
-        }
-        if (!FindingsQueryString.TryParseStatus(status, out var parsedStatus))
-        {
-            errors["status"] = [$"'{status}' is not a status; use one of {FindingsQueryString.Describe<FindingStatus>()}, or {FindingsQueryString.AnyStatus}."];
-        }
-        if (!string.IsNullOrWhiteSpace(owner) && !string.Equals(owner.Trim(), FindingsQueryString.UnownedOwner, StringComparison.OrdinalIgnoreCase))
-        {
-            errors["owner"] = [$"'{owner}' is not an owner filter; use '{FindingsQueryString.UnownedOwner}' (findings without an owner team), or team= for a team."];
-        }
-        if (!FindingsQueryString.TryParseEnum<FindingResolution>(verdict, out var parsedVerdict))
-        {
-            errors["verdict"] = [$"'{verdict}' is not a verdict; use one of {FindingsQueryString.Describe<FindingResolution>()}."];
-        }
-        if (!FindingsQueryString.TryParseSort(sort, out var sortField, out var descending))
-        {
-            errors["sort"] = [$"'{sort}' is not a sort field; use one of {FindingsQueryString.Describe<FindingSortField>()}, with a leading '-' for descending."];
+            errors[name] = messages;
         }
         if (errors.Count > 0)
         {
@@ -83,15 +70,9 @@ public static class FindingsEndpoints
                 detail: "Invalid query parameter(s): " + string.Join(", ", errors.Keys) + ". See errors for the accepted values.",
                 title: "Invalid query parameter");
         }
-
-        var criteria = new FindingsCriteria(parsedCategory, parsedSeverity, parsedStatus, q, sortField, descending,
-            Trimmed(bu), Trimmed(team), Trimmed(cluster), Trimmed(env), Trimmed(@namespace), Trimmed(owasp), Trimmed(registry), Trimmed(cve), Trimmed(rule),
-            string.IsNullOrWhiteSpace(owner) ? null : FindingsQueryString.UnownedOwner, parsedVerdict);
         var effectivePage = page ?? 1;
         var effectivePageSize = pageSize ?? DefaultPageSize;
         var result = await findings.ListAsync(criteria, effectivePage - 1, effectivePageSize, cancellationToken);
         return TypedResults.Ok(new FindingsApiPage(result.Total, effectivePage, effectivePageSize, result.Items));
     }
-
-    private static string? Trimmed(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -34,30 +34,10 @@ public sealed class FindingsExportSource : IExportSource
         return errors;
     }
 
+    /// <summary>The Findings page's parser: the export holds what the page shows for the same query.</summary>
     internal static bool TryParse(IReadOnlyDictionary<string, string> filters, out FindingsCriteria criteria, out Dictionary<string, string[]> errors)
     {
-        errors = [];
-        var category = filters.GetValueOrDefault("category");
-        var severity = filters.GetValueOrDefault("severity");
-        var status = filters.GetValueOrDefault("status");
-        var sort = filters.GetValueOrDefault("sort");
-        if (!FindingsQueryString.TryParseEnum<FindingCategory>(category, out var parsedCategory))
-        {
-            errors["category"] = [$"'{category}' is not a category; use one of {FindingsQueryString.Describe<FindingCategory>()}."];
-        }
-        if (!FindingsQueryString.TryParseEnum<FindingSeverity>(severity, out var parsedSeverity))
-        {
-            errors["severity"] = [$"'{severity}' is not a severity; use one of {FindingsQueryString.Describe<FindingSeverity>()}."];
-        }
-        if (!FindingsQueryString.TryParseStatus(status, out var parsedStatus))
-        {
-            errors["status"] = [$"'{status}' is not a status; use one of {FindingsQueryString.Describe<FindingStatus>()}, or {FindingsQueryString.AnyStatus}."];
-        }
-        if (!FindingsQueryString.TryParseSort(sort, out var sortField, out var descending))
-        {
-            errors["sort"] = [$"'{sort}' is not a sort field; use one of {FindingsQueryString.Describe<FindingSortField>()}, with a leading '-' for descending."];
-        }
-        criteria = new FindingsCriteria(parsedCategory, parsedSeverity, parsedStatus, filters.GetValueOrDefault("q"), sortField, descending);
+        criteria = FindingsQueryString.Parse(key => filters.GetValueOrDefault(key), out errors);
         return errors.Count == 0;
     }
 

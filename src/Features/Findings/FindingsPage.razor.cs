@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using K8Posture.Data;
 using K8Posture.Features.Landscape;
 using K8Posture.Features.Remediation;
@@ -219,7 +220,7 @@ public sealed partial class FindingsPage : ComponentBase, IDisposable
             _shareNewView = false;
             _views = await SavedViews.ListAsync(_refresh.DisposedToken);
         }
-        catch (SavedViewException ex)
+        catch (ProblemException ex)
         {
             _viewMessage = ex.Message;
         }

@@ -64,26 +64,52 @@ public static class FindingsQueryString
         return false;
     }
 
-    /// <summary>Reads every filter of the explorer from a query string; malformed values are ignored (treated as "any").</summary>
+    /// <summary>
+    /// Every filter of the explorer, named as in the Findings page URL, the API and the findings export. A value that cannot be
+    /// read is listed in <paramref name="errors"/> under its parameter, saying what is accepted, and read as its default: the
+    /// page shows the default, the API and the export refuse the request.
+    /// </summary>
+    public static FindingsCriteria Parse(Func<string, string?> valueOf, out Dictionary<string, string[]> errors)
+    {
+        errors = [];
+        string? Text(string key) => valueOf(key) is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+        var (category, severity, status, sort, owner, verdict) = (Text("category"), Text("severity"), Text("status"), Text("sort"), Text("owner"), Text("verdict"));
+        if (!TryParseEnum<FindingCategory>(category, out var parsedCategory))
+        {
+            errors["category"] = [$"'{category}' is not a category; use one of {Describe<FindingCategory>()}."];
+        }
+        if (!TryParseEnum<FindingSeverity>(severity, out var parsedSeverity))
+        {
+            errors["severity"] = [$"'{severity}' is not a severity; use one of {Describe<FindingSeverity>()}."];
+        }
+        if (!TryParseStatus(status, out var parsedStatus))
+        {
+            errors["status"] = [$"'{status}' is not a status; use one of {Describe<FindingStatus>()}, or {AnyStatus}."];
+            parsedStatus = FindingStatus.Open;
+        }
+        if (!TryParseSort(sort, out var sortBy, out var descending))
+        {
+            errors["sort"] = [$"'{sort}' is not a sort field; use one of {Describe<FindingSortField>()}, with a leading '-' for descending."];
+            (sortBy, descending) = (FindingSortField.Severity, true);
+        }
+        if (owner is not null && !string.Equals(owner, UnownedOwner, StringComparison.OrdinalIgnoreCase))
+        {
+            errors["owner"] = [$"'{owner}' is not an owner filter; use '{UnownedOwner}' (findings without an owner team), or team= for a team."];
+        }
+        if (!TryParseEnum<FindingResolution>(verdict, out var parsedVerdict))
+        {
+            errors["verdict"] = [$"'{verdict}' is not a verdict; use one of {Describe<FindingResolution>()}."];
+        }
+        return new FindingsCriteria(parsedCategory, parsedSeverity, parsedStatus, Text("q"), sortBy, descending,
+            Text("bu"), Text("team"), Text("cluster"), Text("env"), Text("namespace"), Text("owasp"), Text("registry"), Text("cve"), Text("rule"),
+            owner is not null && !errors.ContainsKey("owner") ? UnownedOwner : null, parsedVerdict);
+    }
+
+    /// <summary>Reads every filter from a page's query string; what cannot be read is shown at its default.</summary>
     public static FindingsCriteria FromQuery(string? queryString)
     {
         var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(queryString);
-        string? Text(string key) => query.TryGetValue(key, out var v) && !string.IsNullOrWhiteSpace(v.ToString()) ? v.ToString().Trim() : null;
-        TryParseEnum<FindingCategory>(Text("category"), out var category);
-        TryParseEnum<FindingSeverity>(Text("severity"), out var severity);
-        if (!TryParseStatus(Text("status"), out var status))
-        {
-            status = FindingStatus.Open;
-        }
-        if (!TryParseSort(Text("sort"), out var sortBy, out var descending))
-        {
-            (sortBy, descending) = (FindingSortField.Severity, true);
-        }
-        TryParseEnum<FindingResolution>(Text("verdict"), out var verdict);
-        var owner = string.Equals(Text("owner"), UnownedOwner, StringComparison.OrdinalIgnoreCase) ? UnownedOwner : null;
-        return new FindingsCriteria(category, severity, status, Text("q"), sortBy, descending,
-            Text("bu"), Text("team"), Text("cluster"), Text("env"), Text("namespace"), Text("owasp"), Text("registry"), Text("cve"), Text("rule"),
-            owner, verdict);
+        return Parse(key => query.TryGetValue(key, out var value) ? value.ToString() : null, out _);
     }
 
     public static string Describe<TEnum>() where TEnum : struct, Enum => string.Join(", ", Enum.GetNames<TEnum>());

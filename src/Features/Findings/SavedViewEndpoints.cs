@@ -21,16 +21,6 @@ public static class SavedViewEndpoints
         return endpoints;
     }
 
-    private static async Task<Results<Ok<SavedViewRow>, ProblemHttpResult>> SaveAsync(SaveViewRequest request, SavedViewService views, ClaimsPrincipal user, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return TypedResults.Ok(await views.SaveAsync(user, request.Name, request.QueryString, request.Shared, cancellationToken));
-        }
-        catch (SavedViewException ex)
-        {
-            return TypedResults.Problem(title: "The view was not saved", detail: ex.Message, statusCode: ex.StatusCode,
-                extensions: new Dictionary<string, object?> { ["field"] = ex.Field });
-        }
-    }
+    private static async Task<Ok<SavedViewRow>> SaveAsync(SaveViewRequest request, SavedViewService views, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await views.SaveAsync(user, request.Name, request.QueryString, request.Shared, cancellationToken));
 }

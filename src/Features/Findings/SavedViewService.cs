@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Security.Claims;
 using K8Posture.Data;
 using K8Posture.Security;
@@ -8,12 +9,6 @@ namespace K8Posture.Features.Findings;
 public sealed record SavedViewRow(int Id, string Name, string QueryString, bool IsShared, string OwnerName, bool IsMine, DateTimeOffset CreatedAt);
 
 /// <summary>A saved view request that cannot be honoured: <see cref="Field"/> names what, the message says why.</summary>
-public sealed class SavedViewException(int statusCode, string field, string message) : Exception(message)
-{
-    public int StatusCode { get; } = statusCode;
-    public string Field { get; } = field;
-}
-
 /// <summary>
 /// Saved findings views. Who sees what is the data layer's query filter (own views plus shared ones); this service adds
 /// the rules for changing them: anyone signed in may keep their own, only the Security Team may share, only the owner
@@ -22,6 +17,9 @@ public sealed class SavedViewException(int statusCode, string field, string mess
 public sealed class SavedViewService(IDbContextFactory<K8PostureDbContext> contexts, AuditLog audit, TimeProvider clock)
 {
     public const int MaxViewsPerPerson = 100;
+
+    private static ProblemException NotSaved(int statusCode, string field, string detail) =>
+        new(statusCode, "The view was not saved", detail, new Dictionary<string, object?> { ["field"] = field });
 
     public async Task<IReadOnlyList<SavedViewRow>> ListAsync(CancellationToken cancellationToken = default)
     {
@@ -40,30 +38,30 @@ public sealed class SavedViewService(IDbContextFactory<K8PostureDbContext> conte
         name = name?.Trim();
         if (string.IsNullOrEmpty(name) || name.Length > SavedView.MaxNameLength)
         {
-            throw new SavedViewException(400, "name", $"A view needs a name of 1 to {SavedView.MaxNameLength} characters.");
+            throw NotSaved(400, "name", $"A view needs a name of 1 to {SavedView.MaxNameLength} characters.");
         }
         var query = (queryString ?? "").Trim().TrimStart('?');
         if (query.Length > SavedView.MaxQueryLength)
         {
-            throw new SavedViewException(400, "queryString", $"The query string is longer than {SavedView.MaxQueryLength} characters.");
+            throw NotSaved(400, "queryString", $"The query string is longer than {SavedView.MaxQueryLength} characters.");
         }
         if (share && !(user.IsInRole(Roles.SecurityAdmin) || user.IsInRole(Roles.SecurityAnalyst)))
         {
-            throw new SavedViewException(403, "shared", "Only the Security Team shares views with everyone.");
+            throw NotSaved(403, "shared", "Only the Security Team shares views with everyone.");
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.Scope.EnsureActsFor(user);
         var actor = db.Scope.Actor;
         if (actor == "anonymous")
         {
-            throw new SavedViewException(403, "owner", "Sign in to keep views.");
+            throw NotSaved(403, "owner", "Sign in to keep views.");
         }
         var existing = await db.SavedViews.FirstOrDefaultAsync(v => v.OwnerUserId == actor && v.Name == name, cancellationToken);
         if (existing is null)
         {
             if (await db.SavedViews.CountAsync(v => v.OwnerUserId == actor, cancellationToken) >= MaxViewsPerPerson)
             {
-                throw new SavedViewException(409, "name", $"You already keep {MaxViewsPerPerson} views; delete one first.");
+                throw NotSaved(409, "name", $"You already keep {MaxViewsPerPerson} views; delete one first.");
             }
             existing = new SavedView { OwnerUserId = actor, OwnerName = user.Identity?.Name ?? actor, Name = name, QueryString = query, IsShared = share, CreatedAt = clock.GetUtcNow() };
             db.SavedViews.Add(existing);

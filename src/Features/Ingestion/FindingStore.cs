@@ -1,3 +1,4 @@
+using static K8Posture.Shared.ColumnLengths;
 using K8Posture.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -501,7 +502,4 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
         target.References = source.References.Count == 0 ? null : string.Join('\n', source.References);
         target.IntelCveId = Intel.VulnerabilityAliases.CveFor(target.VulnerabilityId, target.PrimaryUrl, target.References);
     }
-
-    private static string? Clip(string? value, int maxLength) =>
-        value is null || value.Length <= maxLength ? value : value[..maxLength];
 }

@@ -1,3 +1,4 @@
+using static K8Posture.Shared.ColumnLengths;
 using System.IO.Compression;
 using K8Posture.Data;
 using Microsoft.EntityFrameworkCore;
@@ -79,7 +80,4 @@ public static class IngestBatchRecording
             .SetProperty(b => b.Status, IngestStatus.Failed)
             .SetProperty(b => b.Error, Clip(error, MaxErrorLength)), CancellationToken.None);
     }
-
-    private static string? Clip(string? value, int maxLength) =>
-        value is null || value.Length <= maxLength ? value : value[..maxLength];
 }

@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using K8Posture.Data;
 
 namespace K8Posture.Features.Ingestion;
@@ -27,26 +28,32 @@ public sealed record IngestOutcome(
 
 /// <summary>Bad input, told in a way a person can act on (becomes RFC 9457 problem details).</summary>
 public sealed class IngestRejectedException(string title, string detail, int statusCode = 400, long? batchId = null, string? pointer = null)
-    : Exception(detail)
+    : ProblemException(statusCode, title, detail)
 {
-    public string Title { get; } = title;
-    public int StatusCode { get; } = statusCode;
     public long? BatchId { get; } = batchId;
     /// <summary>JSON pointer, or "line N, position M", of where the payload broke.</summary>
     public string? Pointer { get; } = pointer;
 
-    /// <summary>RFC 9457 problem details: the title, the detail with where it broke, the batch that kept the payload.</summary>
-    public IResult ToProblem()
+    /// <summary>The detail with where it broke; the message alone is what the batch records.</summary>
+    public override string Detail => Pointer is null ? Message : $"{Message} (at {Pointer})";
+
+    /// <summary>The batch that kept the payload, and where it broke.</summary>
+    public override IReadOnlyDictionary<string, object?> Extensions
     {
-        var extensions = new Dictionary<string, object?>();
-        if (BatchId is { } batchId)
+        get
         {
-            extensions["batchId"] = batchId;
+            var extensions = new Dictionary<string, object?>();
+            if (BatchId is { } batchId)
+            {
+                extensions["batchId"] = batchId;
+            }
+            if (Pointer is { } pointer)
+            {
+                extensions["pointer"] = pointer;
+            }
+            return extensions;
         }
-        if (Pointer is { } pointer)
-        {
-            extensions["pointer"] = pointer;
-        }
-        return Results.Problem(title: Title, detail: Pointer is null ? Message : $"{Message} (at {Pointer})", statusCode: StatusCode, extensions: extensions);
     }
+
+    public IResult ToProblem() => ToResult();
 }

@@ -1,3 +1,4 @@
+using static K8Posture.Shared.ColumnLengths;
 using System.Security.Cryptography;
 using K8Posture.Data;
 using Microsoft.EntityFrameworkCore;
@@ -160,7 +161,4 @@ public sealed class IngestPipeline(TimeProvider clock, ILogger<IngestPipeline> l
             throw new InvalidOperationException($"Could not lock {key} for writing (sp_getapplock returned {(result.Count == 1 ? result[0] : null)}).");
         }
     }
-
-    private static string? Clip(string? value, int maxLength) =>
-        value is null || value.Length <= maxLength ? value : value[..maxLength];
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using static K8Posture.Shared.ColumnLengths;
 using System.Security.Cryptography;
 using K8Posture.Data;
 using K8Posture.Features.Ingestion.Recovery;
@@ -339,9 +340,6 @@ public sealed class ScanIngestor(
             .ToList();
     }
 
-
-    private static string? Clip(string? value, int maxLength) =>
-        value is null || value.Length <= maxLength ? value : value[..maxLength];
 }
 
 internal static class IngestRejectedExceptionExtensions

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using K8Posture.Features.Ingestion;
 using K8Posture.Security;
 using K8Posture.Shared;
@@ -73,26 +74,12 @@ public static class InventoryEndpoints
         return TypedResults.Ok(new InventoryApiPage(result.Total, effectivePage, effectiveSize, result.Items));
     }
 
-    private static async Task<IResult> IngestAsync(HttpContext context, InventoryIngestor ingestor, IOptions<IngestionOptions> options,
+    private static async Task<Ok<InventoryOutcome>> IngestAsync(HttpContext context, InventoryIngestor ingestor, IOptions<IngestionOptions> options,
         string? format, string? team, string? pipeline, CancellationToken cancellationToken)
     {
         var limit = Math.Clamp(options.Value.MaxPayloadBytes, 0, Array.MaxLength);
-        var body = await RawRequestBody.ReadAsync(context, limit, "export", "raise Ingestion:MaxPayloadBytes, or split it", cancellationToken);
-        if (body.Problem is { } problem)
-        {
-            return problem;
-        }
-        if (body.Payload.IsEmpty)
-        {
-            return Results.Problem(title: "Empty payload", detail: "The request body is empty; send the inventory export as the body.", statusCode: StatusCodes.Status400BadRequest);
-        }
-        try
-        {
-            return Results.Ok(await ingestor.IngestAsync(body.Payload, new InventoryPushOptions(format, team, pipeline), cancellationToken));
-        }
-        catch (IngestRejectedException ex)
-        {
-            return ex.ToProblem();
-        }
+        var payload = await RawRequestBody.ReadRequiredAsync(context, limit, "export", "raise Ingestion:MaxPayloadBytes, or split it",
+            "send the inventory export as the body.", cancellationToken);
+        return TypedResults.Ok(await ingestor.IngestAsync(payload, new InventoryPushOptions(format, team, pipeline), cancellationToken));
     }
 }

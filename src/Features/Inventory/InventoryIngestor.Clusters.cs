@@ -1,3 +1,4 @@
+using static K8Posture.Shared.ColumnLengths;
 using System.Globalization;
 using K8Posture.Data;
 using K8Posture.Features.Ingestion;

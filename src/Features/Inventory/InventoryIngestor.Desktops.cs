@@ -1,3 +1,4 @@
+using static K8Posture.Shared.ColumnLengths;
 using K8Posture.Data;
 using K8Posture.Features.Ingestion;
 using K8Posture.Features.Inventory.Parsing;

@@ -1,3 +1,4 @@
+using static K8Posture.Shared.ColumnLengths;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;

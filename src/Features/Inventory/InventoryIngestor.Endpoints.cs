@@ -1,3 +1,4 @@
+using static K8Posture.Shared.ColumnLengths;
 using System.Globalization;
 using K8Posture.Features.Ingestion;
 using K8Posture.Features.Inventory.Parsing;

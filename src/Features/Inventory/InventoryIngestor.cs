@@ -1,3 +1,4 @@
+using static K8Posture.Shared.ColumnLengths;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -50,22 +51,8 @@ public sealed partial class InventoryIngestor(
         var contexts = systemScope.ServiceProvider.GetRequiredService<IDbContextFactory<K8PostureDbContext>>();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
 
-        var batch = new IngestBatch
-        {
-            Id = interrupted?.Id ?? 0,
-            RecoveryAttempts = interrupted?.RecoveryAttempts ?? 0,
-            RecoveredAt = interrupted?.RecoveredAt,
-            RequestJson = PushRequest.Write(caller, options),
-            Kind = IngestKind.Inventory,
-            ReceivedAt = interrupted?.ReceivedAt ?? clock.GetUtcNow(),
-            Status = IngestStatus.Received,
-            TeamId = !caller.SeesAllTeams && caller.TeamIds.Count == 1 ? caller.TeamIds[0] : null,
-            Pipeline = Clip(options.Pipeline?.Trim(), 300),
-            Actor = Clip(caller.Actor, 200)!,
-            PayloadSha256 = Convert.ToHexStringLower(SHA256.HashData(payload.Span)),
-            PayloadBytes = payload.Length,
-            PayloadCompressed = IngestBatchRecording.Gzip(payload.Span),
-        };
+        var batch = ReceivedBatch.Of(IngestKind.Inventory, payload, caller, options, interrupted, clock.GetUtcNow(), options.Pipeline,
+            !caller.SeesAllTeams && caller.TeamIds.Count == 1 ? caller.TeamIds[0] : null);
 
         PushDirectory directory;
         InventoryParseResult parsed;
@@ -274,7 +261,4 @@ public sealed partial class InventoryIngestor(
         fill(record);
         return record;
     }
-
-    private static string? Clip(string? value, int maxLength) =>
-        value is null || value.Length <= maxLength ? value : value[..maxLength];
 }

@@ -1,3 +1,5 @@
+using K8Posture.Shared;
+using K8Posture.Shared.Http;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using K8Posture.Security;
@@ -14,11 +16,6 @@ public static class OrganisationAsCodeEndpoints
     /// <summary>A large organisation (thousands of teams with their groups and applications) stays well under this.</summary>
     public const long MaxDocumentBytes = 4 * 1024 * 1024;
 
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter() },
-    };
 
     public static IEndpointRouteBuilder MapOrganisationAsCode(this IEndpointRouteBuilder endpoints)
     {
@@ -61,19 +58,12 @@ public static class OrganisationAsCodeEndpoints
         };
         if (yaml is null)
         {
-            return Results.Problem(title: "Unknown format", detail: "format is yaml or json.", statusCode: StatusCodes.Status400BadRequest);
+            throw ProblemException.BadRequest("Unknown format", "format is yaml or json.");
         }
-        try
-        {
-            var document = await organisation.ExportAsync(cancellationToken);
-            return yaml.Value
-                ? Results.Text(OrganisationDocumentWriter.ToYaml(document), "application/yaml; charset=utf-8")
-                : Results.Text(OrganisationDocumentWriter.ToJson(document), "application/json; charset=utf-8");
-        }
-        catch (OrganisationException ex)
-        {
-            return ex.ToProblem();
-        }
+        var document = await organisation.ExportAsync(cancellationToken);
+        return yaml.Value
+            ? TypedResults.Text(OrganisationDocumentWriter.ToYaml(document), "application/yaml; charset=utf-8")
+            : TypedResults.Text(OrganisationDocumentWriter.ToJson(document), "application/json; charset=utf-8");
     }
 
     private static async Task<IResult> ImportAsync(HttpContext context, OrganisationImport organisation, string? dryRun, CancellationToken cancellationToken)
@@ -85,64 +75,10 @@ public static class OrganisationAsCodeEndpoints
         }
         else if (!bool.TryParse(dryRun, out isDryRun))
         {
-            return Results.Problem(title: "Invalid dryRun", detail: "dryRun is true or false.", statusCode: StatusCodes.Status400BadRequest);
+            throw ProblemException.BadRequest("Invalid dryRun", "dryRun is true or false.");
         }
-        var body = await ReadBodyAsync(context, cancellationToken);
-        if (body is null)
-        {
-            return Results.Problem(title: "Payload too large",
-                detail: $"The document is larger than the {MaxDocumentBytes} bytes this endpoint accepts.", statusCode: StatusCodes.Status413PayloadTooLarge);
-        }
-        if (body.Value.Span.Trim(" \t\r\n"u8).IsEmpty)
-        {
-            return Results.Problem(title: "Empty payload",
-                detail: "The request body is empty; send an Organisation document (YAML or JSON) or a CSV of teams (team,business_unit,entra_group_id,contact).",
-                statusCode: StatusCodes.Status400BadRequest);
-        }
-        try
-        {
-            var diff = await organisation.ReadAndApplyAsync(body.Value, isDryRun, cancellationToken);
-            return Results.Json(diff, Json);
-        }
-        catch (OrganisationDocumentException ex)
-        {
-            return ex.ToProblem();
-        }
-        catch (OrganisationException ex)
-        {
-            return ex.ToProblem();
-        }
-    }
-
-    /// <summary>The whole body, or null when it is larger than <see cref="MaxDocumentBytes"/>.</summary>
-    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpContext context, CancellationToken cancellationToken)
-    {
-        if (context.Request.ContentLength is { } declared && declared > MaxDocumentBytes)
-        {
-            return null;
-        }
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
-        {
-            sizeFeature.MaxRequestBodySize = MaxDocumentBytes + 1;
-        }
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        try
-        {
-            int read;
-            while ((read = await context.Request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-            {
-                if (buffer.Length + read > MaxDocumentBytes)
-                {
-                    return null;
-                }
-                buffer.Write(chunk, 0, read);
-            }
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return null;
-        }
-        return new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
+        var body = await RawRequestBody.ReadRequiredAsync(context, MaxDocumentBytes, "document", "fixed; split the organisation into parts",
+            "send an Organisation document (YAML or JSON) or a CSV of teams (team,business_unit,entra_group_id,contact).", cancellationToken, blankIsEmpty: true);
+        return TypedResults.Ok(await organisation.ReadAndApplyAsync(body, isDryRun, cancellationToken));
     }
 }

@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -40,7 +41,7 @@ public static class OrganisationCommand
             }
             return 2;
         }
-        catch (OrganisationException ex)
+        catch (ProblemException ex)
         {
             await stderr.WriteLineAsync($"error: {ex.Message}");
             return 2;

@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Globalization;
 using System.Text;
 
@@ -165,7 +166,7 @@ public static class OrganisationCsv
         {
             return validate();
         }
-        catch (OrganisationException ex)
+        catch (ProblemException ex)
         {
             errors.Add(new OrganisationDocumentError(ex.Field?.Split(',')[0] ?? "", ex.Message));
             return null;

@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 namespace K8Posture.Features.Organisation;
 
 /// <summary>
@@ -60,18 +61,13 @@ public sealed record OrganisationDocumentError(string Path, string Message);
 
 /// <summary>An organisation document that was refused as a whole; nothing of it was written.</summary>
 public sealed class OrganisationDocumentException(IReadOnlyList<OrganisationDocumentError> errors, OrganisationDocument? partial = null)
-    : Exception(Summarise(errors))
+    : ProblemException(StatusCodes.Status400BadRequest, "Invalid organisation document", Summarise(errors),
+        new Dictionary<string, object?> { ["errors"] = errors.Select(e => new { path = e.Path, message = e.Message }).ToList() })
 {
     public IReadOnlyList<OrganisationDocumentError> Errors { get; } = errors;
 
     /// <summary>What could be read of a document with problems (entries with an invalid name or id left out), to check against the stored organisation too.</summary>
     public OrganisationDocument? Partial { get; } = partial;
-
-    public IResult ToProblem() => Results.Problem(
-        title: "Invalid organisation document",
-        detail: Message,
-        statusCode: StatusCodes.Status400BadRequest,
-        extensions: new Dictionary<string, object?> { ["errors"] = Errors.Select(e => new { path = e.Path, message = e.Message }).ToList() });
 
     private static string Summarise(IReadOnlyList<OrganisationDocumentError> errors)
     {

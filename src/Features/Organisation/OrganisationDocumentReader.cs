@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -250,7 +251,7 @@ public static partial class OrganisationDocumentReader
             CheckFields(element, path, PipelineIdentityFields);
             var entraId = Required(element, path, "entraId", OrganisationValidation.EntraId);
             var displayName = Required(element, path, "displayName", (f, s) =>
-                OrganisationValidation.Text(f, s, 200) ?? throw OrganisationException.Invalid(f, $"'{f}' is required."));
+                OrganisationValidation.Text(f, s, 200) ?? throw OrganisationProblem.Invalid(f, $"'{f}' is required."));
             var team = Optional(element, path, "team", (f, s) => string.IsNullOrWhiteSpace(s) ? null : OrganisationValidation.Name(f, s));
             return entraId is null || displayName is null ? null : new PipelineIdentityEntry(path, entraId, displayName, team.Value);
         }
@@ -446,7 +447,7 @@ public static partial class OrganisationDocumentReader
             {
                 return validate();
             }
-            catch (OrganisationException ex)
+            catch (ProblemException ex)
             {
                 Error(ex.Field ?? "", ex.Message);
                 return null;

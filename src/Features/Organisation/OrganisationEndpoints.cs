@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using K8Posture.Security;
@@ -13,11 +14,6 @@ namespace K8Posture.Features.Organisation;
 /// </summary>
 public static class OrganisationEndpoints
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter() },
-    };
-
     internal static IEndpointRouteBuilder Map(IEndpointRouteBuilder endpoints)
     {
         MapBusinessUnits(endpoints.MapGroup("/api/v1/business-units").WithTags("Organisation"));
@@ -30,7 +26,7 @@ public static class OrganisationEndpoints
     private static void MapBusinessUnits(RouteGroupBuilder group)
     {
         group.MapGet("", async (string? q, OrganisationService organisation, CancellationToken ct) =>
-                Results.Json(await organisation.ListBusinessUnitsAsync(q, ct), Json))
+                TypedResults.Ok(await organisation.ListBusinessUnitsAsync(q, ct)))
             .RequireAuthorization(Policies.ApiRead)
             .WithName("ListBusinessUnits")
             .WithSummary("Business units (an app-team caller sees its own teams' units); q= searches name and description")
@@ -38,8 +34,8 @@ public static class OrganisationEndpoints
 
         group.MapGet("/{name}", async (string name, OrganisationService organisation, CancellationToken ct) =>
                 await organisation.GetBusinessUnitAsync(name, ct) is { } unit
-                    ? Results.Json(unit, Json)
-                    : OrganisationException.NotFound("business unit", name).ToProblem())
+                    ? TypedResults.Ok(unit)
+                    : throw OrganisationProblem.NotFound("business unit", name))
             .RequireAuthorization(Policies.ApiRead)
             .WithName("GetBusinessUnit")
             .Produces<BusinessUnitView>()
@@ -49,7 +45,7 @@ public static class OrganisationEndpoints
                 WithBodyAsync<BusinessUnitChange>(context, async change =>
                 {
                     var unit = await organisation.CreateBusinessUnitAsync(change, ct);
-                    return Results.Json(unit, Json, statusCode: StatusCodes.Status201Created)
+                    return TypedResults.Json(unit, statusCode: StatusCodes.Status201Created)
                         .WithLocation(context, $"/api/v1/business-units/{Uri.EscapeDataString(unit.Name)}");
                 }, ct))
             .RequireAuthorization(Policies.ApiAdmin)
@@ -60,7 +56,7 @@ public static class OrganisationEndpoints
             .ProducesWriteProblems();
 
         group.MapPut("/{name}", (string name, HttpContext context, OrganisationService organisation, CancellationToken ct) =>
-                WithBodyAsync<BusinessUnitChange>(context, async change => Results.Json(await organisation.UpdateBusinessUnitAsync(name, change, ct), Json), ct))
+                WithBodyAsync<BusinessUnitChange>(context, async change => TypedResults.Ok(await organisation.UpdateBusinessUnitAsync(name, change, ct)), ct))
             .RequireAuthorization(Policies.ApiAdmin)
             .WithName("UpdateBusinessUnit")
             .WithSummary("Change (or rename) a business unit; teams, clusters, RACI parties and saved views follow")
@@ -68,12 +64,11 @@ public static class OrganisationEndpoints
             .Produces<BusinessUnitView>()
             .ProducesWriteProblems();
 
-        group.MapDelete("/{name}", (string name, OrganisationService organisation, CancellationToken ct) =>
-                RunAsync(async () =>
+        group.MapDelete("/{name}", async (string name, OrganisationService organisation, CancellationToken ct) =>
                 {
                     await organisation.DeleteBusinessUnitAsync(name, ct);
-                    return Results.NoContent();
-                }))
+                    return TypedResults.NoContent();
+                })
             .RequireAuthorization(Policies.ApiAdmin)
             .WithName("DeleteBusinessUnit")
             .WithSummary("Delete a business unit; refused (409) while teams or clusters belong to it")
@@ -84,7 +79,7 @@ public static class OrganisationEndpoints
     private static void MapTeams(RouteGroupBuilder group)
     {
         group.MapGet("", async (string? q, OrganisationService organisation, CancellationToken ct) =>
-                Results.Json(await organisation.ListTeamsAsync(q, ct), Json))
+                TypedResults.Ok(await organisation.ListTeamsAsync(q, ct)))
             .RequireAuthorization(Policies.ApiRead)
             .WithName("ListTeams")
             .WithSummary("Teams with their contacts and Entra groups (an app-team caller sees its own); q= searches name and description")
@@ -92,8 +87,8 @@ public static class OrganisationEndpoints
 
         group.MapGet("/{name}", async (string name, OrganisationService organisation, CancellationToken ct) =>
                 await organisation.GetTeamAsync(name, ct) is { } team
-                    ? Results.Json(team, Json)
-                    : OrganisationException.NotFound("team", name).ToProblem())
+                    ? TypedResults.Ok(team)
+                    : throw OrganisationProblem.NotFound("team", name))
             .RequireAuthorization(Policies.ApiRead)
             .WithName("GetTeam")
             .Produces<TeamView>()
@@ -103,7 +98,7 @@ public static class OrganisationEndpoints
                 WithBodyAsync<TeamChange>(context, async change =>
                 {
                     var team = await organisation.CreateTeamAsync(change, ct);
-                    return Results.Json(team, Json, statusCode: StatusCodes.Status201Created)
+                    return TypedResults.Json(team, statusCode: StatusCodes.Status201Created)
                         .WithLocation(context, $"/api/v1/teams/{Uri.EscapeDataString(team.Name)}");
                 }, ct))
             .RequireAuthorization(Policies.ApiAdmin)
@@ -114,7 +109,7 @@ public static class OrganisationEndpoints
             .ProducesWriteProblems();
 
         group.MapPut("/{name}", (string name, HttpContext context, OrganisationService organisation, CancellationToken ct) =>
-                WithBodyAsync<TeamChange>(context, async change => Results.Json(await organisation.UpdateTeamAsync(name, change, ct), Json), ct))
+                WithBodyAsync<TeamChange>(context, async change => TypedResults.Ok(await organisation.UpdateTeamAsync(name, change, ct)), ct))
             .RequireAuthorization(Policies.ApiAdmin)
             .WithName("UpdateTeam")
             .WithSummary("Change (or rename) a team")
@@ -124,12 +119,11 @@ public static class OrganisationEndpoints
             .Produces<TeamView>()
             .ProducesWriteProblems();
 
-        group.MapDelete("/{name}", (string name, string? handOverTo, OrganisationService organisation, CancellationToken ct) =>
-                RunAsync(async () =>
+        group.MapDelete("/{name}", async (string name, string? handOverTo, OrganisationService organisation, CancellationToken ct) =>
                 {
                     await organisation.DeleteTeamAsync(name, handOverTo, ct);
-                    return Results.NoContent();
-                }))
+                    return TypedResults.NoContent();
+                })
             .RequireAuthorization(Policies.ApiAdmin)
             .WithName("DeleteTeam")
             .WithSummary("Delete a team; refused (409, naming what it still owns) unless handOverTo= names the team that takes it all over")
@@ -139,20 +133,19 @@ public static class OrganisationEndpoints
             .Produces(StatusCodes.Status204NoContent)
             .ProducesWriteProblems();
 
-        group.MapGet("/{name}/holdings", (string name, OrganisationService organisation, CancellationToken ct) =>
-                RunAsync(async () =>
+        group.MapGet("/{name}/holdings", async (string name, OrganisationService organisation, CancellationToken ct) =>
                 {
                     var holdings = await organisation.GetTeamHoldingsAsync(name, ct);
-                    return Results.Json(new TeamHoldingsView(holdings, holdings.Any, holdings.Describe()), Json);
-                }))
+                    return TypedResults.Ok(new TeamHoldingsView(holdings, holdings.Any, holdings.Describe()));
+                })
             .RequireAuthorization(Policies.ApiRead)
             .WithName("GetTeamHoldings")
             .WithSummary("What a team still owns (what deleting it would need handed over)")
             .Produces<TeamHoldingsView>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapGet("/{name}/groups", (string name, OrganisationService organisation, CancellationToken ct) =>
-                RunAsync(async () => Results.Json(await organisation.ListTeamGroupsAsync(name, ct), Json)))
+        group.MapGet("/{name}/groups", async (string name, OrganisationService organisation, CancellationToken ct) =>
+                TypedResults.Ok(await organisation.ListTeamGroupsAsync(name, ct)))
             .RequireAuthorization(Policies.ApiRead)
             .WithName("ListTeamGroups")
             .WithSummary("The Entra groups whose members are members of the team")
@@ -163,7 +156,7 @@ public static class OrganisationEndpoints
                 WithBodyAsync<TeamGroupChange>(context, async change =>
                 {
                     var mapped = await organisation.AddTeamGroupAsync(name, change, ct);
-                    return Results.Json(mapped, Json, statusCode: StatusCodes.Status201Created)
+                    return TypedResults.Json(mapped, statusCode: StatusCodes.Status201Created)
                         .WithLocation(context, $"/api/v1/teams/{Uri.EscapeDataString(name)}/groups/{mapped.EntraGroupId}");
                 }, ct))
             .RequireAuthorization(Policies.ApiAdmin)
@@ -173,12 +166,11 @@ public static class OrganisationEndpoints
             .Produces<TeamGroupView>(StatusCodes.Status201Created)
             .ProducesWriteProblems();
 
-        group.MapDelete("/{name}/groups/{groupId}", (string name, string groupId, OrganisationService organisation, CancellationToken ct) =>
-                RunAsync(async () =>
+        group.MapDelete("/{name}/groups/{groupId}", async (string name, string groupId, OrganisationService organisation, CancellationToken ct) =>
                 {
                     await organisation.RemoveTeamGroupAsync(name, groupId, ct);
-                    return Results.NoContent();
-                }))
+                    return TypedResults.NoContent();
+                })
             .RequireAuthorization(Policies.ApiAdmin)
             .WithName("RemoveTeamGroup")
             .WithSummary("Unmap an Entra group from the team")
@@ -189,7 +181,7 @@ public static class OrganisationEndpoints
     private static void MapApplications(RouteGroupBuilder group)
     {
         group.MapGet("", async (string? q, OrganisationService organisation, CancellationToken ct) =>
-                Results.Json(await organisation.ListApplicationsAsync(q, ct), Json))
+                TypedResults.Ok(await organisation.ListApplicationsAsync(q, ct)))
             .RequireAuthorization(Policies.ApiRead)
             .WithName("ListApplications")
             .WithSummary("Applications (an app-team caller sees its own teams'), with the namespaces that name them; q= searches name and description")
@@ -197,8 +189,8 @@ public static class OrganisationEndpoints
 
         group.MapGet("/{name}", async (string name, OrganisationService organisation, CancellationToken ct) =>
                 await organisation.GetApplicationAsync(name, ct) is { } application
-                    ? Results.Json(application, Json)
-                    : OrganisationException.NotFound("application", name).ToProblem())
+                    ? TypedResults.Ok(application)
+                    : throw OrganisationProblem.NotFound("application", name))
             .RequireAuthorization(Policies.ApiRead)
             .WithName("GetApplication")
             .Produces<ApplicationView>()
@@ -208,7 +200,7 @@ public static class OrganisationEndpoints
                 WithBodyAsync<ApplicationChange>(context, async change =>
                 {
                     var application = await organisation.CreateApplicationAsync(change, ct);
-                    return Results.Json(application, Json, statusCode: StatusCodes.Status201Created)
+                    return TypedResults.Json(application, statusCode: StatusCodes.Status201Created)
                         .WithLocation(context, $"/api/v1/applications/{Uri.EscapeDataString(application.Name)}");
                 }, ct))
             .RequireAuthorization(Policies.ApiAdmin)
@@ -219,7 +211,7 @@ public static class OrganisationEndpoints
             .ProducesWriteProblems();
 
         group.MapPut("/{name}", (string name, HttpContext context, OrganisationService organisation, CancellationToken ct) =>
-                WithBodyAsync<ApplicationChange>(context, async change => Results.Json(await organisation.UpdateApplicationAsync(name, change, ct), Json), ct))
+                WithBodyAsync<ApplicationChange>(context, async change => TypedResults.Ok(await organisation.UpdateApplicationAsync(name, change, ct)), ct))
             .RequireAuthorization(Policies.ApiAdmin)
             .WithName("UpdateApplication")
             .WithSummary("Change (or rename) an application; namespaces and tenancy assessments naming it follow the rename")
@@ -227,12 +219,11 @@ public static class OrganisationEndpoints
             .Produces<ApplicationView>()
             .ProducesWriteProblems();
 
-        group.MapDelete("/{name}", (string name, OrganisationService organisation, CancellationToken ct) =>
-                RunAsync(async () =>
+        group.MapDelete("/{name}", async (string name, OrganisationService organisation, CancellationToken ct) =>
                 {
                     await organisation.DeleteApplicationAsync(name, ct);
-                    return Results.NoContent();
-                }))
+                    return TypedResults.NoContent();
+                })
             .RequireAuthorization(Policies.ApiAdmin)
             .WithName("DeleteApplication")
             .WithSummary("Delete an application record (namespaces keep naming it)")
@@ -243,7 +234,7 @@ public static class OrganisationEndpoints
     private static void MapPipelineIdentities(RouteGroupBuilder group)
     {
         group.MapGet("", async (OrganisationService organisation, CancellationToken ct) =>
-                Results.Json(await organisation.ListPipelineIdentitiesAsync(ct), Json))
+                TypedResults.Ok(await organisation.ListPipelineIdentitiesAsync(ct)))
             .RequireAuthorization(Policies.ApiRead)
             .WithName("ListPipelineIdentities")
             .WithSummary("Entra pipeline identities (service principals) and the team each acts for (an app-team caller sees its own)")
@@ -253,7 +244,7 @@ public static class OrganisationEndpoints
                 WithBodyAsync<PipelineIdentityChange>(context, async change =>
                 {
                     var identity = await organisation.CreatePipelineIdentityAsync(change, ct);
-                    return Results.Json(identity, Json, statusCode: StatusCodes.Status201Created)
+                    return TypedResults.Json(identity, statusCode: StatusCodes.Status201Created)
                         .WithLocation(context, $"/api/v1/pipeline-identities/{identity.EntraId}");
                 }, ct))
             .RequireAuthorization(Policies.ApiAdmin)
@@ -264,62 +255,27 @@ public static class OrganisationEndpoints
             .ProducesWriteProblems();
 
         group.MapPut("/{entraId}", (string entraId, HttpContext context, OrganisationService organisation, CancellationToken ct) =>
-                WithBodyAsync<PipelineIdentityChange>(context, async change => Results.Json(await organisation.UpdatePipelineIdentityAsync(entraId, change, ct), Json), ct))
+                WithBodyAsync<PipelineIdentityChange>(context, async change => TypedResults.Ok(await organisation.UpdatePipelineIdentityAsync(entraId, change, ct)), ct))
             .RequireAuthorization(Policies.ApiAdmin)
             .WithName("UpdatePipelineIdentity")
             .WithJsonBody<PipelineIdentityChange>()
             .Produces<PipelineIdentityView>()
             .ProducesWriteProblems();
 
-        group.MapDelete("/{entraId}", (string entraId, OrganisationService organisation, CancellationToken ct) =>
-                RunAsync(async () =>
+        group.MapDelete("/{entraId}", async (string entraId, OrganisationService organisation, CancellationToken ct) =>
                 {
                     await organisation.DeletePipelineIdentityAsync(entraId, ct);
-                    return Results.NoContent();
-                }))
+                    return TypedResults.NoContent();
+                })
             .RequireAuthorization(Policies.ApiAdmin)
             .WithName("DeletePipelineIdentity")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesWriteProblems();
     }
 
-    /// <summary>Reads the JSON body; malformed, empty or null is a 400 problem that says where, and the service is not called.</summary>
-    private static async Task<IResult> WithBodyAsync<T>(HttpContext context, Func<T, Task<IResult>> handle, CancellationToken ct) where T : class
-    {
-        if (!context.Request.HasJsonContentType())
-        {
-            return Results.Problem(title: "Invalid request", detail: "Send the body as JSON (Content-Type: application/json).",
-                statusCode: StatusCodes.Status415UnsupportedMediaType);
-        }
-        T? value;
-        try
-        {
-            value = await context.Request.ReadFromJsonAsync<T>(Json, ct);
-        }
-        catch (JsonException ex)
-        {
-            return Results.Problem(title: "Invalid request", detail: $"The body is not valid JSON for this request at {ex.Path ?? "$"}"
-                + (ex.LineNumber is { } line ? $" (line {line + 1}, position {ex.BytePositionInLine + 1})" : "") + ".",
-                statusCode: StatusCodes.Status400BadRequest);
-        }
-        if (value is null)
-        {
-            return Results.Problem(title: "Invalid request", detail: "The body is empty or null; send a JSON object.", statusCode: StatusCodes.Status400BadRequest);
-        }
-        return await RunAsync(() => handle(value));
-    }
-
-    private static async Task<IResult> RunAsync(Func<Task<IResult>> action)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (OrganisationException ex)
-        {
-            return ex.ToProblem();
-        }
-    }
+    /// <summary>Reads the JSON body (a problem when it is not JSON, malformed or empty, and the service is not called), then handles it.</summary>
+    private static async Task<IResult> WithBodyAsync<T>(HttpContext context, Func<T, Task<IResult>> handle, CancellationToken ct) where T : class =>
+        await handle(await JsonBody.ReadAsync<T>(context, "Invalid request", ct));
 
     private static IResult WithLocation(this IResult result, HttpContext context, string location)
     {

@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Globalization;
 using K8Posture.Data;
 using Microsoft.EntityFrameworkCore;
@@ -56,7 +57,7 @@ public sealed class OrganisationImport(IDbContextFactory<K8PostureDbContext> con
     }
 
     /// <exception cref="OrganisationDocumentException">The document names what does not fit the stored organisation; nothing was written.</exception>
-    /// <exception cref="OrganisationException">403 for a caller who does not see every team; 409 when the organisation changed meanwhile.</exception>
+    /// <exception cref="ProblemException">403 for a caller who does not see every team; 409 when the organisation changed meanwhile.</exception>
     public async Task<OrganisationDiff> ApplyAsync(OrganisationDocument document, OrganisationFormat source, bool dryRun, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -134,7 +135,7 @@ public sealed class OrganisationImport(IDbContextFactory<K8PostureDbContext> con
     {
         if (!scope.SeesAllTeams)
         {
-            throw new OrganisationException(StatusCodes.Status403Forbidden, "Forbidden",
+            throw new ProblemException(StatusCodes.Status403Forbidden, "Forbidden",
                 "The organisation document covers every team: only organisation-wide callers (the Security Team, leadership, auditors, pipeline keys without a team) read or import it.");
         }
     }

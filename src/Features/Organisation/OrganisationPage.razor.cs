@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using Microsoft.AspNetCore.Components;
 
 namespace K8Posture.Features.Organisation;
@@ -32,7 +33,7 @@ internal sealed class OrganisationRefusal
     }
 
     /// <param name="values">The dialog's fields by the names the service gives them, with the values it sent.</param>
-    public void Record(OrganisationException refusal, IReadOnlyDictionary<string, string?> values)
+    public void Record(ProblemException refusal, IReadOnlyDictionary<string, string?> values)
     {
         if (refusal.Field is { } field && values.TryGetValue(field, out var value))
         {
@@ -55,7 +56,7 @@ internal sealed class OrganisationRefusal
             rule();
             return null;
         }
-        catch (OrganisationException refusal)
+        catch (ProblemException refusal)
         {
             return refusal.Message;
         }

@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Globalization;
 using K8Posture.Data;
 using K8Posture.Features.Findings;
@@ -48,7 +49,7 @@ public sealed record TeamHoldings(
 /// <summary>
 /// The Security Team's administration of the organisation: business units, teams (with their Entra groups),
 /// applications and Entra pipeline identities. Every change is validated by <see cref="OrganisationValidation"/>
-/// and audited with before/after in the same transaction; refusals are <see cref="OrganisationException"/>s.
+/// and audited with before/after in the same transaction; refusals are <see cref="ProblemException"/>s.
 /// Entities are addressed by name (Entra ids for groups and pipeline identities), as the API and pages do.
 /// Names are unique regardless of case (SQL Server's collation would say so anyway; SQLite's would not).
 /// Reads are scoped: an app-team caller sees its own teams, their business units, applications and pipeline identities.
@@ -143,7 +144,7 @@ public sealed class OrganisationService(IDbContextFactory<K8PostureDbContext> co
         if (teams + clusters > 0)
         {
             var holdings = string.Join(" and ", new[] { Count(teams, "team", "teams"), Count(clusters, "cluster", "clusters") }.Where(s => s is not null));
-            throw OrganisationException.Conflict(
+            throw OrganisationProblem.Conflict(
                 $"Business unit '{unit.Name}' still has {holdings}; move them to another business unit first.");
         }
         await InTransactionAsync(db, async ct =>
@@ -242,16 +243,16 @@ public sealed class OrganisationService(IDbContextFactory<K8PostureDbContext> co
         if (!string.IsNullOrWhiteSpace(handOverTo))
         {
             heir = await FindTeamOrNullAsync(db, handOverTo, cancellationToken)
-                ?? throw OrganisationException.Invalid("handOverTo", $"No team named '{handOverTo.Trim()}' to hand over to.");
+                ?? throw OrganisationProblem.Invalid("handOverTo", $"No team named '{handOverTo.Trim()}' to hand over to.");
             if (heir.Id == team.Id)
             {
-                throw OrganisationException.Invalid("handOverTo", $"Team '{team.Name}' cannot be handed over to itself; name another team.");
+                throw OrganisationProblem.Invalid("handOverTo", $"Team '{team.Name}' cannot be handed over to itself; name another team.");
             }
         }
         var holdings = await HoldingsAsync(db, team.Id, cancellationToken);
         if (holdings.Any && heir is null)
         {
-            throw OrganisationException.Conflict(
+            throw OrganisationProblem.Conflict(
                 $"Team '{team.Name}' still owns {holdings.Describe()}. Hand them to another team (handOverTo=<team>) or move them first.", "handOverTo");
         }
         var groups = await db.TeamGroups.Where(g => g.TeamId == team.Id).ToListAsync(cancellationToken);
@@ -310,7 +311,7 @@ public sealed class OrganisationService(IDbContextFactory<K8PostureDbContext> co
         var existing = await db.TeamGroups.Include(g => g.Team).FirstOrDefaultAsync(g => g.EntraGroupId.ToLower() == groupId, cancellationToken);
         if (existing is not null && existing.TeamId != owner.Id)
         {
-            throw OrganisationException.Conflict(
+            throw OrganisationProblem.Conflict(
                 $"Entra group {groupId} already maps to team '{existing.Team!.Name}'; a group maps to one team. Remove it there first.", "entraGroupId");
         }
         if (existing is null)
@@ -338,8 +339,7 @@ public sealed class OrganisationService(IDbContextFactory<K8PostureDbContext> co
         var owner = await FindTeamAsync(db, team, cancellationToken);
         var lower = (entraGroupId ?? "").Trim().Trim('{', '}').ToLowerInvariant();
         var group = await db.TeamGroups.FirstOrDefaultAsync(g => g.TeamId == owner.Id && g.EntraGroupId.ToLower() == lower, cancellationToken)
-            ?? throw new OrganisationException(StatusCodes.Status404NotFound, "Unknown group mapping",
-                $"Entra group '{entraGroupId}' does not map to team '{owner.Name}'.", "entraGroupId");
+            ?? throw ProblemException.NotFound("Unknown group mapping", $"Entra group '{entraGroupId}' does not map to team '{owner.Name}'.", "entraGroupId");
         db.TeamGroups.Remove(group);
         audit.Record(db, "team-group.remove", nameof(TeamGroup), group.EntraGroupId, new { team = owner.Name, group.EntraGroupId, group.DisplayName }, null);
         await SaveAsync(db, cancellationToken);
@@ -731,7 +731,7 @@ public sealed class OrganisationService(IDbContextFactory<K8PostureDbContext> co
         // The endpoints and pages authorise Security admins; a team-bound admin key must not reshape the organisation either.
         if (!db.Scope.SeesAllTeams)
         {
-            throw new OrganisationException(StatusCodes.Status403Forbidden, "Forbidden",
+            throw new ProblemException(StatusCodes.Status403Forbidden, "Forbidden",
                 "Organisation changes are for Security admins (role Security.Admin) or an organisation-wide admin key.");
         }
     }
@@ -785,7 +785,7 @@ public sealed class OrganisationService(IDbContextFactory<K8PostureDbContext> co
         var lower = (name ?? "").Trim().ToLowerInvariant();
         var matches = await db.BusinessUnits.Where(b => b.Name.ToLower() == lower).ToListAsync(ct);
         return matches.FirstOrDefault(b => b.Name == name?.Trim()) ?? matches.FirstOrDefault()
-            ?? throw OrganisationException.NotFound("business unit", name?.Trim() ?? "");
+            ?? throw OrganisationProblem.NotFound("business unit", name?.Trim() ?? "");
     }
 
     private static async Task<Team?> FindTeamOrNullAsync(K8PostureDbContext db, string name, CancellationToken ct, bool visibleOnly = false)
@@ -796,20 +796,20 @@ public sealed class OrganisationService(IDbContextFactory<K8PostureDbContext> co
     }
 
     private static async Task<Team> FindTeamAsync(K8PostureDbContext db, string name, CancellationToken ct, bool visibleOnly = false) =>
-        await FindTeamOrNullAsync(db, name, ct, visibleOnly) ?? throw OrganisationException.NotFound("team", name?.Trim() ?? "");
+        await FindTeamOrNullAsync(db, name, ct, visibleOnly) ?? throw OrganisationProblem.NotFound("team", name?.Trim() ?? "");
 
     private static async Task<Application> FindApplicationAsync(K8PostureDbContext db, string name, CancellationToken ct)
     {
         var lower = (name ?? "").Trim().ToLowerInvariant();
         return await db.Applications.FirstOrDefaultAsync(a => a.Name.ToLower() == lower, ct)
-            ?? throw OrganisationException.NotFound("application", name?.Trim() ?? "");
+            ?? throw OrganisationProblem.NotFound("application", name?.Trim() ?? "");
     }
 
     private static async Task<PipelineIdentity> FindPipelineIdentityAsync(K8PostureDbContext db, string entraId, CancellationToken ct)
     {
         var lower = (entraId ?? "").Trim().Trim('{', '}').ToLowerInvariant();
         return await db.PipelineIdentities.FirstOrDefaultAsync(p => p.EntraId == lower, ct)
-            ?? throw OrganisationException.NotFound("pipeline identity", entraId?.Trim() ?? "");
+            ?? throw OrganisationProblem.NotFound("pipeline identity", entraId?.Trim() ?? "");
     }
 
     /// <summary>A team named in a request body: unknown is a 400 on that field (the URL was fine).</summary>
@@ -817,10 +817,10 @@ public sealed class OrganisationService(IDbContextFactory<K8PostureDbContext> co
     {
         if (string.IsNullOrWhiteSpace(name))
         {
-            throw OrganisationException.Invalid(field, $"'{field}' is required.");
+            throw OrganisationProblem.Invalid(field, $"'{field}' is required.");
         }
         return await FindTeamOrNullAsync(db, name, ct)
-            ?? throw OrganisationException.Invalid(field, $"No team named '{name.Trim()}'; create it first (POST /api/v1/teams).");
+            ?? throw OrganisationProblem.Invalid(field, $"No team named '{name.Trim()}'; create it first (POST /api/v1/teams).");
     }
 
     private static async Task<BusinessUnit?> ResolveBusinessUnitAsync(K8PostureDbContext db, string? name, CancellationToken ct)
@@ -831,7 +831,7 @@ public sealed class OrganisationService(IDbContextFactory<K8PostureDbContext> co
         }
         var lower = name.Trim().ToLowerInvariant();
         return await db.BusinessUnits.FirstOrDefaultAsync(b => b.Name.ToLower() == lower, ct)
-            ?? throw OrganisationException.Invalid("businessUnit", $"No business unit named '{name.Trim()}'; create it first (POST /api/v1/business-units).");
+            ?? throw OrganisationProblem.Invalid("businessUnit", $"No business unit named '{name.Trim()}'; create it first (POST /api/v1/business-units).");
     }
 
     private static async Task EnsureBusinessUnitNameFreeAsync(K8PostureDbContext db, string name, int? self, CancellationToken ct)
@@ -839,7 +839,7 @@ public sealed class OrganisationService(IDbContextFactory<K8PostureDbContext> co
         var lower = name.ToLowerInvariant();
         if (await db.BusinessUnits.AnyAsync(b => b.Name.ToLower() == lower && b.Id != self, ct))
         {
-            throw OrganisationException.Conflict($"A business unit named '{name}' already exists.", "name");
+            throw OrganisationProblem.Conflict($"A business unit named '{name}' already exists.", "name");
         }
     }
 
@@ -848,7 +848,7 @@ public sealed class OrganisationService(IDbContextFactory<K8PostureDbContext> co
         var lower = name.ToLowerInvariant();
         if (await db.Teams.AnyAsync(t => t.Name.ToLower() == lower && t.Id != self, ct))
         {
-            throw OrganisationException.Conflict($"A team named '{name}' already exists.", "name");
+            throw OrganisationProblem.Conflict($"A team named '{name}' already exists.", "name");
         }
     }
 
@@ -857,7 +857,7 @@ public sealed class OrganisationService(IDbContextFactory<K8PostureDbContext> co
         var lower = name.ToLowerInvariant();
         if (await db.Applications.IgnoreQueryFilters().AnyAsync(a => a.Name.ToLower() == lower && a.Id != self, ct))
         {
-            throw OrganisationException.Conflict($"An application named '{name}' already exists.", "name");
+            throw OrganisationProblem.Conflict($"An application named '{name}' already exists.", "name");
         }
     }
 
@@ -865,7 +865,7 @@ public sealed class OrganisationService(IDbContextFactory<K8PostureDbContext> co
     {
         if (await db.PipelineIdentities.AnyAsync(p => p.EntraId == entraId && p.Id != self, ct))
         {
-            throw OrganisationException.Conflict($"Pipeline identity {entraId} is already registered.", "entraId");
+            throw OrganisationProblem.Conflict($"Pipeline identity {entraId} is already registered.", "entraId");
         }
     }
 
@@ -893,7 +893,7 @@ public sealed class OrganisationService(IDbContextFactory<K8PostureDbContext> co
         var description = OrganisationValidation.Text("description", change.Description);
         if (!Enum.IsDefined(change.DataClassification))
         {
-            throw OrganisationException.Invalid("dataClassification",
+            throw OrganisationProblem.Invalid("dataClassification",
                 $"'dataClassification' must be one of {string.Join(", ", Enum.GetNames<DataClassification>())}.");
         }
         var regulatory = OrganisationValidation.Text("regulatoryScope", change.RegulatoryScope, 500);
@@ -902,7 +902,7 @@ public sealed class OrganisationService(IDbContextFactory<K8PostureDbContext> co
     }
 
     private static string RequiredText(string field, string? value, int maxLength) =>
-        OrganisationValidation.Text(field, value, maxLength) ?? throw OrganisationException.Invalid(field, $"'{field}' is required.");
+        OrganisationValidation.Text(field, value, maxLength) ?? throw OrganisationProblem.Invalid(field, $"'{field}' is required.");
 
     private static string? Term(string? search) => string.IsNullOrWhiteSpace(search) ? null : search.Trim().ToLowerInvariant();
 
@@ -954,7 +954,7 @@ public sealed class OrganisationService(IDbContextFactory<K8PostureDbContext> co
         }
         catch (DbUpdateException)
         {
-            throw OrganisationException.Conflict(conflict ?? "Someone changed the organisation at the same time; reload and try again.");
+            throw OrganisationProblem.Conflict(conflict ?? "Someone changed the organisation at the same time; reload and try again.");
         }
     }
 
@@ -967,7 +967,7 @@ public sealed class OrganisationService(IDbContextFactory<K8PostureDbContext> co
         }
         catch (DbUpdateException)
         {
-            throw OrganisationException.Conflict(conflict ?? "Someone changed the organisation at the same time; reload and try again.");
+            throw OrganisationProblem.Conflict(conflict ?? "Someone changed the organisation at the same time; reload and try again.");
         }
     }
 }

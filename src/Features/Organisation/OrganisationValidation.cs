@@ -1,25 +1,18 @@
+using K8Posture.Shared.Http;
 using System.Net.Mail;
 using System.Text.RegularExpressions;
 
 namespace K8Posture.Features.Organisation;
 
 /// <summary>
-/// A refused organisation change: <see cref="Status"/> is 400 (invalid input), 404 (unknown name) or 409
-/// (a conflict such as a duplicate name, or a team that still owns data). <see cref="Field"/> names what was wrong.
+/// A refused organisation change: 400 (invalid input), 404 (unknown name) or 409 (a conflict such as a duplicate name, or a
+/// team that still owns data); <see cref="ProblemException.Field"/> names what was wrong.
 /// </summary>
-public sealed class OrganisationException(int status, string title, string detail, string? field = null) : Exception(detail)
+public static class OrganisationProblem
 {
-    public int Status { get; } = status;
-    public string Title { get; } = title;
-    public string? Field { get; } = field;
-
-    public IResult ToProblem() => Field is null
-        ? Results.Problem(title: Title, detail: Message, statusCode: Status)
-        : Results.Problem(title: Title, detail: Message, statusCode: Status, extensions: new Dictionary<string, object?> { ["field"] = Field });
-
-    public static OrganisationException Invalid(string field, string detail) => new(StatusCodes.Status400BadRequest, "Invalid organisation change", detail, field);
-    public static OrganisationException NotFound(string what, string name) => new(StatusCodes.Status404NotFound, $"Unknown {what}", $"No {what} named '{name}'.");
-    public static OrganisationException Conflict(string detail, string? field = null) => new(StatusCodes.Status409Conflict, "Organisation conflict", detail, field);
+    public static ProblemException Invalid(string field, string detail) => ProblemException.BadRequest("Invalid organisation change", detail, field);
+    public static ProblemException NotFound(string what, string name) => ProblemException.NotFound($"Unknown {what}", $"No {what} named '{name}'.");
+    public static ProblemException Conflict(string detail, string? field = null) => ProblemException.Conflict("Organisation conflict", detail, field);
 }
 
 /// <summary>The rules every way into the organisation (pages, API, organisation as code, CSV) applies alike.</summary>
@@ -38,15 +31,15 @@ public static partial class OrganisationValidation
         var name = value?.Trim() ?? "";
         if (name.Length == 0)
         {
-            throw OrganisationException.Invalid(field, $"'{field}' is required.");
+            throw OrganisationProblem.Invalid(field, $"'{field}' is required.");
         }
         if (name.Length > MaxNameLength)
         {
-            throw OrganisationException.Invalid(field, $"'{field}' is {name.Length} characters long; the limit is {MaxNameLength}.");
+            throw OrganisationProblem.Invalid(field, $"'{field}' is {name.Length} characters long; the limit is {MaxNameLength}.");
         }
         if (!NamePattern().IsMatch(name))
         {
-            throw OrganisationException.Invalid(field,
+            throw OrganisationProblem.Invalid(field,
                 $"'{field}' may hold letters, digits, spaces and . _ & ( ) ' , + - only, starting with a letter or digit.");
         }
         return name;
@@ -62,11 +55,11 @@ public static partial class OrganisationValidation
         }
         if (text.Length > maxLength)
         {
-            throw OrganisationException.Invalid(field, $"'{field}' is {text.Length} characters long; the limit is {maxLength}.");
+            throw OrganisationProblem.Invalid(field, $"'{field}' is {text.Length} characters long; the limit is {maxLength}.");
         }
         if (text.Any(c => char.IsControl(c) && c is not '\n' and not '\r' and not '\t'))
         {
-            throw OrganisationException.Invalid(field, $"'{field}' contains control characters.");
+            throw OrganisationProblem.Invalid(field, $"'{field}' contains control characters.");
         }
         return text;
     }
@@ -80,7 +73,7 @@ public static partial class OrganisationValidation
         }
         if (!MailAddress.TryCreate(email, out var parsed) || parsed.Address != email || !email.Contains('@', StringComparison.Ordinal))
         {
-            throw OrganisationException.Invalid(field, $"'{field}' is not an e-mail address: '{email}'.");
+            throw OrganisationProblem.Invalid(field, $"'{field}' is not an e-mail address: '{email}'.");
         }
         return email;
     }
@@ -96,7 +89,7 @@ public static partial class OrganisationValidation
         if (channel.Contains("://", StringComparison.Ordinal)
             && !(Uri.TryCreate(channel, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps))
         {
-            throw OrganisationException.Invalid(field, $"'{field}' must be a channel name or an https link.");
+            throw OrganisationProblem.Invalid(field, $"'{field}' must be a channel name or an https link.");
         }
         return channel;
     }
@@ -107,7 +100,7 @@ public static partial class OrganisationValidation
         var text = value?.Trim() ?? "";
         if (!Guid.TryParseExact(text, "D", out var id))
         {
-            throw OrganisationException.Invalid(field, $"'{field}' must be an Entra ID object or application id (a GUID such as 7c1e4a9b-0d2f-4e55-9a53-1f0b6a2c3d4e), not '{Shorten(text)}'.");
+            throw OrganisationProblem.Invalid(field, $"'{field}' must be an Entra ID object or application id (a GUID such as 7c1e4a9b-0d2f-4e55-9a53-1f0b6a2c3d4e), not '{Shorten(text)}'.");
         }
         return id.ToString("D");
     }

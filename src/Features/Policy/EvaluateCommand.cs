@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Text.Json;
 using K8Posture.Data;
 using K8Posture.Features.Ingestion;
@@ -51,7 +52,7 @@ public static class EvaluateCommand
         try
         {
             var result = scope.ServiceProvider.GetRequiredService<PolicyEvaluator>().Evaluate(manifests, policy.Document, policy.Version);
-            await output.WriteLineAsync(JsonSerializer.Serialize(result, RulesEndpoints.Json));
+            await output.WriteLineAsync(JsonSerializer.Serialize(result, HttpJson.Options));
             return result.Passed ? 0 : 1;
         }
         catch (ScanParseException ex)

@@ -34,24 +34,17 @@ public static class EvaluateEndpoints
 
     private static async Task<IResult> EvaluateAsync(HttpContext context, PolicyEvaluator evaluator, PolicyStore policies, CancellationToken cancellationToken)
     {
-        var body = await RawRequestBody.ReadAsync(context, MaxManifestBytes, "manifests", "fixed; evaluate a chart or kustomization in parts", cancellationToken);
-        if (body.Problem is { } problem)
-        {
-            return problem;
-        }
-        if (body.Payload.IsEmpty)
-        {
-            return Results.Problem(title: "Empty payload", detail: "The request body is empty; send Kubernetes manifests (YAML or JSON) as the body.", statusCode: StatusCodes.Status400BadRequest);
-        }
+        var payload = await RawRequestBody.ReadRequiredAsync(context, MaxManifestBytes, "manifests", "fixed; evaluate a chart or kustomization in parts",
+            "send Kubernetes manifests (YAML or JSON) as the body.", cancellationToken);
         var policy = await policies.GetCurrentAsync(cancellationToken);
         try
         {
-            var result = evaluator.Evaluate(body.Payload, policy.Document, policy.Version);
-            return Results.Json(result, RulesEndpoints.Json);
+            var result = evaluator.Evaluate(payload, policy.Document, policy.Version);
+            return TypedResults.Ok(result);
         }
         catch (ScanParseException ex)
         {
-            return Results.Problem(title: "Invalid manifests", detail: ex.Message, statusCode: StatusCodes.Status400BadRequest,
+            return TypedResults.Problem(title: "Invalid manifests", detail: ex.Message, statusCode: StatusCodes.Status400BadRequest,
                 extensions: ex.Pointer is null ? null : new Dictionary<string, object?> { ["pointer"] = ex.Pointer });
         }
     }

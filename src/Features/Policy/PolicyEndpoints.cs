@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using K8Posture.Shared.Http;
 using K8Posture.Shared;
 using System.Security.Claims;
 using K8Posture.Features.Rules;
@@ -21,14 +23,14 @@ public static class PolicyEndpoints
         group.MapGet("", async (PolicyStore store, CancellationToken ct) =>
             {
                 var current = await store.GetCurrentAsync(ct);
-                return Results.Json(new PolicyResponse(current.Version, current.CreatedAt, current.CreatedBy, current.Comment, current.Document), RulesEndpoints.Json);
+                return TypedResults.Ok(new PolicyResponse(current.Version, current.CreatedAt, current.CreatedBy, current.Comment, current.Document));
             })
             .RequireAuthorization(Policies.ApiRead)
             .WithName("GetPolicy")
             .WithSummary("The current policy (version 0 is the built-in default)")
             .Produces<PolicyResponse>();
 
-        group.MapGet("/versions", async (PolicyStore store, CancellationToken ct) => Results.Json(await store.ListVersionsAsync(ct), RulesEndpoints.Json))
+        group.MapGet("/versions", async (PolicyStore store, CancellationToken ct) => TypedResults.Ok(await store.ListVersionsAsync(ct)))
             .RequireAuthorization(Policies.ApiRead)
             .WithName("ListPolicyVersions")
             .WithSummary("Every saved version of the policy, newest first")
@@ -36,8 +38,8 @@ public static class PolicyEndpoints
 
         group.MapGet("/diff", async (int from, int to, PolicyStore store, CancellationToken ct) =>
                 await store.DiffAsync(from, to, ct) is { } diff
-                    ? Results.Json(diff, RulesEndpoints.Json)
-                    : Results.Problem(title: "Unknown version", detail: $"Version {from} or {to} does not exist.", statusCode: StatusCodes.Status404NotFound))
+                    ? TypedResults.Ok(diff)
+                    : throw ProblemException.NotFound("Unknown version", $"Version {from} or {to} does not exist."))
             .RequireAuthorization(Policies.ApiRead)
             .WithName("DiffPolicyVersions")
             .WithSummary("A line diff of two policy versions' JSON")
@@ -57,33 +59,15 @@ public static class PolicyEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> SaveAsync(HttpContext context, PolicyStore store, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<JsonHttpResult<SavedPolicyResponse>> SaveAsync(HttpContext context, PolicyStore store, ClaimsPrincipal user, CancellationToken ct)
     {
-        if (!context.Request.HasJsonContentType())
+        const string invalid = "Invalid policy";
+        var request = await JsonBody.ReadAsync<SavePolicyRequest>(context, invalid, ct);
+        if (request.Document is null)
         {
-            return Results.Problem(title: "Invalid policy", detail: "Send the body as JSON (Content-Type: application/json).", statusCode: StatusCodes.Status415UnsupportedMediaType);
+            throw ProblemException.BadRequest(invalid, "The body needs a document and a comment.");
         }
-        SavePolicyRequest? request;
-        try
-        {
-            request = await context.Request.ReadFromJsonAsync<SavePolicyRequest>(PolicyDocument.Json, ct);
-        }
-        catch (System.Text.Json.JsonException ex)
-        {
-            return Results.Problem(title: "Invalid policy", detail: $"The body is not a policy request: {ex.Message}", statusCode: StatusCodes.Status400BadRequest);
-        }
-        if (request?.Document is null)
-        {
-            return Results.Problem(title: "Invalid policy", detail: "The body needs a document and a comment.", statusCode: StatusCodes.Status400BadRequest);
-        }
-        try
-        {
-            var version = await store.SaveNewVersionAsync(user, request.Document, request.Comment, request.ExpectedVersion, ct);
-            return Results.Json(new SavedPolicyResponse(version), RulesEndpoints.Json, statusCode: StatusCodes.Status201Created);
-        }
-        catch (PolicyChangeException ex)
-        {
-            return Results.Problem(title: ex.Title, detail: ex.Message, statusCode: ex.StatusCode);
-        }
+        var version = await store.SaveNewVersionAsync(user, request.Document, request.Comment, request.ExpectedVersion, ct);
+        return TypedResults.Json(new SavedPolicyResponse(version), statusCode: StatusCodes.Status201Created);
     }
 }

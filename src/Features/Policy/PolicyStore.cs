@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Globalization;
 using System.Security.Claims;
 using K8Posture.Data;
@@ -19,12 +20,6 @@ public enum DiffKind { Same, Added, Removed }
 public sealed record DiffLine(DiffKind Kind, string Text);
 
 /// <summary>A save was refused: not allowed (403), invalid (400), or someone saved a newer version first (409).</summary>
-public sealed class PolicyChangeException(int statusCode, string title, string message) : Exception(message)
-{
-    public int StatusCode { get; } = statusCode;
-    public string Title { get; } = title;
-}
-
 /// <summary>
 /// Reads and versions the Security Team's policy. Saving is for Security admins only — checked here, on the server, for the
 /// API and the page alike — and writes the new version and its audit event (before/after) in one transaction.
@@ -71,16 +66,16 @@ public sealed class PolicyStore(IDbContextFactory<K8PostureDbContext> contexts, 
     }
 
     /// <param name="expectedVersion">The version the editor started from; a newer saved version makes this a 409 instead of silently overwriting it.</param>
-    /// <exception cref="PolicyChangeException">403 for anyone but a Security admin, 400 for an invalid document, 409 on a concurrent save.</exception>
+    /// <exception cref="ProblemException">403 for anyone but a Security admin, 400 for an invalid document, 409 on a concurrent save.</exception>
     public async Task<int> SaveNewVersionAsync(ClaimsPrincipal user, PolicyDocument document, string? comment, int? expectedVersion, CancellationToken cancellationToken)
     {
         if (!(await authorization.AuthorizeAsync(user, Policies.SecurityAdmin)).Succeeded)
         {
-            throw new PolicyChangeException(StatusCodes.Status403Forbidden, "Forbidden", "Only Security admins (role Security.Admin) change the policy.");
+            throw new ProblemException(StatusCodes.Status403Forbidden, "Forbidden", "Only Security admins (role Security.Admin) change the policy.");
         }
         if (document.ShapeProblems() is { Count: > 0 } shape)
         {
-            throw new PolicyChangeException(StatusCodes.Status400BadRequest, "Invalid policy", "The policy was not saved: " + string.Join("; ", shape) + ".");
+            throw new ProblemException(StatusCodes.Status400BadRequest, "Invalid policy", "The policy was not saved: " + string.Join("; ", shape) + ".");
         }
         var normalised = document.Normalised();
         Validate(normalised, comment);
@@ -90,7 +85,7 @@ public sealed class PolicyStore(IDbContextFactory<K8PostureDbContext> contexts, 
         var currentVersion = latest?.Version ?? 0;
         if (expectedVersion is { } expected && expected != currentVersion)
         {
-            throw new PolicyChangeException(StatusCodes.Status409Conflict, "Policy changed meanwhile",
+            throw new ProblemException(StatusCodes.Status409Conflict, "Policy changed meanwhile",
                 $"Version {currentVersion} was saved after the version {expected} you edited; reload the policy and apply your change again.");
         }
         var before = latest is null ? PolicyDocument.Default() : PolicyDocument.FromJson(latest.Document);
@@ -113,7 +108,7 @@ public sealed class PolicyStore(IDbContextFactory<K8PostureDbContext> contexts, 
         catch (DbUpdateException)
         {
             // The unique index on Version: another admin saved the same version number first.
-            throw new PolicyChangeException(StatusCodes.Status409Conflict, "Policy changed meanwhile",
+            throw new ProblemException(StatusCodes.Status409Conflict, "Policy changed meanwhile",
                 $"Another version {saved.Version} was saved at the same time; reload the policy and apply your change again.");
         }
         return saved.Version;
@@ -187,7 +182,7 @@ public sealed class PolicyStore(IDbContextFactory<K8PostureDbContext> contexts, 
         }
         if (errors.Count > 0)
         {
-            throw new PolicyChangeException(StatusCodes.Status400BadRequest, "Invalid policy", "The policy was not saved: " + string.Join("; ", errors) + ".");
+            throw new ProblemException(StatusCodes.Status400BadRequest, "Invalid policy", "The policy was not saved: " + string.Join("; ", errors) + ".");
         }
     }
 }

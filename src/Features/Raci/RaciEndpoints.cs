@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using K8Posture.Shared.Http;
 using K8Posture.Shared;
 using System.Security.Claims;
 using K8Posture.Features.Governance;
@@ -21,21 +23,21 @@ public static class RaciEndpoints
         group.MapGet("", async (RaciService service, CancellationToken ct) =>
             {
                 var current = await service.GetCurrentAsync(ct);
-                return Results.Json(new RaciResponse(current.Version, current.CreatedAt, current.CreatedBy, current.Comment, RaciRules.Summary,
-                    current.Violations.Count, current.Violations, current.Matrix), RaciMatrix.Json);
+                return TypedResults.Ok(new RaciResponse(current.Version, current.CreatedAt, current.CreatedBy, current.Comment, RaciRules.Summary,
+                    current.Violations.Count, current.Violations, current.Matrix));
             })
             .RequireAuthorization(Policies.ApiRead)
             .WithName("GetRaci")
             .WithSummary("The RACI matrix in force, with its rule violations (version 0: the study guide's activities, nobody assigned)")
             .Produces<RaciResponse>();
 
-        group.MapGet("/violations", async (RaciService service, CancellationToken ct) => Results.Json(await service.GetViolationsAsync(ct), RaciMatrix.Json))
+        group.MapGet("/violations", async (RaciService service, CancellationToken ct) => TypedResults.Ok(await service.GetViolationsAsync(ct)))
             .RequireAuthorization(Policies.ApiRead)
             .WithName("GetRaciViolations")
             .WithSummary("Activities that break the rules: exactly one A and at least one R")
             .Produces<List<RaciViolation>>();
 
-        group.MapGet("/versions", async (RaciService service, CancellationToken ct) => Results.Json(await service.ListVersionsAsync(ct), RaciMatrix.Json))
+        group.MapGet("/versions", async (RaciService service, CancellationToken ct) => TypedResults.Ok(await service.ListVersionsAsync(ct)))
             .RequireAuthorization(Policies.ApiRead)
             .WithName("ListRaciVersions")
             .WithSummary("Every saved version, newest first")
@@ -43,8 +45,8 @@ public static class RaciEndpoints
 
         group.MapGet("/diff", async (int from, int to, RaciService service, CancellationToken ct) =>
                 await service.DiffAsync(from, to, ct) is { } diff
-                    ? Results.Json(diff, RaciMatrix.Json)
-                    : Results.Problem(title: "Unknown version", detail: $"Version {from} or {to} does not exist.", statusCode: StatusCodes.Status404NotFound))
+                    ? TypedResults.Ok(diff)
+                    : throw ProblemException.NotFound("Unknown version", $"Version {from} or {to} does not exist."))
             .RequireAuthorization(Policies.ApiRead)
             .WithName("DiffRaciVersions")
             .WithSummary("What changed between two versions (activities, parties and cells)")
@@ -64,33 +66,15 @@ public static class RaciEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> SaveAsync(HttpContext context, RaciService service, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<Ok<SavedRaciResponse>> SaveAsync(HttpContext context, RaciService service, ClaimsPrincipal user, CancellationToken ct)
     {
-        if (!context.Request.HasJsonContentType())
+        const string invalid = "Invalid RACI matrix";
+        var request = await JsonBody.ReadAsync<SaveRaciRequest>(context, invalid, ct);
+        if (request.Matrix is null)
         {
-            return Results.Problem(title: "Invalid RACI matrix", detail: "Send the body as JSON (Content-Type: application/json).", statusCode: StatusCodes.Status415UnsupportedMediaType);
+            throw ProblemException.BadRequest(invalid, "The body needs a matrix and a comment.");
         }
-        SaveRaciRequest? request;
-        try
-        {
-            request = await context.Request.ReadFromJsonAsync<SaveRaciRequest>(RaciMatrix.Json, ct);
-        }
-        catch (System.Text.Json.JsonException ex)
-        {
-            return Results.Problem(title: "Invalid RACI matrix", detail: $"The body is not a RACI request at {ex.Path ?? "$"}: {ex.Message}", statusCode: StatusCodes.Status400BadRequest);
-        }
-        if (request?.Matrix is null)
-        {
-            return Results.Problem(title: "Invalid RACI matrix", detail: "The body needs a matrix and a comment.", statusCode: StatusCodes.Status400BadRequest);
-        }
-        try
-        {
-            var version = await service.SaveNewVersionAsync(user, request.Matrix, request.Comment, request.ExpectedVersion, ct);
-            return Results.Json(new SavedRaciResponse(version, (await service.GetViolationsAsync(ct)).Count), RaciMatrix.Json);
-        }
-        catch (GovernanceChangeException ex)
-        {
-            return ex.ToProblem();
-        }
+        var version = await service.SaveNewVersionAsync(user, request.Matrix, request.Comment, request.ExpectedVersion, ct);
+        return TypedResults.Ok(new SavedRaciResponse(version, (await service.GetViolationsAsync(ct)).Count));
     }
 }

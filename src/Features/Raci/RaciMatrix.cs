@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -44,12 +45,6 @@ public sealed class RaciParty
 /// </summary>
 public sealed class RaciMatrix
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter() },
-    };
-
     public const int MaxKeyLength = 80;
     public const int MaxNameLength = 200;
     public const int MaxDescriptionLength = 1000;
@@ -96,9 +91,9 @@ public sealed class RaciMatrix
         }
     }
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string ToJson() => JsonSerializer.Serialize(this, HttpJson.Indented);
 
-    public static RaciMatrix FromJson(string json) => JsonSerializer.Deserialize<RaciMatrix>(json, Json) ?? new RaciMatrix();
+    public static RaciMatrix FromJson(string json) => JsonSerializer.Deserialize<RaciMatrix>(json, HttpJson.Indented) ?? new RaciMatrix();
 
     public RaciMatrix Clone() => FromJson(ToJson());
 

@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
@@ -66,12 +67,12 @@ public sealed partial class RaciService(IDbContextFactory<K8PostureDbContext> co
     }
 
     /// <param name="expectedVersion">The version the editor started from; a newer saved version makes this a 409 instead of silently overwriting it.</param>
-    /// <exception cref="GovernanceChangeException">403 for anyone but a Security admin, 400 for an invalid matrix, 409 on a concurrent save or no change.</exception>
+    /// <exception cref="ProblemException">403 for anyone but a Security admin, 400 for an invalid matrix, 409 on a concurrent save or no change.</exception>
     public async Task<int> SaveNewVersionAsync(ClaimsPrincipal user, RaciMatrix matrix, string? comment, int? expectedVersion, CancellationToken cancellationToken)
     {
         if (!(await authorization.AuthorizeAsync(user, Policies.SecurityAdmin)).Succeeded)
         {
-            throw GovernanceChangeException.Forbidden("Only Security admins (role Security.Admin) change the RACI matrix; everyone else reads it.");
+            throw GovernanceProblem.Forbidden("Only Security admins (role Security.Admin) change the RACI matrix; everyone else reads it.");
         }
         Validate(matrix, comment);
         var normalised = matrix.Normalised();
@@ -82,14 +83,14 @@ public sealed partial class RaciService(IDbContextFactory<K8PostureDbContext> co
         var currentVersion = latest?.Version ?? 0;
         if (expectedVersion is { } expected && expected != currentVersion)
         {
-            throw new GovernanceChangeException(StatusCodes.Status409Conflict, "RACI changed meanwhile",
+            throw new ProblemException(StatusCodes.Status409Conflict, "RACI changed meanwhile",
                 $"Version {currentVersion} was saved after the version {expected} you edited; reload the matrix and apply your change again.");
         }
         var before = latest is null ? RaciDefaults.Matrix() : RaciMatrix.FromJson(latest.Matrix);
         var changes = RaciDiff.Compute(before, normalised);
         if (changes.Count == 0 && latest is not null)
         {
-            throw new GovernanceChangeException(StatusCodes.Status409Conflict, "Nothing changed", $"The matrix is the same as version {currentVersion}; no new version was saved.");
+            throw new ProblemException(StatusCodes.Status409Conflict, "Nothing changed", $"The matrix is the same as version {currentVersion}; no new version was saved.");
         }
         var violations = RaciRules.Check(normalised);
         var saved = new RaciVersion
@@ -112,7 +113,7 @@ public sealed partial class RaciService(IDbContextFactory<K8PostureDbContext> co
         catch (DbUpdateException)
         {
             // The unique index on Version: another admin saved the same version number first.
-            throw new GovernanceChangeException(StatusCodes.Status409Conflict, "RACI changed meanwhile",
+            throw new ProblemException(StatusCodes.Status409Conflict, "RACI changed meanwhile",
                 $"Another version {saved.Version} was saved at the same time; reload the matrix and apply your change again.");
         }
         notifier.NotifyChanged();
@@ -166,7 +167,7 @@ public sealed partial class RaciService(IDbContextFactory<K8PostureDbContext> co
         matrix.Cells ??= [];
         if (matrix.Activities.Any(a => a is null) || matrix.Parties.Any(p => p is null))
         {
-            throw GovernanceChangeException.Invalid("Invalid RACI matrix", ["activities and parties must be objects, not null"]);
+            throw GovernanceProblem.Invalid("Invalid RACI matrix", ["activities and parties must be objects, not null"]);
         }
         if (string.IsNullOrWhiteSpace(comment))
         {
@@ -219,7 +220,7 @@ public sealed partial class RaciService(IDbContextFactory<K8PostureDbContext> co
         }
         if (errors.Count > 0)
         {
-            throw GovernanceChangeException.Invalid("Invalid RACI matrix", errors.Take(20));
+            throw GovernanceProblem.Invalid("Invalid RACI matrix", errors.Take(20));
         }
     }
 

@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Globalization;
 using System.Net.Mail;
 using System.Security.Claims;
@@ -37,7 +38,7 @@ public sealed class NotificationTargetService(IDbContextFactory<K8PostureDbConte
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (!await db.Teams.AnyAsync(t => t.Id == teamId, cancellationToken))
         {
-            throw RemediationException.Invalid($"teamId: team {teamId} does not exist.");
+            throw RemediationProblem.Invalid($"teamId: team {teamId} does not exist.");
         }
         var target = new TeamNotificationTarget
         {
@@ -70,7 +71,7 @@ public sealed class NotificationTargetService(IDbContextFactory<K8PostureDbConte
         RequireAdmin(user);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var target = await db.TeamNotificationTargets.FirstOrDefaultAsync(t => t.Id == id, cancellationToken)
-            ?? throw RemediationException.NotFound($"Notification target {id} does not exist.");
+            ?? throw RemediationProblem.NotFound($"Notification target {id} does not exist.");
         db.TeamNotificationTargets.Remove(target);
         audit.Record(db, "notification-target.remove", nameof(TeamNotificationTarget), id.ToString(CultureInfo.InvariantCulture),
             before: new { target.TeamId, target.Kind, target.DisplayAddress });
@@ -81,7 +82,7 @@ public sealed class NotificationTargetService(IDbContextFactory<K8PostureDbConte
     {
         if (!user.IsInRole(Security.Roles.SecurityAdmin))
         {
-            throw RemediationException.Forbidden("Only Security admins manage notification targets.");
+            throw RemediationProblem.Forbidden("Only Security admins manage notification targets.");
         }
     }
 
@@ -90,13 +91,13 @@ public sealed class NotificationTargetService(IDbContextFactory<K8PostureDbConte
     {
         if (value.Length is 0 or > 2000)
         {
-            throw RemediationException.Invalid("address: give a mailbox or a webhook URL (at most 2000 characters).");
+            throw RemediationProblem.Invalid("address: give a mailbox or a webhook URL (at most 2000 characters).");
         }
         if (kind == NotificationChannelKind.Email)
         {
             if (!MailAddress.TryCreate(value, out var mail) || mail.Address != value)
             {
-                throw RemediationException.Invalid($"address: '{value}' is not an email address.");
+                throw RemediationProblem.Invalid($"address: '{value}' is not an email address.");
             }
             return value;
         }
@@ -104,7 +105,7 @@ public sealed class NotificationTargetService(IDbContextFactory<K8PostureDbConte
         var allowHttp = configuration.GetValue("Notifications:AllowHttpWebhooks", false);
         if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || !(uri.Scheme == Uri.UriSchemeHttps || (allowHttp && uri.Scheme == Uri.UriSchemeHttp)) || !string.IsNullOrEmpty(uri.UserInfo))
         {
-            throw RemediationException.Invalid($"address: a {kind} incoming webhook is an https URL (e.g. {(kind == NotificationChannelKind.Slack ? "https://hooks.slack.com/services/…" : "https://contoso.webhook.office.com/…")}).");
+            throw RemediationProblem.Invalid($"address: a {kind} incoming webhook is an https URL (e.g. {(kind == NotificationChannelKind.Slack ? "https://hooks.slack.com/services/…" : "https://contoso.webhook.office.com/…")}).");
         }
         var tail = uri.AbsolutePath.Length > 4 ? uri.AbsolutePath[^4..] : "";
         return $"{uri.Scheme}://{uri.Authority}/…{tail}";

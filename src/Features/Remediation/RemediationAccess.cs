@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Linq.Expressions;
 using System.Security.Claims;
 using K8Posture.Data;
@@ -6,17 +7,12 @@ using K8Posture.Security;
 namespace K8Posture.Features.Remediation;
 
 /// <summary>A remediation change was refused: not allowed (403), not found (404), invalid (400) or in the wrong state (409). Nothing was written.</summary>
-public sealed class RemediationException(int statusCode, string title, string message) : Exception(message)
+public static class RemediationProblem
 {
-    public int StatusCode { get; } = statusCode;
-    public string Title { get; } = title;
-
-    public static RemediationException Forbidden(string message) => new(StatusCodes.Status403Forbidden, "Forbidden", message);
-    public static RemediationException Invalid(string message) => new(StatusCodes.Status400BadRequest, "Invalid request", message);
-    public static RemediationException NotFound(string message) => new(StatusCodes.Status404NotFound, "Not found", message);
-    public static RemediationException Conflict(string message) => new(StatusCodes.Status409Conflict, "Conflict", message);
-
-    public IResult ToProblem() => Results.Problem(title: Title, detail: Message, statusCode: StatusCode);
+    public static ProblemException Forbidden(string detail) => ProblemException.Forbidden(detail);
+    public static ProblemException Invalid(string detail) => ProblemException.BadRequest("Invalid request", detail);
+    public static ProblemException NotFound(string detail) => ProblemException.NotFound("Not found", detail);
+    public static ProblemException Conflict(string detail) => ProblemException.Conflict("Conflict", detail);
 }
 
 /// <summary>Who may do what in remediation; checked by the services on the server, whatever the page shows.</summary>

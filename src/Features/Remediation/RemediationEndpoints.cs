@@ -1,8 +1,7 @@
 using K8Posture.Shared;
 using System.Security.Claims;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using K8Posture.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace K8Posture.Features.Remediation;
 
@@ -12,76 +11,78 @@ public sealed record CommentRequest(string? Text);
 
 public sealed record RevokeRequest(string? Reason);
 
+public sealed record FindingHistoryResponse(IReadOnlyList<FindingHistoryEntry> Events, IReadOnlyList<FindingCommentRow> Comments);
+
 /// <summary>
 /// Remediation over HTTP. People use these with their cookie as the pages do; every check is in the services, so the API and
 /// the pages enforce the same rules (team scope, Security-only verdicts, four-eyes approval).
 /// </summary>
 public static class RemediationEndpoints
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+    private const string InvalidRequest = "Invalid request";
 
     public static IEndpointRouteBuilder MapRemediationEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/v1").WithTags("Remediation");
 
-        group.MapPost("/findings/remediation", (HttpContext context, RemediationService service, ClaimsPrincipal user, CancellationToken ct) =>
-                RunAsync<RemediationCommand>(context, async command => Results.Json(await service.ApplyAsync(user, command, ct), Json)))
+        group.MapPost("/findings/remediation", async (HttpContext context, RemediationService service, ClaimsPrincipal user, CancellationToken ct) =>
+                TypedResults.Ok(await service.ApplyAsync(user, await JsonBody.ReadAsync<RemediationCommand>(context, InvalidRequest, ct), ct)))
             .WithJsonBody<RemediationCommand>()
             .RequireAuthorization(Policies.Reader)
             .WithName("ChangeRemediation")
             .WithSummary("Assign, set in progress or resolved, reopen, comment — or (Security Team) mark false positive — one or many findings")
-            .Produces<RemediationResult>()
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
 
-        group.MapPost("/findings/{id:long}/comments", (long id, HttpContext context, RemediationService service, ClaimsPrincipal user, CancellationToken ct) =>
-                RunAsync<CommentRequest>(context, async body =>
-                    Results.Json(await service.ApplyAsync(user, new RemediationCommand([id], RemediationAction.Comment, Comment: body.Text), ct), Json)))
+        group.MapPost("/findings/{id:long}/comments", async (long id, HttpContext context, RemediationService service, ClaimsPrincipal user, CancellationToken ct) =>
+            {
+                var body = await JsonBody.ReadAsync<CommentRequest>(context, InvalidRequest, ct);
+                return TypedResults.Ok(await service.ApplyAsync(user, new RemediationCommand([id], RemediationAction.Comment, Comment: body.Text), ct));
+            })
             .WithJsonBody<CommentRequest>()
             .RequireAuthorization(Policies.Reader)
             .WithName("CommentFinding")
-            .WithSummary("Comment on a finding")
-            .Produces<RemediationResult>();
+            .WithSummary("Comment on a finding");
 
         group.MapGet("/findings/{id:long}/history", async (long id, RemediationService service, CancellationToken ct) =>
-                Results.Json(new { events = await service.HistoryAsync(id, ct), comments = await service.CommentsAsync(id, ct) }, Json))
+                TypedResults.Ok(new FindingHistoryResponse(await service.HistoryAsync(id, ct), await service.CommentsAsync(id, ct))))
             .RequireAuthorization(Policies.ApiRead)
             .WithName("FindingHistory")
             .WithSummary("A finding's history and comments (scoped to the caller's teams)");
 
         group.MapGet("/risk-acceptances", async (RiskAcceptanceStatus? status, RiskAcceptanceService service, CancellationToken ct) =>
-                Results.Json(await service.ListAsync(status, ct), Json))
+                TypedResults.Ok(await service.ListAsync(status, ct)))
             .RequireAuthorization(Policies.ApiRead)
             .WithName("ListRiskAcceptances")
-            .WithSummary("Risk acceptances, newest first (scoped to the caller's teams)")
-            .Produces<List<RiskAcceptanceRow>>();
+            .WithSummary("Risk acceptances, newest first (scoped to the caller's teams)");
 
-        group.MapPost("/risk-acceptances", (HttpContext context, RiskAcceptanceService service, ClaimsPrincipal user, CancellationToken ct) =>
-                RunAsync<RiskAcceptanceRequest>(context, async request =>
-                {
-                    var id = await service.RequestAsync(user, request, ct);
-                    return Results.Json(new { id }, Json, statusCode: StatusCodes.Status201Created);
-                }))
+        group.MapPost("/risk-acceptances", async Task<JsonHttpResult<RiskAcceptanceCreated>> (HttpContext context, RiskAcceptanceService service, ClaimsPrincipal user, CancellationToken ct) =>
+            {
+                var id = await service.RequestAsync(user, await JsonBody.ReadAsync<RiskAcceptanceRequest>(context, InvalidRequest, ct), ct);
+                return TypedResults.Json(new RiskAcceptanceCreated(id), statusCode: StatusCodes.Status201Created);
+            })
             .WithJsonBody<RiskAcceptanceRequest>()
             .RequireAuthorization(Policies.Reader)
             .WithName("RequestRiskAcceptance")
             .WithSummary("Ask the Security Team to accept the risk of a finding, or of a rule in a scope, until a date")
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
 
-        group.MapPost("/risk-acceptances/{id:long}/decision", (long id, HttpContext context, RiskAcceptanceService service, ClaimsPrincipal user, CancellationToken ct) =>
-                RunAsync<DecisionRequest>(context, async decision =>
-                    Results.Json(new { id, status = await service.DecideAsync(user, id, decision.Approve, decision.Comment, ct) }, Json)))
+        group.MapPost("/risk-acceptances/{id:long}/decision", async (long id, HttpContext context, RiskAcceptanceService service, ClaimsPrincipal user, CancellationToken ct) =>
+            {
+                var decision = await JsonBody.ReadAsync<DecisionRequest>(context, InvalidRequest, ct);
+                return TypedResults.Ok(new RiskAcceptanceDecided(id, await service.DecideAsync(user, id, decision.Approve, decision.Comment, ct)));
+            })
             .WithJsonBody<DecisionRequest>()
             .RequireAuthorization(Policies.SecurityTeam)
             .WithName("DecideRiskAcceptance")
             .WithSummary("Approve or reject a pending risk acceptance (Security Team; never the requester)")
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
 
-        group.MapPost("/risk-acceptances/{id:long}/revoke", (long id, HttpContext context, RiskAcceptanceService service, ClaimsPrincipal user, CancellationToken ct) =>
-                RunAsync<RevokeRequest>(context, async body =>
-                {
-                    var (status, reopened) = await service.RevokeAsync(user, id, body.Reason, ct);
-                    return Results.Json(new { id, status, reopenedFindings = reopened }, Json);
-                }))
+        group.MapPost("/risk-acceptances/{id:long}/revoke", async (long id, HttpContext context, RiskAcceptanceService service, ClaimsPrincipal user, CancellationToken ct) =>
+            {
+                var body = await JsonBody.ReadAsync<RevokeRequest>(context, InvalidRequest, ct);
+                var (status, reopened) = await service.RevokeAsync(user, id, body.Reason, ct);
+                return TypedResults.Ok(new RiskAcceptanceRevoked(id, status, reopened));
+            })
             .WithJsonBody<RevokeRequest>()
             .RequireAuthorization(Policies.Reader)
             .WithName("RevokeRiskAcceptance")
@@ -90,33 +91,10 @@ public static class RemediationEndpoints
 
         return endpoints;
     }
-
-    private static async Task<IResult> RunAsync<T>(HttpContext context, Func<T, Task<IResult>> handler) where T : class
-    {
-        T? body;
-        try
-        {
-            body = await context.Request.ReadFromJsonAsync<T>(Json, context.RequestAborted);
-        }
-        catch (JsonException ex)
-        {
-            return Results.Problem(title: "Invalid request", detail: $"The body is not valid JSON for this request at {ex.Path ?? "$"}: {ex.Message}", statusCode: 400);
-        }
-        catch (InvalidOperationException)
-        {
-            return Results.Problem(title: "Invalid request", detail: "Send a JSON body (Content-Type: application/json).", statusCode: 415);
-        }
-        if (body is null)
-        {
-            return Results.Problem(title: "Invalid request", detail: "The body is empty.", statusCode: 400);
-        }
-        try
-        {
-            return await handler(body);
-        }
-        catch (RemediationException ex)
-        {
-            return ex.ToProblem();
-        }
-    }
 }
+
+public sealed record RiskAcceptanceCreated(long Id);
+
+public sealed record RiskAcceptanceDecided(long Id, RiskAcceptanceStatus Status);
+
+public sealed record RiskAcceptanceRevoked(long Id, RiskAcceptanceStatus Status, int ReopenedFindings);

@@ -1,3 +1,4 @@
+using static K8Posture.Shared.ColumnLengths;
 using System.Globalization;
 using Hangfire;
 using K8Posture.Data;
@@ -114,7 +115,7 @@ public sealed class SlaBreachNotificationJob(
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    target.LastError = Clip($"{now:yyyy-MM-dd HH:mm} UTC: {ex.GetType().Name}: {ex.Message}", 1000);
+                    target.LastError = Clip($"{now:yyyy-MM-dd HH:mm} UTC: {ex.GetType().Name}: {ex.Message}", ColumnLengths.LastError);
                     logger.LogWarning("SLA digest to target {TargetId} ({Kind}) of team {TeamId} failed: {Error}", target.Id, target.Kind, teamId, ex.Message);
                     await db.SaveChangesAsync(cancellationToken);
                     continue;
@@ -134,6 +135,4 @@ public sealed class SlaBreachNotificationJob(
         logger.LogInformation("SLA-breach digests sent: {Sent}", sent);
         return sent;
     }
-
-    private static string Clip(string s, int max) => s.Length <= max ? s : s[..max];
 }

@@ -1,3 +1,5 @@
+using static K8Posture.Shared.ColumnLengths;
+using K8Posture.Shared.Http;
 using System.Globalization;
 using System.Security.Claims;
 using K8Posture.Data;
@@ -35,30 +37,30 @@ public sealed class RemediationService(IDbContextFactory<K8PostureDbContext> con
     {
         if (!RemediationAccess.MayWork(user))
         {
-            throw RemediationException.Forbidden("Only the owning app team or the Security Team update remediation; this role reads only.");
+            throw RemediationProblem.Forbidden("Only the owning app team or the Security Team update remediation; this role reads only.");
         }
         if (command.Action is RemediationAction.MarkFalsePositive or RemediationAction.ClearVerdict && !RemediationAccess.IsSecurityTeam(user))
         {
-            throw RemediationException.Forbidden("False-positive verdicts are the Security Team's (Security.Admin or Security.Analyst); an app team asks for a risk acceptance or comments instead.");
+            throw RemediationProblem.Forbidden("False-positive verdicts are the Security Team's (Security.Admin or Security.Analyst); an app team asks for a risk acceptance or comments instead.");
         }
         var ids = (command.FindingIds ?? []).Distinct().ToList();
         if (ids.Count == 0 || ids.Count > MaxBulk)
         {
-            throw RemediationException.Invalid($"findingIds: give between 1 and {MaxBulk} finding ids (got {ids.Count}).");
+            throw RemediationProblem.Invalid($"findingIds: give between 1 and {MaxBulk} finding ids (got {ids.Count}).");
         }
         var comment = string.IsNullOrWhiteSpace(command.Comment) ? null : command.Comment.Trim();
         if (comment is { Length: > MaxCommentLength })
         {
-            throw RemediationException.Invalid($"comment: at most {MaxCommentLength} characters (got {comment.Length}).");
+            throw RemediationProblem.Invalid($"comment: at most {MaxCommentLength} characters (got {comment.Length}).");
         }
         if (command.Action is RemediationAction.Comment or RemediationAction.MarkFalsePositive && comment is null)
         {
-            throw RemediationException.Invalid(command.Action == RemediationAction.Comment ? "comment: the comment is empty." : "comment: say why it is a false positive.");
+            throw RemediationProblem.Invalid(command.Action == RemediationAction.Comment ? "comment: the comment is empty." : "comment: say why it is a false positive.");
         }
         var assignee = string.IsNullOrWhiteSpace(command.Assignee) ? null : command.Assignee.Trim();
         if (assignee is { Length: > MaxAssigneeLength })
         {
-            throw RemediationException.Invalid($"assignee: at most {MaxAssigneeLength} characters.");
+            throw RemediationProblem.Invalid($"assignee: at most {MaxAssigneeLength} characters.");
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -68,19 +70,19 @@ public sealed class RemediationService(IDbContextFactory<K8PostureDbContext> con
         var missing = ids.Except(findings.Select(f => f.Id)).ToList();
         if (missing.Count > 0)
         {
-            throw RemediationException.NotFound($"Finding(s) {string.Join(", ", missing.Take(20))} do not exist or are not your team's; nothing was changed.");
+            throw RemediationProblem.NotFound($"Finding(s) {string.Join(", ", missing.Take(20))} do not exist or are not your team's; nothing was changed.");
         }
         var notMine = findings.Where(f => !RemediationAccess.MayWorkOn(user, f.OwnerTeamId)).Select(f => f.Id).ToList();
         if (notMine.Count > 0)
         {
-            throw RemediationException.Forbidden($"Finding(s) {string.Join(", ", notMine.Take(20))} belong to another team; nothing was changed.");
+            throw RemediationProblem.Forbidden($"Finding(s) {string.Join(", ", notMine.Take(20))} belong to another team; nothing was changed.");
         }
         if (command.Action is RemediationAction.StartProgress or RemediationAction.MarkResolved)
         {
             var closed = findings.Where(f => f.Status == FindingStatus.Closed).Select(f => f.Id).ToList();
             if (closed.Count > 0)
             {
-                throw RemediationException.Conflict($"Finding(s) {string.Join(", ", closed.Take(20))} are already closed by a scan; nothing was changed.");
+                throw RemediationProblem.Conflict($"Finding(s) {string.Join(", ", closed.Take(20))} are already closed by a scan; nothing was changed.");
             }
         }
 
@@ -98,14 +100,14 @@ public sealed class RemediationService(IDbContextFactory<K8PostureDbContext> con
             var after = Snapshot(finding);
             if (kind is { } k)
             {
-                db.FindingEvents.Add(new FindingEvent { FindingId = finding.Id, Kind = k, At = now, Actor = actor, Detail = Clip(Describe(before, after) + (comment is null ? "" : " — " + comment), 2000) });
+                db.FindingEvents.Add(new FindingEvent { FindingId = finding.Id, Kind = k, At = now, Actor = actor, Detail = Clip(Describe(before, after) + (comment is null ? "" : " — " + comment), ColumnLengths.EventDetail) });
             }
             if (comment is not null)
             {
                 db.FindingComments.Add(new FindingComment { FindingId = finding.Id, At = now, Author = actor, Text = comment });
                 if (kind is null)
                 {
-                    db.FindingEvents.Add(new FindingEvent { FindingId = finding.Id, Kind = FindingEventKind.Commented, At = now, Actor = actor, Detail = Clip(comment, 2000) });
+                    db.FindingEvents.Add(new FindingEvent { FindingId = finding.Id, Kind = FindingEventKind.Commented, At = now, Actor = actor, Detail = Clip(comment, ColumnLengths.EventDetail) });
                 }
             }
             audit.Record(db, "remediation." + ActionName(command.Action), nameof(Finding), finding.Id.ToString(CultureInfo.InvariantCulture),
@@ -195,6 +197,4 @@ public sealed class RemediationService(IDbContextFactory<K8PostureDbContext> con
         RemediationAction.ClearVerdict => "clear-verdict",
         _ => "comment",
     };
-
-    private static string? Clip(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
 }

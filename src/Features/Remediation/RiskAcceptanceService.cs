@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Globalization;
 using System.Linq.Expressions;
 using System.Security.Claims;
@@ -71,7 +72,7 @@ public sealed class RiskAcceptanceService(
     {
         if (!RemediationAccess.MayWork(user))
         {
-            throw RemediationException.Forbidden("Only the owning app team or the Security Team request a risk acceptance; this role reads only.");
+            throw RemediationProblem.Forbidden("Only the owning app team or the Security Team request a risk acceptance; this role reads only.");
         }
         var errors = new List<string>();
         var reason = request.Reason?.Trim() ?? "";
@@ -112,18 +113,18 @@ public sealed class RiskAcceptanceService(
         {
             var finding = await db.Findings.AsNoTracking().Where(f => f.Id == findingId)
                 .Select(f => new { f.Id, f.OwnerTeamId, f.Severity, f.Resolution }).FirstOrDefaultAsync(cancellationToken)
-                ?? throw RemediationException.NotFound($"findingId: finding {findingId} does not exist or is not your team's.");
+                ?? throw RemediationProblem.NotFound($"findingId: finding {findingId} does not exist or is not your team's.");
             if (!RemediationAccess.MayWorkOn(user, finding.OwnerTeamId))
             {
-                throw RemediationException.Forbidden($"Finding {findingId} belongs to another team.");
+                throw RemediationProblem.Forbidden($"Finding {findingId} belongs to another team.");
             }
             if (finding.Resolution != FindingResolution.None)
             {
-                throw RemediationException.Conflict($"Finding {findingId} already has the verdict {finding.Resolution}.");
+                throw RemediationProblem.Conflict($"Finding {findingId} already has the verdict {finding.Resolution}.");
             }
             if (await db.RiskAcceptances.AnyAsync(r => r.FindingId == findingId && r.Status == RiskAcceptanceStatus.Pending, cancellationToken))
             {
-                throw RemediationException.Conflict($"A risk acceptance for finding {findingId} is already waiting for a decision.");
+                throw RemediationProblem.Conflict($"A risk acceptance for finding {findingId} is already waiting for a decision.");
             }
             acceptance.FindingId = finding.Id;
             acceptance.OwnerTeamId = finding.OwnerTeamId;
@@ -138,7 +139,7 @@ public sealed class RiskAcceptanceService(
             {
                 acceptance.ClusterId = await db.Clusters.IgnoreQueryFilters([K8PostureDbContext.ClusterVisibilityFilter]).Where(c => c.Name == clusterName)
                     .Select(c => (int?)c.Id).FirstOrDefaultAsync(cancellationToken)
-                    ?? throw RemediationException.Invalid($"cluster: no cluster is named '{clusterName}'.");
+                    ?? throw RemediationProblem.Invalid($"cluster: no cluster is named '{clusterName}'.");
             }
             var myTeams = user.TeamIds();
             if (RemediationAccess.IsSecurityTeam(user))
@@ -147,15 +148,15 @@ public sealed class RiskAcceptanceService(
             }
             else if (request.TeamId is { } team)
             {
-                acceptance.OwnerTeamId = myTeams.Contains(team) ? team : throw RemediationException.Forbidden($"teamId: you are not a member of team {team}.");
+                acceptance.OwnerTeamId = myTeams.Contains(team) ? team : throw RemediationProblem.Forbidden($"teamId: you are not a member of team {team}.");
             }
             else
             {
-                acceptance.OwnerTeamId = myTeams.Count == 1 ? myTeams[0] : throw RemediationException.Invalid("teamId: you belong to several teams; say which team's findings this covers.");
+                acceptance.OwnerTeamId = myTeams.Count == 1 ? myTeams[0] : throw RemediationProblem.Invalid("teamId: you belong to several teams; say which team's findings this covers.");
             }
             if (acceptance.OwnerTeamId is { } ownerTeam && !await db.Teams.AnyAsync(t => t.Id == ownerTeam, cancellationToken))
             {
-                throw RemediationException.Invalid($"teamId: team {ownerTeam} does not exist.");
+                throw RemediationProblem.Invalid($"teamId: team {ownerTeam} does not exist.");
             }
             var worst = await db.Findings.AsNoTracking().Where(Covers(acceptance)).Where(f => f.Status == FindingStatus.Open)
                 .Select(f => (FindingSeverity?)f.Severity).MaxAsync(cancellationToken);
@@ -165,7 +166,7 @@ public sealed class RiskAcceptanceService(
         var maxDays = options.Value.MaxDaysFor(acceptance.Severity);
         if (acceptance.ExpiresAt > now.AddDays(maxDays))
         {
-            throw RemediationException.Invalid($"expiresAt: a {acceptance.Severity} risk may be accepted for at most {maxDays} days (until {now.AddDays(maxDays):yyyy-MM-dd}).");
+            throw RemediationProblem.Invalid($"expiresAt: a {acceptance.Severity} risk may be accepted for at most {maxDays} days (until {now.AddDays(maxDays):yyyy-MM-dd}).");
         }
         // The audit event names the new id, so the row and its audit commit together in one transaction.
         var strategy = db.Database.CreateExecutionStrategy();
@@ -189,16 +190,16 @@ public sealed class RiskAcceptanceService(
     {
         if (!RemediationAccess.IsSecurityTeam(user))
         {
-            throw RemediationException.Forbidden("Only the Security Team (Security.Admin or Security.Analyst) decides risk acceptances.");
+            throw RemediationProblem.Forbidden("Only the Security Team (Security.Admin or Security.Analyst) decides risk acceptances.");
         }
         comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
         if (comment is { Length: > MaxReasonLength })
         {
-            throw RemediationException.Invalid($"comment: at most {MaxReasonLength} characters.");
+            throw RemediationProblem.Invalid($"comment: at most {MaxReasonLength} characters.");
         }
         if (!approve && comment is null)
         {
-            throw RemediationException.Invalid("comment: say why the request is rejected, so the team can act on it.");
+            throw RemediationProblem.Invalid("comment: say why the request is rejected, so the team can act on it.");
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.Scope.EnsureActsFor(user);
@@ -208,19 +209,19 @@ public sealed class RiskAcceptanceService(
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var acceptance = await db.RiskAcceptances.FirstOrDefaultAsync(r => r.Id == id, ct)
-                ?? throw RemediationException.NotFound($"Risk acceptance {id} does not exist.");
+                ?? throw RemediationProblem.NotFound($"Risk acceptance {id} does not exist.");
             if (RemediationAccess.IsSamePerson(user, acceptance.RequestedBySubject, acceptance.RequestedBy))
             {
-                throw RemediationException.Forbidden($"Four eyes: {acceptance.RequestedBy} requested risk acceptance {id} and cannot also decide it; another member of the Security Team must.");
+                throw RemediationProblem.Forbidden($"Four eyes: {acceptance.RequestedBy} requested risk acceptance {id} and cannot also decide it; another member of the Security Team must.");
             }
             if (acceptance.Status != RiskAcceptanceStatus.Pending)
             {
-                throw RemediationException.Conflict($"Risk acceptance {id} is already {acceptance.Status}.");
+                throw RemediationProblem.Conflict($"Risk acceptance {id} is already {acceptance.Status}.");
             }
             var now = clock.GetUtcNow();
             if (approve && acceptance.ExpiresAt <= now)
             {
-                throw RemediationException.Conflict($"Risk acceptance {id} expired on {acceptance.ExpiresAt:yyyy-MM-dd} before it was decided; ask for a new one.");
+                throw RemediationProblem.Conflict($"Risk acceptance {id} expired on {acceptance.ExpiresAt:yyyy-MM-dd} before it was decided; ask for a new one.");
             }
             var before = Describe(acceptance);
             acceptance.Status = approve ? RiskAcceptanceStatus.Approved : RiskAcceptanceStatus.Rejected;
@@ -304,7 +305,7 @@ public sealed class RiskAcceptanceService(
         reason = Blank(reason);
         if (reason is null || reason.Length < MinReasonLength || reason.Length > MaxReasonLength)
         {
-            throw RemediationException.Invalid($"reason: say why it ends, in {MinReasonLength} to {MaxReasonLength} characters.");
+            throw RemediationProblem.Invalid($"reason: say why it ends, in {MinReasonLength} to {MaxReasonLength} characters.");
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.Scope.EnsureActsFor(user);
@@ -314,15 +315,15 @@ public sealed class RiskAcceptanceService(
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var acceptance = await db.RiskAcceptances.FirstOrDefaultAsync(r => r.Id == id, ct)
-                ?? throw RemediationException.NotFound($"Risk acceptance {id} does not exist.");
+                ?? throw RemediationProblem.NotFound($"Risk acceptance {id} does not exist.");
             var ownPending = acceptance.Status == RiskAcceptanceStatus.Pending && RemediationAccess.IsSamePerson(user, acceptance.RequestedBySubject, acceptance.RequestedBy);
             if (!RemediationAccess.IsSecurityTeam(user) && !ownPending)
             {
-                throw RemediationException.Forbidden("Only the Security Team revokes a risk acceptance; a requester may withdraw only their own pending request.");
+                throw RemediationProblem.Forbidden("Only the Security Team revokes a risk acceptance; a requester may withdraw only their own pending request.");
             }
             if (acceptance.Status is not (RiskAcceptanceStatus.Pending or RiskAcceptanceStatus.Approved))
             {
-                throw RemediationException.Conflict($"Risk acceptance {id} is already {acceptance.Status}.");
+                throw RemediationProblem.Conflict($"Risk acceptance {id} is already {acceptance.Status}.");
             }
             var now = clock.GetUtcNow();
             var before = new { acceptance.Status, acceptance.ExpiresAt };
@@ -455,7 +456,7 @@ public sealed class RiskAcceptanceService(
     {
         if (errors.Count > 0)
         {
-            throw RemediationException.Invalid("Nothing was saved: " + string.Join("; ", errors) + ".");
+            throw RemediationProblem.Invalid("Nothing was saved: " + string.Join("; ", errors) + ".");
         }
     }
 }

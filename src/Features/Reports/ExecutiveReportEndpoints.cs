@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using K8Posture.Shared.Http;
 using System.Globalization;
 using K8Posture.Security;
 
@@ -14,12 +16,12 @@ public static class ExecutiveReportEndpoints
             {
                 if (await reports.DownloadAsync(id, ct) is not { } found)
                 {
-                    return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Report not found", detail: $"There is no executive report {id.ToString(CultureInfo.InvariantCulture)}.");
+                    throw ProblemException.NotFound("Report not found", $"There is no executive report {id.ToString(CultureInfo.InvariantCulture)}.");
                 }
-                return Results.File(found.Content, "application/pdf", ExecutiveReportService.FileName(found.Summary));
+                return TypedResults.File(found.Content, "application/pdf", ExecutiveReportService.FileName(found.Summary));
             })
             .WithSummary("The stored PDF, byte for byte as generated (the download is audited)");
-        group.MapPost("", async (ExecutiveReportService reports, TimeProvider clock, CancellationToken ct, string? from = null, string? to = null) =>
+        group.MapPost("", async Task<Results<ValidationProblem, Created<ExecutiveReportSummary>>> (ExecutiveReportService reports, TimeProvider clock, CancellationToken ct, string? from = null, string? to = null) =>
             {
                 var (start, end) = ExecutiveReportService.Last30Days(clock.GetUtcNow());
                 var errors = new Dictionary<string, string[]>();
@@ -41,10 +43,10 @@ public static class ExecutiveReportEndpoints
                 }
                 if (errors.Count > 0)
                 {
-                    return Results.ValidationProblem(errors, title: "Invalid report period");
+                    return TypedResults.ValidationProblem(errors, title: "Invalid report period");
                 }
                 var report = await reports.GenerateAsync(start, end, ExecutiveReportTrigger.OnDemand, ct);
-                return Results.Created($"/api/v1/reports/executive/{report.Id.ToString(CultureInfo.InvariantCulture)}.pdf", report);
+                return TypedResults.Created($"/api/v1/reports/executive/{report.Id.ToString(CultureInfo.InvariantCulture)}.pdf", report);
             })
             .WithSummary("Renders and stores an executive report now (default: the last 30 days)");
         return endpoints;

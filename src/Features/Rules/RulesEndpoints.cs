@@ -22,17 +22,11 @@ public sealed record RuleDto(
 /// <summary><c>GET /api/v1/rules</c>: the rule catalogue.</summary>
 public static class RulesEndpoints
 {
-    /// <summary>Enums as names ("High", "ContainerMisconfiguration") so pipelines can compare strings.</summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter() },
-    };
-
     public static IEndpointRouteBuilder MapRulesEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/v1").WithTags("Policy checks");
 
-        group.MapGet("/rules", (RuleCatalogue catalogue) => Results.Json(catalogue.Rules.Select(r => ToDto(r, catalogue)).ToList(), Json))
+        group.MapGet("/rules", (RuleCatalogue catalogue) => TypedResults.Ok(catalogue.Rules.Select(r => ToDto(r, catalogue)).ToList()))
             .RequireAuthorization(Policies.ApiRead)
             .WithName("ListRules")
             .WithSummary("The built-in rule catalogue")

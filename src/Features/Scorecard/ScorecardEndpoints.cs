@@ -5,7 +5,7 @@ public static class ScorecardEndpoints
     public static IEndpointRouteBuilder MapScorecardEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/v1/scorecard", async (ScorecardService scorecard, CancellationToken ct) =>
-                Results.Json(await scorecard.GetAsync(ct), K8Posture.Features.Rules.RulesEndpoints.Json))
+                TypedResults.Ok(await scorecard.GetAsync(ct)))
             .RequireAuthorization(K8Posture.Security.Policies.ApiRead)
             .WithTags("Scorecard")
             .WithName("GetScorecard")

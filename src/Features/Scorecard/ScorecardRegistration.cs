@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 namespace K8Posture.Features.Scorecard;
 
 public static class ScorecardRegistration

@@ -1,7 +1,9 @@
+using K8Posture.Shared.Http;
 using K8Posture.Shared;
 using System.Security.Claims;
 using K8Posture.Features.Governance;
 using K8Posture.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace K8Posture.Features.Tenancy;
 
@@ -24,15 +26,15 @@ public static class TenancyEndpoints
     {
         var group = endpoints.MapGroup("/api/v1/tenancy").WithTags("Governance");
 
-        group.MapGet("/scoring", () => Results.Json(new ScoringModelResponse(
+        group.MapGet("/scoring", () => TypedResults.Ok(new ScoringModelResponse(
                 TenancyScoring.DataClassPoints, TenancyScoring.RegulationPoints, TenancyScoring.RegulationCap, TenancyScoring.AutonomyPoints,
                 TenancyScoring.BlastRadiusPoints, TenancyScoring.RuntimePoints, TenancyScoring.RuntimeCap, TenancyScoring.VendorHighPrivilegePoints,
-                TenancyScoring.KnownInsecureStackPoints, TenancyScoring.DedicatedThreshold, TenancyScoring.HardIsolationThreshold, TenancyScoring.HardRules), TenancyAnswers.Json))
+                TenancyScoring.KnownInsecureStackPoints, TenancyScoring.DedicatedThreshold, TenancyScoring.HardIsolationThreshold, TenancyScoring.HardRules)))
             .RequireAuthorization(Policies.ApiRead)
             .WithName("GetTenancyScoring")
             .WithSummary("The documented weights, thresholds and hard rules of the tenancy-risk score");
 
-        group.MapGet("/assessments", async (TenancyService service, CancellationToken ct) => Results.Json(await service.ListAsync(ct), TenancyAnswers.Json))
+        group.MapGet("/assessments", async (TenancyService service, CancellationToken ct) => TypedResults.Ok(await service.ListAsync(ct)))
             .RequireAuthorization(Policies.ApiRead)
             .WithName("ListTenancyAssessments")
             .WithSummary("Assessments of the caller's teams' applications (everyone's for organisation-wide roles), with where each application runs")
@@ -40,25 +42,17 @@ public static class TenancyEndpoints
 
         group.MapGet("/assessments/{id:int}", async (int id, TenancyService service, CancellationToken ct) =>
                 await service.GetAsync(id, ct) is { } detail
-                    ? Results.Json(new AssessmentResponse(detail.Summary, detail.Answers, detail.Result, detail.History), TenancyAnswers.Json)
-                    : Results.Problem(title: "Assessment not found", detail: $"Tenancy assessment {id} does not exist or belongs to another team.", statusCode: StatusCodes.Status404NotFound))
+                    ? TypedResults.Ok(new AssessmentResponse(detail.Summary, detail.Answers, detail.Result, detail.History))
+                    : throw TenancyService.NotFound(id))
             .RequireAuthorization(Policies.ApiRead)
             .WithName("GetTenancyAssessment")
-            .Produces<AssessmentResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/assessments", async (HttpContext context, TenancyService service, ClaimsPrincipal user, CancellationToken ct) =>
             {
-                var request = await ReadAsync<CreateAssessmentRequest>(context, ct);
-                if (request.Problem is not null)
-                {
-                    return request.Problem;
-                }
-                return await RunAsync(async () =>
-                {
-                    var id = await service.CreateDraftAsync(user, request.Value!.Application, request.Value.TeamId, request.Value.Answers ?? new TenancyAnswers(), ct);
-                    return Results.Created($"/api/v1/tenancy/assessments/{id}", new { id });
-                });
+                var request = await JsonBody.ReadAsync<CreateAssessmentRequest>(context, InvalidRequest, ct);
+                var id = await service.CreateDraftAsync(user, request.Application, request.TeamId, request.Answers ?? new TenancyAnswers(), ct);
+                return TypedResults.Created($"/api/v1/tenancy/assessments/{id}", new AssessmentCreated(id));
             })
             .WithJsonBody<CreateAssessmentRequest>()
             .RequireAuthorization(Policies.Reader)
@@ -69,12 +63,8 @@ public static class TenancyEndpoints
 
         group.MapPut("/assessments/{id:int}/answers", async (int id, HttpContext context, TenancyService service, ClaimsPrincipal user, CancellationToken ct) =>
             {
-                var request = await ReadAsync<TenancyAnswers>(context, ct);
-                return request.Problem ?? await RunAsync(async () =>
-                {
-                    await service.UpdateDraftAsync(user, id, request.Value!, ct);
-                    return Results.NoContent();
-                });
+                await service.UpdateDraftAsync(user, id, await JsonBody.ReadAsync<TenancyAnswers>(context, InvalidRequest, ct), ct);
+                return TypedResults.NoContent();
             })
             .WithJsonBody<TenancyAnswers>()
             .RequireAuthorization(Policies.Reader)
@@ -82,11 +72,10 @@ public static class TenancyEndpoints
             .WithSummary("Change the answers of a draft");
 
         group.MapPost("/assessments/{id:int}/submit", async (int id, TenancyService service, ClaimsPrincipal user, CancellationToken ct) =>
-                await RunAsync(async () =>
-                {
-                    await service.SubmitAsync(user, id, ct);
-                    return Results.NoContent();
-                }))
+            {
+                await service.SubmitAsync(user, id, ct);
+                return TypedResults.NoContent();
+            })
             .RequireAuthorization(Policies.Reader)
             .WithName("SubmitTenancyAssessment")
             .WithSummary("Send a draft to the Security Team for approval");
@@ -108,53 +97,24 @@ public static class TenancyEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> DecideAsync(int id, bool approve, HttpContext context, TenancyService service, ClaimsPrincipal user, CancellationToken ct)
+    private const string InvalidRequest = "Invalid request";
+
+    /// <summary>The comment is optional: no body at all is a decision without one.</summary>
+    private static async Task<NoContent> DecideAsync(int id, bool approve, HttpContext context, TenancyService service, ClaimsPrincipal user, CancellationToken ct)
     {
         var request = context.Request.ContentLength == 0 || (context.Request.ContentLength is null && !context.Request.HasJsonContentType())
-            ? (Value: new DecisionRequest(null), Problem: null)
-            : await ReadAsync<DecisionRequest>(context, ct);
-        return request.Problem ?? await RunAsync(async () =>
+            ? new DecisionRequest(null)
+            : await JsonBody.ReadAsync<DecisionRequest>(context, InvalidRequest, ct);
+        if (approve)
         {
-            if (approve)
-            {
-                await service.ApproveAsync(user, id, request.Value?.Comment, ct);
-            }
-            else
-            {
-                await service.RejectAsync(user, id, request.Value?.Comment, ct);
-            }
-            return Results.NoContent();
-        });
-    }
-
-    private static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpContext context, CancellationToken ct) where T : class
-    {
-        try
-        {
-            var value = await context.Request.ReadFromJsonAsync<T>(TenancyAnswers.Json, ct);
-            return value is null
-                ? (null, Results.Problem(title: "Invalid request", detail: "The body is empty.", statusCode: StatusCodes.Status400BadRequest))
-                : (value, null);
+            await service.ApproveAsync(user, id, request.Comment, ct);
         }
-        catch (System.Text.Json.JsonException ex)
+        else
         {
-            return (null, Results.Problem(title: "Invalid request", detail: $"The body is not valid at {ex.Path ?? "$"}: {ex.Message}", statusCode: StatusCodes.Status400BadRequest));
+            await service.RejectAsync(user, id, request.Comment, ct);
         }
-        catch (InvalidOperationException ex)
-        {
-            return (null, Results.Problem(title: "Invalid request", detail: ex.Message, statusCode: StatusCodes.Status415UnsupportedMediaType));
-        }
-    }
-
-    private static async Task<IResult> RunAsync(Func<Task<IResult>> action)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (GovernanceChangeException ex)
-        {
-            return ex.ToProblem();
-        }
+        return TypedResults.NoContent();
     }
 }
+
+public sealed record AssessmentCreated(int Id);

@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
@@ -96,7 +97,7 @@ public sealed class TenancyMismatchJob(
             return new TenancyReconcileResult(0, 0, 0, 0, null);
         }
 
-        var payload = JsonSerializer.SerializeToUtf8Bytes(mismatches, TenancyAnswers.Json);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(mismatches, HttpJson.Options);
         var now = clock.GetUtcNow();
         int created = 0, closed = 0, reopened = 0, updated = 0;
         long? keptBatch = null;

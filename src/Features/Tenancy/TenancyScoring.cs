@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using K8Posture.Data;
@@ -19,7 +20,6 @@ public enum RuntimeNeed { Privileged, HostAccess, Gpu, ClusterWideOperator }
 /// <summary>The wizard's answers. Every field is one question; the scoring explains each.</summary>
 public sealed class TenancyAnswers
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     /// <summary>Name of the vendor product, if the application is or includes one.</summary>
     public string? VendorProduct { get; set; }
@@ -35,9 +35,9 @@ public sealed class TenancyAnswers
     public BlastRadius BlastRadius { get; set; } = BlastRadius.Team;
     public List<RuntimeNeed> RuntimeNeeds { get; set; } = [];
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string ToJson() => JsonSerializer.Serialize(this, HttpJson.Options);
 
-    public static TenancyAnswers FromJson(string json) => JsonSerializer.Deserialize<TenancyAnswers>(json, Json) ?? new TenancyAnswers();
+    public static TenancyAnswers FromJson(string json) => JsonSerializer.Deserialize<TenancyAnswers>(json, HttpJson.Options) ?? new TenancyAnswers();
 
     public TenancyAnswers Clone() => FromJson(ToJson());
 }

@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Globalization;
 using System.Security.Claims;
 using K8Posture.Data;
@@ -96,7 +97,7 @@ public sealed class TenancyService(
         errors.AddRange(ValidateAnswers(answers));
         if (errors.Count > 0)
         {
-            throw GovernanceChangeException.Invalid("Invalid assessment", errors);
+            throw GovernanceProblem.Invalid("Invalid assessment", errors);
         }
         await EnsureMayWriteAsync(user, teamId);
 
@@ -104,7 +105,7 @@ public sealed class TenancyService(
         db.Scope.EnsureActsFor(user);
         if (!await db.Teams.AnyAsync(t => t.Id == teamId, cancellationToken))
         {
-            throw GovernanceChangeException.Invalid("Invalid assessment", [$"team {teamId} does not exist"]);
+            throw GovernanceProblem.Invalid("Invalid assessment", [$"team {teamId} does not exist"]);
         }
         var result = TenancyScoring.Score(answers);
         var now = clock.GetUtcNow();
@@ -142,7 +143,7 @@ public sealed class TenancyService(
         var errors = ValidateAnswers(answers).ToList();
         if (errors.Count > 0)
         {
-            throw GovernanceChangeException.Invalid("Invalid assessment", errors);
+            throw GovernanceProblem.Invalid("Invalid assessment", errors);
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.Scope.EnsureActsFor(user);
@@ -188,12 +189,12 @@ public sealed class TenancyService(
     {
         if (!(await authorization.AuthorizeAsync(user, Policies.SecurityTeam)).Succeeded)
         {
-            throw GovernanceChangeException.Forbidden("Only the Security Team (Security.Admin or Security.Analyst) approves or rejects tenancy assessments.");
+            throw GovernanceProblem.Forbidden("Only the Security Team (Security.Admin or Security.Analyst) approves or rejects tenancy assessments.");
         }
         var trimmed = comment?.Trim();
         if (trimmed?.Length > MaxCommentLength || (!approve && string.IsNullOrEmpty(trimmed)))
         {
-            throw GovernanceChangeException.Invalid("Invalid decision", [approve ? $"the comment is longer than {MaxCommentLength} characters" : $"a rejection needs a comment (at most {MaxCommentLength} characters) telling the team what to change"]);
+            throw GovernanceProblem.Invalid("Invalid decision", [approve ? $"the comment is longer than {MaxCommentLength} characters" : $"a rejection needs a comment (at most {MaxCommentLength} characters) telling the team what to change"]);
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.Scope.EnsureActsFor(user);
@@ -202,7 +203,7 @@ public sealed class TenancyService(
         var actor = user.ActorName();
         if (string.Equals(actor, assessment.CreatedBy, StringComparison.OrdinalIgnoreCase) || string.Equals(actor, assessment.SubmittedBy, StringComparison.OrdinalIgnoreCase))
         {
-            throw GovernanceChangeException.Forbidden($"Four-eyes rule: {actor} wrote or submitted this assessment, so someone else in the Security Team must decide it.");
+            throw GovernanceProblem.Forbidden($"Four-eyes rule: {actor} wrote or submitted this assessment, so someone else in the Security Team must decide it.");
         }
         var now = clock.GetUtcNow();
         var before = new { status = assessment.Status };
@@ -240,7 +241,7 @@ public sealed class TenancyService(
         // The check opens, reopens and closes findings of every team, so it is the Security Team's (or the job's) to run.
         if (!caller.IsSystem && !(caller.User is { } user && (await authorization.AuthorizeAsync(user, Policies.SecurityTeam)).Succeeded))
         {
-            throw GovernanceChangeException.Forbidden(
+            throw GovernanceProblem.Forbidden(
                 $"Only the Security Team (Security.Admin or Security.Analyst) checks placements against tenancy decisions on demand; {caller.Actor} may not. The daily job checks them for everyone.");
         }
         await using var scope = scopes.CreateAsyncScope();
@@ -262,18 +263,22 @@ public sealed class TenancyService(
         {
             return;
         }
-        throw GovernanceChangeException.Forbidden("Only members of the application's owner team or the Security Team write tenancy assessments.");
+        throw GovernanceProblem.Forbidden("Only members of the application's owner team or the Security Team write tenancy assessments.");
     }
 
     private static async Task<TenancyAssessment> FindAsync(K8PostureDbContext db, int id, CancellationToken cancellationToken) =>
         await db.TenancyAssessments.FirstOrDefaultAsync(a => a.Id == id, cancellationToken)
-        ?? throw new GovernanceChangeException(StatusCodes.Status404NotFound, "Assessment not found", $"Tenancy assessment {id} does not exist or belongs to another team.");
+        ?? throw NotFound(id);
+
+    /// <summary>The same answer whether the assessment does not exist or belongs to a team the caller does not see.</summary>
+    public static ProblemException NotFound(int id) =>
+        ProblemException.NotFound("Assessment not found", $"Tenancy assessment {id} does not exist or belongs to another team.");
 
     private static void RequireStatus(TenancyAssessment assessment, AssessmentStatus required, string verb)
     {
         if (assessment.Status != required)
         {
-            throw new GovernanceChangeException(StatusCodes.Status409Conflict, "Wrong status",
+            throw new ProblemException(StatusCodes.Status409Conflict, "Wrong status",
                 $"Assessment {assessment.Id} is {assessment.Status}; only a {required} assessment can be {verb}. Start a new assessment to change a decided one.");
         }
     }

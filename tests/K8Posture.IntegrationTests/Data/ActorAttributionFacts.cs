@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -53,14 +54,14 @@ public sealed class ActorAttributionFacts
         for (var round = 0; round < 4; round++)
         {
             var current = await admin.GetFromJsonAsync<JsonElement>("/api/v1/raci");
-            var matrix = current.GetProperty("matrix").Deserialize<RaciMatrix>(RaciMatrix.Json)!;
+            var matrix = current.GetProperty("matrix").Deserialize<RaciMatrix>(HttpJson.Indented)!;
             matrix.Parties.Add(new RaciParty { Key = $"party-{round}", Name = $"Party {round}", Kind = RaciPartyKind.Role });
             var saved = await admin.PutAsync("/api/v1/raci", JsonContent.Create(
-                new { matrix, comment = $"round {round}", expectedVersion = current.GetProperty("version").GetInt32() is > 0 and var v ? v : (int?)null }, options: RaciMatrix.Json));
+                new { matrix, comment = $"round {round}", expectedVersion = current.GetProperty("version").GetInt32() is > 0 and var v ? v : (int?)null }, options: HttpJson.Indented));
             Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
 
             var created = await member.PostAsync("/api/v1/tenancy/assessments",
-                JsonContent.Create(new { application = Unique("app"), teamId, answers = new TenancyAnswers() }, options: TenancyAnswers.Json));
+                JsonContent.Create(new { application = Unique("app"), teamId, answers = new TenancyAnswers() }, options: HttpJson.Options));
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
             assessments.Add(id);

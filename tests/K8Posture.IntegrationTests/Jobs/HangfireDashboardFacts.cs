@@ -40,6 +40,6 @@ public sealed class HangfireDashboardFacts(K8PostureAppFactory app) : IClassFixt
     {
         using var client = app.CreateApiClient(await app.CreateApiKeyAsync("admin"));
         var response = await client.GetAsync("/hangfire");
-        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
 }

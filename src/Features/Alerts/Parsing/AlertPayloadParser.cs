@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -16,7 +17,7 @@ public sealed class AlertPayloadParser(IEnumerable<IAlertParser> parsers)
     public const string SupportedShapes = "Falco JSON (object, array or NDJSON), the falcosidekick webhook, StackRox/ACS alerts (an alert, {\"alert\": …}, {\"msg\": …} or {\"alerts\": […]}), StackRox Splunk add-on violations ({\"violations\": […], \"newCheckpoint\": …} or single violations), CrowdStrike Falcon event-stream detections";
 
     /// <exception cref="ScanParseException">Malformed JSON, an unknown shape, or a malformed alert.</exception>
-    /// <exception cref="AlertPayloadRefusedException">A well-formed payload that is not a runtime alert.</exception>
+    /// <exception cref="ProblemException">A well-formed payload that is not a runtime alert.</exception>
     public AlertParseResult Parse(ReadOnlyMemory<byte> payload)
     {
         var body = JsonPayload.WithoutBom(payload);

@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Text.Json;
 
 namespace K8Posture.Features.Alerts.Parsing;
@@ -21,6 +22,6 @@ public interface IAlertParser
     string FormatOf(JsonElement item, bool ndjson);
 
     /// <exception cref="K8Posture.Features.Ingestion.ScanParseException">Malformed alert, with a JSON pointer.</exception>
-    /// <exception cref="AlertPayloadRefusedException">A well-formed payload that is not a runtime alert.</exception>
+    /// <exception cref="ProblemException">A well-formed payload that is not a runtime alert.</exception>
     IEnumerable<ParsedAlert> Parse(JsonElement item, string pointer, AlertParseContext context);
 }

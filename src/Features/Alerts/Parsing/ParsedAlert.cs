@@ -39,8 +39,3 @@ public sealed record ParsedAlert
 public sealed record AlertParseResult(string Format, string Source, IReadOnlyList<ParsedAlert> Alerts, int Ignored = 0);
 
 /// <summary>A well-formed payload this endpoint deliberately does not take (e.g. a deploy-time check), with where it belongs.</summary>
-public sealed class AlertPayloadRefusedException(string title, string message, int statusCode) : Exception(message)
-{
-    public string Title { get; } = title;
-    public int StatusCode { get; } = statusCode;
-}

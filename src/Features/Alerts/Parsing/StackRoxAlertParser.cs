@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Text.Json;
 using K8Posture.Features.Ingestion;
 
@@ -32,10 +33,9 @@ public sealed class StackRoxAlertParser : IAlertParser
     {
         if (IsDeploymentCheck(item))
         {
-            throw new AlertPayloadRefusedException("Not a runtime alert",
+            throw new ProblemException(StatusCodes.Status422UnprocessableEntity, "Not a runtime alert",
                 "This is roxctl deployment check output: a deploy-time verdict on manifests, not an event that happened in a running cluster. "
-                + "Gate deployments with it in the pipeline (or POST the manifests to /api/v1/evaluate); send StackRox runtime alerts here through its generic webhook notifier.",
-                StatusCodes.Status422UnprocessableEntity);
+                + "Gate deployments with it in the pipeline (or POST the manifests to /api/v1/evaluate); send StackRox runtime alerts here through its generic webhook notifier.");
         }
         if (item.TryGetProperty("alerts", out _))
         {

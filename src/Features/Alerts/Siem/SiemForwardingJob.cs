@@ -1,3 +1,5 @@
+using K8Posture.Shared;
+using static K8Posture.Shared.ColumnLengths;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -69,7 +71,7 @@ public sealed class SiemForwardingJob(
                     entry.LastError = null;
                     continue;
                 }
-                entry.LastError = RuntimeAlertLimits.Clip(error, 1000);
+                entry.LastError = Clip(error, ColumnLengths.LastError);
                 if (entry.Attempts >= settings.MaxAttempts)
                 {
                     entry.Status = SiemDeliveryStatus.DeadLettered;
@@ -116,7 +118,7 @@ public sealed class SiemForwardingJob(
                 return null;
             }
             var text = await response.Content.ReadAsStringAsync(timeout.Token);
-            return $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}: {RuntimeAlertLimits.Clip(text, 300)}";
+            return $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}: {Clip(text, 300)}";
         }
         catch (HttpRequestException ex)
         {

@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -66,7 +67,7 @@ public sealed class EntraFirstRunFacts(EntraAppFixture entra) : IClassFixture<En
         using var response = await client.PostAsync("/api/v1/organisation", new StringContent(document, Encoding.UTF8, "application/yaml"));
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
-        return JsonSerializer.Deserialize<OrganisationDiff>(body, OrganisationAsCodeEndpoints.Json)!;
+        return JsonSerializer.Deserialize<OrganisationDiff>(body, HttpJson.Indented)!;
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -210,7 +211,7 @@ public sealed class AlertIngestFacts(K8PostureAppFactory app) : IClassFixture<K8
 
         var analyst = Principal(Roles.SecurityAnalyst, "ana@example.com");
         var member = Principal(Roles.AppTeamMember, "dev@example.com");
-        var refused = await Assert.ThrowsAsync<AlertTriageException>(() => app.AsCallerAsync<AlertTriageService, bool>(member, async triage =>
+        var refused = await Assert.ThrowsAsync<ProblemException>(() => app.AsCallerAsync<AlertTriageService, bool>(member, async triage =>
         {
             await triage.SetStateAsync(member, alertId, AlertTriageState.Benign, null, CancellationToken.None);
             return true;

@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Net;
 using System.Security.Claims;
 using System.Text.Json;
@@ -37,7 +38,7 @@ public sealed class AlertSuppressionFacts
         var ofRule = await app.WithDbAsync(db => db.RuntimeAlerts.CountAsync(a => a.Rule == rule));
 
         // An analyst may not; nothing changes.
-        var refused = await Assert.ThrowsAsync<PolicyChangeException>(() => app.AsSystemAsync(s =>
+        var refused = await Assert.ThrowsAsync<ProblemException>(() => app.AsSystemAsync(s =>
             s.GetRequiredService<AlertSuppressionService>().AddAsync(Person(Roles.SecurityAnalyst), new AlertSuppression { RuleId = rule, Reason = "noise" }, CancellationToken.None)));
         Assert.Equal(StatusCodes.Status403Forbidden, refused.StatusCode);
         Assert.Equal(before, await VisibleAsync(reader));
@@ -54,7 +55,7 @@ public sealed class AlertSuppressionFacts
         Assert.Equal(1, await app.ScalarAsync("SELECT COUNT(*) FROM AuditEvents WHERE Action LIKE 'policy%'"));
 
         // A suppression of everything is refused.
-        var everything = await Assert.ThrowsAsync<PolicyChangeException>(() => app.AsSystemAsync(s =>
+        var everything = await Assert.ThrowsAsync<ProblemException>(() => app.AsSystemAsync(s =>
             s.GetRequiredService<AlertSuppressionService>().AddAsync(Person(Roles.SecurityAdmin), new AlertSuppression { Reason = "all" }, CancellationToken.None)));
         Assert.Equal(StatusCodes.Status400BadRequest, everything.StatusCode);
 

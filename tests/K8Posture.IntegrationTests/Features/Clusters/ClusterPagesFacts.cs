@@ -42,7 +42,8 @@ public sealed class ClusterPagesFacts(K8PostureAppFactory app) : IClassFixture<K
 
         // The manage page is for Security admins only.
         var manage = await member.GetAsync("/clusters/manage");
-        Assert.NotEqual(HttpStatusCode.OK, manage.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, manage.StatusCode);
+        Assert.Contains("/account/access-denied", manage.Headers.Location?.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

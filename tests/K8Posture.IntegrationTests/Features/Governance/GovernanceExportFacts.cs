@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Net.Http.Json;
 using System.Security.Claims;
 using K8Posture.Data;
@@ -37,8 +38,8 @@ public sealed class GovernanceExportFacts(K8PostureAppFactory app) : IClassFixtu
         var teamB = await app.SeedTeamAsync("export-b-" + Guid.NewGuid().ToString("N")[..6]);
         using var memberA = await app.SignedInClientAsync(Roles.AppTeamMember, teamA);
         using var memberB = await app.SignedInClientAsync(Roles.AppTeamMember, teamB);
-        Assert.True((await memberA.PostAsync("/api/v1/tenancy/assessments", JsonContent.Create(new { application = "export-app-a", teamId = teamA, answers = new TenancyAnswers() }, options: TenancyAnswers.Json))).IsSuccessStatusCode);
-        Assert.True((await memberB.PostAsync("/api/v1/tenancy/assessments", JsonContent.Create(new { application = "export-app-b", teamId = teamB, answers = new TenancyAnswers() }, options: TenancyAnswers.Json))).IsSuccessStatusCode);
+        Assert.True((await memberA.PostAsync("/api/v1/tenancy/assessments", JsonContent.Create(new { application = "export-app-a", teamId = teamA, answers = new TenancyAnswers() }, options: HttpJson.Options))).IsSuccessStatusCode);
+        Assert.True((await memberB.PostAsync("/api/v1/tenancy/assessments", JsonContent.Create(new { application = "export-app-b", teamId = teamB, answers = new TenancyAnswers() }, options: HttpJson.Options))).IsSuccessStatusCode);
 
         var rowsA = await RowsAsync("tenancy-assessments", Member(teamA));
         Assert.Equal(["export-app-a"], rowsA.Select(r => (string)r[1]!));

@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Claims;
@@ -20,7 +21,7 @@ public sealed class RaciFacts(K8PostureAppFactory app) : IClassFixture<K8Posture
     }
 
     private static HttpContent Save(RaciMatrix matrix, string comment, int? expectedVersion = null) =>
-        JsonContent.Create(new { matrix, comment, expectedVersion }, options: RaciMatrix.Json);
+        JsonContent.Create(new { matrix, comment, expectedVersion }, options: HttpJson.Indented);
 
     [Fact]
     public async Task Only_a_security_admin_changes_the_matrix_every_save_is_a_version_and_every_change_is_audited()
@@ -86,7 +87,7 @@ public sealed class RaciFacts(K8PostureAppFactory app) : IClassFixture<K8Posture
     {
         var member = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "member"), new Claim(ClaimTypes.Role, Roles.AppTeamMember)], "test"));
 
-        var error = await Assert.ThrowsAsync<GovernanceChangeException>(() => app.AsSystemAsync(services =>
+        var error = await Assert.ThrowsAsync<ProblemException>(() => app.AsSystemAsync(services =>
             services.GetRequiredService<RaciService>().SaveNewVersionAsync(member, RaciDefaults.Matrix(), "sneaky", null, CancellationToken.None)));
 
         Assert.Equal(403, error.StatusCode);

@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -25,7 +26,7 @@ public sealed class TenancyFacts(K8PostureAppFactory app) : IClassFixture<K8Post
 
     private static async Task<int> CreateAsync(HttpClient client, string application, int teamId, TenancyAnswers answers)
     {
-        var response = await client.PostAsync("/api/v1/tenancy/assessments", JsonContent.Create(new { application, teamId, answers }, options: TenancyAnswers.Json));
+        var response = await client.PostAsync("/api/v1/tenancy/assessments", JsonContent.Create(new { application, teamId, answers }, options: HttpJson.Options));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
     }
@@ -45,9 +46,9 @@ public sealed class TenancyFacts(K8PostureAppFactory app) : IClassFixture<K8Post
         using var leadership = await app.SignedInClientAsync(Roles.LeadershipViewer);
 
         // Not for another team, and not for a read-only role.
-        var foreign = await member.PostAsync("/api/v1/tenancy/assessments", JsonContent.Create(new { application = "x", teamId = otherTeamId, answers = new TenancyAnswers() }, options: TenancyAnswers.Json));
+        var foreign = await member.PostAsync("/api/v1/tenancy/assessments", JsonContent.Create(new { application = "x", teamId = otherTeamId, answers = new TenancyAnswers() }, options: HttpJson.Options));
         Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
-        var readOnly = await leadership.PostAsync("/api/v1/tenancy/assessments", JsonContent.Create(new { application = "x", teamId, answers = new TenancyAnswers() }, options: TenancyAnswers.Json));
+        var readOnly = await leadership.PostAsync("/api/v1/tenancy/assessments", JsonContent.Create(new { application = "x", teamId, answers = new TenancyAnswers() }, options: HttpJson.Options));
         Assert.Equal(HttpStatusCode.Forbidden, readOnly.StatusCode);
 
         var id = await CreateAsync(member, Unique("payments-api"), teamId, Dedicated);
@@ -62,7 +63,7 @@ public sealed class TenancyFacts(K8PostureAppFactory app) : IClassFixture<K8Post
         Assert.Equal(HttpStatusCode.NoContent, (await analyst.PostAsync($"/api/v1/tenancy/assessments/{id}/approve", Comment("Dedicated it is"))).StatusCode);
         Assert.Equal("Approved", await StatusAsync(id));
 
-        var detail = await member.GetFromJsonAsync<JsonElement>($"/api/v1/tenancy/assessments/{id}", TenancyAnswers.Json);
+        var detail = await member.GetFromJsonAsync<JsonElement>($"/api/v1/tenancy/assessments/{id}", HttpJson.Options);
         var assessment = detail.GetProperty("assessment");
         Assert.Equal("SingleTenant", assessment.GetProperty("recommendation").GetString());
         Assert.Equal("Sam Analyst", assessment.GetProperty("reviewedBy").GetString());
@@ -72,7 +73,7 @@ public sealed class TenancyFacts(K8PostureAppFactory app) : IClassFixture<K8Post
         Assert.Contains(detail.GetProperty("result").GetProperty("decision").EnumerateArray(), l => l.GetString()!.Contains("eggs in one basket", StringComparison.Ordinal));
 
         // A decided assessment is immutable.
-        Assert.Equal(HttpStatusCode.Conflict, (await member.PutAsync($"/api/v1/tenancy/assessments/{id}/answers", JsonContent.Create(new TenancyAnswers(), options: TenancyAnswers.Json))).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await member.PutAsync($"/api/v1/tenancy/assessments/{id}/answers", JsonContent.Create(new TenancyAnswers(), options: HttpJson.Options))).StatusCode);
 
         // Every step was audited.
         Assert.Equal(3, await app.ScalarAsync("SELECT COUNT(*) FROM AuditEvents WHERE EntityType = 'TenancyAssessment' AND EntityId = $id AND Action IN ('tenancy.create','tenancy.submit','tenancy.approve')",
@@ -145,7 +146,7 @@ public sealed class TenancyFacts(K8PostureAppFactory app) : IClassFixture<K8Post
         using var analyst = await app.SignedInClientAsync(Roles.SecurityAnalyst);
 
         var id = await CreateAsync(member, application, teamId, Dedicated);
-        var draft = await member.GetFromJsonAsync<JsonElement>($"/api/v1/tenancy/assessments/{id}", TenancyAnswers.Json);
+        var draft = await member.GetFromJsonAsync<JsonElement>($"/api/v1/tenancy/assessments/{id}", HttpJson.Options);
         Assert.True(draft.GetProperty("assessment").GetProperty("mismatch").GetBoolean());
         // Only an approved decision makes findings.
         Assert.Equal(0, await app.ScalarAsync("SELECT COUNT(*) FROM Findings WHERE Source = 'tenancy-assessment' AND ResourceName = $a", ("$a", application)));
@@ -212,7 +213,7 @@ public sealed class TenancyFacts(K8PostureAppFactory app) : IClassFixture<K8Post
     {
         var teamId = await app.SeedTeamAsync(Unique("team"));
         var runsBefore = await app.ScalarAsync("SELECT COUNT(*) FROM IngestBatches WHERE Source = 'tenancy-assessment'");
-        var refusal = await Assert.ThrowsAsync<K8Posture.Features.Governance.GovernanceChangeException>(() =>
+        var refusal = await Assert.ThrowsAsync<ProblemException>(() =>
             app.AsCallerAsync<TenancyService, TenancyReconcileResult>(Callers.Person(role, role == Roles.AppTeamMember ? teamId : null),
                 tenancy => tenancy.ReconcileMismatchesAsync(CancellationToken.None)));
         Assert.Equal(403, refusal.StatusCode);

@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Net;
 using System.Net.Http.Json;
 using K8Posture.Data;
@@ -31,7 +32,7 @@ public sealed class SlaFromPolicyFacts(K8PostureAppFactory app) : IClassFixture<
         var document = PolicyDocument.Default();
         document.SlaDays[FindingSeverity.Medium] = 14;
         document.SlaDays[FindingSeverity.Low] = 45;
-        var saved = await admin.PostAsync("/api/v1/policy", JsonContent.Create(new { document, comment = "Tighter SLAs" }, options: PolicyDocument.Json));
+        var saved = await admin.PostAsync("/api/v1/policy", JsonContent.Create(new { document, comment = "Tighter SLAs" }, options: HttpJson.Indented));
         Assert.Equal(HttpStatusCode.Created, saved.StatusCode);
 
         var after = await PushAsync("image:sla-policy");

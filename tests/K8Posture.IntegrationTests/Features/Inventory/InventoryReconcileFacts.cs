@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -60,7 +61,7 @@ public sealed class InventoryReconcileFacts(K8PostureAppFactory app) : IClassFix
 
         // The API filters discovered records; the overview counts per business unit.
         using var reader = await app.SignedInClientAsync("Security.Analyst");
-        var page = await reader.GetFromJsonAsync<InventoryApiPage>("/api/v1/inventory?kind=CloudCluster&discovered=true", System.Text.Json.JsonSerializerOptions.Web);
+        var page = await reader.GetFromJsonAsync<InventoryApiPage>("/api/v1/inventory?kind=CloudCluster&discovered=true", HttpJson.Options);
         Assert.Equal(6, page!.Total);
         var overview = await app.AsSystemAsync(services => services.GetRequiredService<InventoryQueries>().OverviewAsync(CancellationToken.None));
         var finance = overview.ByBusinessUnit.Single(u => u.BusinessUnit == "Finance");

@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -31,10 +32,10 @@ public sealed class InventoryScopingFacts(K8PostureAppFactory app) : IClassFixtu
         await InventoryPush.OutcomeAsync(await InventoryPush.PostAsync(admin, TestFixtures.Read(InventoryPush.Egress)));
 
         using var member = await app.SignedInClientAsync("AppTeam.Member", teams["Payments"]);
-        var desktops = await member.GetFromJsonAsync<InventoryApiPage>("/api/v1/inventory?kind=Desktop", JsonSerializerOptions.Web);
-        var pulls = await member.GetFromJsonAsync<InventoryApiPage>("/api/v1/inventory?kind=EgressPull", JsonSerializerOptions.Web);
+        var desktops = await member.GetFromJsonAsync<InventoryApiPage>("/api/v1/inventory?kind=Desktop", HttpJson.Options);
+        var pulls = await member.GetFromJsonAsync<InventoryApiPage>("/api/v1/inventory?kind=EgressPull", HttpJson.Options);
         using var analyst = await app.SignedInClientAsync("Security.Analyst");
-        var all = await analyst.GetFromJsonAsync<InventoryApiPage>("/api/v1/inventory?kind=Desktop", JsonSerializerOptions.Web);
+        var all = await analyst.GetFromJsonAsync<InventoryApiPage>("/api/v1/inventory?kind=Desktop", HttpJson.Options);
 
         Assert.Equal(["LT-PAY-0142", "LT-PAY-0177"], desktops!.Items.Select(d => d.Name).Order());
         Assert.All(desktops.Items, d => Assert.Equal("Payments", d.OwnerTeam));

@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Claims;
@@ -18,7 +19,7 @@ public sealed class PolicyFacts(K8PostureAppFactory app) : IClassFixture<K8Postu
 
     private static async Task<int> SaveAsync(HttpClient client, PolicyDocument document, string comment)
     {
-        var response = await client.PostAsync("/api/v1/policy", JsonContent.Create(SaveRequest(document, comment), options: PolicyDocument.Json));
+        var response = await client.PostAsync("/api/v1/policy", JsonContent.Create(SaveRequest(document, comment), options: HttpJson.Indented));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt32();
     }
@@ -53,7 +54,7 @@ public sealed class PolicyFacts(K8PostureAppFactory app) : IClassFixture<K8Postu
         using var client = await app.SignedInClientAsync(role, teamId);
         var before = await app.ScalarAsync("SELECT COUNT(*) FROM PolicyVersions");
 
-        var response = await client.PostAsync("/api/v1/policy", JsonContent.Create(SaveRequest(PolicyDocument.Default(), "weaken it"), options: PolicyDocument.Json));
+        var response = await client.PostAsync("/api/v1/policy", JsonContent.Create(SaveRequest(PolicyDocument.Default(), "weaken it"), options: HttpJson.Indented));
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal(before, await app.ScalarAsync("SELECT COUNT(*) FROM PolicyVersions"));
@@ -66,7 +67,7 @@ public sealed class PolicyFacts(K8PostureAppFactory app) : IClassFixture<K8Postu
     {
         var analyst = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "analyst"), new Claim(ClaimTypes.Role, Roles.SecurityAnalyst)], "test"));
 
-        var error = await Assert.ThrowsAsync<PolicyChangeException>(() => app.AsSystemAsync(services =>
+        var error = await Assert.ThrowsAsync<ProblemException>(() => app.AsSystemAsync(services =>
             services.GetRequiredService<PolicyStore>().SaveNewVersionAsync(analyst, PolicyDocument.Default(), "sneaky", null, CancellationToken.None)));
 
         Assert.Equal(403, error.StatusCode);
@@ -80,7 +81,7 @@ public sealed class PolicyFacts(K8PostureAppFactory app) : IClassFixture<K8Postu
         document.RuleSwitches["K8P-NOPE-999"] = false;
         document.SlaDays[FindingSeverity.Critical] = 0;
 
-        var response = await admin.PostAsync("/api/v1/policy", JsonContent.Create(SaveRequest(document, ""), options: PolicyDocument.Json));
+        var response = await admin.PostAsync("/api/v1/policy", JsonContent.Create(SaveRequest(document, ""), options: HttpJson.Indented));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var detail = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!;

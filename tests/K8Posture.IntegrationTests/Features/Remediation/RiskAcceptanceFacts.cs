@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Claims;
@@ -38,7 +39,7 @@ public sealed class RiskAcceptanceFacts(RemediationAppFixture fixture) : IClassF
 
         var id = await RequestAsync(member, new { findingId = finding, reason = "Not reachable: the binary is never executed in this image.", expiresAt = DateTimeOffset.UtcNow.AddDays(30) });
         Assert.Equal(FindingResolution.None, (await App.FindingByIdAsync(finding)).Resolution);
-        var pending = await member.GetFromJsonAsync<List<RiskAcceptanceRow>>("/api/v1/risk-acceptances?status=Pending", RemediationEndpoints.Json);
+        var pending = await member.GetFromJsonAsync<List<RiskAcceptanceRow>>("/api/v1/risk-acceptances?status=Pending", HttpJson.Options);
         Assert.Contains(pending!, r => r.Id == id && r.RequestedBy.EndsWith(" member", StringComparison.Ordinal));
 
         var decision = await DecideAsync(analyst, id, approve: true, "Accepted until the base image upgrade.");
@@ -86,13 +87,13 @@ public sealed class RiskAcceptanceFacts(RemediationAppFixture fixture) : IClassF
         var id = await App.AsUserAsync(sam, sp => sp.GetRequiredService<RiskAcceptanceService>().RequestAsync(sam,
             new RiskAcceptanceRequest(finding, null, null, null, null, null, "Vendor appliance; patch window next month.", DateTimeOffset.UtcNow.AddDays(10)), CancellationToken.None));
 
-        var error = await Assert.ThrowsAsync<RemediationException>(() => App.AsUserAsync(sam, sp =>
+        var error = await Assert.ThrowsAsync<ProblemException>(() => App.AsUserAsync(sam, sp =>
             sp.GetRequiredService<RiskAcceptanceService>().DecideAsync(sam, id, approve: true, null, CancellationToken.None)));
 
         Assert.Equal(403, error.StatusCode);
         // The same person holding another role is still the same person.
         var samAsAdmin = Person("Sam Analyst", Roles.SecurityAdmin);
-        var again = await Assert.ThrowsAsync<RemediationException>(() => App.AsUserAsync(samAsAdmin, sp =>
+        var again = await Assert.ThrowsAsync<ProblemException>(() => App.AsUserAsync(samAsAdmin, sp =>
             sp.GetRequiredService<RiskAcceptanceService>().DecideAsync(samAsAdmin, id, approve: true, null, CancellationToken.None)));
         Assert.Equal(403, again.StatusCode);
     }
@@ -120,10 +121,10 @@ public sealed class RiskAcceptanceFacts(RemediationAppFixture fixture) : IClassF
         Assert.Equal(HttpStatusCode.Forbidden, (await DecideAsync(member, id, approve: true)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await DecideAsync(leadership, id, approve: true)).StatusCode);
         // The other team does not even see it.
-        var seen = await member.GetFromJsonAsync<List<RiskAcceptanceRow>>("/api/v1/risk-acceptances", RemediationEndpoints.Json);
+        var seen = await member.GetFromJsonAsync<List<RiskAcceptanceRow>>("/api/v1/risk-acceptances", HttpJson.Options);
         Assert.Contains(seen!, r => r.Id == id);
         using var other = await App.SignedInClientAsync(Roles.AppTeamMember, theirs);
-        Assert.DoesNotContain((await other.GetFromJsonAsync<List<RiskAcceptanceRow>>("/api/v1/risk-acceptances", RemediationEndpoints.Json))!, r => r.Id == id);
+        Assert.DoesNotContain((await other.GetFromJsonAsync<List<RiskAcceptanceRow>>("/api/v1/risk-acceptances", HttpJson.Options))!, r => r.Id == id);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Security.Claims;
 using K8Posture.Data;
 using K8Posture.Features.Remediation;
@@ -117,10 +118,10 @@ public sealed class SlaBreachNotificationFacts
         var team = await app.SeedTeamAsync("Payroll");
         var analyst = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "Sam"), new Claim(ClaimTypes.Role, Roles.SecurityAnalyst)], "test", ClaimTypes.Name, ClaimTypes.Role));
 
-        var forbidden = await Assert.ThrowsAsync<RemediationException>(() => app.AsSystemAsync(sp =>
+        var forbidden = await Assert.ThrowsAsync<ProblemException>(() => app.AsSystemAsync(sp =>
             sp.GetRequiredService<NotificationTargetService>().AddAsync(analyst, team, NotificationChannelKind.Email, "a@contoso.test", CancellationToken.None)));
-        var plainHttp = await Assert.ThrowsAsync<RemediationException>(() => AddTargetAsync(app, team, NotificationChannelKind.Slack, "http://hooks.slack.example/services/x"));
-        var notMail = await Assert.ThrowsAsync<RemediationException>(() => AddTargetAsync(app, team, NotificationChannelKind.Email, "not an address"));
+        var plainHttp = await Assert.ThrowsAsync<ProblemException>(() => AddTargetAsync(app, team, NotificationChannelKind.Slack, "http://hooks.slack.example/services/x"));
+        var notMail = await Assert.ThrowsAsync<ProblemException>(() => AddTargetAsync(app, team, NotificationChannelKind.Email, "not an address"));
 
         Assert.Equal(403, forbidden.StatusCode);
         Assert.Equal(400, plainHttp.StatusCode);

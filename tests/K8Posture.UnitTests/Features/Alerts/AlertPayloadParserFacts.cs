@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using K8Posture.Data;
 using K8Posture.Features.Alerts.Parsing;
 using K8Posture.Features.Ingestion;
@@ -153,7 +154,7 @@ public sealed class AlertPayloadParserFacts
     [Fact]
     public void Roxctl_deployment_check_is_refused_as_not_a_runtime_alert()
     {
-        var refused = Assert.Throws<AlertPayloadRefusedException>(() => AlertFixtures.Parse("stackrox/roxctl-deployment-check-with-failure.json"));
+        var refused = Assert.Throws<ProblemException>(() => AlertFixtures.Parse("stackrox/roxctl-deployment-check-with-failure.json"));
 
         Assert.Equal(422, refused.StatusCode);
         Assert.Contains("deploy-time", refused.Message);

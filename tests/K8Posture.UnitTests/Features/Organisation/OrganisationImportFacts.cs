@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Text;
 using K8Posture.Data;
 using K8Posture.Features.Organisation;
@@ -154,10 +155,10 @@ public sealed class OrganisationImportFacts : IAsyncLifetime
         teamMember.SetUser(new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
             [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Role, K8Posture.Security.Roles.AppTeamMember)], "test")));
 
-        var error = await Assert.ThrowsAsync<OrganisationException>(() =>
+        var error = await Assert.ThrowsAsync<ProblemException>(() =>
             Import(teamMember).ApplyAsync(Document("teams: [{ name: Payments }]"), OrganisationFormat.Yaml, false, CancellationToken.None));
 
-        Assert.Equal(403, error.Status);
+        Assert.Equal(403, error.StatusCode);
         Assert.Equal(0, await QueryAsync(db => db.Teams.CountAsync()));
     }
 

@@ -1,13 +1,14 @@
+using K8Posture.Shared.Http;
 using K8Posture.Features.Organisation;
 
 namespace K8Posture.UnitTests.Features.Organisation;
 
 public sealed class OrganisationValidationFacts
 {
-    private static OrganisationException Refused(Action validate)
+    private static ProblemException Refused(Action validate)
     {
-        var error = Assert.Throws<OrganisationException>(validate);
-        Assert.Equal(400, error.Status);
+        var error = Assert.Throws<ProblemException>(validate);
+        Assert.Equal(400, error.StatusCode);
         return error;
     }
 
@@ -110,10 +111,10 @@ public sealed class OrganisationValidationFacts
     [Fact]
     public void Refusals_carry_the_status_that_fits()
     {
-        Assert.Equal(404, OrganisationException.NotFound("team", "Ghost").Status);
-        Assert.Contains("Ghost", OrganisationException.NotFound("team", "Ghost").Message, StringComparison.Ordinal);
-        var conflict = OrganisationException.Conflict("taken", "name");
-        Assert.Equal(409, conflict.Status);
+        Assert.Equal(404, OrganisationProblem.NotFound("team", "Ghost").StatusCode);
+        Assert.Contains("Ghost", OrganisationProblem.NotFound("team", "Ghost").Message, StringComparison.Ordinal);
+        var conflict = OrganisationProblem.Conflict("taken", "name");
+        Assert.Equal(409, conflict.StatusCode);
         Assert.Equal("name", conflict.Field);
     }
 }

@@ -5,7 +5,7 @@ using K8Posture.IntegrationTests.Infrastructure;
 using K8Posture.Security;
 using Microsoft.EntityFrameworkCore;
 
-namespace K8Posture.IntegrationTests.Features.Landscape;
+namespace K8Posture.IntegrationTests.Features.Findings;
 
 /// <summary>Saved findings views over real HTTP and a real SQLite file: each person sees and deletes only their own.</summary>
 public sealed class SavedViewFacts(K8PostureAppFactory app) : IClassFixture<K8PostureAppFactory>

@@ -6,7 +6,7 @@ using K8Posture.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace K8Posture.IntegrationTests.Features.Landscape;
+namespace K8Posture.IntegrationTests.Features.Findings;
 
 /// <summary>The explorer's query and the landscape's aggregates on a real SQLite file, fed by a real push.</summary>
 public sealed class FindingsQueryFacts(K8PostureAppFactory app) : IClassFixture<K8PostureAppFactory>
