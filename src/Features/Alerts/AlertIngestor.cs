@@ -9,7 +9,6 @@ using K8Posture.Features.Ingestion;
 using K8Posture.Features.Ingestion.Recovery;
 using K8Posture.Features.Policy;
 using Microsoft.EntityFrameworkCore;
-using K8Posture.Shared;
 
 namespace K8Posture.Features.Alerts;
 
