@@ -45,7 +45,7 @@ public sealed class EveryPageAccessibilityFacts(BrowserAppFixture app)
             .ToList();
 
     [Fact]
-    public async Task EveryRouteTemplateGetsAUrlWithADemoEntity()
+    public async Task Every_route_template_gets_a_url_with_a_demo_entity()
     {
         var values = await DemoRouteValuesAsync("Payments");
         var templates = RouteTemplates();
@@ -58,7 +58,7 @@ public sealed class EveryPageAccessibilityFacts(BrowserAppFixture app)
 
     [Theory]
     [MemberData(nameof(Personas))]
-    public async Task EveryPageHasNoSeriousOrCriticalAccessibilityViolations(string role, string? team, string slug)
+    public async Task Every_page_has_no_serious_or_critical_accessibility_violations(string role, string? team, string slug)
     {
         var values = await DemoRouteValuesAsync(team);
         var urls = RouteTemplates().Select(t => Fill(t, values)).ToList();
@@ -152,7 +152,7 @@ public sealed class EveryPageAccessibilityFacts(BrowserAppFixture app)
     [InlineData("/", "landscape")]
     [InlineData("/remediation", "remediation")]
     [InlineData("/scorecard", "scorecard")]
-    public async Task ThemedPagesAreScreenshotted(string url, string name)
+    public async Task Themed_pages_are_screenshotted(string url, string name)
     {
         var page = await app.NewPageAsync();
         await BrowserAppFixture.SignInAsync(page, "Security.Admin");

@@ -5,7 +5,7 @@ namespace K8Posture.ComponentTests.Shared;
 public sealed class RefreshDebouncerFacts
 {
     [Fact]
-    public async Task ABurstRunsTheActionOnce()
+    public async Task A_burst_runs_the_action_once()
     {
         using var debouncer = new RefreshDebouncer(TimeSpan.FromMilliseconds(50));
         var runs = 0;
@@ -20,7 +20,7 @@ public sealed class RefreshDebouncerFacts
     }
 
     [Fact]
-    public async Task NothingRunsAfterDispose()
+    public async Task Nothing_runs_after_dispose()
     {
         var debouncer = new RefreshDebouncer(TimeSpan.FromMilliseconds(50));
         var runs = 0;

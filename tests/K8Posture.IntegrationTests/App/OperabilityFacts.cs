@@ -8,7 +8,7 @@ namespace K8Posture.IntegrationTests.App;
 public sealed class OperabilityFacts(K8PostureAppFactory app) : IClassFixture<K8PostureAppFactory>
 {
     [Fact]
-    public async Task HealthAndReadinessAnswerWithoutSignIn()
+    public async Task Health_and_readiness_answer_without_sign_in()
     {
         using var client = app.CreateApiClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
@@ -20,7 +20,7 @@ public sealed class OperabilityFacts(K8PostureAppFactory app) : IClassFixture<K8
     }
 
     [Fact]
-    public async Task TheOpenApiDocumentDescribesTheIngestAndFindingsRoutes()
+    public async Task The_open_api_document_describes_the_ingest_and_findings_routes()
     {
         using var client = app.CreateApiClient();
         var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
@@ -32,7 +32,7 @@ public sealed class OperabilityFacts(K8PostureAppFactory app) : IClassFixture<K8
     }
 
     [Fact]
-    public async Task PagesNeedSignInAndApisAnswer401ProblemDetails()
+    public async Task Pages_need_sign_in_and_apis_answer_401_problem_details()
     {
         using var client = app.CreateApiClient();
         var page = await client.GetAsync("/findings");
@@ -45,7 +45,7 @@ public sealed class OperabilityFacts(K8PostureAppFactory app) : IClassFixture<K8
     }
 
     [Fact]
-    public async Task SignInRefusesAnOffSiteReturnUrl()
+    public async Task Sign_in_refuses_an_off_site_return_url()
     {
         using var client = app.CreateApiClient();
         var form = await client.GetStringAsync("/account/signin?returnUrl=https://evil.example/");

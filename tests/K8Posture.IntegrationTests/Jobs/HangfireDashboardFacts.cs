@@ -6,7 +6,7 @@ namespace K8Posture.IntegrationTests.Jobs;
 public sealed class HangfireDashboardFacts(K8PostureAppFactory app) : IClassFixture<K8PostureAppFactory>
 {
     [Fact]
-    public async Task ASecurityAdminOpensTheDashboard()
+    public async Task A_security_admin_opens_the_dashboard()
     {
         using var admin = await app.SignedInClientAsync("Security.Admin");
         var response = await admin.GetAsync("/hangfire");
@@ -18,7 +18,7 @@ public sealed class HangfireDashboardFacts(K8PostureAppFactory app) : IClassFixt
     [InlineData("Security.Analyst")]
     [InlineData("Leadership.Viewer")]
     [InlineData("Auditor")]
-    public async Task OtherRolesAreDenied(string role)
+    public async Task Other_roles_are_denied(string role)
     {
         using var client = await app.SignedInClientAsync(role);
         var response = await client.GetAsync("/hangfire");
@@ -27,7 +27,7 @@ public sealed class HangfireDashboardFacts(K8PostureAppFactory app) : IClassFixt
     }
 
     [Fact]
-    public async Task AnonymousVisitorsAreSentToSignIn()
+    public async Task Anonymous_visitors_are_sent_to_sign_in()
     {
         using var client = app.CreateApiClient();
         var response = await client.GetAsync("/hangfire");
@@ -36,7 +36,7 @@ public sealed class HangfireDashboardFacts(K8PostureAppFactory app) : IClassFixt
     }
 
     [Fact]
-    public async Task AnAdminScopedPipelineKeyCannotOpenTheDashboard()
+    public async Task An_admin_scoped_pipeline_key_cannot_open_the_dashboard()
     {
         using var client = app.CreateApiClient(await app.CreateApiKeyAsync("admin"));
         var response = await client.GetAsync("/hangfire");

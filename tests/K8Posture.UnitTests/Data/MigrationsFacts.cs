@@ -6,21 +6,21 @@ namespace K8Posture.UnitTests.Data;
 public sealed class MigrationsFacts
 {
     [Fact]
-    public void SqliteContextHasNoPendingModelChanges()
+    public void Sqlite_context_has_no_pending_model_changes()
     {
         using var db = new SqliteDesignTimeFactory().CreateDbContext([]);
         Assert.False(db.Database.HasPendingModelChanges(), "Run dotnet ef migrations add for SqliteK8PostureDbContext.");
     }
 
     [Fact]
-    public void SqlServerContextHasNoPendingModelChanges()
+    public void Sql_server_context_has_no_pending_model_changes()
     {
         using var db = new SqlServerDesignTimeFactory().CreateDbContext([]);
         Assert.False(db.Database.HasPendingModelChanges(), "Run dotnet ef migrations add for SqlServerK8PostureDbContext.");
     }
 
     [Fact]
-    public async Task MigratingAnEmptySqliteFileCreatesTheSchema()
+    public async Task Migrating_an_empty_sqlite_file_creates_the_schema()
     {
         await using var database = await new SqliteTestDatabase().MigrateAsync();
         await using var db = database.Open(SqliteTestDatabase.SystemScope());
@@ -34,7 +34,7 @@ public sealed class MigrationsFacts
     }
 
     [Fact]
-    public void BothProvidersShareOneModel()
+    public void Both_providers_share_one_model()
     {
         using var sqlite = new SqliteDesignTimeFactory().CreateDbContext([]);
         using var sqlServer = new SqlServerDesignTimeFactory().CreateDbContext([]);

@@ -52,7 +52,7 @@ public sealed class TeamScopingFacts : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnAppTeamMemberReadsOnlyItsTeamsFindings()
+    public async Task An_app_team_member_reads_only_its_teams_findings()
     {
         await using var db = _database.Open(ScopeOf(new Claim(ClaimTypes.Role, Roles.AppTeamMember), new Claim(K8PostureClaims.Team, _payments.ToString())));
         var titles = await db.Findings.Select(f => f.Title).OrderBy(t => t).ToListAsync();
@@ -61,7 +61,7 @@ public sealed class TeamScopingFacts : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnAppTeamMemberSeesOnlyClustersAndNamespacesItOwnsSomethingIn()
+    public async Task An_app_team_member_sees_only_clusters_and_namespaces_it_owns_something_in()
     {
         await using var db = _database.Open(ScopeOf(new Claim(ClaimTypes.Role, Roles.AppTeamMember), new Claim(K8PostureClaims.Team, _ledger.ToString())));
         Assert.Equal(["ledger-only"], await db.Clusters.Select(c => c.Name).ToListAsync());
@@ -73,14 +73,14 @@ public sealed class TeamScopingFacts : IAsyncLifetime
     [InlineData(Roles.SecurityAnalyst)]
     [InlineData(Roles.LeadershipViewer)]
     [InlineData(Roles.Auditor)]
-    public async Task OrganisationWideRolesSeeEveryFindingIncludingUnowned(string role)
+    public async Task Organisation_wide_roles_see_every_finding_including_unowned(string role)
     {
         await using var db = _database.Open(ScopeOf(new Claim(ClaimTypes.Role, role)));
         Assert.Equal(4, await db.Findings.CountAsync());
     }
 
     [Fact]
-    public async Task AnUnidentifiedCallerSeesNothing()
+    public async Task An_unidentified_caller_sees_nothing()
     {
         await using var db = _database.Open(new DataScope());
         Assert.Equal(0, await db.Findings.CountAsync());
@@ -88,14 +88,14 @@ public sealed class TeamScopingFacts : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnAppTeamMemberWithoutATeamClaimSeesNothing()
+    public async Task An_app_team_member_without_a_team_claim_sees_nothing()
     {
         await using var db = _database.Open(ScopeOf(new Claim(ClaimTypes.Role, Roles.AppTeamMember)));
         Assert.Equal(0, await db.Findings.CountAsync());
     }
 
     [Fact]
-    public async Task ATeamScopedPipelineKeySeesOnlyItsTeam()
+    public async Task A_team_scoped_pipeline_key_sees_only_its_team()
     {
         await using var db = _database.Open(ScopeOf(
             new Claim(K8PostureClaims.ApiKeyId, "7"),

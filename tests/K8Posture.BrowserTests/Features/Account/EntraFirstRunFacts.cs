@@ -71,7 +71,7 @@ public sealed class EntraFirstRunFacts(EntraAppFixture entra) : IClassFixture<En
     }
 
     [Fact]
-    public async Task AFreshInstallIsSetUpAsCodeAndATeamMemberSignedInThroughEntraSeesExactlyTheirTeamsFindings()
+    public async Task A_fresh_install_is_set_up_as_code_and_a_team_member_signed_in_through_entra_sees_exactly_their_teams_findings()
     {
         Assert.Equal(0, await entra.App.WithDbAsync(db => db.Teams.CountAsync()));
         Assert.Equal(0, await entra.App.WithDbAsync(db => db.Findings.CountAsync()));

@@ -29,7 +29,7 @@ public sealed class EntraPipelineTokenFacts(EntraAppFixture entra)
         db.Findings.AsNoTracking().Where(f => f.ScopeKey == scope).Select(f => f.OwnerTeamId).ToArrayAsync());
 
     [Fact]
-    public async Task AnUnregisteredPipelineWithTheIngestRolePushesForTheWholeOrganisation()
+    public async Task An_unregistered_pipeline_with_the_ingest_role_pushes_for_the_whole_organisation()
     {
         var token = await entra.PipelineTokenAsync(entra.OrganisationPipeline);
         var scope = UniqueScope();
@@ -47,7 +47,7 @@ public sealed class EntraPipelineTokenFacts(EntraAppFixture entra)
     }
 
     [Fact]
-    public async Task ARegisteredPipelinePushesForItsTeamOnlyAndIsNamedInTheBatch()
+    public async Task A_registered_pipeline_pushes_for_its_team_only_and_is_named_in_the_batch()
     {
         var payments = await entra.App.SeedTeamAsync("Payments-" + Guid.NewGuid().ToString("N")[..6]);
         var ledgerName = "Ledger-" + Guid.NewGuid().ToString("N")[..6];
@@ -76,7 +76,7 @@ public sealed class EntraPipelineTokenFacts(EntraAppFixture entra)
     }
 
     [Fact]
-    public async Task AnEntraTokenForAnotherAudienceIsRefused()
+    public async Task An_entra_token_for_another_audience_is_refused()
     {
         // Signed by the same tenant, but issued to Microsoft Graph, not to K8Posture.
         var graphToken = await entra.GraphTokenAsync();

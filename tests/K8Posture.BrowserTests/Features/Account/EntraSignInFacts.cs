@@ -43,7 +43,7 @@ public sealed class EntraSignInFacts(EntraAppFixture entra)
         page.ScreenshotAsync(new() { Path = Path.Combine(BrowserAppFixture.ScreenshotFolder, name + ".png"), FullPage = true });
 
     [Fact]
-    public async Task AnAdminSignsInThroughTheProviderSeesTheirNameAndOpensAdminPages()
+    public async Task An_admin_signs_in_through_the_provider_sees_their_name_and_opens_admin_pages()
     {
         var page = await entra.NewPageAsync();
 
@@ -63,7 +63,7 @@ public sealed class EntraSignInFacts(EntraAppFixture entra)
     }
 
     [Fact]
-    public async Task AnAppTeamMemberWhoseGroupMapsToATeamSeesOnlyThatTeam()
+    public async Task An_app_team_member_whose_group_maps_to_a_team_sees_only_that_team()
     {
         var payments = Unique("Payments");
         var ledger = Unique("Ledger");
@@ -83,7 +83,7 @@ public sealed class EntraSignInFacts(EntraAppFixture entra)
     }
 
     [Fact]
-    public async Task AUserWithoutAnAppRoleIsToldWhoTheyAreAndMaySignOutWithoutALoop()
+    public async Task A_user_without_an_app_role_is_told_who_they_are_and_may_sign_out_without_a_loop()
     {
         var page = await entra.NewPageAsync();
 
@@ -109,7 +109,7 @@ public sealed class EntraSignInFacts(EntraAppFixture entra)
     }
 
     [Fact]
-    public async Task AnOverageUserHasTheirGroupsResolvedThroughGraphAndSeesTheirTeam()
+    public async Task An_overage_user_has_their_groups_resolved_through_graph_and_sees_their_team()
     {
         var identity = Unique("Identity");
         var billing = Unique("Billing");
@@ -130,7 +130,7 @@ public sealed class EntraSignInFacts(EntraAppFixture entra)
     }
 
     [Fact]
-    public async Task SigningOutPostsEndsTheProviderSessionWithTheIdTokenAndASecondVisitAsksToSignInAgain()
+    public async Task Signing_out_posts_ends_the_provider_session_with_the_id_token_and_a_second_visit_asks_to_sign_in_again()
     {
         var page = await entra.NewPageAsync();
         await entra.SignInAsync(page, entra.Admin);

@@ -6,7 +6,7 @@ namespace K8Posture.BrowserTests.Features.Account;
 public sealed class SignInFacts(BrowserAppFixture app)
 {
     [Fact]
-    public async Task AnAnonymousVisitorIsSentToTheSignInPage()
+    public async Task An_anonymous_visitor_is_sent_to_the_sign_in_page()
     {
         var page = await app.NewPageAsync();
         await page.GotoAsync("/findings");
@@ -17,7 +17,7 @@ public sealed class SignInFacts(BrowserAppFixture app)
     }
 
     [Fact]
-    public async Task AnAppTeamMemberIsToldWhichTeamTheySeeAndCannotOpenAdminPages()
+    public async Task An_app_team_member_is_told_which_team_they_see_and_cannot_open_admin_pages()
     {
         var page = await app.NewPageAsync();
         await BrowserAppFixture.SignInAsync(page, "AppTeam.Member", "Payments");

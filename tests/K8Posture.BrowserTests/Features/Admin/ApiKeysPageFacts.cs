@@ -7,7 +7,7 @@ namespace K8Posture.BrowserTests.Features.Admin;
 public sealed class ApiKeysPageFacts(BrowserAppFixture app)
 {
     [Fact]
-    public async Task AnAdminCreatesAKeySeesItOnceAndRevokesIt()
+    public async Task An_admin_creates_a_key_sees_it_once_and_revokes_it()
     {
         var page = await app.NewPageAsync();
         await BrowserAppFixture.SignInAsync(page, "Security.Admin");

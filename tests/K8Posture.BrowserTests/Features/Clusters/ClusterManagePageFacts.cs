@@ -10,7 +10,7 @@ public sealed class ClusterManagePageFacts(BrowserAppFixture app)
     private static ILocator Input(IPage page, string testId) => page.Locator($"[data-testid={testId}]").Locator("xpath=descendant-or-self::input");
 
     [Fact]
-    public async Task AnAdminTestsAConnectionRegistersTheClusterAndNeverSeesTheTokenAgain()
+    public async Task An_admin_tests_a_connection_registers_the_cluster_and_never_sees_the_token_again()
     {
         await using var fake = await new FakeKubernetesApi().StartAsync();
         var page = await app.NewPageAsync();

@@ -13,7 +13,7 @@ public sealed class FindingsPageFacts(BrowserAppFixture app)
     }
 
     [Fact]
-    public async Task AnAppTeamMemberSeesOnlyItsTeamsFindings()
+    public async Task An_app_team_member_sees_only_its_teams_findings()
     {
         var page = await app.NewPageAsync();
         await BrowserAppFixture.SignInAsync(page, "AppTeam.Member", "Payments");
@@ -26,7 +26,7 @@ public sealed class FindingsPageFacts(BrowserAppFixture app)
     }
 
     [Fact]
-    public async Task AnAnalystSeesEveryTeamsFindings()
+    public async Task An_analyst_sees_every_teams_findings()
     {
         var page = await app.NewPageAsync();
         await BrowserAppFixture.SignInAsync(page, "Security.Analyst");
@@ -37,7 +37,7 @@ public sealed class FindingsPageFacts(BrowserAppFixture app)
     }
 
     [Fact]
-    public async Task ClickingAChartBarOpensTheFindingsOfThatCategoryAndSeverity()
+    public async Task Clicking_a_chart_bar_opens_the_findings_of_that_category_and_severity()
     {
         var page = await app.NewPageAsync();
         await BrowserAppFixture.SignInAsync(page, "Security.Admin");
@@ -53,7 +53,7 @@ public sealed class FindingsPageFacts(BrowserAppFixture app)
     }
 
     [Fact]
-    public async Task AnAppTeamMemberWorksAFindingFromTheExplorersDrawer()
+    public async Task An_app_team_member_works_a_finding_from_the_explorers_drawer()
     {
         var page = await app.NewPageAsync();
         await BrowserAppFixture.SignInAsync(page, "AppTeam.Member", "Storefront");

@@ -7,7 +7,7 @@ namespace K8Posture.BrowserTests.Features.Ingestion;
 public sealed class IngestBatchesPageFacts(BrowserAppFixture app)
 {
     [Fact]
-    public async Task AnAuditorListsThePushesOpensOneAndMayDownloadItsPayload()
+    public async Task An_auditor_lists_the_pushes_opens_one_and_may_download_its_payload()
     {
         var page = await app.NewPageAsync();
         await BrowserAppFixture.SignInAsync(page, "Auditor");

@@ -9,7 +9,7 @@ namespace K8Posture.BrowserTests.Features.Inventory;
 public sealed class InventoryPageFacts(BrowserAppFixture app)
 {
     [Fact]
-    public async Task TheDemoInventoryShowsDiscoveredClustersEndpointsDesktopsAndDockerHubPulls()
+    public async Task The_demo_inventory_shows_discovered_clusters_endpoints_desktops_and_docker_hub_pulls()
     {
         var page = await app.NewPageAsync();
         await BrowserAppFixture.SignInAsync(page, "Security.Analyst");
@@ -47,7 +47,7 @@ public sealed class InventoryPageFacts(BrowserAppFixture app)
     }
 
     [Fact]
-    public async Task APushShowsOnAnOpenInventoryPageWithoutReload()
+    public async Task A_push_shows_on_an_open_inventory_page_without_reload()
     {
         var viewer = await app.NewPageAsync();
         await BrowserAppFixture.SignInAsync(viewer, "Leadership.Viewer");

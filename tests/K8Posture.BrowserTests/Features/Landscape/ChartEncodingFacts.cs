@@ -60,7 +60,7 @@ public sealed class ChartEncodingFacts(ChartEncodingFacts.HostileNamesFixture ap
 
     [Theory]
     [MemberData(nameof(PagesWithCharts))]
-    public async Task HoveringEveryChartElementRunsNoScriptFromAName(string path, string? tab, string firstChart)
+    public async Task Hovering_every_chart_element_runs_no_script_from_a_name(string path, string? tab, string firstChart)
     {
         var page = await app.NewPageAsync();
         await BrowserAppFixture.SignInAsync(page, "Security.Admin");
@@ -93,7 +93,7 @@ public sealed class ChartEncodingFacts(ChartEncodingFacts.HostileNamesFixture ap
     }
 
     [Fact]
-    public async Task TheLandscapeShowsHostileNamesAsLiteralTextInLabelsLegendsAndTooltips()
+    public async Task The_landscape_shows_hostile_names_as_literal_text_in_labels_legends_and_tooltips()
     {
         var page = await app.NewPageAsync();
         await BrowserAppFixture.SignInAsync(page, "Security.Admin");

@@ -10,7 +10,7 @@ namespace K8Posture.BrowserTests.Features.Landscape;
 public sealed class LandscapePageFacts(BrowserAppFixture app)
 {
     [Fact]
-    public async Task ASecurityAdminSignsInLocallyAndSeesTheFindingsChart()
+    public async Task A_security_admin_signs_in_locally_and_sees_the_findings_chart()
     {
         var page = await app.NewPageAsync();
         await BrowserAppFixture.SignInAsync(page, "Security.Admin");

@@ -20,7 +20,7 @@ public sealed class PersonaLandscapeFacts(BrowserAppFixture app)
 
     [Theory]
     [MemberData(nameof(Personas))]
-    public async Task EachPersonaSeesTheLandscapeAndTheFindingsExplorer(string role, string? team, string slug)
+    public async Task Each_persona_sees_the_landscape_and_the_findings_explorer(string role, string? team, string slug)
     {
         var page = await app.NewPageAsync();
         await BrowserAppFixture.SignInAsync(page, role, team);
@@ -50,7 +50,7 @@ public sealed class PersonaLandscapeFacts(BrowserAppFixture app)
     }
 
     [Fact]
-    public async Task TheLandscapeAndTheExplorerHaveNoSeriousOrCriticalAccessibilityViolations()
+    public async Task The_landscape_and_the_explorer_have_no_serious_or_critical_accessibility_violations()
     {
         var page = await app.NewPageAsync();
         await BrowserAppFixture.SignInAsync(page, "Security.Analyst");
@@ -69,7 +69,7 @@ public sealed class PersonaLandscapeFacts(BrowserAppFixture app)
     }
 
     [Fact]
-    public async Task ClickingAFindingOpensItsDetailDrawer()
+    public async Task Clicking_a_finding_opens_its_detail_drawer()
     {
         var page = await app.NewPageAsync();
         await BrowserAppFixture.SignInAsync(page, "Security.Analyst");

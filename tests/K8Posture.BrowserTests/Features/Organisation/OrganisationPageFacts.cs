@@ -17,7 +17,7 @@ public sealed class OrganisationPageFacts(BrowserAppFixture app)
     private static string Shot(string name) => Path.Combine(BrowserAppFixture.ScreenshotFolder, name);
 
     [Fact]
-    public async Task AnAdminSetsUpABusinessUnitAndATeamFindsRenamesAndDeletesIt()
+    public async Task An_admin_sets_up_a_business_unit_and_a_team_finds_renames_and_deletes_it()
     {
         var page = await app.NewPageAsync();
         await BrowserAppFixture.SignInAsync(page, "Security.Admin");
@@ -114,7 +114,7 @@ public sealed class OrganisationPageFacts(BrowserAppFixture app)
     }
 
     [Fact]
-    public async Task AnAppTeamMemberIsDeniedTheOrganisationPage()
+    public async Task An_app_team_member_is_denied_the_organisation_page()
     {
         var page = await app.NewPageAsync();
         await BrowserAppFixture.SignInAsync(page, "AppTeam.Member", "Payments");

@@ -16,7 +16,7 @@ public sealed class PolicyPageFacts(BrowserAppFixture app)
     }
 
     [Fact]
-    public async Task AnAdminChangesTheFailThresholdAndSeesVersion2InTheHistory()
+    public async Task An_admin_changes_the_fail_threshold_and_sees_version_2_in_the_history()
     {
         var page = await app.NewPageAsync();
         await BrowserAppFixture.SignInAsync(page, "Security.Admin");
@@ -45,7 +45,7 @@ public sealed class PolicyPageFacts(BrowserAppFixture app)
     }
 
     [Fact]
-    public async Task TheRulesPageFiltersTheCatalogue()
+    public async Task The_rules_page_filters_the_catalogue()
     {
         var page = await app.NewPageAsync();
         await BrowserAppFixture.SignInAsync(page, "AppTeam.Member", "Payments");

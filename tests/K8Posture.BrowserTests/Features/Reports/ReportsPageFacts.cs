@@ -20,7 +20,7 @@ public sealed class ReportsPageFacts(BrowserAppFixture app)
     }
 
     [Fact]
-    public async Task AnAppTeamMemberDownloadsAFindingsCsvOfOnlyItsTeam()
+    public async Task An_app_team_member_downloads_a_findings_csv_of_only_its_team()
     {
         var page = await app.NewPageAsync();
         await BrowserAppFixture.SignInAsync(page, "AppTeam.Member", "Payments");
@@ -42,7 +42,7 @@ public sealed class ReportsPageFacts(BrowserAppFixture app)
     }
 
     [Fact]
-    public async Task AnAuditorDownloadsTheAuditLogAndSeesTheExportInIt()
+    public async Task An_auditor_downloads_the_audit_log_and_sees_the_export_in_it()
     {
         var page = await app.NewPageAsync();
         await BrowserAppFixture.SignInAsync(page, "Auditor");
@@ -68,7 +68,7 @@ public sealed class ReportsPageFacts(BrowserAppFixture app)
     }
 
     [Fact]
-    public async Task LeadershipGeneratesAnExecutiveReportAndDownloadsThePdf()
+    public async Task Leadership_generates_an_executive_report_and_downloads_the_pdf()
     {
         var page = await app.NewPageAsync();
         await BrowserAppFixture.SignInAsync(page, "Leadership.Viewer");

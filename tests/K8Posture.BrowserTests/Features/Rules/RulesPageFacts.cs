@@ -7,7 +7,7 @@ namespace K8Posture.BrowserTests.Features.Rules;
 public sealed class RulesPageFacts(BrowserAppFixture app)
 {
     [Fact]
-    public async Task TheRulesPageMarksTheReferencesItIsProvedToAgreeWith()
+    public async Task The_rules_page_marks_the_references_it_is_proved_to_agree_with()
     {
         var page = await app.NewPageAsync();
         await BrowserAppFixture.SignInAsync(page, "AppTeam.Member", "Payments");

@@ -7,7 +7,7 @@ namespace K8Posture.BrowserTests.Features.Scorecard;
 public sealed class ScorecardPageFacts(BrowserAppFixture app)
 {
     [Fact]
-    public async Task LeadershipSeesEveryQuestionWithAStatusAndALinkThatOpensItsEvidence()
+    public async Task Leadership_sees_every_question_with_a_status_and_a_link_that_opens_its_evidence()
     {
         var page = await app.NewPageAsync();
         await BrowserAppFixture.SignInAsync(page, "Leadership.Viewer");

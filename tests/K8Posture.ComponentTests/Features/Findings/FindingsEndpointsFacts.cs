@@ -9,7 +9,7 @@ namespace K8Posture.ComponentTests.Features.Findings;
 public sealed class FindingsEndpointsFacts
 {
     [Fact]
-    public async Task ReturnsAPageOfFilteredFindings()
+    public async Task Returns_a_page_of_filtered_findings()
     {
         await using var portal = new TestPortal();
         await SeededLandscape.CreateAsync(portal);
@@ -30,7 +30,7 @@ public sealed class FindingsEndpointsFacts
     [InlineData("severity", "7")]
     [InlineData("status", "Pending")]
     [InlineData("sort", "owner")]
-    public async Task RejectsAnInvalidValueNamingTheParameter(string parameter, string value)
+    public async Task Rejects_an_invalid_value_naming_the_parameter(string parameter, string value)
     {
         await using var portal = new TestPortal();
         portal.SignIn("ana", Roles.Auditor);
@@ -48,7 +48,7 @@ public sealed class FindingsEndpointsFacts
     }
 
     [Fact]
-    public async Task SearchMatchesVulnerabilityIdsCaseInsensitively()
+    public async Task Search_matches_vulnerability_ids_case_insensitively()
     {
         await using var portal = new TestPortal();
         await SeededLandscape.CreateAsync(portal);

@@ -9,7 +9,7 @@ namespace K8Posture.ComponentTests.Features.Findings;
 public sealed class FindingsPageFacts
 {
     [Fact]
-    public async Task ShowsTheOpenFindingsTheUserMaySee()
+    public async Task Shows_the_open_findings_the_user_may_see()
     {
         await using var portal = new TestPortal();
         await SeededLandscape.CreateAsync(portal);
@@ -25,7 +25,7 @@ public sealed class FindingsPageFacts
     }
 
     [Fact]
-    public async Task FiltersByTheCategoryQueryParameter()
+    public async Task Filters_by_the_category_query_parameter()
     {
         await using var portal = new TestPortal();
         await SeededLandscape.CreateAsync(portal);
@@ -39,7 +39,7 @@ public sealed class FindingsPageFacts
     }
 
     [Fact]
-    public async Task AnAppTeamMemberSeesOnlyItsTeamsFindings()
+    public async Task An_app_team_member_sees_only_its_teams_findings()
     {
         await using var portal = new TestPortal();
         var seeded = await SeededLandscape.CreateAsync(portal);

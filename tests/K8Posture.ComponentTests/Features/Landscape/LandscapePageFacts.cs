@@ -12,7 +12,7 @@ namespace K8Posture.ComponentTests.Features.Landscape;
 public sealed class LandscapePageFacts
 {
     [Fact]
-    public async Task ShowsKpisComputedFromOpenFindingsOfAllTeamsForAnAnalyst()
+    public async Task Shows_kpis_computed_from_open_findings_of_all_teams_for_an_analyst()
     {
         await using var portal = new TestPortal();
         await SeededLandscape.CreateAsync(portal);
@@ -32,7 +32,7 @@ public sealed class LandscapePageFacts
     }
 
     [Fact]
-    public async Task AnAppTeamMemberSeesOnlyItsTeamsCounts()
+    public async Task An_app_team_member_sees_only_its_teams_counts()
     {
         await using var portal = new TestPortal();
         var seeded = await SeededLandscape.CreateAsync(portal);
@@ -51,7 +51,7 @@ public sealed class LandscapePageFacts
     }
 
     [Fact]
-    public async Task ChartHasOneSeriesPerSeverityOverTheFiveCategories()
+    public async Task Chart_has_one_series_per_severity_over_the_five_categories()
     {
         await using var portal = new TestPortal();
         await SeededLandscape.CreateAsync(portal);
@@ -67,7 +67,7 @@ public sealed class LandscapePageFacts
     }
 
     [Fact]
-    public async Task ClickingABarOpensItsFindings()
+    public async Task Clicking_a_bar_opens_its_findings()
     {
         await using var portal = new TestPortal();
         await SeededLandscape.CreateAsync(portal);
@@ -84,7 +84,7 @@ public sealed class LandscapePageFacts
     }
 
     [Fact]
-    public async Task WithNothingPushedShowsTheSetupChecklistWithThisSitesPushCommand()
+    public async Task With_nothing_pushed_shows_the_setup_checklist_with_this_sites_push_command()
     {
         await using var portal = new TestPortal();
         portal.SignIn("ana", Roles.SecurityAdmin);
@@ -106,7 +106,7 @@ public sealed class LandscapePageFacts
     }
 
     [Fact]
-    public async Task OtherRolesSeeTheSameChecklistReadOnly()
+    public async Task Other_roles_see_the_same_checklist_read_only()
     {
         await using var portal = new TestPortal();
         await using (var db = portal.CreateSystemContext())
@@ -126,7 +126,7 @@ public sealed class LandscapePageFacts
     }
 
     [Fact]
-    public async Task AFirstPushReplacesTheChecklistByTheChartsWithoutAReload()
+    public async Task A_first_push_replaces_the_checklist_by_the_charts_without_a_reload()
     {
         await using var portal = new TestPortal();
         portal.SignIn("ana", Roles.SecurityAdmin);
@@ -141,7 +141,7 @@ public sealed class LandscapePageFacts
     }
 
     [Fact]
-    public async Task WithDataAndStepsOpenASecurityAdminGetsACompactSetupStripOthersDoNot()
+    public async Task With_data_and_steps_open_a_security_admin_gets_a_compact_setup_strip_others_do_not()
     {
         await using var portal = new TestPortal();
         await SeededLandscape.CreateAsync(portal);
@@ -163,7 +163,7 @@ public sealed class LandscapePageFacts
     }
 
     [Fact]
-    public async Task AnAdminWhoHidTheStripAtThisProgressDoesNotSeeItAgain()
+    public async Task An_admin_who_hid_the_strip_at_this_progress_does_not_see_it_again()
     {
         await using var portal = new TestPortal();
         await SeededLandscape.CreateAsync(portal);
@@ -177,7 +177,7 @@ public sealed class LandscapePageFacts
     }
 
     [Fact]
-    public async Task RefreshesWhenFindingsChange()
+    public async Task Refreshes_when_findings_change()
     {
         await using var portal = new TestPortal();
         await SeededLandscape.CreateAsync(portal);
@@ -203,7 +203,7 @@ public sealed class LandscapePageFacts
     }
 
     [Fact]
-    public async Task TheChartFollowsTheLayoutsDarkMode()
+    public async Task The_chart_follows_the_layouts_dark_mode()
     {
         await using var portal = new TestPortal();
         await SeededLandscape.CreateAsync(portal);
@@ -226,7 +226,7 @@ public sealed class LandscapePageFacts
     }
 
     [Fact]
-    public async Task KpisAndChartsFollowTheUrlFilters()
+    public async Task Kpis_and_charts_follow_the_url_filters()
     {
         await using var portal = new TestPortal();
         var seeded = await SeededLandscape.CreateAsync(portal);
@@ -243,7 +243,7 @@ public sealed class LandscapePageFacts
     }
 
     [Fact]
-    public async Task WithoutRuntimeSensorsTheAlertFiguresSaySoInsteadOfShowingZero()
+    public async Task Without_runtime_sensors_the_alert_figures_say_so_instead_of_showing_zero()
     {
         await using var portal = new TestPortal();
         await SeededLandscape.CreateAsync(portal);

@@ -7,7 +7,7 @@ namespace K8Posture.ComponentTests.Features.Organisation;
 public sealed class ApplicationsTabFacts
 {
     [Fact]
-    public async Task CreatesAnApplicationForATeamAndListsItsClassification()
+    public async Task Creates_an_application_for_a_team_and_lists_its_classification()
     {
         await using var portal = OrganisationPortal.Create();
         var payments = await portal.AddTeamAsync("Payments");
@@ -30,7 +30,7 @@ public sealed class ApplicationsTabFacts
     }
 
     [Fact]
-    public async Task AnApplicationNeedsAnOwningTeamBeforeAnythingIsSent()
+    public async Task An_application_needs_an_owning_team_before_anything_is_sent()
     {
         await using var portal = OrganisationPortal.Create();
         await portal.AddTeamAsync("Payments");

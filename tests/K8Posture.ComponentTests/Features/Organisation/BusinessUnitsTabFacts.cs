@@ -7,7 +7,7 @@ namespace K8Posture.ComponentTests.Features.Organisation;
 public sealed class BusinessUnitsTabFacts
 {
     [Fact]
-    public async Task CreatesABusinessUnitAndCountsItsTeams()
+    public async Task Creates_a_business_unit_and_counts_its_teams()
     {
         await using var portal = OrganisationPortal.Create();
         await portal.AddTeamAsync("Payments", "Finance");
@@ -31,7 +31,7 @@ public sealed class BusinessUnitsTabFacts
     }
 
     [Fact]
-    public async Task ANameWithMarkupIsRefusedOnItsField()
+    public async Task A_name_with_markup_is_refused_on_its_field()
     {
         await using var portal = OrganisationPortal.Create();
         var dialogs = portal.Dialogs();

@@ -10,7 +10,7 @@ namespace K8Posture.ComponentTests.Features.Organisation;
 public sealed class OrganisationPageFacts
 {
     [Fact]
-    public void OnlySecurityAdminsOpenThePage()
+    public void Only_security_admins_open_the_page()
     {
         var authorize = typeof(OrganisationPage).GetCustomAttributes<AuthorizeAttribute>().Single();
         Assert.Equal(Policies.SecurityAdmin, authorize.Policy);
@@ -18,7 +18,7 @@ public sealed class OrganisationPageFacts
     }
 
     [Fact]
-    public async Task OpensOnTeamsAndOnTheTabTheQueryNames()
+    public async Task Opens_on_teams_and_on_the_tab_the_query_names()
     {
         await using var portal = OrganisationPortal.Create();
         await portal.AddTeamAsync("Payments");

@@ -6,7 +6,7 @@ namespace K8Posture.ComponentTests.Features.Organisation;
 public sealed class PipelineIdentitiesTabFacts
 {
     [Fact]
-    public async Task RegistersAnOrganisationWidePipelineAndRefusesAnIdThatIsNoGuid()
+    public async Task Registers_an_organisation_wide_pipeline_and_refuses_an_id_that_is_no_guid()
     {
         await using var portal = OrganisationPortal.Create();
         var dialogs = portal.Dialogs();

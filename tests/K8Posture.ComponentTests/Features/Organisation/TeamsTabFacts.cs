@@ -7,7 +7,7 @@ namespace K8Posture.ComponentTests.Features.Organisation;
 public sealed class TeamsTabFacts
 {
     [Fact]
-    public async Task ListsATeamWithItsBusinessUnitContactsGroupsAndApplications()
+    public async Task Lists_a_team_with_its_business_unit_contacts_groups_and_applications()
     {
         await using var portal = OrganisationPortal.Create();
         var payments = await portal.AddTeamAsync("Payments", "Finance", t =>
@@ -43,7 +43,7 @@ public sealed class TeamsTabFacts
     }
 
     [Fact]
-    public async Task AnEmptyOrganisationSaysWhatFillsIt()
+    public async Task An_empty_organisation_says_what_fills_it()
     {
         await using var portal = OrganisationPortal.Create();
 
@@ -56,7 +56,7 @@ public sealed class TeamsTabFacts
     }
 
     [Fact]
-    public async Task TheSearchBoxFiltersAsYouType()
+    public async Task The_search_box_filters_as_you_type()
     {
         await using var portal = OrganisationPortal.Create();
         await portal.AddTeamAsync("Payments");
@@ -73,7 +73,7 @@ public sealed class TeamsTabFacts
     }
 
     [Fact]
-    public async Task CreatesATeamWithAContactAndAnEntraGroupThroughTheDialog()
+    public async Task Creates_a_team_with_a_contact_and_an_entra_group_through_the_dialog()
     {
         await using var portal = OrganisationPortal.Create();
         await using (var db = portal.CreateSystemContext())
@@ -111,7 +111,7 @@ public sealed class TeamsTabFacts
     }
 
     [Fact]
-    public async Task AnInvalidEmailIsRefusedOnItsFieldAndNothingIsSaved()
+    public async Task An_invalid_email_is_refused_on_its_field_and_nothing_is_saved()
     {
         await using var portal = OrganisationPortal.Create();
         var dialogs = portal.Dialogs();
@@ -131,7 +131,7 @@ public sealed class TeamsTabFacts
     }
 
     [Fact]
-    public async Task TheServersRefusalShowsOnTheFieldItNamesUntilThatFieldChanges()
+    public async Task The_servers_refusal_shows_on_the_field_it_names_until_that_field_changes()
     {
         await using var portal = OrganisationPortal.Create();
         await portal.AddTeamAsync("Payments");
@@ -150,7 +150,7 @@ public sealed class TeamsTabFacts
     }
 
     [Fact]
-    public async Task EditingRenamesTheTeamAndRemovesAGroup()
+    public async Task Editing_renames_the_team_and_removes_a_group()
     {
         await using var portal = OrganisationPortal.Create();
         var team = await portal.AddTeamAsync("Payments", configure: t => t.Groups.Add(new TeamGroup { EntraGroupId = "6f1c2d9e-0000-4000-8000-000000000201", DisplayName = "sg-payments" }));
@@ -172,7 +172,7 @@ public sealed class TeamsTabFacts
     }
 
     [Fact]
-    public async Task DeletingATeamThatOwnsNothingIsAPlainConfirmation()
+    public async Task Deleting_a_team_that_owns_nothing_is_a_plain_confirmation()
     {
         await using var portal = OrganisationPortal.Create();
         await portal.AddTeamAsync("Payments");
@@ -191,7 +191,7 @@ public sealed class TeamsTabFacts
     }
 
     [Fact]
-    public async Task DeletingATeamThatOwnsSomethingSaysWhatAndWaitsForAHandOverTeam()
+    public async Task Deleting_a_team_that_owns_something_says_what_and_waits_for_a_hand_over_team()
     {
         await using var portal = OrganisationPortal.Create();
         var seeded = await SeededLandscape.CreateAsync(portal);

@@ -10,7 +10,7 @@ public sealed class ApexChartFacts
     private static readonly IReadOnlyList<ChartSeries> InitialSeries = [new ChartSeries("Critical", [1, 2, null])];
 
     [Fact]
-    public async Task ImportsTheModuleAndCreatesTheChartWithOptionsAndSeries()
+    public async Task Imports_the_module_and_creates_the_chart_with_options_and_series()
     {
         await using var ctx = new BunitContext();
         ctx.Services.AddMudServices();
@@ -36,7 +36,7 @@ public sealed class ApexChartFacts
     }
 
     [Fact]
-    public async Task AcceptsRawJsonOptions()
+    public async Task Accepts_raw_json_options()
     {
         await using var ctx = new BunitContext();
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;
@@ -50,7 +50,7 @@ public sealed class ApexChartFacts
     }
 
     [Fact]
-    public async Task UpdateSeriesUpdatesInPlaceWithoutCreatingAgain()
+    public async Task Update_series_updates_in_place_without_creating_again()
     {
         await using var ctx = new BunitContext();
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;
@@ -67,7 +67,7 @@ public sealed class ApexChartFacts
     }
 
     [Fact]
-    public async Task ReportsTheClickedDataPoint()
+    public async Task Reports_the_clicked_data_point()
     {
         await using var ctx = new BunitContext();
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;
@@ -83,7 +83,7 @@ public sealed class ApexChartFacts
     }
 
     [Fact]
-    public async Task DisposingToleratesADisconnectedCircuit()
+    public async Task Disposing_tolerates_a_disconnected_circuit()
     {
         await using var ctx = new BunitContext();
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;

@@ -7,7 +7,7 @@ namespace K8Posture.ComponentTests.Shared.Charts;
 public sealed class ChartDataTableFacts
 {
     [Fact]
-    public async Task EveryChartHasATableOfItsCategoriesAndSeries()
+    public async Task Every_chart_has_a_table_of_its_categories_and_series()
     {
         await using var ctx = new BunitContext();
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;
@@ -30,7 +30,7 @@ public sealed class ChartDataTableFacts
     }
 
     [Fact]
-    public async Task NamesFromIngestedDataAreEncodedAndNewDataRedrawsTheTable()
+    public async Task Names_from_ingested_data_are_encoded_and_new_data_redraws_the_table()
     {
         await using var ctx = new BunitContext();
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;

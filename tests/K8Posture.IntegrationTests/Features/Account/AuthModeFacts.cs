@@ -7,7 +7,7 @@ namespace K8Posture.IntegrationTests.Features.Account;
 public sealed class AuthModeFacts
 {
     [Fact]
-    public async Task LocalSignInIsRefusedOutsideDevelopment()
+    public async Task Local_sign_in_is_refused_outside_development()
     {
         await using var app = new K8PostureAppFactory(seedDemo: false, b => b.UseEnvironment("Production"));
         var error = Assert.ThrowsAny<Exception>(() => app.ServerAddress);
@@ -20,7 +20,7 @@ public sealed class AuthModeFacts
     }
 
     [Fact]
-    public async Task EntraModeStartsWithoutReachingEntraAndOffersOnlyTheMicrosoftSignIn()
+    public async Task Entra_mode_starts_without_reaching_entra_and_offers_only_the_microsoft_sign_in()
     {
         await using var app = new K8PostureAppFactory(seedDemo: false, b =>
         {

@@ -23,7 +23,7 @@ public sealed class AdminCommandsFacts : IDisposable
     }
 
     [Fact]
-    public async Task MigrateCreatesTheSchemaOnAnEmptyFileAndExits()
+    public async Task Migrate_creates_the_schema_on_an_empty_file_and_exits()
     {
         var (exitCode, _, stderr) = await RunAsync("migrate");
         Assert.True(exitCode == 0, stderr);
@@ -33,7 +33,7 @@ public sealed class AdminCommandsFacts : IDisposable
     }
 
     [Fact]
-    public async Task ApiKeyCreatePrintsOnlyTheKeyAndStoresOnlyItsHash()
+    public async Task Api_key_create_prints_only_the_key_and_stores_only_its_hash()
     {
         var (exitCode, stdout, stderr) = await RunAsync("api-key", "create", "--name", "ci-pipeline", "--scopes", "ingest,read");
         Assert.True(exitCode == 0, stderr);
@@ -45,7 +45,7 @@ public sealed class AdminCommandsFacts : IDisposable
     }
 
     [Fact]
-    public async Task ApiKeyCreateRejectsAnUnknownScopeOrTeamWithoutWritingAKey()
+    public async Task Api_key_create_rejects_an_unknown_scope_or_team_without_writing_a_key()
     {
         var unknownScope = await RunAsync("api-key", "create", "--name", "x", "--scopes", "ingest,root");
         Assert.Equal(2, unknownScope.ExitCode);
@@ -59,7 +59,7 @@ public sealed class AdminCommandsFacts : IDisposable
     }
 
     [Fact]
-    public async Task ApiKeyCreateRefusesTheAdminScopeOnATeamKeyWithoutWritingAKey()
+    public async Task Api_key_create_refuses_the_admin_scope_on_a_team_key_without_writing_a_key()
     {
         var (seeded, _, seedError) = await RunAsync("seed-demo");
         Assert.True(seeded == 0, seedError);

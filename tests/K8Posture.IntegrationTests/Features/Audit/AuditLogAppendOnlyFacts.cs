@@ -26,7 +26,7 @@ public sealed class AuditLogAppendOnlyFacts(K8PostureAppFactory app) : IClassFix
     }
 
     [Fact]
-    public async Task TheSqliteTriggerRefusesAnUpdate()
+    public async Task The_sqlite_trigger_refuses_an_update()
     {
         var id = await RecordOneAsync();
         using var connection = OpenWritable();
@@ -41,7 +41,7 @@ public sealed class AuditLogAppendOnlyFacts(K8PostureAppFactory app) : IClassFix
     }
 
     [Fact]
-    public async Task TheSqliteTriggerRefusesADelete()
+    public async Task The_sqlite_trigger_refuses_a_delete()
     {
         var id = await RecordOneAsync();
         using var connection = OpenWritable();
@@ -56,14 +56,14 @@ public sealed class AuditLogAppendOnlyFacts(K8PostureAppFactory app) : IClassFix
     }
 
     [Fact]
-    public async Task TheTriggersAreInTheMigratedSchema()
+    public async Task The_triggers_are_in_the_migrated_schema()
     {
         Assert.Equal(1, await app.ScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name = $n", ("$n", AuditLogProtection.SqliteUpdateTrigger)));
         Assert.Equal(1, await app.ScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name = $n", ("$n", AuditLogProtection.SqliteDeleteTrigger)));
     }
 
     [Fact]
-    public async Task TheDbContextRefusesToSaveAModifiedOrDeletedAuditEvent()
+    public async Task The_db_context_refuses_to_save_a_modified_or_deleted_audit_event()
     {
         var id = await RecordOneAsync();
         await app.WithDbAsync(async db =>
@@ -82,7 +82,7 @@ public sealed class AuditLogAppendOnlyFacts(K8PostureAppFactory app) : IClassFix
     }
 
     [Fact]
-    public async Task BulkUpdatesAndDeletesThatBypassTheChangeTrackerHitTheTrigger()
+    public async Task Bulk_updates_and_deletes_that_bypass_the_change_tracker_hit_the_trigger()
     {
         var id = await RecordOneAsync();
         await app.WithDbAsync(async db =>

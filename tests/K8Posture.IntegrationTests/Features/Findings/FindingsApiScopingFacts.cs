@@ -32,7 +32,7 @@ public sealed class FindingsApiScopingFacts(K8PostureAppFactory app) : IClassFix
     }
 
     [Fact]
-    public async Task ATeamKeyReadsOnlyItsTeamsFindings()
+    public async Task A_team_key_reads_only_its_teams_findings()
     {
         var (payments, ledger) = await SeedTwoTeamsWithFindingsAsync();
         var paymentsFindings = await app.WithDbAsync(db => Task.FromResult(db.Findings.Count(f => f.OwnerTeamId == payments)));
@@ -47,7 +47,7 @@ public sealed class FindingsApiScopingFacts(K8PostureAppFactory app) : IClassFix
     }
 
     [Fact]
-    public async Task AnAppTeamPersonaReadsOnlyItsTeamsFindingsAndAnAnalystReadsAll()
+    public async Task An_app_team_persona_reads_only_its_teams_findings_and_an_analyst_reads_all()
     {
         var (payments, _) = await SeedTwoTeamsWithFindingsAsync();
         var paymentsFindings = await app.WithDbAsync(db => Task.FromResult(db.Findings.Count(f => f.OwnerTeamId == payments)));
@@ -63,7 +63,7 @@ public sealed class FindingsApiScopingFacts(K8PostureAppFactory app) : IClassFix
     }
 
     [Fact]
-    public async Task TheApiTakesTheExplorersFiltersWithinTheCallersScope()
+    public async Task The_api_takes_the_explorers_filters_within_the_callers_scope()
     {
         var (payments, ledger) = await SeedTwoTeamsWithFindingsAsync();
         var paymentsName = await app.WithDbAsync(db => Task.FromResult(db.Teams.Single(t => t.Id == payments).Name));
@@ -87,7 +87,7 @@ public sealed class FindingsApiScopingFacts(K8PostureAppFactory app) : IClassFix
     }
 
     [Fact]
-    public async Task AnAppTeamSeesTheClusterOfItsFindingsEvenWhereItOwnsNoNamespace()
+    public async Task An_app_team_sees_the_cluster_of_its_findings_even_where_it_owns_no_namespace()
     {
         var team = "Clusterless-" + Guid.NewGuid().ToString("N")[..6];
         var teamId = await app.SeedTeamAsync(team);
@@ -112,7 +112,7 @@ public sealed class FindingsApiScopingFacts(K8PostureAppFactory app) : IClassFix
     }
 
     [Fact]
-    public async Task AnIngestOnlyKeyCannotRead()
+    public async Task An_ingest_only_key_cannot_read()
     {
         using var client = app.CreateApiClient(await app.CreateApiKeyAsync("ingest"));
         var response = await client.GetAsync("/api/v1/findings");
@@ -121,7 +121,7 @@ public sealed class FindingsApiScopingFacts(K8PostureAppFactory app) : IClassFix
     }
 
     [Fact]
-    public async Task ARevokedKeyIsRefusedAndUseUpdatesLastUsed()
+    public async Task A_revoked_key_is_refused_and_use_updates_last_used()
     {
         var secret = await app.CreateApiKeyAsync("read", name: "revoke-me-" + Guid.NewGuid().ToString("N")[..6]);
         using var client = app.CreateApiClient(secret);

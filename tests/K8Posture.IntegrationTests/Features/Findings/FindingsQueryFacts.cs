@@ -29,7 +29,7 @@ public sealed class FindingsQueryFacts(K8PostureAppFactory app) : IClassFixture<
         app.AsSystemAsync(sp => sp.GetRequiredService<FindingsQuery>().ListAsync(criteria, page, size));
 
     [Fact]
-    public async Task PagesDoNotOverlapAndCoverTheTotal()
+    public async Task Pages_do_not_overlap_and_cover_the_total()
     {
         var (team, _) = await PushAsync();
         var criteria = new FindingsCriteria(Team: team, SortBy: FindingSortField.Title, Descending: false);
@@ -49,7 +49,7 @@ public sealed class FindingsQueryFacts(K8PostureAppFactory app) : IClassFixture<
     }
 
     [Fact]
-    public async Task SortsBySeverityWorstFirstByDefault()
+    public async Task Sorts_by_severity_worst_first_by_default()
     {
         var (team, _) = await PushAsync();
         var page = await ListAsync(new FindingsCriteria(Team: team), 0, 100);
@@ -58,7 +58,7 @@ public sealed class FindingsQueryFacts(K8PostureAppFactory app) : IClassFixture<
     }
 
     [Fact]
-    public async Task SearchFindsByCvePackageAndImageCaseInsensitively()
+    public async Task Search_finds_by_cve_package_and_image_case_insensitively()
     {
         var (team, _) = await PushAsync();
         var any = (await ListAsync(new FindingsCriteria(Team: team), 0, 1)).Items.Single();
@@ -73,7 +73,7 @@ public sealed class FindingsQueryFacts(K8PostureAppFactory app) : IClassFixture<
     }
 
     [Fact]
-    public async Task ClusterAndUnknownNamesFilter()
+    public async Task Cluster_and_unknown_names_filter()
     {
         var (team, cluster) = await PushAsync();
         var all = await ListAsync(new FindingsCriteria(Team: team), 0, 1);
@@ -83,7 +83,7 @@ public sealed class FindingsQueryFacts(K8PostureAppFactory app) : IClassFixture<
     }
 
     [Fact]
-    public async Task TheLandscapeAggregatesMatchTheExplorerCounts()
+    public async Task The_landscape_aggregates_match_the_explorer_counts()
     {
         var (team, cluster) = await PushAsync();
         await app.AsSystemAsync(async sp =>
@@ -113,7 +113,7 @@ public sealed class FindingsQueryFacts(K8PostureAppFactory app) : IClassFixture<
     }
 
     [Fact]
-    public async Task TheOrganisationWideRollupAgreesWithTheFindings()
+    public async Task The_organisation_wide_rollup_agrees_with_the_findings()
     {
         var (team, cluster) = await PushAsync();
         using var pusher = app.CreateApiClient(await app.CreateApiKeyAsync("ingest"));

@@ -18,7 +18,7 @@ public sealed class SavedViewFacts(K8PostureAppFactory app) : IClassFixture<K8Po
     }
 
     [Fact]
-    public async Task APrivateViewIsSeenAndDeletedOnlyByItsOwner()
+    public async Task A_private_view_is_seen_and_deleted_only_by_its_owner()
     {
         using var analyst = await app.SignedInClientAsync(Roles.SecurityAnalyst);
         using var admin = await app.SignedInClientAsync(Roles.SecurityAdmin);
@@ -42,7 +42,7 @@ public sealed class SavedViewFacts(K8PostureAppFactory app) : IClassFixture<K8Po
     }
 
     [Fact]
-    public async Task TheSecurityTeamSharesAViewWithEveryoneButAnAppTeamMemberMayNot()
+    public async Task The_security_team_shares_a_view_with_everyone_but_an_app_team_member_may_not()
     {
         var team = await app.SeedTeamAsync("Views-" + Guid.NewGuid().ToString("N")[..6]);
         using var analyst = await app.SignedInClientAsync(Roles.SecurityAnalyst);
@@ -60,7 +60,7 @@ public sealed class SavedViewFacts(K8PostureAppFactory app) : IClassFixture<K8Po
     }
 
     [Fact]
-    public async Task ANamelessViewIsAProblemAndNothingIsWritten()
+    public async Task A_nameless_view_is_a_problem_and_nothing_is_written()
     {
         using var analyst = await app.SignedInClientAsync(Roles.SecurityAnalyst);
         var before = await app.WithDbAsync(db => db.SavedViews.IgnoreQueryFilters().CountAsync());

@@ -22,7 +22,7 @@ public sealed class SlaFromPolicyFacts(K8PostureAppFactory app) : IClassFixture<
     }
 
     [Fact]
-    public async Task WithoutAPolicyTheConfiguredDefaultsApplyAndASavedPolicyGovernsNewFindings()
+    public async Task Without_a_policy_the_configured_defaults_apply_and_a_saved_policy_governs_new_findings()
     {
         var before = await PushAsync("image:sla-default");
         var medium = Assert.Single(before, f => f.Severity == FindingSeverity.Medium && f.PackageName == "e2fsprogs");

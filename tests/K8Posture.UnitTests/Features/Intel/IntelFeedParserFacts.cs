@@ -11,7 +11,7 @@ public sealed class KevCatalogParserFacts
     private static byte[] Fixture(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "fixtures", "kev", name));
 
     [Fact]
-    public void TheFullCatalogParsesEveryEntryWithItsDatesAndRansomwareUse()
+    public void The_full_catalog_parses_every_entry_with_its_dates_and_ransomware_use()
     {
         var bytes = Fixture("cisa-kev-catalog-2025.01.24.json");
         using var expected = JsonDocument.Parse(bytes);
@@ -30,7 +30,7 @@ public sealed class KevCatalogParserFacts
     }
 
     [Fact]
-    public void ASubsetWhoseCountDisagreesStillParsesAndTrailingSpacesAreTrimmed()
+    public void A_subset_whose_count_disagrees_still_parses_and_trailing_spaces_are_trimmed()
     {
         var catalog = KevCatalogParser.Parse(Fixture("vunnel-kev-catalog-2025.02.19-subset.json"));
 
@@ -45,14 +45,14 @@ public sealed class KevCatalogParserFacts
     [InlineData("""{"vulnerabilities":[{"cveID":"CVE-2021-44228","dateAdded":"2021-12-10","knownRansomwareCampaignUse":"Maybe"}]}""", "/vulnerabilities/0/knownRansomwareCampaignUse")]
     [InlineData("""{"vulnerabilities":[{"cveID":"CVE-2021-44228","dateAdded":"2021-12-10"},{"cveID":"CVE-2021-44228","dateAdded":"2021-12-10"}]}""", "/vulnerabilities/1/cveID")]
     [InlineData("""{"title":"no list"}""", "/vulnerabilities")]
-    public void BadInputNamesItsJsonPointer(string json, string pointer)
+    public void Bad_input_names_its_json_pointer(string json, string pointer)
     {
         var refusal = Assert.Throws<IngestRejectedException>(() => KevCatalogParser.Parse(Encoding.UTF8.GetBytes(json)));
         Assert.Equal(pointer, refusal.Pointer);
     }
 
     [Fact]
-    public void NotJsonNamesTheLine()
+    public void Not_json_names_the_line()
     {
         var refusal = Assert.Throws<IngestRejectedException>(() => KevCatalogParser.Parse(Encoding.UTF8.GetBytes("{\n  \"vulnerabilities\": [\n  oops")));
         Assert.StartsWith("line 3", refusal.Pointer);
@@ -64,7 +64,7 @@ public sealed class EpssCsvParserFacts
     private static byte[] Fixture() => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "fixtures", "epss", "vunnel-epss-scores-2025-02-20-head.csv"));
 
     [Fact]
-    public void TheRealFileGivesItsModelVersionScoreDateAndRows()
+    public void The_real_file_gives_its_model_version_score_date_and_rows()
     {
         var bytes = Fixture();
         var rows = Encoding.UTF8.GetString(bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(2).Select(l => l.Split(',')).ToList();
@@ -83,7 +83,7 @@ public sealed class EpssCsvParserFacts
     }
 
     [Fact]
-    public void TheGzippedFileAsFirstPublishesItParsesTheSame()
+    public void The_gzipped_file_as_first_publishes_it_parses_the_same()
     {
         var bytes = Fixture();
         using var packed = new MemoryStream();
@@ -106,7 +106,7 @@ public sealed class EpssCsvParserFacts
     [InlineData("cve,epss,percentile\nCVE-1999-0001,0.1,0.5\n", "line 1, field score_date")]
     [InlineData("#model_version:v1,score_date:yesterday\ncve,epss,percentile\n", "line 1, field score_date")]
     [InlineData("#model_version:v1,score_date:2025-02-20T00:00:00+0000\nid,score\n", "line 2")]
-    public void BadInputNamesItsLineAndField(string csv, string pointer)
+    public void Bad_input_names_its_line_and_field(string csv, string pointer)
     {
         var refusal = Assert.Throws<IngestRejectedException>(() => EpssCsvParser.Parse(Encoding.UTF8.GetBytes(csv)));
         Assert.Equal(pointer, refusal.Pointer);
@@ -124,6 +124,6 @@ public sealed class VulnerabilityAliasesFacts
     [InlineData("GHSA-jfh8-c2jp-5v3q", null, null, null)]
     [InlineData(null, "https://nvd.nist.gov/vuln/detail/CVE-2021-44228", null, null)]
     [InlineData("DLA-1234-1", null, "https://x/CVE-2021-442281", "CVE-2021-442281")]
-    public void TheLookupCveIsTheIdOrTheOneCveItsAdvisoryNames(string? id, string? primaryUrl, string? references, string? expected) =>
+    public void The_lookup_cve_is_the_id_or_the_one_cve_its_advisory_names(string? id, string? primaryUrl, string? references, string? expected) =>
         Assert.Equal(expected, VulnerabilityAliases.CveFor(id, primaryUrl, references));
 }

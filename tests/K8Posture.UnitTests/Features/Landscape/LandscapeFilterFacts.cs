@@ -7,7 +7,7 @@ namespace K8Posture.UnitTests.Features.Landscape;
 public sealed class LandscapeFilterFacts
 {
     [Fact]
-    public void EveryFilterSurvivesTheRoundTripThroughTheUrl()
+    public void Every_filter_survives_the_round_trip_through_the_url()
     {
         var filter = new LandscapeFilter("Finance", "Payments & Co", "prod-aks-weu", "production", FindingCategory.Vulnerability, FindingSeverity.Critical, 30);
 
@@ -18,18 +18,18 @@ public sealed class LandscapeFilterFacts
     }
 
     [Fact]
-    public void DefaultsAreLeftOutOfTheUrl() => Assert.Equal("", new LandscapeFilter().ToQueryString());
+    public void Defaults_are_left_out_of_the_url() => Assert.Equal("", new LandscapeFilter().ToQueryString());
 
     [Theory]
     [InlineData("?range=13", 90)]
     [InlineData("?range=30d", 30)]
     [InlineData("?range=abc", 90)]
     [InlineData("?range=365", 365)]
-    public void OnlyTheOfferedRangesAreAccepted(string query, int expectedDays) =>
+    public void Only_the_offered_ranges_are_accepted(string query, int expectedDays) =>
         Assert.Equal(expectedDays, LandscapeFilter.FromQuery(query).RangeDays);
 
     [Fact]
-    public void MalformedEnumValuesMeanAny()
+    public void Malformed_enum_values_mean_any()
     {
         var filter = LandscapeFilter.FromQuery("?category=Nope&severity=42&team=%20");
 
@@ -39,7 +39,7 @@ public sealed class LandscapeFilterFacts
     }
 
     [Fact]
-    public void TheFindingsLinkCarriesTheOrganisationalFiltersAndTheClickedPoint()
+    public void The_findings_link_carries_the_organisational_filters_and_the_clicked_point()
     {
         var filter = new LandscapeFilter(Team: "Payments", Environment: "production", RangeDays: 30);
 
@@ -55,7 +55,7 @@ public sealed class LandscapeFilterFacts
     }
 
     [Fact]
-    public void FindingsCriteriaRoundTripIncludingSort()
+    public void Findings_criteria_round_trip_including_sort()
     {
         var criteria = new FindingsCriteria(FindingCategory.KubernetesMisconfiguration, null, null, "openssl", FindingSortField.LastSeen, false,
             "HR", "Payroll", "hr-aks-neu", "production", "payroll", "K02", "docker.io", "CVE-2024-1");

@@ -19,7 +19,7 @@ public sealed class LandscapeSnapshotJobFacts
     }
 
     [Fact]
-    public async Task CountsOpenFindingsByTeamCategoryAndSeverityAndReplacesTheDaysRowsWhenRunAgain()
+    public async Task Counts_open_findings_by_team_category_and_severity_and_replaces_the_days_rows_when_run_again()
     {
         await using var database = await new SqliteTestDatabase().MigrateAsync();
         int teamId;

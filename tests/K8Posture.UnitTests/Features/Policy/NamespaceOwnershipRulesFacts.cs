@@ -9,7 +9,7 @@ public sealed class NamespaceOwnershipRulesFacts
     private static readonly Dictionary<string, string> Annotations = new() { ["contoso.com/team"] = "Platform" };
 
     [Fact]
-    public void ByDefaultTheTeamLabelDecides()
+    public void By_default_the_team_label_decides()
     {
         var rules = new NamespaceOwnershipRules();
         Assert.Equal("Payments", rules.OwnerOf("prod", "payments", Labels, Annotations));
@@ -17,7 +17,7 @@ public sealed class NamespaceOwnershipRulesFacts
     }
 
     [Fact]
-    public void AnExplicitMappingWinsAndAClusterSpecificOneBeatsTheWildcard()
+    public void An_explicit_mapping_wins_and_a_cluster_specific_one_beats_the_wildcard()
     {
         var rules = new NamespaceOwnershipRules
         {
@@ -29,7 +29,7 @@ public sealed class NamespaceOwnershipRulesFacts
     }
 
     [Fact]
-    public void LabelKeysAreTriedInOrderThenAnnotationKeys()
+    public void Label_keys_are_tried_in_order_then_annotation_keys()
     {
         var rules = new NamespaceOwnershipRules { LabelKeys = ["owner", "team"], AnnotationKeys = ["contoso.com/team"] };
         Assert.Equal("Ledger", rules.OwnerOf("prod", "x", Labels, Annotations));
@@ -38,7 +38,7 @@ public sealed class NamespaceOwnershipRulesFacts
     }
 
     [Fact]
-    public void TheRulesSurviveTheStoredFormAndAreNormalised()
+    public void The_rules_survive_the_stored_form_and_are_normalised()
     {
         var document = PolicyDocument.Default();
         document.NamespaceOwnership = new NamespaceOwnershipRules

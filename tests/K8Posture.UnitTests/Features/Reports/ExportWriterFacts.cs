@@ -30,7 +30,7 @@ public sealed class ExportWriterFacts
 
     [Theory]
     [MemberData(nameof(FormulaTriggers))]
-    public void TextStartingWithAFormulaCharacterGetsASingleQuote(string trigger)
+    public void Text_starting_with_a_formula_character_gets_a_single_quote(string trigger)
     {
         var payload = trigger + "HYPERLINK(\"http://evil.example\",\"x\")";
         Assert.Equal("'" + payload, ExportCells.NeutraliseForCsv(payload));
@@ -41,11 +41,11 @@ public sealed class ExportWriterFacts
     [InlineData("a=b")]
     [InlineData(" =1+1")]
     [InlineData("")]
-    public void OtherTextIsLeftAlone(string text) => Assert.Equal(text, ExportCells.NeutraliseForCsv(text));
+    public void Other_text_is_left_alone(string text) => Assert.Equal(text, ExportCells.NeutraliseForCsv(text));
 
     [Theory]
     [MemberData(nameof(FormulaTriggers))]
-    public async Task TheCsvCellOfAFormulaIsQuotedText(string trigger)
+    public async Task The_csv_cell_of_a_formula_is_quoted_text(string trigger)
     {
         var (text, count) = await CsvAsync([1L, trigger + "cmd|' /C calc'!A0", 2, null]);
 
@@ -57,7 +57,7 @@ public sealed class ExportWriterFacts
     }
 
     [Fact]
-    public async Task CsvIsRfc4180WithABomAndKeepsNumbersAsNumbers()
+    public async Task Csv_is_rfc_4180_with_a_bom_and_keeps_numbers_as_numbers()
     {
         using var output = new MemoryStream();
         await new CsvExportWriter().WriteAsync(output, "Findings", Columns,
@@ -70,7 +70,7 @@ public sealed class ExportWriterFacts
     }
 
     [Fact]
-    public async Task AnEnumValueIsItsDisplayName()
+    public async Task An_enum_value_is_its_display_name()
     {
         var (text, _) = await CsvAsync([1L, FindingCategory.KubernetesMisconfiguration, 0, null]);
         Assert.Contains("1,Kubernetes misconfiguration,0,", text, StringComparison.Ordinal);
@@ -106,7 +106,7 @@ public sealed class ExportWriterFacts
 
     [Theory]
     [MemberData(nameof(FormulaTriggers))]
-    public async Task TheXlsxCellOfAFormulaIsAStringNeverAFormula(string trigger)
+    public async Task The_xlsx_cell_of_a_formula_is_a_string_never_a_formula(string trigger)
     {
         var payload = trigger + "SUM(1+1)*cmd|' /C calc'!A0";
         var bytes = await XlsxAsync(new XlsxExportWriter(), [1L, payload, 2, null]);
@@ -123,7 +123,7 @@ public sealed class ExportWriterFacts
     }
 
     [Fact]
-    public async Task XlsxKeepsNumbersAndDatesTypedAndTheHeaderFirst()
+    public async Task Xlsx_keeps_numbers_and_dates_typed_and_the_header_first()
     {
         var bytes = await XlsxAsync(new XlsxExportWriter(), [42L, "title", -5, new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero)]);
 
@@ -138,7 +138,7 @@ public sealed class ExportWriterFacts
     }
 
     [Fact]
-    public async Task XlsxRollsOverToANewSheetWhenOneIsFull()
+    public async Task Xlsx_rolls_over_to_a_new_sheet_when_one_is_full()
     {
         var bytes = await XlsxAsync(new XlsxExportWriter { RowsPerSheet = 3 }, [1L, "a", 1, null], [2L, "b", 2, null], [3L, "c", 3, null]);
 
@@ -150,11 +150,11 @@ public sealed class ExportWriterFacts
     }
 
     [Fact]
-    public void XlsxDropsControlCharactersXmlCannotCarry() =>
+    public void Xlsx_drops_control_characters_xml_cannot_carry() =>
         Assert.Equal("ab\tc", XlsxExportWriter.CleanText("a\u0001b\tc\u001f"));
 
     [Fact]
-    public void HashingStreamHashesExactlyTheBytesPassedOn()
+    public void Hashing_stream_hashes_exactly_the_bytes_passed_on()
     {
         using var inner = new MemoryStream();
         using var hashing = new HashingStream(inner);

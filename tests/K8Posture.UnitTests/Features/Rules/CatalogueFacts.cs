@@ -18,14 +18,14 @@ public sealed class CatalogueFacts
     ];
 
     [Fact]
-    public void EveryPodSecurityStandardsControlHasARule()
+    public void Every_pod_security_standards_control_has_a_rule()
     {
         var covered = Catalogue.Rules.Select(r => r.PssControl).OfType<string>().ToHashSet();
         Assert.All(PssControls, control => Assert.Contains(control, covered));
     }
 
     [Fact]
-    public void RulesHaveWellFormedMetadata()
+    public void Rules_have_well_formed_metadata()
     {
         Assert.True(Catalogue.Rules.Count >= 35, $"catalogue has {Catalogue.Rules.Count} rules");
         Assert.All(Catalogue.Rules, rule =>
@@ -46,7 +46,7 @@ public sealed class CatalogueFacts
     }
 
     [Fact]
-    public void PssControlNamesMatchTheIngestionMappings()
+    public void Pss_control_names_match_the_ingestion_mappings()
     {
         Assert.Contains(ComplianceMappings.PssHostPath, PssControls);
         Assert.Contains(ComplianceMappings.PssRestrictedCapabilities, PssControls);

@@ -18,7 +18,7 @@ public sealed class KubernetesGoatFacts
     }
 
     [Fact]
-    public void SystemMonitorIsAContainerEscapeToTheHost()
+    public void System_monitor_is_a_container_escape_to_the_host()
     {
         var result = RuleTesting.EvaluateFixture("kubernetes-goat/system-monitor-deployment.yaml");
         const string deployment = "system-monitor-deployment";
@@ -54,7 +54,7 @@ public sealed class KubernetesGoatFacts
     }
 
     [Fact]
-    public void HealthCheckMountsTheContainerdSocketFromAPrivilegedContainer()
+    public void Health_check_mounts_the_containerd_socket_from_a_privileged_container()
     {
         var result = RuleTesting.EvaluateFixture("kubernetes-goat/health-check-deployment.yaml");
 
@@ -69,7 +69,7 @@ public sealed class KubernetesGoatFacts
     }
 
     [Fact]
-    public void HungerCheckGivesItsPodsAServiceAccountThatReadsEverySecretAndSetsNoLimits()
+    public void Hunger_check_gives_its_pods_a_service_account_that_reads_every_secret_and_sets_no_limits()
     {
         var result = RuleTesting.EvaluateFixture("kubernetes-goat/hunger-check-deployment.yaml");
 
@@ -88,7 +88,7 @@ public sealed class KubernetesGoatFacts
     }
 
     [Fact]
-    public void InsecureRbacBindsClusterAdminToAServiceAccount()
+    public void Insecure_rbac_binds_cluster_admin_to_a_service_account()
     {
         var result = RuleTesting.EvaluateFixture("kubernetes-goat/insecure-rbac-setup.yaml");
 
@@ -102,7 +102,7 @@ public sealed class KubernetesGoatFacts
     }
 
     [Fact]
-    public void CacheStoreHasNoNetworkSegmentation()
+    public void Cache_store_has_no_network_segmentation()
     {
         var result = RuleTesting.EvaluateFixture("kubernetes-goat/cache-store-deployment.yaml");
 

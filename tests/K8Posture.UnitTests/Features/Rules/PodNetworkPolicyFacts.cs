@@ -56,7 +56,7 @@ public sealed class PodNetworkPolicyFacts
 
     [Theory]
     [MemberData(nameof(Selectors))]
-    public void APolicyCoversThePodsItsSelectorSelects(string selector, string podLabels, bool selected)
+    public void A_policy_covers_the_pods_its_selector_selects(string selector, string podLabels, bool selected)
     {
         var result = RuleTesting.EvaluateYaml(Set(selector, podLabels));
 
@@ -66,7 +66,7 @@ public sealed class PodNetworkPolicyFacts
     }
 
     [Fact]
-    public void APolicyOfAnotherNamespaceDoesNotCoverThePod()
+    public void A_policy_of_another_namespace_does_not_cover_the_pod()
     {
         var finding = Assert.Single(RuleTesting.EvaluateYaml(Set("{}", "{app: web}", policyNamespace: "other")).Findings, f => f.RuleId == RuleId);
 
@@ -76,7 +76,7 @@ public sealed class PodNetworkPolicyFacts
     [Theory]
     [InlineData("[Ingress]", "egress")]
     [InlineData("[Egress]", "ingress")]
-    public void APolicyOfOneDirectionLeavesTheOtherReported(string policyTypes, string missing)
+    public void A_policy_of_one_direction_leaves_the_other_reported(string policyTypes, string missing)
     {
         var finding = Assert.Single(RuleTesting.EvaluateYaml(Set("{}", "{app: web}", policyTypes: policyTypes)).Findings, f => f.RuleId == RuleId);
 

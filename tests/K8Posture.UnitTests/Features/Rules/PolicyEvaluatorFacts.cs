@@ -22,7 +22,7 @@ public sealed class PolicyEvaluatorFacts
         """;
 
     [Fact]
-    public void ACompliantPodYieldsNoFindingAndPasses()
+    public void A_compliant_pod_yields_no_finding_and_passes()
     {
         var result = RuleTesting.EvaluateYaml(RuleTesting.CompliantSet);
 
@@ -33,7 +33,7 @@ public sealed class PolicyEvaluatorFacts
     }
 
     [Fact]
-    public void APrivilegedPodFailsAtTheDefaultThreshold()
+    public void A_privileged_pod_fails_at_the_default_threshold()
     {
         var result = RuleTesting.EvaluateYaml(PrivilegedPod);
 
@@ -43,7 +43,7 @@ public sealed class PolicyEvaluatorFacts
     }
 
     [Fact]
-    public void SeverityOverridesAndRuleSwitchesApply()
+    public void Severity_overrides_and_rule_switches_apply()
     {
         var policy = PolicyDocument.Default();
         policy.SeverityOverrides["K8P-PSS-002"] = FindingSeverity.Low;
@@ -56,7 +56,7 @@ public sealed class PolicyEvaluatorFacts
     }
 
     [Fact]
-    public void TheThresholdDecidesPassing()
+    public void The_threshold_decides_passing()
     {
         var policy = PolicyDocument.Default();
         policy.EvaluateFailThreshold = FindingSeverity.Critical;
@@ -74,7 +74,7 @@ public sealed class PolicyEvaluatorFacts
     [InlineData("ghcr.io/contoso/api:1.0", true)]
     [InlineData("ghcr.io/someone-else/api:1.0", false)]
     [InlineData("contoso.azurecr.io/payments/api:2.1", true)]
-    public void TheAllowListDecidesWhichRegistriesPass(string image, bool allowed)
+    public void The_allow_list_decides_which_registries_pass(string image, bool allowed)
     {
         var policy = PolicyDocument.Default();
         policy.AllowedRegistries.AddRange(["ghcr.io/contoso", "contoso.azurecr.io"]);
@@ -84,7 +84,7 @@ public sealed class PolicyEvaluatorFacts
     }
 
     [Fact]
-    public void MalformedYamlSaysWhereItBroke()
+    public void Malformed_yaml_says_where_it_broke()
     {
         var error = Assert.Throws<ScanParseException>(() => RuleTesting.EvaluateYaml("apiVersion: v1\nkind: Pod\nmetadata:\n  name: [broken\n"));
 
@@ -93,7 +93,7 @@ public sealed class PolicyEvaluatorFacts
     }
 
     [Fact]
-    public void HelmRenderedOutputWithSourceCommentsAndEmptyDocumentsIsEvaluated()
+    public void Helm_rendered_output_with_source_comments_and_empty_documents_is_evaluated()
     {
         const string helm = """
             ---
@@ -135,7 +135,7 @@ public sealed class PolicyEvaluatorFacts
     }
 
     [Fact]
-    public void AJsonListIsFlattenedIntoItsItems()
+    public void A_json_list_is_flattened_into_its_items()
     {
         const string list = """
             {"apiVersion":"v1","kind":"List","items":[
@@ -154,7 +154,7 @@ public sealed class PolicyEvaluatorFacts
     }
 
     [Fact]
-    public void AnEgressPolicyThatLeavesTheMetadataApiOpenIsReportedAndOneThatExceptsItIsNot()
+    public void An_egress_policy_that_leaves_the_metadata_api_open_is_reported_and_one_that_excepts_it_is_not()
     {
         const string template = """
             apiVersion: networking.k8s.io/v1
@@ -189,7 +189,7 @@ public sealed class PolicyEvaluatorFacts
     }
 
     [Fact]
-    public void TokenAutomountOffSilencesThePowerfulServiceAccountRule()
+    public void Token_automount_off_silences_the_powerful_service_account_rule()
     {
         var yaml = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "fixtures", "kubernetes-goat", "hunger-check-deployment.yaml"))
             .Replace("      serviceAccountName: big-monolith-sa", "      serviceAccountName: big-monolith-sa\n      automountServiceAccountToken: false", StringComparison.Ordinal);
@@ -198,7 +198,7 @@ public sealed class PolicyEvaluatorFacts
     }
 
     [Fact]
-    public void LineDiffShowsWhatChanged()
+    public void Line_diff_shows_what_changed()
     {
         var diff = LineDiff.Compute("a\nb\nc", "a\nB\nc");
 
@@ -206,7 +206,7 @@ public sealed class PolicyEvaluatorFacts
     }
 
     [Fact]
-    public void APolicyDocumentRoundTripsThroughJson()
+    public void A_policy_document_round_trips_through_json()
     {
         var policy = PolicyDocument.Default();
         policy.SeverityOverrides["K8P-IMG-001"] = FindingSeverity.Critical;

@@ -23,7 +23,7 @@ public sealed class ReferenceCaseFacts
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void OurVerdictEqualsTheReferenceToolsDocumentedVerdict(string tool, string check, string fixture)
+    public void Our_verdict_equals_the_reference_tools_documented_verdict(string tool, string check, string fixture)
     {
         var referenceCase = ReferenceCases.All.Single(c => c.Tool == tool && c.Check == check && c.Fixture == fixture);
         var result = RuleTesting.EvaluateFixture(fixture);
@@ -43,14 +43,14 @@ public sealed class ReferenceCaseFacts
     }
 
     [Fact]
-    public void EveryCaseNamesACheckACatalogueRuleCarries()
+    public void Every_case_names_a_check_a_catalogue_rule_carries()
     {
         var references = new RuleCatalogue().Rules.SelectMany(r => r.References).ToHashSet(StringComparer.Ordinal);
         Assert.All(ReferenceCases.All, c => Assert.Contains(c.Reference, references));
     }
 
     [Fact]
-    public void EveryReferenceFixtureIsACaseAndHasItsProvenance()
+    public void Every_reference_fixture_is_a_case_and_has_its_provenance()
     {
         var fixtures = Path.Combine(AppContext.BaseDirectory, "fixtures");
         var sources = File.ReadAllText(Path.Combine(fixtures, "SOURCES.md"));
@@ -66,7 +66,7 @@ public sealed class ReferenceCaseFacts
     }
 
     [Fact]
-    public void AgreementCountsOnlyCasesWithoutADifference()
+    public void Agreement_counts_only_cases_without_a_difference()
     {
         var catalogue = new RuleCatalogue();
         foreach (var rule in catalogue.Rules)

@@ -29,7 +29,7 @@ public sealed class SensitiveEnvFacts
     [InlineData("- {name: DB_PASSWORD, valueFrom: {secretKeyRef: {name: db, key: password}}}", false)]
     [InlineData("- {name: LOG_LEVEL, value: debug}", false)]
     [InlineData("- {name: PUBLIC_CERT, value: \"-----BEGIN CERTIFICATE-----\"}", false)]
-    public void ALiteralSecretNameOrPrivateKeyValueIsReported(string env, bool reported)
+    public void A_literal_secret_name_or_private_key_value_is_reported(string env, bool reported)
     {
         var result = RuleTesting.EvaluateYaml(Pod(env));
 

@@ -21,7 +21,7 @@ public sealed class IngestBatchEndpointsFacts(K8PostureAppFactory app) : IClassF
     }
 
     [Fact]
-    public async Task AnAuditorDownloadsTheExactPayloadAndTheDownloadIsAudited()
+    public async Task An_auditor_downloads_the_exact_payload_and_the_download_is_audited()
     {
         var (batchId, payload, _, _) = await PushAsync();
         using var auditor = await app.SignedInClientAsync("Auditor");
@@ -38,7 +38,7 @@ public sealed class IngestBatchEndpointsFacts(K8PostureAppFactory app) : IClassF
     [Theory]
     [InlineData("Security.Analyst")]
     [InlineData("Leadership.Viewer")]
-    public async Task OnlyAuditorsAndAdminsMayDownloadPayloads(string role)
+    public async Task Only_auditors_and_admins_may_download_payloads(string role)
     {
         var (batchId, _, _, _) = await PushAsync();
         using var client = await app.SignedInClientAsync(role);
@@ -46,7 +46,7 @@ public sealed class IngestBatchEndpointsFacts(K8PostureAppFactory app) : IClassF
     }
 
     [Fact]
-    public async Task AnAppTeamMemberListsOnlyItsTeamsPushes()
+    public async Task An_app_team_member_lists_only_its_teams_pushes()
     {
         var mine = await PushAsync();
         var theirs = await PushAsync();
@@ -61,7 +61,7 @@ public sealed class IngestBatchEndpointsFacts(K8PostureAppFactory app) : IClassF
     }
 
     [Fact]
-    public async Task AnUnknownStatusIsAProblemNamingTheParameter()
+    public async Task An_unknown_status_is_a_problem_naming_the_parameter()
     {
         using var client = app.CreateApiClient(await app.CreateApiKeyAsync("read"));
         var response = await client.GetAsync("/api/v1/ingest/batches?status=Exploded");
