@@ -48,7 +48,11 @@ internal sealed record TimedWork(int Size, double SecondsAlone, double SecondsUn
 /// </summary>
 internal sealed record ServerMemory(double BaselineWorkingSetMb, double WithCircuitsWorkingSetMb, long CircuitsOpen, double PerCircuitMb, double PerCircuitManagedHeapMb, double PeakWorkingSetMb);
 
-/// <summary>Background sessions and how far they got: full cycles (landscape → findings → cluster → queue) and page views.</summary>
+/// <summary>
+/// Background sessions and how far they got: full cycles (landscape → findings → cluster → queue, each page's content shown)
+/// and page views. The window lasts <see cref="LoadSetup.Seconds"/>, and longer until the push and the collection are done
+/// and every session has cycled once (at most 3 × seconds + 60 s).
+/// </summary>
 internal sealed record SessionActivity(int Background, int MinCycles, int TotalCycles, int PageViews, int NavigationTimeouts, int SessionErrors);
 
 /// <summary>Circuit connections dropped while the sessions ran, answers with a 5xx status, log entries with an exception (or Error and above).</summary>
