@@ -238,7 +238,10 @@ internal static class LoadRun
         return new LoadReport(
             new LoadSetup(settings.Findings, settings.BackgroundSessions, settings.Seconds, settings.ThinkMilliseconds, Environment.ProcessorCount,
                 loadAtStart, LoadAverage(), Math.Round(window.Elapsed.TotalSeconds, 1)),
-            measured.Timings.ToDictionary(t => t.Key, t => Timing.Of(t.Value, measured.TimeoutsOf(t.Key))),
+            // Every page the measured session tried, also one that only timed out.
+            Steps(Roles.SecurityAnalyst, team: null, cycle: 0).Select(s => s.Name)
+                .Where(name => measured.Timings.ContainsKey(name) || measured.TimeoutsOf(name) > 0)
+                .ToDictionary(name => name, name => Timing.Of(measured.Timings.TryGetValue(name, out var times) ? times : [], measured.TimeoutsOf(name))),
             new ServerPageTime(
                 Timing.Of(serverTimes.Select(m => m.Value * 1000).ToList()),
                 serverTimes.GroupBy(m => Convert.ToString(m.Tags.GetValueOrDefault("page.route"), CultureInfo.InvariantCulture) ?? "unknown")
