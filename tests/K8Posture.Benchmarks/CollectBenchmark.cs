@@ -107,7 +107,7 @@ internal static class CollectBenchmark
         return 0;
     }
 
-    private static Process StartFakeApi(int pods, int namespaces, out Uri address)
+    internal static Process StartFakeApi(int pods, int namespaces, out Uri address)
     {
         var self = Environment.ProcessPath!;
         var start = new ProcessStartInfo(self) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };

@@ -23,6 +23,14 @@ public static class Program
           intel [--findings N] [--epss-rows M]  seed N findings (default 100000) over 20 clusters, load the real KEV catalog, then
                                            a generated EPSS file of M rows (default 300000): parse, replace and set-based re-score,
                                            each timed (goal: EPSS < 30 s at 1,000,000 findings)
+          load [--findings N] [--viewers V] [--seconds S] [--push P] [--pods Q] [--namespaces M] [--think-ms T]
+                                           the real app (Kestrel, SQLite) on the dashboard seed of N findings (default 1000000, the
+                                           seeded file cached in the temp folder); V background Chromium sessions (default 20) cycling
+                                           landscape, findings, a cluster and the team queue without drawing charts, one measured
+                                           session drawing everything; a P-finding push (default 100000) over HTTP and a Q-pod
+                                           collection (default 10000) alone, then during S seconds (default 120) of sessions. Prints
+                                           JSON: in-browser page times, server page time, push/collection alone vs under load, memory
+                                           per circuit, disconnects, 5xx answers, exceptions
           evaluate [--manifests N]         evaluate N varied manifests (default 10000) with the policy engine; prints JSON with manifests/s
         """;
 
@@ -42,6 +50,8 @@ public static class Program
                 return await DashboardBenchmark.RunAsync(args[1..]);
             case "intel":
                 return await IntelBenchmark.RunAsync(args[1..]);
+            case "load":
+                return await LoadBenchmark.RunAsync(args[1..]);
             case "evaluate":
                 return EvaluateBenchmark.Run(args[1..]);
             case "parse":

@@ -123,6 +123,10 @@ function keyOf(elementOrId) {
 export async function create(element, options, dotNetRef) {
     const ApexCharts = await loadApexCharts();
     destroy(element);
+    // The page may have moved on while the library loaded (a navigation, a re-keyed chart): there is nothing to draw into.
+    if (!element?.isConnected) {
+        return;
+    }
     options = encodeHtmlLabels(options ?? {});
     options.chart = options.chart ?? {};
     options.chart.events = options.chart.events ?? {};
@@ -139,7 +143,15 @@ export async function create(element, options, dotNetRef) {
     Object.assign(options, countAxes(options, options.series));
     const chart = new ApexCharts(element, options);
     charts.set(element, { chart, axes });
-    await chart.render();
+    try {
+        await chart.render();
+    } catch (error) {
+        // Removed from the page while drawing (ApexCharts: "Element not found"): that chart is gone, not failed.
+        if (element.isConnected) {
+            throw error;
+        }
+        charts.delete(element);
+    }
 }
 
 export async function updateSeries(elementOrId, series) {
@@ -165,6 +177,10 @@ export function destroy(elementOrId) {
     const entry = charts.get(element);
     if (entry) {
         charts.delete(element);
-        entry.chart.destroy();
+        try {
+            entry.chart.destroy();
+        } catch {
+            // Already taken out of the page with its element; ApexCharts cannot detach it again.
+        }
     }
 }
