@@ -27,8 +27,12 @@ public static class LandscapeCubeBuilder
     private const string ClosedSinceParameter = "{1}";
     private const string TrendSinceParameter = "{2}";
 
-    private const string Columns =
-        "(\"Dimension\", \"Key\", \"TeamId\", \"ClusterId\", \"Category\", \"Severity\", \"Count\", \"OverdueCount\", \"ExposedCount\", \"PrivilegedCount\", \"OnTimeCount\", \"RemediationHours\")";
+    private const string BuildTable = "\"temp\".\"LandscapeCellsBuild\"";
+
+    private const string ColumnNames =
+        "\"Dimension\", \"Key\", \"TeamId\", \"ClusterId\", \"Category\", \"Severity\", \"Count\", \"OverdueCount\", \"ExposedCount\", \"PrivilegedCount\", \"OnTimeCount\", \"RemediationHours\"";
+
+    private const string Columns = "(" + ColumnNames + ")";
 
     public static async Task<int> RebuildAsync(K8PostureDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -53,51 +57,93 @@ public static class LandscapeCubeBuilder
         var onTime = $"CASE WHEN {PostureDefinitions.OnTimeSql} THEN 1 ELSE 0 END";
         var late = $"CASE WHEN {PostureDefinitions.LateSql} THEN 1 ELSE 0 END";
 
+        // On SQLite the cells are built in a TEMP table under a read snapshot — the long aggregation over every finding then
+        // holds no write lock on the database file — and swapped in by a short write behind the process's writer gate, so a
+        // push never waits on SQLITE_BUSY for a rebuild. SQL Server locks rows, so it builds in place.
+        var target = sqlServer ? "\"LandscapeCells\"" : BuildTable;
+        var start = sqlServer
+            ? "DELETE FROM \"LandscapeCells\";"
+            : $"DROP TABLE IF EXISTS {BuildTable}; CREATE TEMP TABLE \"LandscapeCellsBuild\" AS SELECT {ColumnNames} FROM \"LandscapeCells\" WHERE 0;";
         var sql = $"""
-            DELETE FROM "LandscapeCells";
-            INSERT INTO "LandscapeCells" {Columns}
+            {start}
+            INSERT INTO {target} {Columns}
             SELECT {(int)LandscapeDimension.Namespace}, "NamespaceName", "OwnerTeamId", "ClusterId", "Category", "Severity", COUNT(*),
                    SUM({overdue}), SUM(CASE WHEN {ExposedPredicate} THEN 1 ELSE 0 END), SUM(CASE WHEN {PrivilegedPredicate} THEN 1 ELSE 0 END), 0, 0
             FROM "Findings" WHERE {open}
             GROUP BY "NamespaceName", "OwnerTeamId", "ClusterId", "Category", "Severity";
-            INSERT INTO "LandscapeCells" {Columns}
+            INSERT INTO {target} {Columns}
             SELECT {(int)LandscapeDimension.Owasp}, "OwaspK8s", "OwnerTeamId", "ClusterId", "Category", "Severity", COUNT(*), 0, 0, 0, 0, 0
             FROM "Findings" WHERE {open} AND "OwaspK8s" IS NOT NULL
             GROUP BY "OwaspK8s", "OwnerTeamId", "ClusterId", "Category", "Severity";
-            INSERT INTO "LandscapeCells" {Columns}
+            INSERT INTO {target} {Columns}
             SELECT {(int)LandscapeDimension.Image}, {imageKey}, "OwnerTeamId", "ClusterId", "Category", "Severity", COUNT(*), 0, 0, 0, 0, 0
             FROM "Findings" WHERE {open} AND "ImageRepository" IS NOT NULL
             GROUP BY {imageKey}, "OwnerTeamId", "ClusterId", "Category", "Severity";
-            INSERT INTO "LandscapeCells" {Columns}
+            INSERT INTO {target} {Columns}
             SELECT {(int)LandscapeDimension.Closed}, {closedDay}, "OwnerTeamId", "ClusterId", "Category", "Severity", COUNT(*), SUM({late}), 0, 0,
                    SUM({onTime}), SUM({hours})
             FROM "Findings" WHERE {PostureDefinitions.RemediatedSql} AND "ClosedAt" >= {ClosedSinceParameter}
             GROUP BY {closedDay}, "OwnerTeamId", "ClusterId", "Category", "Severity";
-            INSERT INTO "LandscapeCells" {Columns}
+            INSERT INTO {target} {Columns}
             SELECT {(int)LandscapeDimension.TrendAllTeams}, {snapshotDay}, NULL, NULL, "Category", "Severity", SUM("OpenCount"), 0, 0, 0, 0, 0
             FROM "LandscapeSnapshots" WHERE "Day" >= {TrendSinceParameter}
             GROUP BY {snapshotDay}, "Category", "Severity";
-            {Rollup(LandscapeDimension.Namespace, keyed: false)}
-            {Rollup(LandscapeDimension.Owasp, keyed: true)}
-            {Rollup(LandscapeDimension.Image, keyed: true)}
-            {Rollup(LandscapeDimension.Closed, keyed: true)}
+            {Rollup(LandscapeDimension.Namespace, keyed: false, target)}
+            {Rollup(LandscapeDimension.Owasp, keyed: true, target)}
+            {Rollup(LandscapeDimension.Image, keyed: true, target)}
+            {Rollup(LandscapeDimension.Closed, keyed: true, target)}
             """;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var rows = await db.Database.ExecuteSqlRawAsync(sql, [nowText, closedSince, trendSince], cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return rows;
+        if (sqlServer)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var rows = await db.Database.ExecuteSqlRawAsync(sql, [nowText, closedSince, trendSince], cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return rows;
+        }
+
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            int rows;
+            await using (var snapshot = await db.Database.BeginTransactionAsync(cancellationToken))
+            {
+                rows = await db.Database.ExecuteSqlRawAsync(sql, [nowText, closedSince, trendSince], cancellationToken);
+                await snapshot.CommitAsync(cancellationToken);
+            }
+            var writer = SqliteWriterGate.For(db);
+            await writer.WaitAsync(cancellationToken);
+            try
+            {
+                await using var swap = await db.Database.BeginTransactionAsync(cancellationToken);
+                await db.Database.ExecuteSqlRawAsync($"""
+                    DELETE FROM "LandscapeCells";
+                    INSERT INTO "LandscapeCells" {Columns} SELECT {ColumnNames} FROM {BuildTable};
+                    DROP TABLE {BuildTable};
+                    """, cancellationToken);
+                await swap.CommitAsync(cancellationToken);
+            }
+            finally
+            {
+                writer.Release();
+            }
+            return rows;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>The organisation-wide rollup of a dimension, summed from its cells just inserted (a fraction of the findings).</summary>
-    private static string Rollup(LandscapeDimension dimension, bool keyed)
+    private static string Rollup(LandscapeDimension dimension, bool keyed, string target)
     {
         var key = keyed ? "\"Key\"" : "NULL";
         var groupBy = keyed ? "\"Key\", " : "";
         return $"""
-            INSERT INTO "LandscapeCells" {Columns}
+            INSERT INTO {target} {Columns}
             SELECT {(int)dimension.AllTeams()}, {key}, NULL, NULL, "Category", "Severity", SUM("Count"), SUM("OverdueCount"), SUM("ExposedCount"),
                    SUM("PrivilegedCount"), SUM("OnTimeCount"), SUM("RemediationHours")
-            FROM "LandscapeCells" WHERE "Dimension" = {(int)dimension}
+            FROM {target} WHERE "Dimension" = {(int)dimension}
             GROUP BY {groupBy}"Category", "Severity";
             """;
     }
