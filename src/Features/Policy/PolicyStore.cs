@@ -65,11 +65,15 @@ public sealed class PolicyStore(IDbContextFactory<K8PostureDbContext> contexts, 
         return from is null || to is null ? null : LineDiff.Compute(from.Normalised().ToJson(), to.Normalised().ToJson());
     }
 
+    /// <summary>Security admins edit the policy; everyone else reads it. <see cref="SaveNewVersionAsync"/> checks the same.</summary>
+    public async Task<bool> MayEditAsync(ClaimsPrincipal user) =>
+        (await authorization.AuthorizeAsync(user, Policies.SecurityAdmin)).Succeeded;
+
     /// <param name="expectedVersion">The version the editor started from; a newer saved version makes this a 409 instead of silently overwriting it.</param>
     /// <exception cref="ProblemException">403 for anyone but a Security admin, 400 for an invalid document, 409 on a concurrent save.</exception>
     public async Task<int> SaveNewVersionAsync(ClaimsPrincipal user, PolicyDocument document, string? comment, int? expectedVersion, CancellationToken cancellationToken)
     {
-        if (!(await authorization.AuthorizeAsync(user, Policies.SecurityAdmin)).Succeeded)
+        if (!await MayEditAsync(user))
         {
             throw new ProblemException(StatusCodes.Status403Forbidden, "Forbidden", "Only Security admins (role Security.Admin) change the policy.");
         }

@@ -66,11 +66,15 @@ public sealed partial class RaciService(IDbContextFactory<K8PostureDbContext> co
         return from is null || to is null ? null : RaciDiff.Compute(from, to);
     }
 
+    /// <summary>Security admins edit the matrix; everyone else reads it. <see cref="SaveNewVersionAsync"/> checks the same.</summary>
+    public async Task<bool> MayEditAsync(ClaimsPrincipal user) =>
+        (await authorization.AuthorizeAsync(user, Policies.SecurityAdmin)).Succeeded;
+
     /// <param name="expectedVersion">The version the editor started from; a newer saved version makes this a 409 instead of silently overwriting it.</param>
     /// <exception cref="ProblemException">403 for anyone but a Security admin, 400 for an invalid matrix, 409 on a concurrent save or no change.</exception>
     public async Task<int> SaveNewVersionAsync(ClaimsPrincipal user, RaciMatrix matrix, string? comment, int? expectedVersion, CancellationToken cancellationToken)
     {
-        if (!(await authorization.AuthorizeAsync(user, Policies.SecurityAdmin)).Succeeded)
+        if (!await MayEditAsync(user))
         {
             throw GovernanceProblem.Forbidden("Only Security admins (role Security.Admin) change the RACI matrix; everyone else reads it.");
         }

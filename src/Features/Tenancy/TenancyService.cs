@@ -24,6 +24,12 @@ public sealed record AssessmentDetail(AssessmentSummary Summary, TenancyAnswers 
 public sealed record AssessableApplication(string Application, int? TeamId, string? TeamName);
 
 /// <summary>
+/// What a caller may do with one assessment (or with a new one): the page shows the buttons these allow, and the service
+/// enforces the same rules on every write.
+/// </summary>
+public sealed record AssessmentPermissions(bool MayCreate, bool MayWrite, bool MayDecide, bool IsAuthor);
+
+/// <summary>
 /// Tenancy-risk assessments. An app team drafts and submits assessments of its own applications; the Security Team
 /// (admin or analyst) approves or rejects them — never the person who wrote or submitted it. Every check is here, on the
 /// server; reads go through the team query filter. Every change is audited in the same SaveChanges.
@@ -187,7 +193,7 @@ public sealed class TenancyService(
 
     private async Task DecideAsync(ClaimsPrincipal user, int id, bool approve, string? comment, CancellationToken cancellationToken)
     {
-        if (!(await authorization.AuthorizeAsync(user, Policies.SecurityTeam)).Succeeded)
+        if (!await IsSecurityTeamAsync(user))
         {
             throw GovernanceProblem.Forbidden("Only the Security Team (Security.Admin or Security.Analyst) approves or rejects tenancy assessments.");
         }
@@ -201,7 +207,7 @@ public sealed class TenancyService(
         var assessment = await FindAsync(db, id, cancellationToken);
         RequireStatus(assessment, AssessmentStatus.Submitted, approve ? "approved" : "rejected");
         var actor = user.ActorName();
-        if (string.Equals(actor, assessment.CreatedBy, StringComparison.OrdinalIgnoreCase) || string.Equals(actor, assessment.SubmittedBy, StringComparison.OrdinalIgnoreCase))
+        if (IsAuthor(actor, assessment.CreatedBy, assessment.SubmittedBy))
         {
             throw GovernanceProblem.Forbidden($"Four-eyes rule: {actor} wrote or submitted this assessment, so someone else in the Security Team must decide it.");
         }
@@ -250,20 +256,54 @@ public sealed class TenancyService(
 
     /// <summary>Who sees "New assessment": the Security Team, and app-team members of at least one team (they write for their own teams).</summary>
     public async Task<bool> MayCreateAsync(ClaimsPrincipal user) =>
-        (await authorization.AuthorizeAsync(user, Policies.SecurityTeam)).Succeeded
-        || (user.IsInRole(Roles.AppTeamMember) && user.TeamIds().Count > 0);
+        MayCreate(await IsSecurityTeamAsync(user), user);
+
+    /// <summary>What the caller may do with this assessment (null: a new one); the writes below check the same rules.</summary>
+    public async Task<AssessmentPermissions> PermissionsAsync(ClaimsPrincipal user, AssessmentSummary? assessment)
+    {
+        var isSecurity = await IsSecurityTeamAsync(user);
+        if (assessment is null)
+        {
+            return new AssessmentPermissions(MayCreate(isSecurity, user), MayWrite: false, MayDecide: false, IsAuthor: false);
+        }
+        return new AssessmentPermissions(MayCreate(isSecurity, user), MayWrite(isSecurity, user, assessment.OwnerTeamId), MayDecide: isSecurity,
+            IsAuthor(user.ActorName(), assessment.CreatedBy, assessment.SubmittedBy));
+    }
+
+    /// <summary>The teams the caller may write an assessment for (Security: every team), by name.</summary>
+    public async Task<IReadOnlyList<(int Id, string Name)>> ListWritableTeamsAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var isSecurity = await IsSecurityTeamAsync(user);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var teams = await db.Teams.AsNoTracking().OrderBy(t => t.Name).Select(t => new { t.Id, t.Name }).ToListAsync(cancellationToken);
+        return teams.Where(t => MayWrite(isSecurity, user, t.Id)).Select(t => (t.Id, t.Name)).ToList();
+    }
+
+    /// <summary>The clusters an application of a team runs on now, for the wizard's recommendation step.</summary>
+    public async Task<IReadOnlyList<ClusterPlacement>> ListPlacementsAsync(string application, int? teamId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return (await TenancyPlacement.LoadAsync(db, [(application, teamId)], cancellationToken))[(application, teamId)];
+    }
+
+    private async Task<bool> IsSecurityTeamAsync(ClaimsPrincipal user) =>
+        (await authorization.AuthorizeAsync(user, Policies.SecurityTeam)).Succeeded;
+
+    private static bool MayCreate(bool isSecurity, ClaimsPrincipal user) =>
+        isSecurity || (user.IsInRole(Roles.AppTeamMember) && user.TeamIds().Count > 0);
+
+    private static bool MayWrite(bool isSecurity, ClaimsPrincipal user, int? teamId) =>
+        isSecurity || (user.IsInRole(Roles.AppTeamMember) && teamId is { } team && user.TeamIds().Contains(team));
+
+    private static bool IsAuthor(string actor, string createdBy, string? submittedBy) =>
+        string.Equals(actor, createdBy, StringComparison.OrdinalIgnoreCase) || string.Equals(actor, submittedBy, StringComparison.OrdinalIgnoreCase);
 
     private async Task EnsureMayWriteAsync(ClaimsPrincipal user, int? teamId)
     {
-        if ((await authorization.AuthorizeAsync(user, Policies.SecurityTeam)).Succeeded)
+        if (!MayWrite(await IsSecurityTeamAsync(user), user, teamId))
         {
-            return;
+            throw GovernanceProblem.Forbidden("Only members of the application's owner team or the Security Team write tenancy assessments.");
         }
-        if (user.IsInRole(Roles.AppTeamMember) && teamId is { } team && user.TeamIds().Contains(team))
-        {
-            return;
-        }
-        throw GovernanceProblem.Forbidden("Only members of the application's owner team or the Security Team write tenancy assessments.");
     }
 
     private static async Task<TenancyAssessment> FindAsync(K8PostureDbContext db, int id, CancellationToken cancellationToken) =>
