@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Hangfire;
 using K8Posture.Data;
+using K8Posture.Shared;
 using K8Posture.Features.Admin;
 using K8Posture.Features.Ingestion;
 using Microsoft.EntityFrameworkCore;
@@ -38,6 +39,13 @@ public sealed partial class ClusterService(
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
         var teams = await TeamNamesAsync(db, cancellationToken);
         return clusters.Select(c => ToDto(c, namespaceCounts.GetValueOrDefault(c.Id), teams, clock.GetUtcNow())).ToList();
+    }
+
+    /// <summary>The teams a cluster can be owned by, by name.</summary>
+    public async Task<IReadOnlyList<string>> ListOwnerTeamsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return (await TeamList.ByNameAsync(db, cancellationToken)).Select(t => t.Name).ToList();
     }
 
     public async Task<ClusterDto?> FindAsync(string name, CancellationToken cancellationToken)

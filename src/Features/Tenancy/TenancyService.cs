@@ -2,6 +2,7 @@ using K8Posture.Shared.Http;
 using System.Globalization;
 using System.Security.Claims;
 using K8Posture.Data;
+using K8Posture.Shared;
 using K8Posture.Features.Governance;
 using K8Posture.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -275,8 +276,7 @@ public sealed class TenancyService(
     {
         var isSecurity = await IsSecurityTeamAsync(user);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var teams = await db.Teams.AsNoTracking().OrderBy(t => t.Name).Select(t => new { t.Id, t.Name }).ToListAsync(cancellationToken);
-        return teams.Where(t => MayWrite(isSecurity, user, t.Id)).Select(t => (t.Id, t.Name)).ToList();
+        return (await TeamList.ByNameAsync(db, cancellationToken)).Where(t => MayWrite(isSecurity, user, t.Id)).ToList();
     }
 
     /// <summary>The clusters an application of a team runs on now, for the wizard's recommendation step.</summary>
