@@ -60,9 +60,8 @@ public sealed partial class ClusterService(
         return ToDto(cluster, namespaces, await TeamNamesAsync(db, cancellationToken), clock.GetUtcNow());
     }
 
-    private const string EmptyPayloadSha256 = "4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945";
 
-    private static readonly byte[] EmptyPayloadCompressed = IngestBatchRecording.Gzip("[]"u8);
+    private static readonly BatchPayload EmptyPayload = BatchPayload.Of("[]"u8);
 
 
     /// <summary>Enqueues a refresh now; null when the caller cannot see a managed cluster of that name.</summary>

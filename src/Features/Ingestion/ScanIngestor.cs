@@ -210,27 +210,11 @@ public sealed class ScanIngestor(
         }
     }
 
-
-    private IngestBatch NewBatch(ReadOnlyMemory<byte> payload, ScanPushOptions options, PushCaller caller, IngestBatch? interrupted) => new()
-    {
-        Id = interrupted?.Id ?? 0,
-        RecoveryAttempts = interrupted?.RecoveryAttempts ?? 0,
-        RecoveredAt = interrupted?.RecoveredAt,
-        Kind = IngestKind.Scans,
-        ReceivedAt = interrupted?.ReceivedAt ?? clock.GetUtcNow(),
-        Status = IngestStatus.Received,
-        ClusterName = Clip(options.Cluster?.Trim(), 200),
-        RequestedScope = string.IsNullOrWhiteSpace(options.Scope) ? null : Clip(options.Scope.Trim(), 450),
-        // A team-bound caller sees its own pushes, failed ones included.
-        TeamId = !caller.SeesAllTeams && caller.TeamIds.Count == 1 ? caller.TeamIds[0] : null,
-        Pipeline = Clip(options.Pipeline?.Trim(), 300),
-        Commit = Clip(options.Commit?.Trim(), 100),
-        Actor = Clip(caller.Actor, 200)!,
-        RequestJson = PushRequest.Write(caller, options),
-        PayloadSha256 = Convert.ToHexStringLower(SHA256.HashData(payload.Span)),
-        PayloadBytes = payload.Length,
-        PayloadCompressed = [],
-    };
+    private IngestBatch NewBatch(ReadOnlyMemory<byte> payload, ScanPushOptions options, PushCaller caller, IngestBatch? interrupted) =>
+        // A team-bound caller sees its own pushes, failed ones included. The payload is gzipped beside the parse.
+        ReceivedBatch.Of(IngestKind.Scans, payload, caller, options, interrupted, clock.GetUtcNow(), options.Pipeline,
+            teamId: !caller.SeesAllTeams && caller.TeamIds.Count == 1 ? caller.TeamIds[0] : null,
+            clusterName: options.Cluster, requestedScope: options.Scope, commit: options.Commit, compressPayload: false);
 
     /// <summary>team= by name, checked against what the caller may push for; else the caller's own team; else null (namespace owners decide).</summary>
     private static async Task<int?> ResolveOwnerTeamAsync(K8PostureDbContext db, string? teamName, PushCaller caller, CancellationToken cancellationToken)
