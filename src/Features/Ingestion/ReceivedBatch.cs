@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using K8Posture.Data;
+using K8Posture.Data.EntityConfigurations;
 using K8Posture.Features.Ingestion.Recovery;
 using K8Posture.Shared;
 
@@ -33,11 +34,11 @@ public static class ReceivedBatch
         ReceivedAt = interrupted?.ReceivedAt ?? now,
         Status = IngestStatus.Received,
         TeamId = teamId,
-        ClusterName = ColumnLengths.Clip(clusterName?.Trim(), ColumnLengths.ClusterName),
-        RequestedScope = string.IsNullOrWhiteSpace(requestedScope) ? null : ColumnLengths.Clip(requestedScope.Trim(), ColumnLengths.ScopeKey),
-        Pipeline = ColumnLengths.Clip(pipeline?.Trim(), ColumnLengths.Pipeline),
-        Commit = ColumnLengths.Clip(commit?.Trim(), ColumnLengths.Commit),
-        Actor = ColumnLengths.Clip(caller.Actor, ColumnLengths.Actor),
+        ClusterName = ColumnLengths.Clip(clusterName?.Trim(), IngestBatchConfiguration.ClusterNameMaxLength),
+        RequestedScope = string.IsNullOrWhiteSpace(requestedScope) ? null : ColumnLengths.Clip(requestedScope.Trim(), IngestBatchConfiguration.RequestedScopeMaxLength),
+        Pipeline = ColumnLengths.Clip(pipeline?.Trim(), IngestBatchConfiguration.PipelineMaxLength),
+        Commit = ColumnLengths.Clip(commit?.Trim(), IngestBatchConfiguration.CommitMaxLength),
+        Actor = ColumnLengths.Clip(caller.Actor, IngestBatchConfiguration.ActorMaxLength),
         PayloadSha256 = Convert.ToHexStringLower(SHA256.HashData(payload.Span)),
         PayloadBytes = payload.Length,
         PayloadCompressed = compressPayload ? IngestBatchRecording.Gzip(payload.Span) : [],

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using static K8Posture.Shared.ColumnLengths;
 using System.Security.Cryptography;
 using K8Posture.Data;
+using K8Posture.Data.EntityConfigurations;
 using K8Posture.Features.Ingestion.Recovery;
 using K8Posture.Features.Policy;
 using K8Posture.Shared;
@@ -87,8 +88,8 @@ public sealed class ScanIngestor(
             metrics.PushParsed(parser.Format, parsing.Elapsed, parsed.Findings.Count);
             RequireValidNames(parsed, options.Cluster);
             // A generic format (SARIF) names the real tool inside the report.
-            batch.Source = Clip(parsed.SourceTool ?? parser.SourceTool, 64);
-            scopeKey = Clip(FindingIdentity.ScopeKey(parsed.ScopeHint, options.Scope, options.Cluster), 450)
+            batch.Source = Clip(parsed.SourceTool ?? parser.SourceTool, IngestBatchConfiguration.SourceMaxLength);
+            scopeKey = Clip(FindingIdentity.ScopeKey(parsed.ScopeHint, options.Scope, options.Cluster), IngestBatchConfiguration.ScopeKeyMaxLength)
                 ?? throw new IngestRejectedException("Scope unknown", parsed.ScopeHint.ArtifactKind == ScanArtifactKind.Cluster
                     ? $"The {parser.Format} report does not name its cluster; pass cluster= (or scope=)."
                     : $"The {parser.Format} report names no image or artifact to scope its findings by; pass scope= (e.g. scope=repo:my-service).");
@@ -111,7 +112,7 @@ public sealed class ScanIngestor(
         {
             var clusterId = string.IsNullOrWhiteSpace(options.Cluster)
                 ? (int?)null
-                : await IngestPipeline.ResolveClusterAsync(db, audit, Clip(options.Cluster.Trim(), 200)!, "ingest.scans", clock.GetUtcNow(), ct);
+                : await IngestPipeline.ResolveClusterAsync(db, audit, Clip(options.Cluster.Trim(), ClusterConfiguration.NameMaxLength)!, "ingest.scans", clock.GetUtcNow(), ct);
             var namespaceOwners = clusterId is null
                 ? new Dictionary<string, int>()
                 : await db.Namespaces.AsNoTracking()

@@ -2,6 +2,7 @@ using K8Posture.Shared.Http;
 using System.Globalization;
 using System.Security.Claims;
 using K8Posture.Data;
+using K8Posture.Data.EntityConfigurations;
 using K8Posture.Features.Rules;
 using K8Posture.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -26,7 +27,7 @@ public sealed record DiffLine(DiffKind Kind, string Text);
 /// </summary>
 public sealed class PolicyStore(IDbContextFactory<K8PostureDbContext> contexts, IAuthorizationService authorization, AuditLog audit, RuleCatalogue catalogue, TimeProvider clock)
 {
-    public const int MaxCommentLength = 1000;
+    public const int MaxCommentLength = PolicyVersionConfiguration.CommentMaxLength;
 
     public async Task<CurrentPolicy> GetCurrentAsync(CancellationToken cancellationToken)
     {

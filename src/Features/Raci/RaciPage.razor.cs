@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using K8Posture.App;
 using K8Posture.Data;
-using K8Posture.Features.Governance;
 using K8Posture.Features.Raci;
 using K8Posture.Security;
 using K8Posture.Shared;
@@ -20,7 +19,7 @@ namespace K8Posture.Features.Raci;
 public sealed partial class RaciPage
 {
     [Inject] private RaciService Service { get; set; } = default!;
-    [Inject] private GovernanceChangeNotifier Changes { get; set; } = default!;
+    [Inject] private RaciChangeNotifier Changes { get; set; } = default!;
     [Inject] private AuthenticationStateProvider AuthenticationState { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
 

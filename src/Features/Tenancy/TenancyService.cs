@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Security.Claims;
 using K8Posture.Data;
 using K8Posture.Shared;
-using K8Posture.Features.Governance;
 using K8Posture.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
@@ -40,12 +39,12 @@ public sealed class TenancyService(
     IAuthorizationService authorization,
     AuditLog audit,
     TimeProvider clock,
-    GovernanceChangeNotifier notifier,
+    TenancyChangeNotifier notifier,
     IServiceScopeFactory scopes,
     DataScope caller)
 {
-    public const int MaxCommentLength = 2000;
-    public const int MaxApplicationLength = 200;
+    public const int MaxCommentLength = TenancyAssessmentConfiguration.ReviewCommentMaxLength;
+    public const int MaxApplicationLength = TenancyAssessmentConfiguration.ApplicationMaxLength;
     /// <summary>More than every option of a question, repeated: enough for any honest answer.</summary>
     public const int MaxAnswerListLength = 50;
 
@@ -104,7 +103,7 @@ public sealed class TenancyService(
         errors.AddRange(ValidateAnswers(answers));
         if (errors.Count > 0)
         {
-            throw GovernanceProblem.Invalid("Invalid assessment", errors);
+            throw ProblemException.Invalid("Invalid assessment", errors);
         }
         await EnsureMayWriteAsync(user, teamId);
 
@@ -112,7 +111,7 @@ public sealed class TenancyService(
         db.Scope.EnsureActsFor(user);
         if (!await db.Teams.AnyAsync(t => t.Id == teamId, cancellationToken))
         {
-            throw GovernanceProblem.Invalid("Invalid assessment", [$"team {teamId} does not exist"]);
+            throw ProblemException.Invalid("Invalid assessment", [$"team {teamId} does not exist"]);
         }
         var result = TenancyScoring.Score(answers);
         var now = clock.GetUtcNow();
@@ -150,7 +149,7 @@ public sealed class TenancyService(
         var errors = ValidateAnswers(answers).ToList();
         if (errors.Count > 0)
         {
-            throw GovernanceProblem.Invalid("Invalid assessment", errors);
+            throw ProblemException.Invalid("Invalid assessment", errors);
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.Scope.EnsureActsFor(user);
@@ -196,12 +195,12 @@ public sealed class TenancyService(
     {
         if (!await IsSecurityTeamAsync(user))
         {
-            throw GovernanceProblem.Forbidden("Only the Security Team (Security.Admin or Security.Analyst) approves or rejects tenancy assessments.");
+            throw ProblemException.Forbidden("Only the Security Team (Security.Admin or Security.Analyst) approves or rejects tenancy assessments.");
         }
         var trimmed = comment?.Trim();
         if (trimmed?.Length > MaxCommentLength || (!approve && string.IsNullOrEmpty(trimmed)))
         {
-            throw GovernanceProblem.Invalid("Invalid decision", [approve ? $"the comment is longer than {MaxCommentLength} characters" : $"a rejection needs a comment (at most {MaxCommentLength} characters) telling the team what to change"]);
+            throw ProblemException.Invalid("Invalid decision", [approve ? $"the comment is longer than {MaxCommentLength} characters" : $"a rejection needs a comment (at most {MaxCommentLength} characters) telling the team what to change"]);
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.Scope.EnsureActsFor(user);
@@ -210,7 +209,7 @@ public sealed class TenancyService(
         var actor = user.ActorName();
         if (IsAuthor(actor, assessment.CreatedBy, assessment.SubmittedBy))
         {
-            throw GovernanceProblem.Forbidden($"Four-eyes rule: {actor} wrote or submitted this assessment, so someone else in the Security Team must decide it.");
+            throw ProblemException.Forbidden($"Four-eyes rule: {actor} wrote or submitted this assessment, so someone else in the Security Team must decide it.");
         }
         var now = clock.GetUtcNow();
         var before = new { status = assessment.Status };
@@ -248,7 +247,7 @@ public sealed class TenancyService(
         // The check opens, reopens and closes findings of every team, so it is the Security Team's (or the job's) to run.
         if (!caller.IsSystem && !(caller.User is { } user && (await authorization.AuthorizeAsync(user, Policies.SecurityTeam)).Succeeded))
         {
-            throw GovernanceProblem.Forbidden(
+            throw ProblemException.Forbidden(
                 $"Only the Security Team (Security.Admin or Security.Analyst) checks placements against tenancy decisions on demand; {caller.Actor} may not. The daily job checks them for everyone.");
         }
         await using var scope = scopes.CreateAsyncScope();
@@ -302,7 +301,7 @@ public sealed class TenancyService(
     {
         if (!MayWrite(await IsSecurityTeamAsync(user), user, teamId))
         {
-            throw GovernanceProblem.Forbidden("Only members of the application's owner team or the Security Team write tenancy assessments.");
+            throw ProblemException.Forbidden("Only members of the application's owner team or the Security Team write tenancy assessments.");
         }
     }
 

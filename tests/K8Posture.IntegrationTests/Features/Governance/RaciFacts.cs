@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text.Json;
-using K8Posture.Features.Governance;
 using K8Posture.Features.Raci;
 using K8Posture.IntegrationTests.Infrastructure;
 using K8Posture.Security;
