@@ -20,7 +20,6 @@ public sealed class ScanIngestor(
     DataScope callerScope,
     IServiceScopeFactory scopes,
     ScanFormatDetector detector,
-    IEnumerable<IScanParser> parsers,
     FindingStore store,
     IngestPipeline pipeline,
     AuditLog audit,
@@ -159,16 +158,6 @@ public sealed class ScanIngestor(
     /// <summary>format= by name (unknown → 415 listing the formats), else by content.</summary>
     private IScanParser SelectParser(ReadOnlyMemory<byte> payload, string? format)
     {
-        if (!string.IsNullOrWhiteSpace(format))
-        {
-            var wanted = format.Trim();
-            if (!parsers.Any(p => p.Format.Equals(wanted, StringComparison.OrdinalIgnoreCase) || p.Aliases.Any(a => a.Equals(wanted, StringComparison.OrdinalIgnoreCase))))
-            {
-                throw new IngestRejectedException("Unsupported scan format",
-                    $"format={Clip(wanted, 100)} is not supported; use one of: {string.Join(", ", detector.SupportedFormats)} (or leave format out to detect it from the content).",
-                    StatusCodes.Status415UnsupportedMediaType);
-            }
-        }
         try
         {
             return detector.Select(payload.Span, format);

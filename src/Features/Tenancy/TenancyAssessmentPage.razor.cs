@@ -1,17 +1,8 @@
 using System.Security.Claims;
-using K8Posture.App;
 using K8Posture.Data;
-using K8Posture.Features.Tenancy;
-using K8Posture.Security;
-using K8Posture.Shared;
 using K8Posture.Shared.Http;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.AspNetCore.Components.Forms;
-using Microsoft.AspNetCore.Components.Web;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.JSInterop;
 using MudBlazor;
 
 namespace K8Posture.Features.Tenancy;
