@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Globalization;
 using System.Security.Claims;
 using K8Posture.Data;
@@ -19,10 +20,10 @@ public static class AccountEndpoints
         var account = endpoints.MapGroup("/account").AllowAnonymous().ExcludeFromDescription();
 
         // With local sign-in there is no Entra scheme to challenge: the persona picker is the sign-in.
-        account.MapGet("/challenge", (string? returnUrl, IConfiguration configuration) =>
+        account.MapGet("/challenge", IResult (string? returnUrl, IConfiguration configuration) =>
             configuration.GetAuthMode() == AuthMode.Local
-                ? Results.Redirect("/account/signin?returnUrl=" + Uri.EscapeDataString(SafeReturnUrl(returnUrl)))
-                : Results.Challenge(new AuthenticationProperties { RedirectUri = SafeReturnUrl(returnUrl) }, [OpenIdConnectDefaults.AuthenticationScheme]))
+                ? TypedResults.Redirect("/account/signin?returnUrl=" + Uri.EscapeDataString(SafeReturnUrl(returnUrl)))
+                : TypedResults.Challenge(new AuthenticationProperties { RedirectUri = SafeReturnUrl(returnUrl) }, [OpenIdConnectDefaults.AuthenticationScheme]))
             .RequireRateLimiting(RateLimitPolicies.SignIn);
 
         account.MapPost("/signin/local", SignInLocalAsync).RequireRateLimiting(RateLimitPolicies.SignIn);
@@ -44,10 +45,8 @@ public static class AccountEndpoints
     {
         if (!await antiforgery.IsRequestValidAsync(context))
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status400BadRequest,
-                title: "Sign-out refused",
-                detail: "Sign out with the Sign out button: the request did not carry the form's antiforgery token (__RequestVerificationToken).");
+            throw ProblemException.BadRequest("Sign-out refused",
+                "Sign out with the Sign out button: the request did not carry the form's antiforgery token (__RequestVerificationToken).");
         }
         // Revoked, not just deleted from this browser: a copy of the cookie and the person's other open pages stop working too.
         await context.RevokeSessionAsync();
@@ -55,7 +54,7 @@ public static class AccountEndpoints
         var schemes = signedInWithEntra
             ? new[] { CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme }
             : [CookieAuthenticationDefaults.AuthenticationScheme];
-        return Results.SignOut(new AuthenticationProperties { RedirectUri = SignedOutPath }, schemes);
+        return TypedResults.SignOut(new AuthenticationProperties { RedirectUri = SignedOutPath }, schemes);
     }
 
     private static async Task<IResult> SignInLocalAsync(
@@ -72,7 +71,7 @@ public static class AccountEndpoints
         }
         if (!Roles.All.Contains(role))
         {
-            return TypedResults.Problem(statusCode: 400, title: "Unknown persona", detail: $"Role '{role}' is not one of: {string.Join(", ", Roles.All)}.");
+            throw ProblemException.BadRequest("Unknown persona", $"Role '{role}' is not one of: {string.Join(", ", Roles.All)}.");
         }
 
         var claims = new List<Claim> { new(ClaimTypes.Role, role) };
@@ -81,12 +80,12 @@ public static class AccountEndpoints
         {
             if (teamId is null)
             {
-                return TypedResults.Problem(statusCode: 400, title: "Team required", detail: "An app-team member signs in for a team: choose one.");
+                throw ProblemException.BadRequest("Team required", "An app-team member signs in for a team: choose one.");
             }
             var team = await scopes.ReadAsSystemAsync("system:signin", db => db.Teams.AsNoTracking().Where(t => t.Id == teamId).Select(t => t.Name).SingleOrDefaultAsync());
             if (team is null)
             {
-                return TypedResults.Problem(statusCode: 400, title: "Unknown team", detail: $"Team {teamId} does not exist.");
+                throw ProblemException.BadRequest("Unknown team", $"Team {teamId} does not exist.");
             }
             claims.Add(new Claim(K8PostureClaims.Team, teamId.Value.ToString(CultureInfo.InvariantCulture)));
             name = $"{team} member";
@@ -96,7 +95,7 @@ public static class AccountEndpoints
         logger.LogInformation("Local persona signed in: {Persona}", name);
 
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, "Local", ClaimTypes.Name, ClaimTypes.Role));
-        return Results.SignIn(principal, new AuthenticationProperties { RedirectUri = SafeReturnUrl(returnUrl) }, CookieAuthenticationDefaults.AuthenticationScheme);
+        return TypedResults.SignIn(principal, new AuthenticationProperties { RedirectUri = SafeReturnUrl(returnUrl) }, CookieAuthenticationDefaults.AuthenticationScheme);
     }
 
     /// <summary>

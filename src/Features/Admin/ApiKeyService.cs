@@ -1,4 +1,5 @@
 using K8Posture.Data;
+using K8Posture.Shared;
 using K8Posture.Security;
 using Microsoft.EntityFrameworkCore;
 
@@ -60,6 +61,13 @@ public sealed class ApiKeyService(IDbContextFactory<K8PostureDbContext> contexts
             after: new { key.Name, key.Prefix, key.Scopes, key.TeamId });
         await db.SaveChangesAsync(cancellationToken);
         return new CreatedApiKey(key.Id, secret, key.Prefix);
+    }
+
+    /// <summary>The teams a key can be bound to.</summary>
+    public async Task<IReadOnlyList<(int Id, string Name)>> ListTeamsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await TeamList.ByNameAsync(db, cancellationToken);
     }
 
     public async Task<IReadOnlyList<ApiKeyRow>> ListAsync(CancellationToken cancellationToken)

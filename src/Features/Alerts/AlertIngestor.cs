@@ -4,6 +4,7 @@ using K8Posture.Shared.Http;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using K8Posture.Data;
+using K8Posture.Data.EntityConfigurations;
 using K8Posture.Features.Alerts.Parsing;
 using K8Posture.Features.Ingestion;
 using K8Posture.Features.Ingestion.Recovery;
@@ -72,7 +73,7 @@ public sealed class AlertIngestor(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
 
         var batch = ReceivedBatch.Of(IngestKind.Alerts, payload, caller, options, interrupted, clock.GetUtcNow(), options.Pipeline, callerTeam);
-        batch.ClusterName = Clip(options.Cluster?.Trim() is { Length: > 0 } c ? c : null, ColumnLengths.ClusterName);
+        batch.ClusterName = Clip(options.Cluster?.Trim() is { Length: > 0 } c ? c : null, IngestBatchConfiguration.ClusterNameMaxLength);
 
         AlertParseResult parsed;
         try
@@ -152,7 +153,7 @@ public sealed class AlertIngestor(
         var clusterOverride = options.Cluster?.Trim() is { Length: > 0 } given ? given : null;
         // Alerts discover clusters as scans do, in the same write, so an alert and the scan that first names its cluster share one row.
         var clusterIds = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        foreach (var name in parsed.Alerts.Select(a => Clip(clusterOverride ?? a.ClusterName, ColumnLengths.ClusterName)).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase))
+        foreach (var name in parsed.Alerts.Select(a => Clip(clusterOverride ?? a.ClusterName, RuntimeAlertConfiguration.ClusterNameMaxLength)).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase))
         {
             clusterIds[name] = await IngestPipeline.ResolveClusterAsync(db, audit, name, "ingest.alerts", now, ct);
         }
@@ -163,7 +164,7 @@ public sealed class AlertIngestor(
 
         var incoming = parsed.Alerts.Select(a =>
         {
-            var cluster = Clip(clusterOverride ?? a.ClusterName, ColumnLengths.ClusterName);
+            var cluster = Clip(clusterOverride ?? a.ClusterName, RuntimeAlertConfiguration.ClusterNameMaxLength);
             var occurred = a.OccurredAt ?? now;
             var key = AlertDedupe.KeyOf(a.Source, a.SourceId, a.Rule, cluster, a.Namespace, a.Pod, a.Container, a.Process, occurred);
             return (Alert: a, Cluster: cluster, Occurred: occurred, Key: key);
@@ -216,15 +217,15 @@ public sealed class AlertIngestor(
             var alert = new RuntimeAlert
             {
                 Source = parsedAlert.Source,
-                SourceId = Clip(parsedAlert.SourceId, 200),
+                SourceId = Clip(parsedAlert.SourceId, RuntimeAlertConfiguration.SourceIdMaxLength),
                 DedupeKey = key,
-                Rule = Clip(parsedAlert.Rule, 300)!,
-                Priority = Clip(parsedAlert.Priority, 50),
+                Rule = Clip(parsedAlert.Rule, RuntimeAlertConfiguration.RuleMaxLength)!,
+                Priority = Clip(parsedAlert.Priority, RuntimeAlertConfiguration.PriorityMaxLength),
                 Severity = parsedAlert.Severity,
                 IocClass = verdict.Class,
-                IocEvidence = Clip(verdict.Evidence, 500),
-                Output = Clip(parsedAlert.Output, 4000),
-                Tags = Clip(parsedAlert.Tags.Count == 0 ? null : string.Join(", ", parsedAlert.Tags), 1000),
+                IocEvidence = Clip(verdict.Evidence, RuntimeAlertConfiguration.IocEvidenceMaxLength),
+                Output = Clip(parsedAlert.Output, RuntimeAlertConfiguration.OutputMaxLength),
+                Tags = Clip(parsedAlert.Tags.Count == 0 ? null : string.Join(", ", parsedAlert.Tags), RuntimeAlertConfiguration.TagsMaxLength),
                 OccurredAt = occurred,
                 FirstSeenAt = occurred,
                 LastSeenAt = occurred,
@@ -232,19 +233,19 @@ public sealed class AlertIngestor(
                 LastBatchId = batch.Id,
                 ClusterName = cluster,
                 ClusterId = clusterId,
-                NamespaceName = Clip(parsedAlert.Namespace, ColumnLengths.KubernetesName),
-                Workload = Clip(parsedAlert.Workload, 300),
-                Pod = Clip(parsedAlert.Pod, ColumnLengths.KubernetesName),
-                Container = Clip(parsedAlert.Container, ColumnLengths.KubernetesName),
-                Image = Clip(parsedAlert.Image, 500),
-                Process = Clip(parsedAlert.Process, 300),
-                CommandLine = Clip(parsedAlert.CommandLine, 2000),
-                User = Clip(parsedAlert.User, 200),
-                Hostname = Clip(parsedAlert.Hostname, ColumnLengths.KubernetesName),
+                NamespaceName = Clip(parsedAlert.Namespace, RuntimeAlertConfiguration.NamespaceNameMaxLength),
+                Workload = Clip(parsedAlert.Workload, RuntimeAlertConfiguration.WorkloadMaxLength),
+                Pod = Clip(parsedAlert.Pod, RuntimeAlertConfiguration.PodMaxLength),
+                Container = Clip(parsedAlert.Container, RuntimeAlertConfiguration.ContainerMaxLength),
+                Image = Clip(parsedAlert.Image, RuntimeAlertConfiguration.ImageMaxLength),
+                Process = Clip(parsedAlert.Process, RuntimeAlertConfiguration.ProcessMaxLength),
+                CommandLine = Clip(parsedAlert.CommandLine, RuntimeAlertConfiguration.CommandLineMaxLength),
+                User = Clip(parsedAlert.User, RuntimeAlertConfiguration.UserMaxLength),
+                Hostname = Clip(parsedAlert.Hostname, RuntimeAlertConfiguration.HostnameMaxLength),
                 FieldsJson = Clip(parsedAlert.FieldsJson, RuntimeAlertLimits.FieldsJson),
                 OwnerTeamId = owner,
                 SuppressedBy = suppression?.Key,
-                Events = [new RuntimeAlertEvent { Kind = RuntimeAlertEventKind.Created, At = now, Actor = Clip(db.Scope.Actor, ColumnLengths.Actor)!, BatchId = batch.Id, To = AlertTriageState.New }],
+                Events = [new RuntimeAlertEvent { Kind = RuntimeAlertEventKind.Created, At = now, Actor = Clip(db.Scope.Actor, RuntimeAlertEventConfiguration.ActorMaxLength)!, BatchId = batch.Id, To = AlertTriageState.New }],
             };
             db.RuntimeAlerts.Add(alert);
             existing[key] = alert;

@@ -22,7 +22,7 @@ public sealed class AlertTriageService(
     AlertsChangeNotifier notifier,
     TimeProvider clock)
 {
-    public const int MaxNoteLength = 1000;
+    public const int MaxNoteLength = RuntimeAlertEventConfiguration.NoteMaxLength;
     private const string TriageRefused = "Triage refused";
 
     public async Task<bool> CanTriageAsync(ClaimsPrincipal user) => (await authorization.AuthorizeAsync(user, Policies.SecurityTeam)).Succeeded;
@@ -43,7 +43,7 @@ public sealed class AlertTriageService(
             ?? throw new ProblemException(StatusCodes.Status404NotFound, TriageRefused, $"Alert {alertId} does not exist or is not visible to you.");
         var before = new { alert.Triage, alert.TriagedBy, alert.TriagedAt, alert.TriageNote };
         var now = clock.GetUtcNow();
-        var actor = Clip(db.Scope.Actor, ColumnLengths.Actor)!;
+        var actor = Clip(db.Scope.Actor, RuntimeAlertEventConfiguration.ActorMaxLength)!;
         var cleanNote = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
         db.RuntimeAlertEvents.Add(new RuntimeAlertEvent
         {

@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Security.Claims;
 using K8Posture.Data;
+using K8Posture.Security;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 
 namespace K8Posture.Features.Audit;
@@ -103,20 +106,30 @@ public static class AuditQuery
 
     /// <summary>Newest first; the id breaks ties so pages never repeat a row.</summary>
     public static IOrderedQueryable<AuditEvent> Newest(IQueryable<AuditEvent> events) => events.OrderByDescending(e => e.At).ThenByDescending(e => e.Id);
+}
 
-    public static async Task<AuditListResult> ListAsync(K8PostureDbContext db, AuditCriteria criteria, int pageIndex, int pageSize, CancellationToken cancellationToken)
+/// <summary>The Audit page's reads: a page of the log, the filter vocabulary, and whether the caller may open push payloads.</summary>
+public sealed class AuditLogReader(IDbContextFactory<K8PostureDbContext> contexts, IAuthorizationService authorization)
+{
+    public async Task<AuditListResult> ListAsync(AuditCriteria criteria, int pageIndex, int pageSize, CancellationToken cancellationToken)
     {
-        var events = Filter(db.AuditEvents.AsNoTracking(), criteria);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var events = AuditQuery.Filter(db.AuditEvents.AsNoTracking(), criteria);
         var total = await events.CountAsync(cancellationToken);
-        var items = await Newest(events).Skip(Math.Max(0, pageIndex) * pageSize).Take(Math.Clamp(pageSize, 1, 500)).ToListAsync(cancellationToken);
+        var items = await AuditQuery.Newest(events).Skip(Math.Max(0, pageIndex) * pageSize).Take(Math.Clamp(pageSize, 1, 500)).ToListAsync(cancellationToken);
         return new AuditListResult(total, items);
     }
 
     /// <summary>The distinct actions and entity types, for the filter pickers.</summary>
-    public static async Task<(IReadOnlyList<string> Actions, IReadOnlyList<string> EntityTypes)> VocabularyAsync(K8PostureDbContext db, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<string> Actions, IReadOnlyList<string> EntityTypes)> VocabularyAsync(CancellationToken cancellationToken)
     {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var actions = await db.AuditEvents.AsNoTracking().Select(e => e.Action).Distinct().OrderBy(a => a).ToListAsync(cancellationToken);
         var entities = await db.AuditEvents.AsNoTracking().Select(e => e.EntityType).Distinct().OrderBy(a => a).ToListAsync(cancellationToken);
         return (actions, entities);
     }
+
+    /// <summary>Auditors and admins open a push's raw payload; the payload endpoint requires the same policy.</summary>
+    public async Task<bool> MayDownloadPayloadsAsync(ClaimsPrincipal user) =>
+        (await authorization.AuthorizeAsync(user, Policies.Auditor)).Succeeded;
 }

@@ -7,6 +7,7 @@ public static class AuditRegistration
     public static IServiceCollection AddAudit(this IServiceCollection services)
     {
         services.AddAuthorizationBuilder().AddAuditPolicies();
+        services.AddScoped<AuditLogReader>();
         services.AddScoped<IExportSource, AuditLogExportSource>();
         return services;
     }

@@ -20,12 +20,12 @@ public static class ClusterEndpoints
             .WithSummary("Clusters visible to the caller, with their collection status (never their connection secret)")
             .Produces<List<ClusterDto>>();
 
-        group.MapPost("", async (RegisterClusterRequest request, ClusterService clusters, CancellationToken ct) =>
+        group.MapPost("", async Task<IResult> (RegisterClusterRequest request, ClusterService clusters, CancellationToken ct) =>
             {
                 var result = await clusters.SaveAsync(request, ct);
                 if (result.Errors is not null)
                 {
-                    return Results.ValidationProblem(result.Errors, title: "Invalid cluster registration",
+                    return TypedResults.ValidationProblem(result.Errors, title: "Invalid cluster registration",
                         detail: "Fix the fields listed in errors; the connection secret was not stored.");
                 }
                 return result.Created

@@ -37,20 +37,7 @@ public sealed class ClusterRuleFindings(
         var (findings, payload) = Judge(objects, policy);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
-        var batch = new IngestBatch
-        {
-            Kind = IngestKind.Scans,
-            ReceivedAt = now,
-            Status = IngestStatus.Received,
-            Format = Source,
-            Source = Source,
-            ScopeKey = scopeKey,
-            ClusterName = cluster.Name,
-            Actor = scope.Actor,
-            PayloadSha256 = payload.Sha256,
-            PayloadBytes = payload.Length,
-            PayloadCompressed = payload.Compressed,
-        };
+        var batch = ReceivedBatch.Written(Source, Source, scopeKey, cluster.Name, scope.Actor, payload, now, processed: false);
         await pipeline.StoreAsync(db, batch, ct);
 
         var counts = await pipeline.WriteAsync(db, batch, [scopeKey], "rule findings", async (db, c) =>
@@ -72,7 +59,7 @@ public sealed class ClusterRuleFindings(
     /// The findings and the batch payload of a cluster's objects. Not async on purpose: the evaluation (as many objects
     /// again as findings) then dies here instead of living, hoisted into the async state machine, through the whole write.
     /// </summary>
-    private (List<NormalisedFinding> Findings, (string Sha256, long Length, byte[] Compressed) Payload) Judge(List<JsonElement> objects, CurrentPolicy policy)
+    private (List<NormalisedFinding> Findings, BatchPayload Payload) Judge(List<JsonElement> objects, CurrentPolicy policy)
     {
         var evaluation = evaluator.Evaluate(objects, policy.Document, policy.Version);
         objects.Clear();
@@ -107,13 +94,13 @@ public sealed class ClusterRuleFindings(
 
         private CompressedPayload(Stream target) => _gzip = new GZipStream(target, CompressionLevel.Fastest, leaveOpen: true);
 
-        public static (string Sha256, long Length, byte[] Compressed) Serialize<T>(T value)
+        public static BatchPayload Serialize<T>(T value)
         {
             using var buffer = new MemoryStream();
             using var payload = new CompressedPayload(buffer);
             JsonSerializer.Serialize(payload, value, HttpJson.Options);
             payload._gzip.Dispose();
-            return (Convert.ToHexStringLower(payload._sha256.GetHashAndReset()), payload._length, buffer.ToArray());
+            return new BatchPayload(Convert.ToHexStringLower(payload._sha256.GetHashAndReset()), payload._length, buffer.ToArray());
         }
 
         public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));

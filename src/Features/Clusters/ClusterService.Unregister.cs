@@ -39,21 +39,7 @@ public sealed partial class ClusterService
             var cluster = await db.Clusters.FirstAsync(c => c.Id == clusterId, ct);
             foreach (var source in sources)
             {
-                var batch = new IngestBatch
-                {
-                    Kind = IngestKind.Scans,
-                    ReceivedAt = now,
-                    ProcessedAt = now,
-                    Status = IngestStatus.Processed,
-                    Format = "cluster-unregistered",
-                    Source = source,
-                    ScopeKey = scopeKey,
-                    ClusterName = cluster.Name,
-                    Actor = db.Scope.Actor,
-                    PayloadSha256 = EmptyPayloadSha256,
-                    PayloadBytes = 2,
-                    PayloadCompressed = EmptyPayloadCompressed,
-                };
+                var batch = ReceivedBatch.Written("cluster-unregistered", source, scopeKey, cluster.Name, db.Scope.Actor, EmptyPayload, now, processed: true);
                 db.IngestBatches.Add(batch);
                 await db.SaveChangesAsync(ct);
                 var counts = await findingStore.ApplyAsync(db, new FindingPush(batch.Id, source, scopeKey, cluster.Id, null,

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Hangfire;
 using K8Posture.Data;
+using K8Posture.Shared;
 using K8Posture.Features.Admin;
 using K8Posture.Features.Ingestion;
 using Microsoft.EntityFrameworkCore;
@@ -40,6 +41,13 @@ public sealed partial class ClusterService(
         return clusters.Select(c => ToDto(c, namespaceCounts.GetValueOrDefault(c.Id), teams, clock.GetUtcNow())).ToList();
     }
 
+    /// <summary>The teams a cluster can be owned by, by name.</summary>
+    public async Task<IReadOnlyList<string>> ListOwnerTeamsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return (await TeamList.ByNameAsync(db, cancellationToken)).Select(t => t.Name).ToList();
+    }
+
     public async Task<ClusterDto?> FindAsync(string name, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -52,9 +60,8 @@ public sealed partial class ClusterService(
         return ToDto(cluster, namespaces, await TeamNamesAsync(db, cancellationToken), clock.GetUtcNow());
     }
 
-    private const string EmptyPayloadSha256 = "4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945";
 
-    private static readonly byte[] EmptyPayloadCompressed = IngestBatchRecording.Gzip("[]"u8);
+    private static readonly BatchPayload EmptyPayload = BatchPayload.Of("[]"u8);
 
 
     /// <summary>Enqueues a refresh now; null when the caller cannot see a managed cluster of that name.</summary>

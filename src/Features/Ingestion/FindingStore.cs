@@ -1,5 +1,6 @@
 using static K8Posture.Shared.ColumnLengths;
 using K8Posture.Data;
+using K8Posture.Data.EntityConfigurations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -95,9 +96,9 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
 
     public async Task<FindingChangeCounts> ApplyAsync(K8PostureDbContext db, FindingPush push, IReadOnlyList<NormalisedFinding> findings, CancellationToken cancellationToken)
     {
-        var source = Clip(push.Source, 64)!;
-        var scopeKey = Clip(push.ScopeKey, 450)!;
-        var actor = Clip(push.Actor, 200);
+        var source = Clip(push.Source, FindingConfiguration.SourceMaxLength)!;
+        var scopeKey = Clip(push.ScopeKey, FindingConfiguration.ScopeKeyMaxLength)!;
+        var actor = Clip(push.Actor, FindingEventConfiguration.ActorMaxLength);
 
         // A report can name the same problem twice (e.g. the same library in two lock files of one artifact); the first wins.
         // Fingerprints are needed first and for all; spread them over the cores, then keep report order.
@@ -467,7 +468,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
         At = push.At,
         BatchId = push.BatchId,
         Actor = actor,
-        Detail = Clip(detail, 2000),
+        Detail = Clip(detail, FindingEventConfiguration.DetailMaxLength),
     };
 
     /// <summary>Copies what the scanner reports; lifecycle, ownership and Resolution stay as they are.</summary>
@@ -475,30 +476,30 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
     {
         target.Category = source.Category;
         target.Severity = source.Severity;
-        target.Title = Clip(source.Title, 1000) ?? "";
+        target.Title = Clip(source.Title, FindingConfiguration.TitleMaxLength) ?? "";
         target.Description = source.Remediation is null ? source.Description : source.Description + "\n\nRemediation: " + source.Remediation;
-        target.RuleId = Clip(source.RuleId, 200);
-        target.VulnerabilityId = Clip(source.VulnerabilityId, 100);
-        target.Cwe = Clip(source.Cwe, 200);
+        target.RuleId = Clip(source.RuleId, FindingConfiguration.RuleIdMaxLength);
+        target.VulnerabilityId = Clip(source.VulnerabilityId, FindingConfiguration.VulnerabilityIdMaxLength);
+        target.Cwe = Clip(source.Cwe, FindingConfiguration.CweMaxLength);
         target.CvssScore = source.CvssScore;
-        target.CvssVector = Clip(source.CvssVector, 200);
+        target.CvssVector = Clip(source.CvssVector, FindingConfiguration.CvssVectorMaxLength);
         target.Epss = source.Epss;
-        target.PackageName = Clip(source.PackageName, 300);
-        target.PackageType = Clip(source.PackageType, 50);
-        target.Purl = Clip(source.Purl, 1000);
-        target.InstalledVersion = Clip(source.InstalledVersion, 200);
-        target.FixedVersion = Clip(source.FixedVersion, 500);
-        target.NamespaceName = Clip(source.NamespaceName, 253);
-        target.ResourceKind = Clip(source.ResourceKind, 100);
-        target.ResourceName = Clip(source.ResourceName, 300);
-        target.Container = Clip(source.Container, 253);
-        target.ImageRegistry = Clip(source.ImageRegistry, 253);
-        target.ImageRepository = Clip(source.ImageRepository, 500);
-        target.ImageTag = Clip(source.ImageTag, 200);
-        target.ImageDigest = Clip(source.ImageDigest, 100);
-        target.OwaspK8s = Clip(source.OwaspK8s, 20);
-        target.PssControl = Clip(source.PssControl, 100);
-        target.PrimaryUrl = Clip(source.PrimaryUrl, 1000);
+        target.PackageName = Clip(source.PackageName, FindingConfiguration.PackageNameMaxLength);
+        target.PackageType = Clip(source.PackageType, FindingConfiguration.PackageTypeMaxLength);
+        target.Purl = Clip(source.Purl, FindingConfiguration.PurlMaxLength);
+        target.InstalledVersion = Clip(source.InstalledVersion, FindingConfiguration.InstalledVersionMaxLength);
+        target.FixedVersion = Clip(source.FixedVersion, FindingConfiguration.FixedVersionMaxLength);
+        target.NamespaceName = Clip(source.NamespaceName, FindingConfiguration.NamespaceNameMaxLength);
+        target.ResourceKind = Clip(source.ResourceKind, FindingConfiguration.ResourceKindMaxLength);
+        target.ResourceName = Clip(source.ResourceName, FindingConfiguration.ResourceNameMaxLength);
+        target.Container = Clip(source.Container, FindingConfiguration.ContainerMaxLength);
+        target.ImageRegistry = Clip(source.ImageRegistry, FindingConfiguration.ImageRegistryMaxLength);
+        target.ImageRepository = Clip(source.ImageRepository, FindingConfiguration.ImageRepositoryMaxLength);
+        target.ImageTag = Clip(source.ImageTag, FindingConfiguration.ImageTagMaxLength);
+        target.ImageDigest = Clip(source.ImageDigest, FindingConfiguration.ImageDigestMaxLength);
+        target.OwaspK8s = Clip(source.OwaspK8s, FindingConfiguration.OwaspK8sMaxLength);
+        target.PssControl = Clip(source.PssControl, FindingConfiguration.PssControlMaxLength);
+        target.PrimaryUrl = Clip(source.PrimaryUrl, FindingConfiguration.PrimaryUrlMaxLength);
         target.References = source.References.Count == 0 ? null : string.Join('\n', source.References);
         target.IntelCveId = Intel.VulnerabilityAliases.CveFor(target.VulnerabilityId, target.PrimaryUrl, target.References);
     }

@@ -1,6 +1,7 @@
 using static K8Posture.Shared.ColumnLengths;
 using System.IO.Compression;
 using K8Posture.Data;
+using K8Posture.Data.EntityConfigurations;
 using Microsoft.EntityFrameworkCore;
 
 namespace K8Posture.Features.Ingestion;
@@ -11,7 +12,7 @@ namespace K8Posture.Features.Ingestion;
 /// </summary>
 public static class IngestBatchRecording
 {
-    public const int MaxErrorLength = 4000;
+    public const int MaxErrorLength = IngestBatchConfiguration.ErrorMaxLength;
 
     public static byte[] Gzip(ReadOnlySpan<byte> payload)
     {

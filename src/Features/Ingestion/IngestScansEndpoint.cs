@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using K8Posture.Security;
 using K8Posture.Shared;
 using Microsoft.Extensions.Options;
@@ -46,7 +47,7 @@ public static class IngestScansEndpoint
         var isComplete = false;
         if (!string.IsNullOrEmpty(complete) && !bool.TryParse(complete, out isComplete))
         {
-            return Results.Problem(title: "Invalid complete", detail: "complete is true or false.", statusCode: StatusCodes.Status400BadRequest);
+            throw ProblemException.BadRequest("Invalid complete", "complete is true or false.");
         }
         // One contiguous array holds the report for the parsers, so no configuration can ask for more than an array holds.
         var limit = Math.Clamp(options.Value.MaxPayloadBytes, 0, Array.MaxLength);
@@ -57,12 +58,12 @@ public static class IngestScansEndpoint
         }
         if (body.Payload.IsEmpty)
         {
-            return Results.Problem(title: "Empty payload", detail: "The request body is empty; send the scanner's report as the body.", statusCode: StatusCodes.Status400BadRequest);
+            throw ProblemException.BadRequest("Empty payload", "The request body is empty; send the scanner's report as the body.");
         }
 
         try
         {
-            return Results.Ok(await ingestor.IngestAsync(body.Payload, new ScanPushOptions(format, cluster, scope, team, pipeline, commit, isComplete), cancellationToken));
+            return TypedResults.Ok(await ingestor.IngestAsync(body.Payload, new ScanPushOptions(format, cluster, scope, team, pipeline, commit, isComplete), cancellationToken));
         }
         catch (IngestRejectedException ex)
         {

@@ -1,3 +1,5 @@
+using K8Posture.Shared;
+
 namespace K8Posture.Features.Ingestion;
 
 /// <summary>Picks the parser for a payload: by <c>format=</c> when given, else by content.</summary>
@@ -7,7 +9,7 @@ public sealed class ScanFormatDetector(IEnumerable<IScanParser> parsers)
 
     public IReadOnlyList<string> SupportedFormats => _parsers.Select(p => p.Format).ToList();
 
-    /// <exception cref="IngestRejectedException">The named format is unknown, or no parser recognises the content.</exception>
+    /// <exception cref="IngestRejectedException">The named format is unknown (415), or no parser recognises the content (400).</exception>
     public IScanParser Select(ReadOnlySpan<byte> payload, string? format)
     {
         if (!string.IsNullOrWhiteSpace(format))
@@ -15,8 +17,9 @@ public sealed class ScanFormatDetector(IEnumerable<IScanParser> parsers)
             var wanted = format.Trim();
             return _parsers.FirstOrDefault(p => p.Format.Equals(wanted, StringComparison.OrdinalIgnoreCase)
                     || p.Aliases.Any(a => a.Equals(wanted, StringComparison.OrdinalIgnoreCase)))
-                ?? throw new IngestRejectedException("Unknown scan format",
-                    $"format={wanted} is not supported; use one of: {string.Join(", ", SupportedFormats)} (or leave format out to detect it from the content).");
+                ?? throw new IngestRejectedException("Unsupported scan format",
+                    $"format={ColumnLengths.Clip(wanted, 100)} is not supported; use one of: {string.Join(", ", SupportedFormats)} (or leave format out to detect it from the content).",
+                    StatusCodes.Status415UnsupportedMediaType);
         }
         foreach (var parser in _parsers)
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using static K8Posture.Shared.ColumnLengths;
 using System.Security.Cryptography;
 using K8Posture.Data;
+using K8Posture.Data.EntityConfigurations;
 using K8Posture.Features.Ingestion.Recovery;
 using K8Posture.Features.Policy;
 using K8Posture.Shared;
@@ -19,7 +20,6 @@ public sealed class ScanIngestor(
     DataScope callerScope,
     IServiceScopeFactory scopes,
     ScanFormatDetector detector,
-    IEnumerable<IScanParser> parsers,
     FindingStore store,
     IngestPipeline pipeline,
     AuditLog audit,
@@ -87,8 +87,8 @@ public sealed class ScanIngestor(
             metrics.PushParsed(parser.Format, parsing.Elapsed, parsed.Findings.Count);
             RequireValidNames(parsed, options.Cluster);
             // A generic format (SARIF) names the real tool inside the report.
-            batch.Source = Clip(parsed.SourceTool ?? parser.SourceTool, 64);
-            scopeKey = Clip(FindingIdentity.ScopeKey(parsed.ScopeHint, options.Scope, options.Cluster), 450)
+            batch.Source = Clip(parsed.SourceTool ?? parser.SourceTool, IngestBatchConfiguration.SourceMaxLength);
+            scopeKey = Clip(FindingIdentity.ScopeKey(parsed.ScopeHint, options.Scope, options.Cluster), IngestBatchConfiguration.ScopeKeyMaxLength)
                 ?? throw new IngestRejectedException("Scope unknown", parsed.ScopeHint.ArtifactKind == ScanArtifactKind.Cluster
                     ? $"The {parser.Format} report does not name its cluster; pass cluster= (or scope=)."
                     : $"The {parser.Format} report names no image or artifact to scope its findings by; pass scope= (e.g. scope=repo:my-service).");
@@ -111,7 +111,7 @@ public sealed class ScanIngestor(
         {
             var clusterId = string.IsNullOrWhiteSpace(options.Cluster)
                 ? (int?)null
-                : await IngestPipeline.ResolveClusterAsync(db, audit, Clip(options.Cluster.Trim(), 200)!, "ingest.scans", clock.GetUtcNow(), ct);
+                : await IngestPipeline.ResolveClusterAsync(db, audit, Clip(options.Cluster.Trim(), ClusterConfiguration.NameMaxLength)!, "ingest.scans", clock.GetUtcNow(), ct);
             var namespaceOwners = clusterId is null
                 ? new Dictionary<string, int>()
                 : await db.Namespaces.AsNoTracking()
@@ -158,16 +158,6 @@ public sealed class ScanIngestor(
     /// <summary>format= by name (unknown → 415 listing the formats), else by content.</summary>
     private IScanParser SelectParser(ReadOnlyMemory<byte> payload, string? format)
     {
-        if (!string.IsNullOrWhiteSpace(format))
-        {
-            var wanted = format.Trim();
-            if (!parsers.Any(p => p.Format.Equals(wanted, StringComparison.OrdinalIgnoreCase) || p.Aliases.Any(a => a.Equals(wanted, StringComparison.OrdinalIgnoreCase))))
-            {
-                throw new IngestRejectedException("Unsupported scan format",
-                    $"format={Clip(wanted, 100)} is not supported; use one of: {string.Join(", ", detector.SupportedFormats)} (or leave format out to detect it from the content).",
-                    StatusCodes.Status415UnsupportedMediaType);
-            }
-        }
         try
         {
             return detector.Select(payload.Span, format);
@@ -210,27 +200,11 @@ public sealed class ScanIngestor(
         }
     }
 
-
-    private IngestBatch NewBatch(ReadOnlyMemory<byte> payload, ScanPushOptions options, PushCaller caller, IngestBatch? interrupted) => new()
-    {
-        Id = interrupted?.Id ?? 0,
-        RecoveryAttempts = interrupted?.RecoveryAttempts ?? 0,
-        RecoveredAt = interrupted?.RecoveredAt,
-        Kind = IngestKind.Scans,
-        ReceivedAt = interrupted?.ReceivedAt ?? clock.GetUtcNow(),
-        Status = IngestStatus.Received,
-        ClusterName = Clip(options.Cluster?.Trim(), 200),
-        RequestedScope = string.IsNullOrWhiteSpace(options.Scope) ? null : Clip(options.Scope.Trim(), 450),
-        // A team-bound caller sees its own pushes, failed ones included.
-        TeamId = !caller.SeesAllTeams && caller.TeamIds.Count == 1 ? caller.TeamIds[0] : null,
-        Pipeline = Clip(options.Pipeline?.Trim(), 300),
-        Commit = Clip(options.Commit?.Trim(), 100),
-        Actor = Clip(caller.Actor, 200)!,
-        RequestJson = PushRequest.Write(caller, options),
-        PayloadSha256 = Convert.ToHexStringLower(SHA256.HashData(payload.Span)),
-        PayloadBytes = payload.Length,
-        PayloadCompressed = [],
-    };
+    private IngestBatch NewBatch(ReadOnlyMemory<byte> payload, ScanPushOptions options, PushCaller caller, IngestBatch? interrupted) =>
+        // A team-bound caller sees its own pushes, failed ones included. The payload is gzipped beside the parse.
+        ReceivedBatch.Of(IngestKind.Scans, payload, caller, options, interrupted, clock.GetUtcNow(), options.Pipeline,
+            teamId: !caller.SeesAllTeams && caller.TeamIds.Count == 1 ? caller.TeamIds[0] : null,
+            clusterName: options.Cluster, requestedScope: options.Scope, commit: options.Commit, compressPayload: false);
 
     /// <summary>team= by name, checked against what the caller may push for; else the caller's own team; else null (namespace owners decide).</summary>
     private static async Task<int?> ResolveOwnerTeamAsync(K8PostureDbContext db, string? teamName, PushCaller caller, CancellationToken cancellationToken)

@@ -2,6 +2,8 @@ using K8Posture.Data;
 using K8Posture.Features.Ingestion;
 using K8Posture.Security;
 using K8Posture.Shared;
+using K8Posture.Shared.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -44,22 +46,20 @@ public static class IntelEndpoints
                 var latest = await db.IntelFeedLoads.AsNoTracking()
                     .Where(l => l.Id == db.IntelFeedLoads.Where(x => x.Kind == l.Kind).Max(x => x.Id))
                     .OrderBy(l => l.Kind).ToListAsync(ct);
-                return Results.Ok(latest.Select(l => new IntelFeedStatus(l.Kind.ToString().ToUpperInvariant(), l.Version, l.FeedDate, l.Rows, l.LoadedAt, l.LoadedBy)).ToList());
+                return TypedResults.Ok(latest.Select(l => new IntelFeedStatus(l.Kind.ToString().ToUpperInvariant(), l.Version, l.FeedDate, l.Rows, l.LoadedAt, l.LoadedBy)).ToList());
             })
             .RequireAuthorization(Policies.ApiRead)
             .WithName("IntelFeeds").WithTags("Exploit intelligence")
             .WithSummary("The KEV and EPSS feeds in force (version, date, rows, when and by whom loaded)");
 
-        endpoints.MapGet("/api/v1/fix-first", async (FixFirstQuery query, string? team, int? top, CancellationToken ct) =>
+        endpoints.MapGet("/api/v1/fix-first", async Task<Results<Ok<FixFirstView>, ValidationProblem>> (FixFirstQuery query, string? team, int? top, CancellationToken ct) =>
             {
                 if (top is < 1 or > FixFirstQuery.MaxTop)
                 {
-                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["top"] = [$"top is from 1 to {FixFirstQuery.MaxTop}."] });
+                    return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["top"] = [$"top is from 1 to {FixFirstQuery.MaxTop}."] });
                 }
                 var view = await query.GetAsync(string.IsNullOrWhiteSpace(team) ? null : team.Trim(), top ?? FixFirstQuery.DefaultTop, ct);
-                return view is null
-                    ? Results.Problem(title: "Unknown team", detail: $"No team named '{team}' is visible to you.", statusCode: StatusCodes.Status404NotFound)
-                    : Results.Ok(view);
+                return TypedResults.Ok(view ?? throw ProblemException.NotFound("Unknown team", $"No team named '{team}' is visible to you."));
             })
             .RequireAuthorization(Policies.ApiRead)
             .WithName("FixFirst").WithTags("Exploit intelligence")
@@ -73,8 +73,7 @@ public static class IntelEndpoints
     {
         if (!scope.SeesAllTeams)
         {
-            return Results.Problem(title: "Organisation-wide feed", detail: $"The {what} applies to every team; load it with a key that is not bound to a team.",
-                statusCode: StatusCodes.Status403Forbidden);
+            throw ProblemException.Forbidden($"The {what} applies to every team; load it with a key that is not bound to a team.", title: "Organisation-wide feed");
         }
         var body = await RawRequestBody.ReadAsync(context, Math.Clamp(options.MaxFeedBytes, 0, Array.MaxLength), what, "raise Intel:MaxFeedBytes", cancellationToken);
         if (body.Problem is { } problem)
@@ -83,11 +82,11 @@ public static class IntelEndpoints
         }
         if (body.Payload.IsEmpty)
         {
-            return Results.Problem(title: "Empty payload", detail: $"The request body is empty; send the {what} as the body.", statusCode: StatusCodes.Status400BadRequest);
+            throw ProblemException.BadRequest("Empty payload", $"The request body is empty; send the {what} as the body.");
         }
         try
         {
-            return Results.Ok(await load(body.Payload, cancellationToken));
+            return TypedResults.Ok(await load(body.Payload, cancellationToken));
         }
         catch (IngestRejectedException ex)
         {

@@ -1,6 +1,7 @@
 using static K8Posture.Shared.ColumnLengths;
 using System.Globalization;
 using K8Posture.Data;
+using K8Posture.Data.EntityConfigurations;
 using K8Posture.Features.Ingestion;
 using K8Posture.Features.Inventory.Parsing;
 using K8Posture.Shared;
@@ -71,11 +72,11 @@ public sealed partial class InventoryIngestor
             record = Upsert(work, record, InventoryKind.CloudCluster, cloud.ResourceId, cloud.Name, work.Now, r =>
             {
                 r.Provider = cloud.Provider;
-                r.CloudAccount = Clip(cloud.Account, 200);
-                r.Vpc = Clip(cloud.Vpc, 300);
-                r.Region = Clip(cloud.Region, 100);
-                r.Endpoint = Clip(cloud.ApiEndpoint, 500);
-                r.Version = Clip(cloud.Version, 100);
+                r.CloudAccount = Clip(cloud.Account, InventoryRecordConfiguration.CloudAccountMaxLength);
+                r.Vpc = Clip(cloud.Vpc, InventoryRecordConfiguration.VpcMaxLength);
+                r.Region = Clip(cloud.Region, InventoryRecordConfiguration.RegionMaxLength);
+                r.Endpoint = Clip(cloud.ApiEndpoint, InventoryRecordConfiguration.EndpointMaxLength);
+                r.Version = Clip(cloud.Version, InventoryRecordConfiguration.VersionMaxLength);
                 r.MatchedClusterId = cluster.Id;
                 r.MatchedBy = matchedBy ?? (cluster.IsManaged ? r.MatchedBy : null);
                 r.OwnerTeamId = ownerTeamId ?? r.OwnerTeamId;
@@ -129,20 +130,20 @@ public sealed partial class InventoryIngestor
 
     private async Task<ClusterRef> DiscoverClusterAsync(PushWork work, ParsedCloudCluster cloud, int? ownerTeamId, int? unitId, CancellationToken ct)
     {
-        var name = Clip(cloud.Name, 200)!;
+        var name = Clip(cloud.Name, ClusterConfiguration.NameMaxLength)!;
         if (work.PushDirectory.Clusters.Any(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)))
         {
             // Same name in another account or location: keep both, told apart by where they run.
-            name = Clip($"{cloud.Name} ({cloud.Account}/{cloud.Region})", 200)!;
+            name = Clip($"{cloud.Name} ({cloud.Account}/{cloud.Region})", ClusterConfiguration.NameMaxLength)!;
         }
         var cluster = new Cluster
         {
             Name = name,
             Provider = cloud.Provider,
-            Region = Clip(cloud.Region, 100),
-            CloudAccount = Clip(cloud.Account, 200),
-            Vpc = Clip(cloud.Vpc, 300),
-            ServerUrl = Clip(cloud.ApiEndpoint, 500),
+            Region = Clip(cloud.Region, ClusterConfiguration.RegionMaxLength),
+            CloudAccount = Clip(cloud.Account, ClusterConfiguration.CloudAccountMaxLength),
+            Vpc = Clip(cloud.Vpc, ClusterConfiguration.VpcMaxLength),
+            ServerUrl = Clip(cloud.ApiEndpoint, ClusterConfiguration.ServerUrlMaxLength),
             IsManaged = false,
             OwnerTeamId = ownerTeamId,
             BusinessUnitId = unitId,

@@ -27,10 +27,10 @@ public sealed partial class InventoryIngestor
             var product = MdmDesktopCsvParser.Engine(desktop.Product) ?? desktop.Product;
             existing[key] = Upsert(work, record, InventoryKind.Desktop, key, desktop.Hostname, desktop.LastSeen ?? work.Now, r =>
             {
-                r.Hostname = Clip(desktop.Hostname, 253);
-                r.UserName = Clip(desktop.User, 200);
-                r.Product = Clip(product, 100);
-                r.Version = Clip(desktop.Version, 100);
+                r.Hostname = Clip(desktop.Hostname, InventoryRecordConfiguration.HostnameMaxLength);
+                r.UserName = Clip(desktop.User, InventoryRecordConfiguration.UserNameMaxLength);
+                r.Product = Clip(product, InventoryRecordConfiguration.ProductMaxLength);
+                r.Version = Clip(desktop.Version, InventoryRecordConfiguration.VersionMaxLength);
                 r.OwnerTeamId = ownerTeamId ?? r.OwnerTeamId;
                 r.BusinessUnitId = work.PushDirectory.UnitOf(desktop.BusinessUnit, r.OwnerTeamId, null) ?? r.BusinessUnitId;
                 r.EvidenceJson = Evidence(new Dictionary<string, object?>

@@ -33,10 +33,10 @@ public sealed partial class InventoryIngestor
         {
             LineHash = h.Hash,
             At = h.Pull.At,
-            SourceHost = Clip(h.Pull.SourceHost, 253)!,
-            UserName = Clip(h.Pull.User, 200),
+            SourceHost = Clip(h.Pull.SourceHost, EgressObservationConfiguration.SourceHostMaxLength)!,
+            UserName = Clip(h.Pull.User, EgressObservationConfiguration.UserNameMaxLength),
             OwnerTeamId = work.PushDirectory.TeamOf(h.Pull.Team),
-            DestinationHost = Clip(h.Pull.DestinationHost, 253)!,
+            DestinationHost = Clip(h.Pull.DestinationHost, EgressObservationConfiguration.DestinationHostMaxLength)!,
             Bytes = h.Pull.Bytes,
             BatchId = work.BatchId,
         }).ToList();
@@ -72,10 +72,10 @@ public sealed partial class InventoryIngestor
             var ownerTeamId = work.PushDirectory.TeamOf(sample.Team);
             record = Upsert(work, record, InventoryKind.EgressPull, pair.Key, $"{sample.SourceHost} → {sample.DestinationHost}", last, r =>
             {
-                r.Hostname = Clip(sample.SourceHost, 253);
-                r.UserName = Clip(sample.User, 200) ?? r.UserName;
-                r.Endpoint = Clip(sample.DestinationHost, 500);
-                r.Product = Clip(sample.Registry, 100);
+                r.Hostname = Clip(sample.SourceHost, InventoryRecordConfiguration.HostnameMaxLength);
+                r.UserName = Clip(sample.User, InventoryRecordConfiguration.UserNameMaxLength) ?? r.UserName;
+                r.Endpoint = Clip(sample.DestinationHost, InventoryRecordConfiguration.EndpointMaxLength);
+                r.Product = Clip(sample.Registry, InventoryRecordConfiguration.ProductMaxLength);
                 r.Requests += pair.Count();
                 r.Bytes += pair.Sum(p => p.Pull.Bytes);
                 r.OwnerTeamId = ownerTeamId ?? r.OwnerTeamId;

@@ -40,9 +40,9 @@ public sealed partial class InventoryIngestor
             var seen = endpoint.SeenAt ?? work.Now;
             var record2 = Upsert(work, record, InventoryKind.NetworkEndpoint, key, endpoint.Hostnames.FirstOrDefault() ?? endpoint.Address, seen, r =>
             {
-                r.Endpoint = Clip(endpoint.Address, 500);
-                r.Hostname = Clip(endpoint.Hostnames.FirstOrDefault(), 253);
-                r.Ports = Clip(string.Join(",", endpoint.Ports.Select(p => p.Port.ToString(CultureInfo.InvariantCulture))), 500);
+                r.Endpoint = Clip(endpoint.Address, InventoryRecordConfiguration.EndpointMaxLength);
+                r.Hostname = Clip(endpoint.Hostnames.FirstOrDefault(), InventoryRecordConfiguration.HostnameMaxLength);
+                r.Ports = Clip(string.Join(",", endpoint.Ports.Select(p => p.Port.ToString(CultureInfo.InvariantCulture))), InventoryRecordConfiguration.PortsMaxLength);
                 r.Product = endpoint.Ports.Any(p => p.Strong) ? "Kubernetes port" : "Possible Kubernetes port";
                 r.MatchedClusterId = cluster?.Id;
                 r.MatchedBy = cluster is null ? null : "API endpoint";

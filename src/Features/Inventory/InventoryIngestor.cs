@@ -234,8 +234,8 @@ public sealed partial class InventoryIngestor(
             record = new InventoryRecord
             {
                 Kind = kind,
-                NaturalKey = Clip(key, 450)!,
-                Name = Clip(name, 300)!,
+                NaturalKey = Clip(key, InventoryRecordConfiguration.NaturalKeyMaxLength)!,
+                Name = Clip(name, InventoryRecordConfiguration.NameMaxLength)!,
                 Source = work.Source,
                 FirstSeenAt = seen,
                 LastSeenAt = seen,
@@ -246,7 +246,7 @@ public sealed partial class InventoryIngestor(
         else
         {
             work.Updated++;
-            record.Name = Clip(name, 300)!;
+            record.Name = Clip(name, InventoryRecordConfiguration.NameMaxLength)!;
             record.Source = work.Source;
             if (seen < record.FirstSeenAt)
             {

@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using K8Posture.Features.Ingestion;
 using K8Posture.Features.Rules;
 using K8Posture.Security;
@@ -44,8 +45,8 @@ public static class EvaluateEndpoints
         }
         catch (ScanParseException ex)
         {
-            return TypedResults.Problem(title: "Invalid manifests", detail: ex.Message, statusCode: StatusCodes.Status400BadRequest,
-                extensions: ex.Pointer is null ? null : new Dictionary<string, object?> { ["pointer"] = ex.Pointer });
+            throw new ProblemException(StatusCodes.Status400BadRequest, "Invalid manifests", ex.Message,
+                ex.Pointer is null ? null : new Dictionary<string, object?> { ["pointer"] = ex.Pointer }, ex);
         }
     }
 }

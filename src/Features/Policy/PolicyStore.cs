@@ -2,6 +2,7 @@ using K8Posture.Shared.Http;
 using System.Globalization;
 using System.Security.Claims;
 using K8Posture.Data;
+using K8Posture.Data.EntityConfigurations;
 using K8Posture.Features.Rules;
 using K8Posture.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -26,7 +27,7 @@ public sealed record DiffLine(DiffKind Kind, string Text);
 /// </summary>
 public sealed class PolicyStore(IDbContextFactory<K8PostureDbContext> contexts, IAuthorizationService authorization, AuditLog audit, RuleCatalogue catalogue, TimeProvider clock)
 {
-    public const int MaxCommentLength = 1000;
+    public const int MaxCommentLength = PolicyVersionConfiguration.CommentMaxLength;
 
     public async Task<CurrentPolicy> GetCurrentAsync(CancellationToken cancellationToken)
     {
@@ -65,11 +66,15 @@ public sealed class PolicyStore(IDbContextFactory<K8PostureDbContext> contexts, 
         return from is null || to is null ? null : LineDiff.Compute(from.Normalised().ToJson(), to.Normalised().ToJson());
     }
 
+    /// <summary>Security admins edit the policy; everyone else reads it. <see cref="SaveNewVersionAsync"/> checks the same.</summary>
+    public async Task<bool> MayEditAsync(ClaimsPrincipal user) =>
+        (await authorization.AuthorizeAsync(user, Policies.SecurityAdmin)).Succeeded;
+
     /// <param name="expectedVersion">The version the editor started from; a newer saved version makes this a 409 instead of silently overwriting it.</param>
     /// <exception cref="ProblemException">403 for anyone but a Security admin, 400 for an invalid document, 409 on a concurrent save.</exception>
     public async Task<int> SaveNewVersionAsync(ClaimsPrincipal user, PolicyDocument document, string? comment, int? expectedVersion, CancellationToken cancellationToken)
     {
-        if (!(await authorization.AuthorizeAsync(user, Policies.SecurityAdmin)).Succeeded)
+        if (!await MayEditAsync(user))
         {
             throw new ProblemException(StatusCodes.Status403Forbidden, "Forbidden", "Only Security admins (role Security.Admin) change the policy.");
         }

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using K8Posture.Shared.Http;
 using K8Posture.Shared;
 using System.Security.Claims;
-using K8Posture.Features.Governance;
 using K8Posture.Security;
 
 namespace K8Posture.Features.Raci;

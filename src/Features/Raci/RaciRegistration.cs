@@ -5,6 +5,7 @@ namespace K8Posture.Features.Raci;
 public static class RaciRegistration
 {
     public static IServiceCollection AddRaci(this IServiceCollection services) => services
+        .AddSingleton<RaciChangeNotifier>()
         .AddScoped<RaciService>()
         .AddScoped<IExportSource, RaciExportSource>()
         .AddScoped<IExecutiveReportSection, RaciGapsReportSection>();

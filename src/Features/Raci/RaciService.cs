@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
 using K8Posture.Data;
-using K8Posture.Features.Governance;
 using K8Posture.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
@@ -20,9 +19,9 @@ public sealed record RaciVersionRow(int Version, DateTimeOffset CreatedAt, strin
 /// the page alike — and writes the new version and its audit event (before, after and the changes) in one transaction.
 /// Rule violations do not block a save: an incomplete matrix is still the truth, and the page and scorecard show the gaps.
 /// </summary>
-public sealed partial class RaciService(IDbContextFactory<K8PostureDbContext> contexts, IAuthorizationService authorization, AuditLog audit, TimeProvider clock, GovernanceChangeNotifier notifier)
+public sealed partial class RaciService(IDbContextFactory<K8PostureDbContext> contexts, IAuthorizationService authorization, AuditLog audit, TimeProvider clock, RaciChangeNotifier notifier)
 {
-    public const int MaxCommentLength = 1000;
+    public const int MaxCommentLength = RaciVersionConfiguration.CommentMaxLength;
     public const int MaxActivities = 200;
     public const int MaxParties = 100;
 
@@ -66,13 +65,17 @@ public sealed partial class RaciService(IDbContextFactory<K8PostureDbContext> co
         return from is null || to is null ? null : RaciDiff.Compute(from, to);
     }
 
+    /// <summary>Security admins edit the matrix; everyone else reads it. <see cref="SaveNewVersionAsync"/> checks the same.</summary>
+    public async Task<bool> MayEditAsync(ClaimsPrincipal user) =>
+        (await authorization.AuthorizeAsync(user, Policies.SecurityAdmin)).Succeeded;
+
     /// <param name="expectedVersion">The version the editor started from; a newer saved version makes this a 409 instead of silently overwriting it.</param>
     /// <exception cref="ProblemException">403 for anyone but a Security admin, 400 for an invalid matrix, 409 on a concurrent save or no change.</exception>
     public async Task<int> SaveNewVersionAsync(ClaimsPrincipal user, RaciMatrix matrix, string? comment, int? expectedVersion, CancellationToken cancellationToken)
     {
-        if (!(await authorization.AuthorizeAsync(user, Policies.SecurityAdmin)).Succeeded)
+        if (!await MayEditAsync(user))
         {
-            throw GovernanceProblem.Forbidden("Only Security admins (role Security.Admin) change the RACI matrix; everyone else reads it.");
+            throw ProblemException.Forbidden("Only Security admins (role Security.Admin) change the RACI matrix; everyone else reads it.");
         }
         Validate(matrix, comment);
         var normalised = matrix.Normalised();
@@ -167,7 +170,7 @@ public sealed partial class RaciService(IDbContextFactory<K8PostureDbContext> co
         matrix.Cells ??= [];
         if (matrix.Activities.Any(a => a is null) || matrix.Parties.Any(p => p is null))
         {
-            throw GovernanceProblem.Invalid("Invalid RACI matrix", ["activities and parties must be objects, not null"]);
+            throw ProblemException.Invalid("Invalid RACI matrix", ["activities and parties must be objects, not null"]);
         }
         if (string.IsNullOrWhiteSpace(comment))
         {
@@ -220,7 +223,7 @@ public sealed partial class RaciService(IDbContextFactory<K8PostureDbContext> co
         }
         if (errors.Count > 0)
         {
-            throw GovernanceProblem.Invalid("Invalid RACI matrix", errors.Take(20));
+            throw ProblemException.Invalid("Invalid RACI matrix", errors.Take(20));
         }
     }
 

@@ -115,7 +115,7 @@ public sealed class SlaBreachNotificationJob(
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    target.LastError = Clip($"{now:yyyy-MM-dd HH:mm} UTC: {ex.GetType().Name}: {ex.Message}", ColumnLengths.LastError);
+                    target.LastError = Clip($"{now:yyyy-MM-dd HH:mm} UTC: {ex.GetType().Name}: {ex.Message}", TeamNotificationTargetConfiguration.LastErrorMaxLength);
                     logger.LogWarning("SLA digest to target {TargetId} ({Kind}) of team {TeamId} failed: {Error}", target.Id, target.Kind, teamId, ex.Message);
                     await db.SaveChangesAsync(cancellationToken);
                     continue;

@@ -145,9 +145,8 @@ public sealed class RemediationQueries(IDbContextFactory<K8PostureDbContext> con
     public async Task<IReadOnlyList<(int Id, string Name)>> VisibleTeamsAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var teams = await db.Teams.AsNoTracking().OrderBy(t => t.Name).Select(t => new { t.Id, t.Name }).ToListAsync(cancellationToken);
         var scope = db.Scope;
-        return teams.Where(t => scope.SeesAllTeams || scope.TeamIds.Contains(t.Id)).Select(t => (t.Id, t.Name)).ToList();
+        return (await TeamList.ByNameAsync(db, cancellationToken)).Where(t => scope.SeesAllTeams || scope.TeamIds.Contains(t.Id)).ToList();
     }
 
     /// <summary>

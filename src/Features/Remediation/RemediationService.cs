@@ -3,6 +3,7 @@ using K8Posture.Shared.Http;
 using System.Globalization;
 using System.Security.Claims;
 using K8Posture.Data;
+using K8Posture.Data.EntityConfigurations;
 using K8Posture.Security;
 using K8Posture.Shared;
 using Microsoft.EntityFrameworkCore;
@@ -30,8 +31,8 @@ public sealed record FindingCommentRow(long Id, DateTimeOffset At, string Author
 public sealed class RemediationService(IDbContextFactory<K8PostureDbContext> contexts, AuditLog audit, LandscapeChangeNotifier notifier, TimeProvider clock)
 {
     public const int MaxBulk = 500;
-    public const int MaxCommentLength = 4000;
-    public const int MaxAssigneeLength = 200;
+    public const int MaxCommentLength = FindingCommentConfiguration.TextMaxLength;
+    public const int MaxAssigneeLength = FindingConfiguration.AssigneeMaxLength;
 
     public async Task<RemediationResult> ApplyAsync(ClaimsPrincipal user, RemediationCommand command, CancellationToken cancellationToken)
     {
@@ -100,14 +101,14 @@ public sealed class RemediationService(IDbContextFactory<K8PostureDbContext> con
             var after = Snapshot(finding);
             if (kind is { } k)
             {
-                db.FindingEvents.Add(new FindingEvent { FindingId = finding.Id, Kind = k, At = now, Actor = actor, Detail = Clip(Describe(before, after) + (comment is null ? "" : " — " + comment), ColumnLengths.EventDetail) });
+                db.FindingEvents.Add(new FindingEvent { FindingId = finding.Id, Kind = k, At = now, Actor = actor, Detail = Clip(Describe(before, after) + (comment is null ? "" : " — " + comment), FindingEventConfiguration.DetailMaxLength) });
             }
             if (comment is not null)
             {
                 db.FindingComments.Add(new FindingComment { FindingId = finding.Id, At = now, Author = actor, Text = comment });
                 if (kind is null)
                 {
-                    db.FindingEvents.Add(new FindingEvent { FindingId = finding.Id, Kind = FindingEventKind.Commented, At = now, Actor = actor, Detail = Clip(comment, ColumnLengths.EventDetail) });
+                    db.FindingEvents.Add(new FindingEvent { FindingId = finding.Id, Kind = FindingEventKind.Commented, At = now, Actor = actor, Detail = Clip(comment, FindingEventConfiguration.DetailMaxLength) });
                 }
             }
             audit.Record(db, "remediation." + ActionName(command.Action), nameof(Finding), finding.Id.ToString(CultureInfo.InvariantCulture),

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Linq.Expressions;
 using System.Security.Claims;
 using K8Posture.Data;
+using K8Posture.Data.EntityConfigurations;
 using K8Posture.Security;
 using K8Posture.Shared;
 using Microsoft.EntityFrameworkCore;
@@ -65,9 +66,8 @@ public sealed class RiskAcceptanceService(
     TimeProvider clock)
 {
     public const int MinReasonLength = 10;
-    public const int MaxReasonLength = 2000;
-    private const int MaxEventDetailLength = 2000;
-
+    public const int MaxReasonLength = RiskAcceptanceConfiguration.ReasonMaxLength;
+    
     public async Task<long> RequestAsync(ClaimsPrincipal user, RiskAcceptanceRequest request, CancellationToken cancellationToken)
     {
         if (!RemediationAccess.MayWork(user))
@@ -359,7 +359,7 @@ public sealed class RiskAcceptanceService(
         var findings = await db.Findings.Where(f => coveredIds.Contains(f.Id) && !stillCovered.Contains(f.Id) && f.Resolution == FindingResolution.RiskAccepted)
             .ToListAsync(cancellationToken);
         var detail = $"RiskAccepted → None: {why}; the finding is open again.";
-        detail = detail.Length <= MaxEventDetailLength ? detail : detail[..MaxEventDetailLength];
+        detail = ColumnLengths.Clip(detail, FindingEventConfiguration.DetailMaxLength);
         foreach (var finding in findings)
         {
             finding.Resolution = FindingResolution.None;

@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Globalization;
 using K8Posture.Data;
 using K8Posture.Security;
@@ -62,19 +63,16 @@ public static class ExportEndpoints
         ExportFormat? format = extension.ToLowerInvariant() switch { "csv" => ExportFormat.Csv, "xlsx" => ExportFormat.Xlsx, _ => null };
         if (format is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unsupported export format",
-                detail: $"'{file}' must end in .csv or .xlsx, e.g. /api/v1/exports/findings.csv.");
+            throw ProblemException.BadRequest("Unsupported export format", $"'{file}' must end in .csv or .xlsx, e.g. /api/v1/exports/findings.csv.");
         }
         var source = sources.FirstOrDefault(s => string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase));
         if (source is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown export",
-                detail: $"There is no export '{key}'; GET /api/v1/exports lists the ones you may download.");
+            throw ProblemException.NotFound("Unknown export", $"There is no export '{key}'; GET /api/v1/exports lists the ones you may download.");
         }
         if (!await MayExportAsync(http, authorization, source))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
-                detail: $"Your role may not export '{source.Key}'.");
+            throw ProblemException.Forbidden($"Your role may not export '{source.Key}'.");
         }
         var filters = http.Request.Query
             .Where(q => !string.IsNullOrEmpty(q.Value.ToString()))
@@ -89,7 +87,7 @@ public static class ExportEndpoints
         var writer = IExportWriter.For(format.Value);
         var fileName = $"k8posture-{source.Key}-{clock.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmm'Z'", CultureInfo.InvariantCulture)}.{writer.Extension}";
         var logger = loggers.CreateLogger(typeof(ExportEndpoints));
-        return Results.Stream(async body =>
+        return TypedResults.Stream(async body =>
         {
             // The zip writer underneath XLSX finishes with synchronous writes; the bytes still flow as they are produced.
             if (http.Features.Get<IHttpBodyControlFeature>() is { } bodyControl)

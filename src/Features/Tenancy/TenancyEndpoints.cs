@@ -1,7 +1,6 @@
 using K8Posture.Shared.Http;
 using K8Posture.Shared;
 using System.Security.Claims;
-using K8Posture.Features.Governance;
 using K8Posture.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,7 +1,5 @@
 using K8Posture.Shared.Http;
 using System.Globalization;
-using System.IO.Compression;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Hangfire;
 using K8Posture.Data;
@@ -97,7 +95,7 @@ public sealed class TenancyMismatchJob(
             return new TenancyReconcileResult(0, 0, 0, 0, null);
         }
 
-        var payload = JsonSerializer.SerializeToUtf8Bytes(mismatches, HttpJson.Options);
+        var payload = BatchPayload.Of(JsonSerializer.SerializeToUtf8Bytes(mismatches, HttpJson.Options));
         var now = clock.GetUtcNow();
         int created = 0, closed = 0, reopened = 0, updated = 0;
         long? keptBatch = null;
@@ -107,20 +105,7 @@ public sealed class TenancyMismatchJob(
             created = closed = reopened = updated = 0;
             var transaction = db.Database.CurrentTransaction!;
             await transaction.CreateSavepointAsync(NothingChanged, ct);
-            var batch = new IngestBatch
-            {
-                Kind = IngestKind.Scans,
-                ReceivedAt = now,
-                ProcessedAt = now,
-                Status = IngestStatus.Processed,
-                Format = Source,
-                Source = Source,
-                ScopeKey = Source,
-                Actor = scope.Actor,
-                PayloadSha256 = Convert.ToHexStringLower(SHA256.HashData(payload)),
-                PayloadBytes = payload.Length,
-                PayloadCompressed = Compress(payload),
-            };
+            var batch = ReceivedBatch.Written(Source, Source, Source, clusterName: null, scope.Actor, payload, now, processed: true);
             db.IngestBatches.Add(batch);
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.AutoDetectChangesEnabled = false;
@@ -181,15 +166,5 @@ public sealed class TenancyMismatchJob(
             PrimaryUrl = $"/governance/tenancy/{mismatch.AssessmentId}",
             References = ["https://kubernetes.io/docs/concepts/security/multi-tenancy/"],
         };
-    }
-
-    private static byte[] Compress(byte[] payload)
-    {
-        using var buffer = new MemoryStream();
-        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest))
-        {
-            gzip.Write(payload);
-        }
-        return buffer.ToArray();
     }
 }

@@ -7,6 +7,7 @@ namespace K8Posture.Features.Tenancy;
 public static class TenancyRegistration
 {
     public static IServiceCollection AddTenancy(this IServiceCollection services) => services
+        .AddSingleton<TenancyChangeNotifier>()
         .AddScoped<TenancyService>()
         .AddScoped<TenancyMismatchJob>()
         // Clusters change tenancy and namespaces change owners outside this slice; an hourly pass catches what approval did not.

@@ -2,7 +2,7 @@ using K8Posture.Shared.Http;
 using System.Globalization;
 using System.Security.Claims;
 using K8Posture.Data;
-using K8Posture.Features.Governance;
+using K8Posture.Shared;
 using K8Posture.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
@@ -24,6 +24,12 @@ public sealed record AssessmentDetail(AssessmentSummary Summary, TenancyAnswers 
 public sealed record AssessableApplication(string Application, int? TeamId, string? TeamName);
 
 /// <summary>
+/// What a caller may do with one assessment (or with a new one): the page shows the buttons these allow, and the service
+/// enforces the same rules on every write.
+/// </summary>
+public sealed record AssessmentPermissions(bool MayCreate, bool MayWrite, bool MayDecide, bool IsAuthor);
+
+/// <summary>
 /// Tenancy-risk assessments. An app team drafts and submits assessments of its own applications; the Security Team
 /// (admin or analyst) approves or rejects them — never the person who wrote or submitted it. Every check is here, on the
 /// server; reads go through the team query filter. Every change is audited in the same SaveChanges.
@@ -33,12 +39,12 @@ public sealed class TenancyService(
     IAuthorizationService authorization,
     AuditLog audit,
     TimeProvider clock,
-    GovernanceChangeNotifier notifier,
+    TenancyChangeNotifier notifier,
     IServiceScopeFactory scopes,
     DataScope caller)
 {
-    public const int MaxCommentLength = 2000;
-    public const int MaxApplicationLength = 200;
+    public const int MaxCommentLength = TenancyAssessmentConfiguration.ReviewCommentMaxLength;
+    public const int MaxApplicationLength = TenancyAssessmentConfiguration.ApplicationMaxLength;
     /// <summary>More than every option of a question, repeated: enough for any honest answer.</summary>
     public const int MaxAnswerListLength = 50;
 
@@ -97,7 +103,7 @@ public sealed class TenancyService(
         errors.AddRange(ValidateAnswers(answers));
         if (errors.Count > 0)
         {
-            throw GovernanceProblem.Invalid("Invalid assessment", errors);
+            throw ProblemException.Invalid("Invalid assessment", errors);
         }
         await EnsureMayWriteAsync(user, teamId);
 
@@ -105,7 +111,7 @@ public sealed class TenancyService(
         db.Scope.EnsureActsFor(user);
         if (!await db.Teams.AnyAsync(t => t.Id == teamId, cancellationToken))
         {
-            throw GovernanceProblem.Invalid("Invalid assessment", [$"team {teamId} does not exist"]);
+            throw ProblemException.Invalid("Invalid assessment", [$"team {teamId} does not exist"]);
         }
         var result = TenancyScoring.Score(answers);
         var now = clock.GetUtcNow();
@@ -143,7 +149,7 @@ public sealed class TenancyService(
         var errors = ValidateAnswers(answers).ToList();
         if (errors.Count > 0)
         {
-            throw GovernanceProblem.Invalid("Invalid assessment", errors);
+            throw ProblemException.Invalid("Invalid assessment", errors);
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.Scope.EnsureActsFor(user);
@@ -187,23 +193,23 @@ public sealed class TenancyService(
 
     private async Task DecideAsync(ClaimsPrincipal user, int id, bool approve, string? comment, CancellationToken cancellationToken)
     {
-        if (!(await authorization.AuthorizeAsync(user, Policies.SecurityTeam)).Succeeded)
+        if (!await IsSecurityTeamAsync(user))
         {
-            throw GovernanceProblem.Forbidden("Only the Security Team (Security.Admin or Security.Analyst) approves or rejects tenancy assessments.");
+            throw ProblemException.Forbidden("Only the Security Team (Security.Admin or Security.Analyst) approves or rejects tenancy assessments.");
         }
         var trimmed = comment?.Trim();
         if (trimmed?.Length > MaxCommentLength || (!approve && string.IsNullOrEmpty(trimmed)))
         {
-            throw GovernanceProblem.Invalid("Invalid decision", [approve ? $"the comment is longer than {MaxCommentLength} characters" : $"a rejection needs a comment (at most {MaxCommentLength} characters) telling the team what to change"]);
+            throw ProblemException.Invalid("Invalid decision", [approve ? $"the comment is longer than {MaxCommentLength} characters" : $"a rejection needs a comment (at most {MaxCommentLength} characters) telling the team what to change"]);
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.Scope.EnsureActsFor(user);
         var assessment = await FindAsync(db, id, cancellationToken);
         RequireStatus(assessment, AssessmentStatus.Submitted, approve ? "approved" : "rejected");
         var actor = user.ActorName();
-        if (string.Equals(actor, assessment.CreatedBy, StringComparison.OrdinalIgnoreCase) || string.Equals(actor, assessment.SubmittedBy, StringComparison.OrdinalIgnoreCase))
+        if (IsAuthor(actor, assessment.CreatedBy, assessment.SubmittedBy))
         {
-            throw GovernanceProblem.Forbidden($"Four-eyes rule: {actor} wrote or submitted this assessment, so someone else in the Security Team must decide it.");
+            throw ProblemException.Forbidden($"Four-eyes rule: {actor} wrote or submitted this assessment, so someone else in the Security Team must decide it.");
         }
         var now = clock.GetUtcNow();
         var before = new { status = assessment.Status };
@@ -241,7 +247,7 @@ public sealed class TenancyService(
         // The check opens, reopens and closes findings of every team, so it is the Security Team's (or the job's) to run.
         if (!caller.IsSystem && !(caller.User is { } user && (await authorization.AuthorizeAsync(user, Policies.SecurityTeam)).Succeeded))
         {
-            throw GovernanceProblem.Forbidden(
+            throw ProblemException.Forbidden(
                 $"Only the Security Team (Security.Admin or Security.Analyst) checks placements against tenancy decisions on demand; {caller.Actor} may not. The daily job checks them for everyone.");
         }
         await using var scope = scopes.CreateAsyncScope();
@@ -250,20 +256,53 @@ public sealed class TenancyService(
 
     /// <summary>Who sees "New assessment": the Security Team, and app-team members of at least one team (they write for their own teams).</summary>
     public async Task<bool> MayCreateAsync(ClaimsPrincipal user) =>
-        (await authorization.AuthorizeAsync(user, Policies.SecurityTeam)).Succeeded
-        || (user.IsInRole(Roles.AppTeamMember) && user.TeamIds().Count > 0);
+        MayCreate(await IsSecurityTeamAsync(user), user);
+
+    /// <summary>What the caller may do with this assessment (null: a new one); the writes below check the same rules.</summary>
+    public async Task<AssessmentPermissions> PermissionsAsync(ClaimsPrincipal user, AssessmentSummary? assessment)
+    {
+        var isSecurity = await IsSecurityTeamAsync(user);
+        if (assessment is null)
+        {
+            return new AssessmentPermissions(MayCreate(isSecurity, user), MayWrite: false, MayDecide: false, IsAuthor: false);
+        }
+        return new AssessmentPermissions(MayCreate(isSecurity, user), MayWrite(isSecurity, user, assessment.OwnerTeamId), MayDecide: isSecurity,
+            IsAuthor(user.ActorName(), assessment.CreatedBy, assessment.SubmittedBy));
+    }
+
+    /// <summary>The teams the caller may write an assessment for (Security: every team), by name.</summary>
+    public async Task<IReadOnlyList<(int Id, string Name)>> ListWritableTeamsAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var isSecurity = await IsSecurityTeamAsync(user);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return (await TeamList.ByNameAsync(db, cancellationToken)).Where(t => MayWrite(isSecurity, user, t.Id)).ToList();
+    }
+
+    /// <summary>The clusters an application of a team runs on now, for the wizard's recommendation step.</summary>
+    public async Task<IReadOnlyList<ClusterPlacement>> ListPlacementsAsync(string application, int? teamId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return (await TenancyPlacement.LoadAsync(db, [(application, teamId)], cancellationToken))[(application, teamId)];
+    }
+
+    private async Task<bool> IsSecurityTeamAsync(ClaimsPrincipal user) =>
+        (await authorization.AuthorizeAsync(user, Policies.SecurityTeam)).Succeeded;
+
+    private static bool MayCreate(bool isSecurity, ClaimsPrincipal user) =>
+        isSecurity || (user.IsInRole(Roles.AppTeamMember) && user.TeamIds().Count > 0);
+
+    private static bool MayWrite(bool isSecurity, ClaimsPrincipal user, int? teamId) =>
+        isSecurity || (user.IsInRole(Roles.AppTeamMember) && teamId is { } team && user.TeamIds().Contains(team));
+
+    private static bool IsAuthor(string actor, string createdBy, string? submittedBy) =>
+        string.Equals(actor, createdBy, StringComparison.OrdinalIgnoreCase) || string.Equals(actor, submittedBy, StringComparison.OrdinalIgnoreCase);
 
     private async Task EnsureMayWriteAsync(ClaimsPrincipal user, int? teamId)
     {
-        if ((await authorization.AuthorizeAsync(user, Policies.SecurityTeam)).Succeeded)
+        if (!MayWrite(await IsSecurityTeamAsync(user), user, teamId))
         {
-            return;
+            throw ProblemException.Forbidden("Only members of the application's owner team or the Security Team write tenancy assessments.");
         }
-        if (user.IsInRole(Roles.AppTeamMember) && teamId is { } team && user.TeamIds().Contains(team))
-        {
-            return;
-        }
-        throw GovernanceProblem.Forbidden("Only members of the application's owner team or the Security Team write tenancy assessments.");
     }
 
     private static async Task<TenancyAssessment> FindAsync(K8PostureDbContext db, int id, CancellationToken cancellationToken) =>

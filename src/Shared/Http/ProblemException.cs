@@ -21,6 +21,10 @@ public class ProblemException(int statusCode, string title, string detail, IRead
     public static ProblemException BadRequest(string title, string detail, string? field = null) =>
         new(StatusCodes.Status400BadRequest, title, detail, FieldExtension(field));
 
+    /// <summary>400 naming every error found; nothing was saved.</summary>
+    public static ProblemException Invalid(string title, IEnumerable<string> errors) =>
+        BadRequest(title, "Nothing was saved: " + string.Join("; ", errors) + ".");
+
     public static ProblemException Forbidden(string detail, string title = "Forbidden") => new(StatusCodes.Status403Forbidden, title, detail);
 
     public static ProblemException NotFound(string title, string detail, string? field = null) =>

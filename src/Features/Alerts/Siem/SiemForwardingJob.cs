@@ -71,7 +71,7 @@ public sealed class SiemForwardingJob(
                     entry.LastError = null;
                     continue;
                 }
-                entry.LastError = Clip(error, ColumnLengths.LastError);
+                entry.LastError = Clip(error, SiemOutboxEntryConfiguration.LastErrorMaxLength);
                 if (entry.Attempts >= settings.MaxAttempts)
                 {
                     entry.Status = SiemDeliveryStatus.DeadLettered;

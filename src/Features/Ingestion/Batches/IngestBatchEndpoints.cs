@@ -1,3 +1,4 @@
+using K8Posture.Shared.Http;
 using System.Security.Cryptography;
 using K8Posture.Data;
 using K8Posture.Security;
@@ -45,14 +46,14 @@ public static class IngestBatchEndpoints
         var payload = await batches.GetPayloadAsync(id, cancellationToken);
         if (payload is null)
         {
-            return TypedResults.Problem(statusCode: 404, title: "No such push", detail: $"Ingest batch {id} does not exist or is not visible to you.");
+            throw ProblemException.NotFound("No such push", $"Ingest batch {id} does not exist or is not visible to you.");
         }
         var (bytes, sha256, format) = payload.Value;
         // The stored hash is re-checked so an auditor knows the evidence is what was received.
         var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
         if (!string.Equals(actual, sha256, StringComparison.Ordinal))
         {
-            return TypedResults.Problem(statusCode: 500, title: "Evidence integrity failure", detail: $"The stored payload of batch {id} no longer matches its recorded sha256.");
+            throw new ProblemException(StatusCodes.Status500InternalServerError, "Evidence integrity failure", $"The stored payload of batch {id} no longer matches its recorded sha256.");
         }
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
@@ -66,6 +67,6 @@ public static class IngestBatchEndpoints
             (byte)'<' => "xml",
             _ => "txt",
         };
-        return Results.File(bytes, "application/octet-stream", $"k8posture-batch-{id}-{sha256[..12]}.{extension}");
+        return TypedResults.File(bytes, "application/octet-stream", $"k8posture-batch-{id}-{sha256[..12]}.{extension}");
     }
 }

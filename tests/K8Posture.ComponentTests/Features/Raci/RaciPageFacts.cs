@@ -1,5 +1,4 @@
 using K8Posture.Data;
-using K8Posture.Features.Governance;
 using K8Posture.Features.Raci;
 using K8Posture.Security;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +13,7 @@ public sealed class RaciPageFacts
         var portal = new TestPortal();
         portal.Context.Services.AddSingleton(TimeProvider.System);
         portal.Context.Services.AddSingleton<AuditLog>();
-        portal.Context.Services.AddSingleton<GovernanceChangeNotifier>();
+        portal.Context.Services.AddSingleton<RaciChangeNotifier>();
         portal.Context.Services.AddSingleton<RaciService>();
         var matrix = new RaciMatrix
         {

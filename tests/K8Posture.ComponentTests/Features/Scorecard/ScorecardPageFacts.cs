@@ -1,5 +1,4 @@
 using K8Posture.Data;
-using K8Posture.Features.Governance;
 using K8Posture.Features.Landscape;
 using K8Posture.Features.Policy;
 using K8Posture.Features.Raci;
@@ -19,7 +18,7 @@ public sealed class ScorecardPageFacts
         await using var portal = new TestPortal();
         portal.Context.Services.AddSingleton(TimeProvider.System);
         portal.Context.Services.AddSingleton<AuditLog>();
-        portal.Context.Services.AddSingleton<GovernanceChangeNotifier>();
+        portal.Context.Services.AddSingleton<RaciChangeNotifier>();
         portal.Context.Services.AddSingleton<RaciService>();
         portal.Context.Services.AddSingleton<RuleCatalogue>();
         portal.Context.Services.AddSingleton<PolicyStore>();

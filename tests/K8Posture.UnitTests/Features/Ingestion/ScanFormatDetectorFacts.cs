@@ -54,4 +54,14 @@ public sealed class ScanFormatDetectorFacts
     {
         Assert.Equal(TrivyJsonParser.FormatName, _detector.Select("garbage"u8, format).Format);
     }
+
+    [Fact]
+    public void An_unknown_format_name_is_refused_with_415_naming_the_supported_ones()
+    {
+        var error = Assert.Throws<IngestRejectedException>(() => _detector.Select("{}"u8, "grype-json"));
+
+        Assert.Equal(415, error.StatusCode);
+        Assert.Contains("format=grype-json", error.Message, StringComparison.Ordinal);
+        Assert.Contains(TrivyJsonParser.FormatName, error.Message, StringComparison.Ordinal);
+    }
 }

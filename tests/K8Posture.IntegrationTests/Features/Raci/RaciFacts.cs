@@ -3,13 +3,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text.Json;
-using K8Posture.Features.Governance;
 using K8Posture.Features.Raci;
 using K8Posture.IntegrationTests.Infrastructure;
 using K8Posture.Security;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace K8Posture.IntegrationTests.Features.Governance;
+namespace K8Posture.IntegrationTests.Features.Raci;
 
 /// <summary>One app per test class; the RACI is organisation-wide, so these tests run in order against one growing history.</summary>
 public sealed class RaciFacts(K8PostureAppFactory app) : IClassFixture<K8PostureAppFactory>

@@ -9,7 +9,7 @@ using K8Posture.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace K8Posture.IntegrationTests.Features.Governance;
+namespace K8Posture.IntegrationTests.Features.Tenancy;
 
 public sealed class TenancyFacts(K8PostureAppFactory app) : IClassFixture<K8PostureAppFactory>
 {
