@@ -82,7 +82,7 @@ public sealed class PackageWatchService(IDbContextFactory<K8PostureDbContext> co
         return true;
     }
 
-    private void RequireManager()
+    public void RequireManager()
     {
         if (!MayManage(scope))
         {

@@ -20,10 +20,12 @@ public static class PackagesEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
         var watches = endpoints.MapGroup("/api/v1/package-watches").RequireAuthorization(Policies.ApiRead).WithTags("Packages");
-        watches.MapGet("", async Task<Ok<IReadOnlyList<PackageWatchView>>> (PackageWatchService service, CancellationToken ct) => TypedResults.Ok(await service.ListAsync(ct)))
+        watches.MapGet("/", async Task<Ok<IReadOnlyList<PackageWatchView>>> (PackageWatchService service, CancellationToken ct) => TypedResults.Ok(await service.ListAsync(ct)))
             .WithName("PackageWatches").WithSummary("The saved package queries and how many workloads each matched at its last evaluation");
-        watches.MapPost("", async Task<Created<PackageWatchView>> (HttpContext context, PackageWatchService service, CancellationToken ct) =>
+        watches.MapPost("/", async Task<Created<PackageWatchView>> (HttpContext context, PackageWatchService service, CancellationToken ct) =>
             {
+                // Who may is decided before the body is read, so a reader learns nothing from a 400.
+                service.RequireManager();
                 var request = await JsonBody.ReadAsync<PackageWatchRequest>(context, "Invalid package watch", ct);
                 var created = await service.CreateAsync(request, ct);
                 return TypedResults.Created($"/api/v1/package-watches/{created.Id}", created);
