@@ -23,6 +23,8 @@ public static class Program
           intel [--findings N] [--epss-rows M]  seed N findings (default 100000) over 20 clusters, load the real KEV catalog, then
                                            a generated EPSS file of M rows (default 300000): parse, replace and set-based re-score,
                                            each timed (goal: EPSS < 30 s at 1,000,000 findings)
+          packages [--components N]       seed N SBOM components (default 2000000; 200 per image) and two workloads per image, then
+                                           p50/p95 ms of "where is it running?" purl + range questions (goal: p95 < 200 ms at 2,000,000)
           evaluate [--manifests N]         evaluate N varied manifests (default 10000) with the policy engine; prints JSON with manifests/s
         """;
 
@@ -42,6 +44,8 @@ public static class Program
                 return await DashboardBenchmark.RunAsync(args[1..]);
             case "intel":
                 return await IntelBenchmark.RunAsync(args[1..]);
+            case "packages":
+                return await PackagesBenchmark.RunAsync(args[1..]);
             case "evaluate":
                 return EvaluateBenchmark.Run(args[1..]);
             case "parse":
