@@ -78,9 +78,13 @@ public static class PackageSearch
         {
             workloads.AddRange(await db.WorkloadImages.AsNoTracking().Where(w => w.ImageDigest != null && chunk.Contains(w.ImageDigest)).ToListAsync(ct));
         }
-        foreach (var chunk in byTag.Select(g => g.Key.Item2).Distinct(StringComparer.Ordinal).Chunk(Chunk))
+        foreach (var chunk in byTag.Select(g => g.Key).Chunk(Chunk))
         {
-            workloads.AddRange(await db.WorkloadImages.AsNoTracking().Where(w => w.ImageTag != null && chunk.Contains(w.ImageRepository)).ToListAsync(ct));
+            // Repository and tag each narrow by index; the exact pairs are checked below.
+            var repositories = chunk.Select(k => k.Item2).Distinct(StringComparer.Ordinal).ToList();
+            var tags = chunk.Select(k => k.Item3).Distinct(StringComparer.Ordinal).ToList();
+            workloads.AddRange(await db.WorkloadImages.AsNoTracking()
+                .Where(w => w.ImageTag != null && repositories.Contains(w.ImageRepository) && tags.Contains(w.ImageTag)).ToListAsync(ct));
         }
 
         var clusterIds = workloads.Select(w => w.ClusterId).Distinct().ToList();
