@@ -3,6 +3,7 @@ using K8Posture.Features.Findings;
 using K8Posture.Features.Inventory;
 using K8Posture.Features.Landscape;
 using K8Posture.Features.Organisation;
+using K8Posture.Features.Packages;
 using K8Posture.Features.Remediation;
 using K8Posture.Features.Tenancy;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -81,5 +82,7 @@ public abstract partial class K8PostureDbContext(DbContextOptions options, DataS
         // A person sees their own views and the ones the Security Team shared; the rows a view shows stay scoped by the findings filter.
         modelBuilder.Entity<SavedView>().HasQueryFilter(v => v.OwnerUserId == CurrentActor || v.IsShared);
         modelBuilder.Entity<Application>().HasQueryFilter(a => SeesAllTeams || VisibleTeamIds.Contains(a.TeamId));
+        // Where a package runs is told per workload, by the same rule as its findings.
+        modelBuilder.Entity<WorkloadImage>().HasQueryFilter(w => SeesAllTeams || (w.OwnerTeamId != null && VisibleTeamIds.Contains(w.OwnerTeamId.Value)));
     }
 }

@@ -10,6 +10,7 @@ using K8Posture.Features.Intel;
 using K8Posture.Features.Inventory;
 using K8Posture.Features.Landscape;
 using K8Posture.Features.Organisation;
+using K8Posture.Features.Packages;
 using K8Posture.Features.Policy;
 using K8Posture.Features.Raci;
 using K8Posture.Features.Remediation;
@@ -49,7 +50,8 @@ public static class FeatureRegistration
             .AddAudit()
             .AddTeams()
             .AddOrganisation()
-            .AddIntel();
+            .AddIntel()
+            .AddPackages();
         return builder;
     }
 
@@ -69,5 +71,6 @@ public static class FeatureRegistration
         .MapAlerts()
         .MapReports()
         .MapOrganisation()
-        .MapIntel();
+        .MapIntel()
+        .MapPackages();
 }

@@ -31,6 +31,8 @@ public static class Program
                                            collection (default 10000) alone, then during S seconds (default 120) of sessions. Prints
                                            JSON: in-browser page times, server page time, push/collection alone vs under load, memory
                                            per circuit, disconnects, 5xx answers, exceptions
+          packages [--components N]       seed N SBOM components (default 2000000; 200 per image) and two workloads per image, then
+                                           p50/p95 ms of "where is it running?" purl + range questions (goal: p95 < 200 ms at 2,000,000)
           evaluate [--manifests N]         evaluate N varied manifests (default 10000) with the policy engine; prints JSON with manifests/s
         """;
 
@@ -52,6 +54,8 @@ public static class Program
                 return await IntelBenchmark.RunAsync(args[1..]);
             case "load":
                 return await LoadBenchmark.RunAsync(args[1..]);
+            case "packages":
+                return await PackagesBenchmark.RunAsync(args[1..]);
             case "evaluate":
                 return EvaluateBenchmark.Run(args[1..]);
             case "parse":

@@ -9,6 +9,7 @@ using k8s.Models;
 using K8Posture.Data;
 using K8Posture.Features.Ingestion;
 using K8Posture.Features.Ingestion.Parsers;
+using K8Posture.Features.Packages;
 using K8Posture.Features.Policy;
 using Microsoft.EntityFrameworkCore;
 using K8Posture.Shared;
@@ -29,6 +30,7 @@ public sealed class ClusterCollectionJob(
     ClusterConnections connections,
     ScanIngestor ingestor,
     ClusterRuleFindings ruleFindingsWriter,
+    PackageInventoryStore packageInventory,
     PolicyStore policies,
     AuditLog audit,
     TimeProvider clock,
@@ -116,9 +118,14 @@ public sealed class ClusterCollectionJob(
             counts[key] = await ListEachAsync<TList, TItem>(apiVersion, kind, call, evaluate, evaluated, ct);
         }
 
-        // Pods made by a controller are judged through the controller; bare pods on their own.
+        // Pods made by a controller are judged through the controller; bare pods on their own. Every pod tells which images run where.
+        var workloadImages = new List<ObservedWorkloadImage>();
         await Add<V1PodList, V1Pod>("pods", "v1", "Pod", (t, c) => client.CoreV1.ListPodForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c),
-            p => p.Metadata?.OwnerReferences is not { Count: > 0 });
+            p =>
+            {
+                workloadImages.AddRange(PodImages.Of(p));
+                return p.Metadata?.OwnerReferences is not { Count: > 0 };
+            });
 
         await Add<V1DeploymentList, V1Deployment>("deployments", "apps/v1", "Deployment", (t, c) => client.AppsV1.ListDeploymentForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c));
         await Add<V1StatefulSetList, V1StatefulSet>("statefulsets", "apps/v1", "StatefulSet", (t, c) => client.AppsV1.ListStatefulSetForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c));
@@ -160,6 +167,7 @@ public sealed class ClusterCollectionJob(
             }
         }
 
+        counts["workloadImages"] = await packageInventory.ApplyCollectionAsync(cluster.Id, workloadImages, owners, ct);
         var ruleFindings = await ruleFindingsWriter.ApplyAsync(cluster, policy, evaluated, owners, ct);
         counts["ruleFindings"] = ruleFindings;
         return new Collected(counts, version.GitVersion, ruleFindings, operatorSources);

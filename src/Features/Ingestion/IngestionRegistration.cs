@@ -21,6 +21,8 @@ public static class IngestionRegistration
         services.AddScanParser<TrivyK8sParser>();
         services.AddScanParser<TrivyOperatorParser>();
         services.AddScanParser<PolicyReportParser>();
+        services.AddScanParser<CycloneDxParser>();
+        services.AddScanParser<SpdxJsonParser>();
         services.AddSingleton<ScanFormatDetector>();
         services.AddSingleton<FindingStore>();
         services.AddSingleton<IngestPipeline>();

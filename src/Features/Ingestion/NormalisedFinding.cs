@@ -79,4 +79,19 @@ public sealed record ScanParseResult(ScanScopeHint ScopeHint, IReadOnlyList<Norm
     /// (an image, a repository, a cluster scan). An object without findings is still covered: its old findings close.
     /// </summary>
     public IReadOnlyList<ReportSubject>? Subjects { get; init; }
+
+    /// <summary>The components of an SBOM push (CycloneDX, SPDX); stored per image beside the findings.</summary>
+    public SbomDocument? Sbom { get; init; }
+
+    /// <summary>The workloads and images a cluster report names (Trivy Operator), for "where is it running?".</summary>
+    public IReadOnlyList<ObservedWorkloadImage>? WorkloadImages { get; init; }
 }
+
+/// <summary>What an SBOM lists: the subject (an image, else a named artifact) and its components, flattened.</summary>
+public sealed record SbomDocument(string Format, ImageReference? Image, string? SubjectName, IReadOnlyList<SbomComponent> Components);
+
+/// <summary>One component of an SBOM; <paramref name="Purl"/> as written (null when the SBOM gives none).</summary>
+public sealed record SbomComponent(string? Purl, string Name, string? Version, string? Licences, string? Type);
+
+/// <summary>A container of a workload and the image it runs, as a report about a cluster names them.</summary>
+public sealed record ObservedWorkloadImage(string NamespaceName, string WorkloadKind, string WorkloadName, string Container, ImageReference Image);

@@ -20,6 +20,7 @@ public sealed class ScanIngestor(
     DataScope callerScope,
     IServiceScopeFactory scopes,
     ScanFormatDetector detector,
+    IEnumerable<IScanPushContributor> contributors,
     FindingStore store,
     IngestPipeline pipeline,
     AuditLog audit,
@@ -107,6 +108,7 @@ public sealed class ScanIngestor(
         // A team-bound caller changes only its own team's findings; an organisation-wide one any.
         var confinedTo = caller.SeesAllTeams ? null : ownerTeamId;
         var storing = Stopwatch.StartNew();
+        ScanPushContext? pushContext = null;
         var counts = await pipeline.WriteAsync(db, batch, [scopeKey], "findings", async (db, ct) =>
         {
             var clusterId = string.IsNullOrWhiteSpace(options.Cluster)
@@ -136,6 +138,11 @@ public sealed class ScanIngestor(
                 total = new FindingChangeCounts(total.Created + applied.Created, total.Updated + applied.Updated, total.Unchanged + applied.Unchanged,
                     total.Closed + applied.Closed, total.Reopened + applied.Reopened);
             }
+            pushContext = new ScanPushContext(batch.Id, batch.Source!, scopeKey, clusterId, ownerTeamId, confinedTo, namespaceOwners, options.Complete, db.Scope.Actor, now);
+            foreach (var contributor in contributors)
+            {
+                await contributor.ApplyAsync(db, parsed, pushContext, ct);
+            }
 
             audit.Record(db, "ingest.scans", nameof(IngestBatch), batch.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), after: new
             {
@@ -152,6 +159,10 @@ public sealed class ScanIngestor(
             (counts.Created, counts.Updated, counts.Unchanged, counts.Closed, counts.Reopened);
 
         notifier.NotifyFindingsChanged();
+        foreach (var contributor in contributors)
+        {
+            await contributor.AfterCommitAsync(parsed, pushContext!, cancellationToken);
+        }
         return Outcome(batch, "processed", scopeKey);
     }
 

@@ -45,6 +45,7 @@ public sealed class TrivyOperatorParser : IScanParser
         using var documents = KubernetesDocuments.Parse(payload, "Trivy Operator");
         var findings = new List<NormalisedFinding>();
         var subjects = new List<ReportSubject>();
+        var workloadImages = new List<ObservedWorkloadImage>();
         string? version = null;
         string? clusterName = null;
         foreach (var report in documents.Objects)
@@ -69,6 +70,10 @@ public sealed class TrivyOperatorParser : IScanParser
             if (VulnerabilityKinds.Contains(kind!))
             {
                 var image = ReadImage(body);
+                if (image is not null && resource is { Namespace: { } ns, Kind: { } workloadKind, Name: { } workloadName })
+                {
+                    workloadImages.Add(new ObservedWorkloadImage(ns, workloadKind, workloadName, resource.Container ?? "", image));
+                }
                 foreach (var (item, itemPointer) in body.Array("vulnerabilities", pointer))
                 {
                     findings.Add(ReadVulnerability(item, itemPointer, resource, image));
@@ -94,7 +99,7 @@ public sealed class TrivyOperatorParser : IScanParser
             }
         }
         var hint = new ScanScopeHint(ScanArtifactKind.Cluster, clusterName, null, clusterName);
-        return new ScanParseResult(hint, findings, version) { Subjects = subjects };
+        return new ScanParseResult(hint, findings, version) { Subjects = subjects, WorkloadImages = workloadImages };
     }
 
     private sealed record Resource(string? Kind, string? Namespace, string? Name, string? Container, ReportSubject? Subject = null);

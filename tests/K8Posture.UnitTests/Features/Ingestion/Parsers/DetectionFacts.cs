@@ -18,6 +18,8 @@ public sealed class DetectionFacts
         foreach (var path in ParserFixtures.TrivyK8s) { data.Add(path, TrivyK8sParser.FormatName); }
         foreach (var path in ParserFixtures.TrivyOperator) { data.Add(path, TrivyOperatorParser.FormatName); }
         foreach (var path in ParserFixtures.PolicyReport) { data.Add(path, PolicyReportParser.FormatName); }
+        foreach (var path in ParserFixtures.CycloneDx) { data.Add(path, CycloneDxParser.FormatName); }
+        foreach (var path in ParserFixtures.Spdx) { data.Add(path, SpdxJsonParser.FormatName); }
         return data;
     }
 

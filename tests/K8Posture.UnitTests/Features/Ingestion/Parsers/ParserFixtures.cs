@@ -65,8 +65,17 @@ internal static class ParserFixtures
         "kyverno/kyverno-policyreport-v1beta1-sample.yaml",
     ];
 
+    public static readonly string[] CycloneDx =
+    [
+        "cyclonedx/trivy-image-centos-7-sbom.cdx.json",
+        "cyclonedx/trivy-image-fluentd-multiple-lockfiles-vulns.cdx.json",
+        "cyclonedx/trivy-k8s-kbom-minikube.cdx.json",
+    ];
+
+    public static readonly string[] Spdx = ["spdx/trivy-0.58.0-image-alpine-3.15.spdx.json"];
+
     public static IEnumerable<string> All => Sarif.Concat(Grype).Concat(KubeBench).Concat(Kubescape).Concat(TrivyJson)
-        .Concat(TrivyK8s).Concat(TrivyOperator).Concat(PolicyReport);
+        .Concat(TrivyK8s).Concat(TrivyOperator).Concat(PolicyReport).Concat(CycloneDx).Concat(Spdx);
 
     public static byte[] Bytes(string relativePath) =>
         File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "fixtures", relativePath));
@@ -86,7 +95,7 @@ internal static class ParserFixtures
     public static IScanParser[] Parsers =>
     [
         new SarifParser(), new GrypeJsonParser(), new KubeBenchParser(), new KubescapeParser(), new TrivyJsonParser(),
-        new TrivyK8sParser(), new TrivyOperatorParser(), new PolicyReportParser(),
+        new TrivyK8sParser(), new TrivyOperatorParser(), new PolicyReportParser(), new CycloneDxParser(), new SpdxJsonParser(),
     ];
 
     /// <summary>
