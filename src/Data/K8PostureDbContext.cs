@@ -81,5 +81,8 @@ public abstract partial class K8PostureDbContext(DbContextOptions options, DataS
         // A person sees their own views and the ones the Security Team shared; the rows a view shows stay scoped by the findings filter.
         modelBuilder.Entity<SavedView>().HasQueryFilter(v => v.OwnerUserId == CurrentActor || v.IsShared);
         modelBuilder.Entity<Application>().HasQueryFilter(a => SeesAllTeams || VisibleTeamIds.Contains(a.TeamId));
+        // VEX: an organisation-wide document speaks for everyone (and everyone sees it); a team's only for its team.
+        modelBuilder.Entity<Features.Vex.VexDocument>().HasQueryFilter(d => SeesAllTeams || d.OwnerTeamId == null || VisibleTeamIds.Contains(d.OwnerTeamId.Value));
+        modelBuilder.Entity<Features.Vex.VexStatement>().HasQueryFilter(s => SeesAllTeams || s.Document!.OwnerTeamId == null || VisibleTeamIds.Contains(s.Document.OwnerTeamId.Value));
     }
 }

@@ -25,7 +25,9 @@ public static class IntelRescorer
 
     private const string FirstParameter = "{0}";
 
-    public static async Task<RescoreOutcome> RescoreAsync(K8PostureDbContext db, DateTimeOffset now, int? kevSlaDays, CancellationToken cancellationToken)
+    /// <param name="fromFindingId">Only findings from this id on (a push's new ones), with the workload signals of the last full re-score.</param>
+    public static async Task<RescoreOutcome> RescoreAsync(K8PostureDbContext db, DateTimeOffset now, int? kevSlaDays, CancellationToken cancellationToken,
+        long? fromFindingId = null)
     {
         var watch = Stopwatch.StartNew();
         var sqlServer = db.Database.IsSqlServer();
