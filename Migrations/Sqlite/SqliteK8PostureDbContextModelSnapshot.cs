@@ -473,6 +473,9 @@ namespace K8Posture.Migrations.Sqlite
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("VexStatementId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("VulnerabilityId")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
@@ -486,6 +489,8 @@ namespace K8Posture.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("IntelCveId");
+
+                    b.HasIndex("VexStatementId");
 
                     b.HasIndex("VulnerabilityId");
 
@@ -1992,6 +1997,112 @@ namespace K8Posture.Migrations.Sqlite
                     b.ToTable("TenancyAssessments");
                 });
 
+            modelBuilder.Entity("K8Posture.Features.Vex.VexDocument", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Author")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DocumentId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Format")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LoadedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LoadedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("OwnerTeamId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PayloadSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("Timestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DocumentId")
+                        .IsUnique();
+
+                    b.ToTable("VexDocuments");
+                });
+
+            modelBuilder.Entity("K8Posture.Features.Vex.VexStatement", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ActionStatement")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Aliases")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ImpactStatement")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Justification")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProductId")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Subcomponents")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("VexDocumentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("VulnerabilityId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("VexDocumentId");
+
+                    b.HasIndex("VulnerabilityId");
+
+                    b.ToTable("VexStatements");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -2288,6 +2399,17 @@ namespace K8Posture.Migrations.Sqlite
                     b.Navigation("OwnerTeam");
                 });
 
+            modelBuilder.Entity("K8Posture.Features.Vex.VexStatement", b =>
+                {
+                    b.HasOne("K8Posture.Features.Vex.VexDocument", "Document")
+                        .WithMany("Statements")
+                        .HasForeignKey("VexDocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Document");
+                });
+
             modelBuilder.Entity("K8Posture.Data.BusinessUnit", b =>
                 {
                     b.Navigation("Teams");
@@ -2318,6 +2440,11 @@ namespace K8Posture.Migrations.Sqlite
             modelBuilder.Entity("K8Posture.Features.Remediation.RiskAcceptance", b =>
                 {
                     b.Navigation("Coverage");
+                });
+
+            modelBuilder.Entity("K8Posture.Features.Vex.VexDocument", b =>
+                {
+                    b.Navigation("Statements");
                 });
 #pragma warning restore 612, 618
         }
