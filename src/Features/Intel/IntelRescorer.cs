@@ -97,7 +97,7 @@ public static class IntelRescorer
             WHERE "Findings"."Id" = n."Id" AND ({string.Join(" OR ", written.Select(Differs))} OR (n."Status" = {open} AND "Findings"."PriorityScoredAt" IS NULL))
             """;
         var changed = await db.Database.ExecuteSqlRawAsync(rescoreSql,
-            [epssDateText ?? (object)DBNull.Value, LandscapeCubeBuilder.Timestamp(now, sqlServer)], cancellationToken);
+            [epssDateText ?? "", LandscapeCubeBuilder.Timestamp(now, sqlServer)], cancellationToken);
         var withIntel = fromFindingId is null
             ? await db.Findings.IgnoreQueryFilters().CountAsync(f => f.KevDateAdded != null || f.EpssFeedScore != null, cancellationToken)
             : 0;
