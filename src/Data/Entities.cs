@@ -108,8 +108,11 @@ public enum FindingSeverity { Unknown = 0, Info = 1, Low = 2, Medium = 3, High =
 /// <summary>Lifecycle driven by the scanners: open while reported, closed when a push of its scope no longer has it.</summary>
 public enum FindingStatus { Open = 0, Closed = 1 }
 
-/// <summary>A person's verdict; it survives re-pushes, closing and reopening.</summary>
-public enum FindingResolution { None = 0, RiskAccepted = 1, FalsePositive = 2 }
+/// <summary>
+/// A verdict; it survives re-pushes, closing and reopening. RiskAccepted and FalsePositive are a person's; NotAffected is a
+/// supplier's or team's VEX statement (src/Features/Vex), set and cleared only by VEX documents.
+/// </summary>
+public enum FindingResolution { None = 0, RiskAccepted = 1, FalsePositive = 2, NotAffected = 3 }
 
 /// <summary>
 /// Where the owning team's remediation work stands; a third axis beside the scanners' <see cref="FindingStatus"/> and the
@@ -199,6 +202,8 @@ public sealed class Finding
     /// <summary>The documented priority (0–100, src/Features/Intel/FindingPriority.cs); higher is fixed first.</summary>
     public int Priority { get; set; }
     public DateTimeOffset? PriorityScoredAt { get; set; }
+    /// <summary>The VEX statement that marks the finding not affected (with <see cref="FindingResolution.NotAffected"/>); set only by src/Features/Vex.</summary>
+    public long? VexStatementId { get; set; }
 }
 
 /// <summary>

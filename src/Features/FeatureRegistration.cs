@@ -19,6 +19,7 @@ using K8Posture.Features.Rules;
 using K8Posture.Features.Scorecard;
 using K8Posture.Features.Teams;
 using K8Posture.Features.Tenancy;
+using K8Posture.Features.Vex;
 
 namespace K8Posture.Features;
 
@@ -51,7 +52,8 @@ public static class FeatureRegistration
             .AddTeams()
             .AddOrganisation()
             .AddIntel()
-            .AddPackages();
+            .AddPackages()
+            .AddVex();
         return builder;
     }
 
@@ -72,5 +74,6 @@ public static class FeatureRegistration
         .MapReports()
         .MapOrganisation()
         .MapIntel()
-        .MapPackages();
+        .MapPackages()
+        .MapVex();
 }

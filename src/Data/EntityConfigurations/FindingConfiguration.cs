@@ -77,6 +77,7 @@ public sealed class FindingConfiguration : IEntityTypeConfiguration<Finding>
         e.HasIndex(x => new { x.Status, x.Severity, x.LastSeenAt });
         e.HasIndex(x => new { x.ClusterId, x.Status, x.LastSeenAt });
         e.HasIndex(x => x.VulnerabilityId);
+        e.HasIndex(x => x.VexStatementId);
         e.HasOne(x => x.Cluster).WithMany().OnDelete(DeleteBehavior.ClientSetNull);
         e.HasOne(x => x.OwnerTeam).WithMany().OnDelete(DeleteBehavior.ClientSetNull);
     }

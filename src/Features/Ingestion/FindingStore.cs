@@ -49,8 +49,10 @@ public sealed record FindingChangeCounts(int Created, int Updated, int Unchanged
 /// Everything runs in the caller's transaction: new rows through <see cref="BulkInserter"/>, unchanged ones by set-based
 /// updates, the few changed ones tracked for the caller's SaveChanges. A person's Resolution is never touched.
 /// </summary>
-public sealed class FindingStore(IOptions<SlaOptions> sla)
+public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingPushFollowUp> followUps)
 {
+    private readonly IFindingPushFollowUp[] _followUps = followUps.OrderBy(f => f.Order).ToArray();
+
     /// <summary>Ids or fingerprints per set-based statement; sent as one JSON array parameter, so no parameter limit applies.</summary>
     public const int ChunkSize = 20_000;
 
@@ -282,6 +284,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
         var pending = created.Chunk(BuildChunkSize).ToArray();
         var sqlite = db.Database.IsSqlite();
         var next = pending.Length > 0 ? Task.Run(() => Build(pending[0], source, scopeKey, push), cancellationToken) : null;
+        long? firstCreatedId = null;
         for (var k = 0; k < pending.Length; k++)
         {
             var built = await next!;
@@ -290,11 +293,13 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
                 var following = pending[k + 1];
                 next = Task.Run(() => Build(following, source, scopeKey, push), cancellationToken);
             }
-            if (!await BulkInserter.InsertAsync(db, built, assignIds: true, cancellationToken))
+            var insertedWithIds = await BulkInserter.InsertAsync(db, built, assignIds: true, cancellationToken);
+            if (!insertedWithIds)
             {
                 await AssignIdsByFingerprintAsync(db, built, cancellationToken);
             }
-            else if (sqlite && built.Length >= BulkInserter.Threshold && push.Subjects is null)
+            firstCreatedId = Math.Min(firstCreatedId ?? long.MaxValue, built.Min(f => f.Id));
+            if (insertedWithIds && sqlite && built.Length >= BulkInserter.Threshold && push.Subjects is null)
             {
                 // SQLite gave this chunk consecutive ids (checked): the first sighting and the Created event of each are
                 // derived from the rows just written, inside SQLite, instead of being bound row by row.
@@ -358,6 +363,13 @@ public sealed class FindingStore(IOptions<SlaOptions> sla)
             {
                 await db.Findings.Where(f => EF.Parameter(chunk).Contains(f.Id) && f.Workflow == FindingWorkflow.Resolved)
                     .ExecuteUpdateAsync(s => s.SetProperty(f => f.Workflow, FindingWorkflow.Open), cancellationToken);
+            }
+        }
+        if (firstCreatedId is { } first)
+        {
+            foreach (var followUp in _followUps)
+            {
+                await followUp.AfterCreatedAsync(db, push, first, cancellationToken);
             }
         }
         return new FindingChangeCounts(created.Count, updated, unchanged, closedIds.Count, reopened);

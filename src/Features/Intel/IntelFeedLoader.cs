@@ -73,7 +73,7 @@ public sealed class IntelFeedLoader(
             d.IntelFeedLoads.Add(load);
             await d.SaveChangesAsync(ct);
             var rescore = await IntelRescorer.RescoreAsync(d, clock.GetUtcNow(), kevSlaDays, ct);
-            load.FindingsRescored = rescore.FindingsWithIntel;
+            load.FindingsRescored = rescore.FindingsScored;
             load.DurationMs = watch.ElapsedMilliseconds;
             audit.Record(d, $"intel.{kind.ToString().ToLowerInvariant()}.loaded", nameof(IntelFeedLoad), load.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 previous, new { load.Version, load.FeedDate, load.Rows, load.PayloadSha256, rescore.FindingsWithIntel, rescore.FindingsScored, rescore.KevSlaShortened });

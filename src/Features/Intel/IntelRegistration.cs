@@ -11,6 +11,7 @@ public static class IntelRegistration
         services.AddScoped<IntelFeedLoader>();
         services.AddScoped<FixFirstQuery>();
         services.AddScoped<IntelFeedJob>();
+        services.AddSingleton<Ingestion.IFindingPushFollowUp, IntelPushFollowUp>();
         services.AddHttpClient(IntelFeedJob.HttpClientName, c => c.Timeout = TimeSpan.FromMinutes(5));
         // The feed fetch runs only while a feed URL is configured; the re-score always (runtime context changes too).
         services.AddRecurringJob<IntelFeedJob>(IntelFeedJob.FetchRecurringId, job => job.FetchAsync(CancellationToken.None), provider =>

@@ -42,7 +42,7 @@ public static class RemediationAccess
 /// that shows a finding's status (findings list and drawer, remediation queue and work list, exports, the API's
 /// <c>displayStatus</c>) shows this, through <see cref="RemediationStatuses.Of(FindingStatus, FindingResolution, FindingWorkflow)"/>.
 /// </summary>
-public enum RemediationStatus { Open, InProgress, RiskAccepted, FalsePositive, Resolved, ClosedByScan }
+public enum RemediationStatus { Open, InProgress, RiskAccepted, FalsePositive, Resolved, ClosedByScan, NotAffected }
 
 /// <summary>The status vocabulary: which word a finding's three columns make, its colour, and the same rule as a query predicate.</summary>
 public static class RemediationStatuses
@@ -54,6 +54,7 @@ public static class RemediationStatuses
         status == FindingStatus.Closed ? RemediationStatus.ClosedByScan
         : resolution == FindingResolution.RiskAccepted ? RemediationStatus.RiskAccepted
         : resolution == FindingResolution.FalsePositive ? RemediationStatus.FalsePositive
+        : resolution == FindingResolution.NotAffected ? RemediationStatus.NotAffected
         : workflow == FindingWorkflow.Resolved ? RemediationStatus.Resolved
         : workflow == FindingWorkflow.InProgress ? RemediationStatus.InProgress
         : RemediationStatus.Open;
@@ -66,6 +67,7 @@ public static class RemediationStatuses
         RemediationStatus.ClosedByScan => f => f.Status == FindingStatus.Closed,
         RemediationStatus.RiskAccepted => f => f.Status == FindingStatus.Open && f.Resolution == FindingResolution.RiskAccepted,
         RemediationStatus.FalsePositive => f => f.Status == FindingStatus.Open && f.Resolution == FindingResolution.FalsePositive,
+        RemediationStatus.NotAffected => f => f.Status == FindingStatus.Open && f.Resolution == FindingResolution.NotAffected,
         RemediationStatus.Resolved => f => f.Status == FindingStatus.Open && f.Resolution == FindingResolution.None && f.Workflow == FindingWorkflow.Resolved,
         RemediationStatus.InProgress => f => f.Status == FindingStatus.Open && f.Resolution == FindingResolution.None && f.Workflow == FindingWorkflow.InProgress,
         _ => f => f.Status == FindingStatus.Open && f.Resolution == FindingResolution.None && f.Workflow == FindingWorkflow.Open,
@@ -76,6 +78,7 @@ public static class RemediationStatuses
         RemediationStatus.InProgress => "In progress",
         RemediationStatus.RiskAccepted => "Risk accepted",
         RemediationStatus.FalsePositive => "False positive",
+        RemediationStatus.NotAffected => "Not affected (VEX)",
         RemediationStatus.Resolved => "Resolved (awaiting scan)",
         RemediationStatus.ClosedByScan => "Closed by scan",
         _ => "Open",
@@ -86,6 +89,7 @@ public static class RemediationStatuses
         RemediationStatus.InProgress => MudBlazor.Color.Info,
         RemediationStatus.RiskAccepted => MudBlazor.Color.Warning,
         RemediationStatus.FalsePositive => MudBlazor.Color.Secondary,
+        RemediationStatus.NotAffected => MudBlazor.Color.Secondary,
         RemediationStatus.Resolved => MudBlazor.Color.Tertiary,
         RemediationStatus.ClosedByScan => MudBlazor.Color.Success,
         _ => MudBlazor.Color.Error,
