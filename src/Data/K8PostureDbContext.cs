@@ -5,6 +5,7 @@ using K8Posture.Features.Landscape;
 using K8Posture.Features.Organisation;
 using K8Posture.Features.Remediation;
 using K8Posture.Features.Tenancy;
+using K8Posture.Features.Tickets;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -81,5 +82,8 @@ public abstract partial class K8PostureDbContext(DbContextOptions options, DataS
         // A person sees their own views and the ones the Security Team shared; the rows a view shows stay scoped by the findings filter.
         modelBuilder.Entity<SavedView>().HasQueryFilter(v => v.OwnerUserId == CurrentActor || v.IsShared);
         modelBuilder.Entity<Application>().HasQueryFilter(a => SeesAllTeams || VisibleTeamIds.Contains(a.TeamId));
+        modelBuilder.Entity<TicketMapping>().HasQueryFilter(m => SeesAllTeams || VisibleTeamIds.Contains(m.TeamId));
+        modelBuilder.Entity<RemoteTicket>().HasQueryFilter(t => SeesAllTeams || VisibleTeamIds.Contains(t.Mapping!.TeamId));
+        modelBuilder.Entity<RemoteTicketFinding>().HasQueryFilter(l => SeesAllTeams || VisibleTeamIds.Contains(l.Ticket!.Mapping!.TeamId));
     }
 }

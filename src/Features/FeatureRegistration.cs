@@ -18,6 +18,7 @@ using K8Posture.Features.Rules;
 using K8Posture.Features.Scorecard;
 using K8Posture.Features.Teams;
 using K8Posture.Features.Tenancy;
+using K8Posture.Features.Tickets;
 
 namespace K8Posture.Features;
 
@@ -49,7 +50,8 @@ public static class FeatureRegistration
             .AddAudit()
             .AddTeams()
             .AddOrganisation()
-            .AddIntel();
+            .AddIntel()
+            .AddTickets();
         return builder;
     }
 
@@ -69,5 +71,6 @@ public static class FeatureRegistration
         .MapAlerts()
         .MapReports()
         .MapOrganisation()
-        .MapIntel();
+        .MapIntel()
+        .MapTickets();
 }
