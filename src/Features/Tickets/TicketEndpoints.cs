@@ -118,14 +118,14 @@ public static class TicketEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
         var webhooks = endpoints.MapGroup("/api/v1/webhooks").WithTags("Tickets").AllowAnonymous();
-        webhooks.MapPost("/jira", (HttpContext context, TicketWebhookService service, CancellationToken ct) => ReceiveAsync(TicketSystem.JiraCloud, context, service, ct))
+        webhooks.MapPost("/jira", (HttpContext context, IServiceScopeFactory scopes, CancellationToken ct) => ReceiveAsync(TicketSystem.JiraCloud, context, scopes, ct))
             .WithName("JiraWebhook")
             .WithSummary("Jira webhook: ?connection=<id> and ?secret=<webhook secret> or an X-Hub-Signature HMAC-SHA256")
             .AcceptsAnyContentType("The Jira webhook JSON.")
             .Produces<TicketWebhookResult>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
-        webhooks.MapPost("/azure-devops", (HttpContext context, TicketWebhookService service, CancellationToken ct) => ReceiveAsync(TicketSystem.AzureDevOps, context, service, ct))
+        webhooks.MapPost("/azure-devops", (HttpContext context, IServiceScopeFactory scopes, CancellationToken ct) => ReceiveAsync(TicketSystem.AzureDevOps, context, scopes, ct))
             .WithName("AzureDevOpsWebhook")
             .WithSummary("Azure DevOps service hook: ?connection=<id>, basic auth with the webhook secret as password")
             .AcceptsAnyContentType("The service hook JSON (workitem.updated and the like).")
@@ -135,9 +135,11 @@ public static class TicketEndpoints
         return endpoints;
     }
 
-    private static async Task<Microsoft.AspNetCore.Http.HttpResults.Ok<TicketWebhookResult>> ReceiveAsync(TicketSystem family, HttpContext context, TicketWebhookService service, CancellationToken ct)
+    private static async Task<Microsoft.AspNetCore.Http.HttpResults.Ok<TicketWebhookResult>> ReceiveAsync(TicketSystem family, HttpContext context, IServiceScopeFactory scopes, CancellationToken ct)
     {
         var body = await RawRequestBody.ReadRequiredAsync(context, MaxWebhookBytes, "webhook", "send a smaller delivery", "send the webhook JSON.", ct);
-        return TypedResults.Ok(await service.ReceiveAsync(family, context, body, ct));
+        // The request's data scope is bound to the anonymous caller; the delivery, once authenticated, acts for the organisation in its own.
+        await using var scope = scopes.CreateAsyncScope();
+        return TypedResults.Ok(await scope.ServiceProvider.GetRequiredService<TicketWebhookService>().ReceiveAsync(family, context, body, ct));
     }
 }

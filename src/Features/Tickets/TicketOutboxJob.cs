@@ -28,6 +28,7 @@ public sealed class TicketOutboxJob(
 {
     public const string RecurringId = "ticket-outbox";
     private const int BatchSize = 50;
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
 
     [DisableConcurrentExecution(timeoutInSeconds: 300)]
     [AutomaticRetry(Attempts = 0)]
@@ -57,6 +58,16 @@ public sealed class TicketOutboxJob(
                 {
                     continue;
                 }
+                // Claim the entry with a lease, so a second runner (another instance) skips it; a runner that dies holding it
+                // leaves it to be retried after the lease, and the create's label search adopts what it may have made.
+                var lease = clock.GetUtcNow().Add(Lease);
+                var due = entry.NextAttemptAt;
+                if (await db.TicketOutbox.Where(o => o.Id == entry.Id && o.Status == TicketActionStatus.Pending && o.NextAttemptAt == due)
+                        .ExecuteUpdateAsync(set => set.SetProperty(o => o.NextAttemptAt, lease), cancellationToken) == 0)
+                {
+                    continue;
+                }
+                entry.NextAttemptAt = lease;
                 if (entry.Action != TicketActionKind.Create && ticket.RemoteKey is null)
                 {
                     // Its create has not gone through yet; the create sends the latest body anyway.

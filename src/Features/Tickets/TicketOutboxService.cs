@@ -31,7 +31,7 @@ public sealed class TicketOutboxService(IDbContextFactory<K8PostureDbContext> co
                           select new { o, t.RemoteKey, t.Mapping!.TeamId }).Take(500).ToListAsync(cancellationToken);
         var list = rows.Select(r => new TicketOutboxRow(r.o.Id, r.o.TicketId, r.RemoteKey, teams.GetValueOrDefault(r.TeamId, "?"), r.o.Action, r.o.Status, r.o.Attempts,
             r.o.LastError, r.o.CreatedAt, r.o.NextAttemptAt)).ToList();
-        var problems = await db.RemoteTickets.AsNoTracking().Where(t => t.LastError != null)
+        var problems = await db.RemoteTickets.AsNoTracking().Where(t => t.LastError != null).OrderByDescending(t => t.Id)
             .Select(t => new { t.Id, t.RemoteKey, t.Title, t.Mapping!.TeamId, t.LastError }).Take(200).ToListAsync(cancellationToken);
         var tickets = await db.RemoteTickets.AsNoTracking().Select(t => new { t.Id, t.Mapping!.TeamId, t.State, t.LastSyncedAt }).ToListAsync(cancellationToken);
         var outboxByTicket = await db.TicketOutbox.AsNoTracking().Where(o => o.Status != TicketActionStatus.Done)

@@ -120,6 +120,11 @@ public sealed class TicketPlanner(IDbContextFactory<K8PostureDbContext> contexts
                     continue;
                 }
                 var previous = ticket.Findings.FirstOrDefault(l => l.FindingId == finding.Id);
+                if (previous is { LeftAt: null })
+                {
+                    alreadyLinked++; // linked by a concurrent request after this one looked
+                    continue;
+                }
                 if (previous is not null)
                 {
                     previous.LeftAt = null;

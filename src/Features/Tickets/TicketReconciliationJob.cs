@@ -18,6 +18,7 @@ public sealed class TicketReconciliationJob(
     IDbContextFactory<K8PostureDbContext> contexts,
     DataScope scope,
     TicketInboundSync inbound,
+    Remediation.RemediationService remediation,
     AuditLog audit,
     TimeProvider clock,
     ILogger<TicketReconciliationJob> logger)
@@ -117,6 +118,13 @@ public sealed class TicketReconciliationJob(
                 break;
             }
         }
+        if (findingsChanged > 0)
+        {
+            remediation.NotifyChanged();
+        }
+        // Replay protection only needs the receipts of the window; older ones are pruned here.
+        var oldest = now.AddDays(-2);
+        await db.TicketWebhookReceipts.Where(r => r.ReceivedAt < oldest).ExecuteDeleteAsync(cancellationToken);
         var queued = await db.TicketOutbox.CountAsync(cancellationToken) - queuedBefore;
         return new TicketReconcileResult(created.Count, membership, findingsChanged, queued);
     }
