@@ -18,7 +18,7 @@ namespace K8Posture.BrowserTests.Features.Tickets;
 [Collection(TicketsCollection.Name)]
 public sealed class TicketsPageFacts(BrowserAppFixture app)
 {
-    private const string Team = "general-ledger";
+    private const string Team = "Ledger";
 
     [Fact]
     public async Task An_admin_maps_a_team_and_creates_its_tickets_from_the_explorer()
@@ -49,7 +49,7 @@ public sealed class TicketsPageFacts(BrowserAppFixture app)
         await page.Locator("[data-testid=mapping-row-team]", new PageLocatorOptions { HasText = Team }).WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserAppFixture.ScreenshotFolder, "tickets-mapping.png") });
 
-        await page.GotoAsync($"/findings?team={Team}&category=Vulnerability");
+        await page.GotoAsync($"/findings?team={Team}");
         await BrowserAppFixture.WaitForInteractiveAsync(page);
         await page.WaitForSelectorAsync("[data-testid=finding-title]", new PageWaitForSelectorOptions { Timeout = 30_000 });
         await page.ClickAsync("[data-testid=findings-create-tickets]");
