@@ -42,9 +42,9 @@ public sealed class TicketsPageFacts(BrowserAppFixture app)
         await page.ClickAsync($".mud-popover-open .mud-list-item:has-text('{Team}')");
         await page.ClickAsync("[data-testid=mapping-connection]");
         await page.ClickAsync(".mud-popover-open .mud-list-item:has-text('Jira Cloud')");
-        await page.FillAsync("[data-testid=mapping-project] input", "LEDGER");
-        await page.FillAsync("[data-testid=mapping-resolved] input", "Closed, Done");
-        await page.FillAsync("[data-testid=mapping-done] input", "Closed");
+        await page.Locator("[data-testid=mapping-project]").Locator("xpath=descendant-or-self::input").FillAsync("LEDGER");
+        await page.Locator("[data-testid=mapping-resolved]").Locator("xpath=descendant-or-self::input").FillAsync("Closed, Done");
+        await page.Locator("[data-testid=mapping-done]").Locator("xpath=descendant-or-self::input").FillAsync("Closed");
         await page.ClickAsync("[data-testid=mapping-save]");
         await page.Locator("[data-testid=mapping-row-team]", new PageLocatorOptions { HasText = Team }).WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserAppFixture.ScreenshotFolder, "tickets-mapping.png") });
