@@ -79,7 +79,9 @@ public sealed class TicketPlanner(IDbContextFactory<K8PostureDbContext> contexts
                 throw ProblemException.BadRequest("Invalid ticket request", $"filter: {field}: {messages[0]}", "filter");
             }
             criteria = criteria with { Status = FindingStatus.Open };
-            query = FindingsQuery.Filter(query, criteria);
+            // The organisation filters (business unit, team, cluster, environment) as the explorer applies them.
+            var scope = await ResolvedScope.ResolveAsync(db, criteria.Org, cancellationToken);
+            query = FindingsQuery.Filter(scope.Apply(query), criteria);
         }
         var findings = await query.Where(f => f.OwnerTeamId != null).OrderBy(f => f.Id).Take(MaxFindings).Select(Facts).ToListAsync(cancellationToken);
         var teamOf = await query.Where(f => f.OwnerTeamId != null).OrderBy(f => f.Id).Take(MaxFindings)
