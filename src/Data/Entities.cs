@@ -224,7 +224,7 @@ public sealed class FindingSighting
     public bool IsOpen { get; set; }
 }
 
-public enum FindingEventKind { Created, Updated, Closed, Reopened, ResolutionChanged, WorkflowChanged, AssigneeChanged, Commented }
+public enum FindingEventKind { Created, Updated, Closed, Reopened, ResolutionChanged, WorkflowChanged, AssigneeChanged, Commented, TicketSynced }
 
 /// <summary>History of a finding: what happened, when, and which push or person did it.</summary>
 public sealed class FindingEvent

@@ -6,6 +6,7 @@ using K8Posture.Features.Organisation;
 using K8Posture.Features.Packages;
 using K8Posture.Features.Remediation;
 using K8Posture.Features.Tenancy;
+using K8Posture.Features.Tickets;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -87,5 +88,8 @@ public abstract partial class K8PostureDbContext(DbContextOptions options, DataS
         // VEX: an organisation-wide document speaks for everyone (and everyone sees it); a team's only for its team.
         modelBuilder.Entity<Features.Vex.VexDocument>().HasQueryFilter(d => SeesAllTeams || d.OwnerTeamId == null || VisibleTeamIds.Contains(d.OwnerTeamId.Value));
         modelBuilder.Entity<Features.Vex.VexStatement>().HasQueryFilter(s => SeesAllTeams || s.Document!.OwnerTeamId == null || VisibleTeamIds.Contains(s.Document.OwnerTeamId.Value));
+        modelBuilder.Entity<TicketMapping>().HasQueryFilter(m => SeesAllTeams || VisibleTeamIds.Contains(m.TeamId));
+        modelBuilder.Entity<RemoteTicket>().HasQueryFilter(t => SeesAllTeams || VisibleTeamIds.Contains(t.Mapping!.TeamId));
+        modelBuilder.Entity<RemoteTicketFinding>().HasQueryFilter(l => SeesAllTeams || VisibleTeamIds.Contains(l.Ticket!.Mapping!.TeamId));
     }
 }

@@ -20,6 +20,7 @@ using K8Posture.Features.Scorecard;
 using K8Posture.Features.Teams;
 using K8Posture.Features.Tenancy;
 using K8Posture.Features.Vex;
+using K8Posture.Features.Tickets;
 
 namespace K8Posture.Features;
 
@@ -53,7 +54,8 @@ public static class FeatureRegistration
             .AddOrganisation()
             .AddIntel()
             .AddPackages()
-            .AddVex();
+            .AddVex()
+            .AddTickets();
         return builder;
     }
 
@@ -75,5 +77,6 @@ public static class FeatureRegistration
         .MapOrganisation()
         .MapIntel()
         .MapPackages()
-        .MapVex();
+        .MapVex()
+        .MapTickets();
 }

@@ -102,7 +102,7 @@ public sealed class PackageInventoryStore(IDbContextFactory<K8PostureDbContext> 
         image.ImageTag = Clip(sbom.Image?.Tag, FindingConfiguration.ImageTagMaxLength);
         image.ImageDigest = Clip(sbom.Image?.Digest, FindingConfiguration.ImageDigestMaxLength);
         image.SbomFormat = Clip(sbom.Format, SbomImageConfiguration.SbomFormatMaxLength);
-        image.Source = Clip(push.Source, Source);
+        image.Source = Clip(push.Source, FindingConfiguration.SourceMaxLength);
         image.OwnerTeamId = push.ConfinedToTeamId ?? push.OwnerTeamId ?? image.OwnerTeamId;
         image.BatchId = push.BatchId;
         image.IngestedAt = push.At;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using K8Posture.Data;
+using K8Posture.Data.EntityConfigurations;
 using K8Posture.Features.Admin;
 using K8Posture.Security;
 using K8Posture.Shared.Http;
@@ -55,7 +56,7 @@ public sealed class PackageWatchService(IDbContextFactory<K8PostureDbContext> co
             Purl = question.Package.PackageKey,
             VersionRange = string.IsNullOrWhiteSpace(question.Range.Text) ? null : question.Range.Text,
             Severity = request.Severity ?? FindingSeverity.High,
-            CreatedBy = Clip(scope.Actor, Actor),
+            CreatedBy = Clip(scope.Actor, AuditEventConfiguration.ActorMaxLength),
             CreatedAt = clock.GetUtcNow(),
         };
         db.PackageWatches.Add(watch);

@@ -84,6 +84,6 @@ public sealed class PackageWatchConfiguration : IEntityTypeConfiguration<Package
         e.HasIndex(x => x.Name).IsUnique();
         e.Property(x => x.Purl).HasMaxLength(FindingConfiguration.PurlMaxLength);
         e.Property(x => x.VersionRange).HasMaxLength(VersionRangeMaxLength);
-        e.Property(x => x.CreatedBy).HasMaxLength(K8Posture.Shared.ColumnLengths.Actor);
+        e.Property(x => x.CreatedBy).HasMaxLength(AuditEventConfiguration.ActorMaxLength);
     }
 }

@@ -87,34 +87,7 @@ public sealed class RemediationService(IDbContextFactory<K8PostureDbContext> con
             }
         }
 
-        var now = clock.GetUtcNow();
-        var actor = db.Scope.Actor;
-        int changed = 0;
-        foreach (var finding in findings)
-        {
-            var before = Snapshot(finding);
-            var kind = Apply(finding, command.Action, assignee);
-            if (kind is null && comment is null)
-            {
-                continue;
-            }
-            var after = Snapshot(finding);
-            if (kind is { } k)
-            {
-                db.FindingEvents.Add(new FindingEvent { FindingId = finding.Id, Kind = k, At = now, Actor = actor, Detail = Clip(Describe(before, after) + (comment is null ? "" : " — " + comment), FindingEventConfiguration.DetailMaxLength) });
-            }
-            if (comment is not null)
-            {
-                db.FindingComments.Add(new FindingComment { FindingId = finding.Id, At = now, Author = actor, Text = comment });
-                if (kind is null)
-                {
-                    db.FindingEvents.Add(new FindingEvent { FindingId = finding.Id, Kind = FindingEventKind.Commented, At = now, Actor = actor, Detail = Clip(comment, FindingEventConfiguration.DetailMaxLength) });
-                }
-            }
-            audit.Record(db, "remediation." + ActionName(command.Action), nameof(Finding), finding.Id.ToString(CultureInfo.InvariantCulture),
-                before, comment is null ? after : new { after.Workflow, after.Resolution, after.Assignee, comment });
-            changed++;
-        }
+        var changed = Record(db, findings, command.Action, assignee, comment, db.Scope.Actor);
         await db.SaveChangesAsync(cancellationToken);
         if (changed > 0)
         {
@@ -122,6 +95,46 @@ public sealed class RemediationService(IDbContextFactory<K8PostureDbContext> con
         }
         return new RemediationResult(changed, findings.Count - changed);
     }
+
+    /// <summary>
+    /// The one status-change path: applies <paramref name="action"/> to loaded findings of <paramref name="db"/>, adding each
+    /// changed finding's history event, comment and audit event to the same unit of work; the caller saves. Used by
+    /// <see cref="ApplyAsync"/> after its checks, and by ticket sync with the remote person as <paramref name="actor"/>.
+    /// </summary>
+    public int Record(K8PostureDbContext db, IReadOnlyList<Finding> findings, RemediationAction action, string? assignee, string? comment, string actor)
+    {
+        var now = clock.GetUtcNow();
+        int changed = 0;
+        foreach (var finding in findings)
+        {
+            var before = Snapshot(finding);
+            var kind = Apply(finding, action, assignee);
+            if (kind is null && comment is null)
+            {
+                continue;
+            }
+            var after = Snapshot(finding);
+            if (kind is { } k)
+            {
+                db.FindingEvents.Add(new FindingEvent { FindingId = finding.Id, Kind = k, At = now, Actor = Clip(actor, FindingEventConfiguration.ActorMaxLength), Detail = Clip(Describe(before, after) + (comment is null ? "" : " — " + comment), FindingEventConfiguration.DetailMaxLength) });
+            }
+            if (comment is not null)
+            {
+                db.FindingComments.Add(new FindingComment { FindingId = finding.Id, At = now, Author = Clip(actor, FindingCommentConfiguration.AuthorMaxLength), Text = Clip(comment, MaxCommentLength) });
+                if (kind is null)
+                {
+                    db.FindingEvents.Add(new FindingEvent { FindingId = finding.Id, Kind = FindingEventKind.Commented, At = now, Actor = Clip(actor, FindingEventConfiguration.ActorMaxLength), Detail = Clip(comment, FindingEventConfiguration.DetailMaxLength) });
+                }
+            }
+            audit.Record(db, "remediation." + ActionName(action), nameof(Finding), finding.Id.ToString(CultureInfo.InvariantCulture),
+                before, comment is null ? after : new { after.Workflow, after.Resolution, after.Assignee, comment });
+            changed++;
+        }
+        return changed;
+    }
+
+    /// <summary>Tells the open pages that findings changed (after the caller of <see cref="Record"/> saved).</summary>
+    public void NotifyChanged() => notifier.NotifyFindingsChanged();
 
     public async Task<IReadOnlyList<FindingHistoryEntry>> HistoryAsync(long findingId, CancellationToken cancellationToken)
     {

@@ -1,0 +1,93 @@
+using System.Globalization;
+using K8Posture.Data;
+using K8Posture.Features.Remediation;
+using Microsoft.EntityFrameworkCore;
+using static K8Posture.Shared.ColumnLengths;
+
+namespace K8Posture.Features.Tickets;
+
+/// <summary>
+/// Applies a ticket's remote state to its findings through the remediation status path (history, comments and audit in the
+/// same save): moved to a resolved status → findings Resolved (the next scan confirms or reopens them); back to an open
+/// status → findings Open; in progress → In progress; won't fix → a comment asking for a risk acceptance; the assignee and
+/// new comments mirrored with the remote person named.
+/// </summary>
+public sealed class TicketInboundSync(RemediationService remediation, TicketConnectionSecrets secrets, TicketRemotes remotes, AuditLog audit, TimeProvider clock)
+{
+    /// <summary>Reads the ticket from the remote and applies it; a deleted ticket is recorded on the ticket. Returns the findings changed.</summary>
+    public async Task<int> PullAsync(K8PostureDbContext db, RemoteTicket ticket, string via, CancellationToken cancellationToken)
+    {
+        var mapping = ticket.Mapping!;
+        var connection = mapping.Connection!;
+        RemoteIssue issue;
+        try
+        {
+            issue = await remotes.For(connection.System).GetAsync(secrets.Endpoint(connection), mapping.Project, ticket.RemoteId ?? ticket.RemoteKey!, cancellationToken);
+        }
+        catch (TicketRemoteException ex) when (ex.Permanent)
+        {
+            if (ticket.LastError != ex.Message)
+            {
+                ticket.LastError = Clip(ex.Message, TicketColumns.LastError);
+                audit.Record(db, "ticket.pull-failed", nameof(RemoteTicket), ticket.Id.ToString(CultureInfo.InvariantCulture), after: new { ticket.RemoteKey, Error = ticket.LastError });
+            }
+            return 0;
+        }
+        ticket.LastError = null;
+        return await ApplyAsync(db, ticket, issue, via, cancellationToken);
+    }
+
+    public async Task<int> ApplyAsync(K8PostureDbContext db, RemoteTicket ticket, RemoteIssue issue, string via, CancellationToken cancellationToken)
+    {
+        var mapping = ticket.Mapping!;
+        var system = mapping.Connection!.System == TicketSystem.AzureDevOps ? "Azure DevOps" : "Jira";
+        var memberIds = await db.RemoteTicketFindings.Where(l => l.TicketId == ticket.Id && l.LeftAt == null).Select(l => l.FindingId).ToListAsync(cancellationToken);
+        var findings = await db.Findings.Where(f => memberIds.Contains(f.Id) && f.Status == FindingStatus.Open).ToListAsync(cancellationToken);
+        var changed = 0;
+        var state = TicketAdminService.StateOf(mapping, issue.Status);
+        var actor = $"{system}:{issue.Key}";
+        if (!string.Equals(ticket.RemoteStatus, issue.Status, StringComparison.Ordinal) || state != ticket.State)
+        {
+            var before = new { ticket.RemoteStatus, ticket.State };
+            var action = state switch
+            {
+                TicketState.Resolved => RemediationAction.MarkResolved,
+                TicketState.InProgress => RemediationAction.StartProgress,
+                TicketState.Open when ticket.State is TicketState.Resolved or TicketState.InProgress or TicketState.WontFix => RemediationAction.Reopen,
+                _ => (RemediationAction?)null,
+            };
+            var comment = state == TicketState.WontFix
+                ? $"{issue.Key} was moved to \"{issue.Status}\" (won't fix) in {system}: request a risk acceptance for these findings, or reopen the ticket."
+                : $"{issue.Key} moved to \"{issue.Status}\" in {system} ({via}).";
+            changed += remediation.Record(db, findings, action ?? RemediationAction.Comment, null, comment, actor);
+            ticket.RemoteStatus = Clip(issue.Status, TicketColumns.Status);
+            ticket.State = state;
+            audit.Record(db, "ticket.sync.status", nameof(RemoteTicket), ticket.Id.ToString(CultureInfo.InvariantCulture), before, new { ticket.RemoteStatus, ticket.State, via });
+        }
+        if (!string.Equals(ticket.RemoteAssignee, issue.Assignee, StringComparison.Ordinal))
+        {
+            changed += remediation.Record(db, findings, RemediationAction.Assign, issue.Assignee is null ? null : Clip(issue.Assignee, RemediationService.MaxAssigneeLength), null,
+                $"{actor} (assigned in {system})");
+            audit.Record(db, "ticket.sync.assignee", nameof(RemoteTicket), ticket.Id.ToString(CultureInfo.InvariantCulture), new { Assignee = ticket.RemoteAssignee }, new { issue.Assignee, via });
+            ticket.RemoteAssignee = Clip(issue.Assignee, TicketColumns.Assignee);
+        }
+        // Comments after the last one mirrored, except ours (they start with the [K8Posture] marker).
+        var seen = ticket.LastMirroredCommentId;
+        var fresh = seen is null ? issue.Comments : issue.Comments.SkipWhile(c => c.Id != seen).Skip(1).ToList();
+        if (seen is not null && !issue.Comments.Any(c => c.Id == seen))
+        {
+            fresh = [];
+        }
+        foreach (var comment in fresh.Where(c => !c.Text.StartsWith("[K8Posture]", StringComparison.Ordinal)))
+        {
+            changed += remediation.Record(db, findings, RemediationAction.Comment, null, Clip($"{comment.Author} in {issue.Key}: {comment.Text}", RemediationService.MaxCommentLength),
+                $"{system}:{comment.Author}");
+        }
+        if (issue.Comments.Count > 0)
+        {
+            ticket.LastMirroredCommentId = Clip(issue.Comments[^1].Id, TicketColumns.RemoteKey);
+        }
+        ticket.LastSyncedAt = clock.GetUtcNow();
+        return changed;
+    }
+}
