@@ -10,24 +10,15 @@ public static class VexEndpoints
 {
     public static IEndpointRouteBuilder MapVexApi(this IEndpointRouteBuilder endpoints)
     {
-        var ingest = endpoints.MapGroup("/api/v1/ingest/vex")
+        endpoints.MapPost("/api/v1/ingest/vex", async (HttpContext context, VexService vex, IOptions<IngestionOptions> options, string? team, CancellationToken ct) =>
+            {
+                var payload = await RawRequestBody.ReadRequiredAsync(context, Math.Clamp(options.Value.MaxPayloadBytes, 0, Array.MaxLength), "VEX document",
+                    "raise Ingestion:MaxPayloadBytes, or split it", "send the OpenVEX or CycloneDX VEX document as the body.", ct);
+                return TypedResults.Ok(await vex.LoadAsync(payload, team, ct));
+            })
             .RequireAuthorization(Policies.Ingest)
             .RequireRateLimiting(RateLimitPolicies.Ingest)
-            .WithTags("VEX");
-        ingest.MapPost("", async (HttpContext context, VexService vex, IOptions<IngestionOptions> options, string? team, CancellationToken ct) =>
-            {
-                var body = await RawRequestBody.ReadAsync(context, Math.Clamp(options.Value.MaxPayloadBytes, 0, Array.MaxLength), "VEX document",
-                    "raise Ingestion:MaxPayloadBytes, or split it", ct);
-                if (body.Problem is { } problem)
-                {
-                    return problem;
-                }
-                if (body.Payload.IsEmpty)
-                {
-                    throw Shared.Http.ProblemException.BadRequest("Empty payload", "The request body is empty; send the OpenVEX or CycloneDX VEX document as the body.");
-                }
-                return TypedResults.Ok(await vex.LoadAsync(body.Payload, team, ct));
-            })
+            .WithTags("VEX")
             .WithName("IngestVex")
             .WithSummary("Push a VEX document (OpenVEX or CycloneDX VEX)")
             .WithDescription("The body is an OpenVEX document (@context https://openvex.dev/ns/…) or a CycloneDX BOM whose vulnerabilities carry analysis.state. "
@@ -39,7 +30,10 @@ public static class VexEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        ingest.MapDelete("", async (VexService vex, string? id, CancellationToken ct) => TypedResults.Ok(await vex.WithdrawAsync(id ?? "", ct)))
+        endpoints.MapDelete("/api/v1/ingest/vex", async (VexService vex, string? id, CancellationToken ct) => TypedResults.Ok(await vex.WithdrawAsync(id ?? "", ct)))
+            .RequireAuthorization(Policies.Ingest)
+            .RequireRateLimiting(RateLimitPolicies.Ingest)
+            .WithTags("VEX")
             .WithName("WithdrawVex")
             .WithSummary("Withdraw a VEX document")
             .WithDescription("id= is the document's @id (OpenVEX), serialNumber (CycloneDX) or the sha256:… id the push answered. Its statements stop counting; findings it marked are re-decided (most go back to open).")
