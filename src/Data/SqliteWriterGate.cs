@@ -14,8 +14,13 @@ public static class SqliteWriterGate
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> Writers = new(StringComparer.Ordinal);
 
     /// <summary>The gate of the database file <paramref name="db"/> writes to.</summary>
-    public static SemaphoreSlim For(K8PostureDbContext db) =>
-        Writers.GetOrAdd(Path.GetFullPath(db.Database.GetDbConnection().DataSource), _ => new SemaphoreSlim(1, 1));
+    public static SemaphoreSlim For(K8PostureDbContext db)
+    {
+        var connection = db.Database.GetDbConnection();
+        // A private in-memory database (":memory:" or no file) has no path: its connection string names it.
+        var file = connection.DataSource is { Length: > 0 } source && source != ":memory:" ? Path.GetFullPath(source) : connection.ConnectionString;
+        return Writers.GetOrAdd(file, _ => new SemaphoreSlim(1, 1));
+    }
 
     /// <summary>
     /// Null when a write could start now, else why not. While one of this process's writes runs the file is ours and

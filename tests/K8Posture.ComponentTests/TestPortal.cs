@@ -44,6 +44,7 @@ public sealed class TestPortal : IAsyncDisposable
         Context.Services.AddLandscape();
         Context.Services.AddScoped<ILandscapeSignalSource, AlertsLandscapeSignals>();
         Context.Services.AddFindings();
+        Context.Services.AddScoped<K8Posture.Features.Tickets.TicketPlanner>();
         Authorization = Context.AddAuthorization();
     }
 
