@@ -275,7 +275,8 @@ public sealed partial class EntraAppFixture : IAsyncLifetime
         _provider.BeginOutputReadLine();
         _provider.BeginErrorReadLine();
 
-        var ready = await _ready.Task.WaitAsync(TimeSpan.FromSeconds(30))
+        // Node loads oidc-provider in a few seconds when idle; 2 minutes covers a CI machine busy with the other suites.
+        var ready = await _ready.Task.WaitAsync(TimeSpan.FromMinutes(2))
             .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : throw new InvalidOperationException("The OIDC provider did not start:\n" + string.Join('\n', _providerOutput)), TaskScheduler.Default);
         var match = ReadyLine().Match(ready);
         Issuer = match.Groups["issuer"].Value;

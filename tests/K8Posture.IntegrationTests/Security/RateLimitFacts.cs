@@ -165,7 +165,8 @@ public sealed partial class RateLimitFacts : IAsyncLifetime
         var endpoints = _app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
         var pushes = endpoints.Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1/ingest/", StringComparison.Ordinal) == true
             && e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods.Contains("POST") == true).ToList();
-        Assert.Equal(3, pushes.Count);
+        // scans, alerts, inventory and VEX documents
+        Assert.Equal(4, pushes.Count);
         Assert.All(pushes, e => Assert.Equal(RateLimitPolicies.Ingest, e.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName));
         Assert.Equal(RateLimitPolicies.Evaluate, Single(endpoints, "/api/v1/evaluate").Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName);
         Assert.Equal(RateLimitPolicies.SignIn, Single(endpoints, "/account/challenge").Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName);

@@ -16,7 +16,10 @@ public sealed class IngestRobustnessFacts : IDisposable
 {
     private const long Limit = 4L * 1024 * 1024;
 
-    private readonly K8PostureAppFactory _app = new(seedDemo: false, b => b.UseSetting("Ingestion:MaxPayloadBytes", Limit.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    private readonly K8PostureAppFactory _app = new(seedDemo: false, b => b
+        .UseSetting("Ingestion:MaxPayloadBytes", Limit.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        // The corpus is every fixture mutated many ways: more pushes a minute than one pipeline key may make.
+        .UseSetting("RateLimits:Ingest:PermitLimit", "100000"));
 
     public void Dispose() => _app.Dispose();
 
