@@ -34,8 +34,15 @@ public sealed partial class OverdueQueueFacts(BrowserAppFixture app)
         var seen = new List<(int Rank, int Days)>();
         while (true)
         {
-            await page.WaitForFunctionAsync("() => !document.querySelector('[data-testid=queue-overdue-table] .mud-table-loading')");
-            await page.WaitForTimeoutAsync(300);
+            // The page asked for is shown once the pager says it starts at the next row and that many rows are drawn: the
+            // loading bar alone can be read before a new page size or page has even started loading.
+            var expected = new { first = seen.Count + 1, rows = Math.Min(100, total - seen.Count) };
+            await page.WaitForFunctionAsync("""
+                expected => !document.querySelector('[data-testid=queue-overdue-table] .mud-table-loading')
+                    && [...document.querySelectorAll('[data-testid=queue-overdue-pager] .mud-table-pagination-caption')]
+                        .some(caption => caption.textContent.trim().startsWith(expected.first + '-'))
+                    && document.querySelectorAll('[data-testid=queue-overdue-table] tbody tr').length === expected.rows
+                """, expected, new PageWaitForFunctionOptions { Timeout = 30_000 });
             foreach (var row in await rows.AllAsync())
             {
                 var severity = (await row.Locator("[data-testid=severity-chip]").InnerTextAsync()).Trim();
