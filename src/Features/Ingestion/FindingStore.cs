@@ -63,16 +63,16 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
     /// </summary>
     private const int BuildChunkSize = 512;
 
-    private Finding[] Build((string Fingerprint, NormalisedFinding Finding, int? OwnerTeamId)[] chunk, string source, string scopeKey, FindingPush push)
+    private Finding[] Build(int[] chunk, IReadOnlyList<NormalisedFinding> findings, IncomingKey[] keys, string source, string scopeKey, FindingPush push)
     {
         var built = new Finding[chunk.Length];
         for (var i = 0; i < chunk.Length; i++)
         {
-            var (fingerprint, finding, ownerTeamId) = chunk[i];
+            var key = keys[chunk[i]];
             var entity = new Finding
             {
-                Fingerprint = fingerprint,
-                ContentHash = FindingIdentity.ContentHash(finding),
+                Fingerprint = key.Fingerprint,
+                ContentHash = key.ContentHash,
                 Source = source,
                 ScopeKey = scopeKey,
                 Title = "",
@@ -81,9 +81,9 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
                 LastSeenAt = push.At,
                 LastBatchId = push.BatchId,
                 ClusterId = push.ClusterId,
-                OwnerTeamId = ownerTeamId,
+                OwnerTeamId = key.OwnerTeamId,
             };
-            CopyContent(finding, entity);
+            CopyContent(findings[chunk[i]], entity);
             entity.SlaDueAt = (push.Sla ?? sla.Value).DueAt(entity.Severity, entity.FirstSeenAt);
             built[i] = entity;
         }
@@ -94,7 +94,14 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
 
     private sealed record SourceSighting(long Id, long FindingId, string ScopeKey, bool IsOpen, string Fingerprint, FindingStatus FindingStatus, int? OwnerTeamId);
 
-    private sealed record Change(long FindingId, NormalisedFinding Finding, string ContentHash, int? OwnerTeamId, bool ContentChanged, bool Reopen);
+    private sealed record Change(long FindingId, int Index, string ContentHash, int? OwnerTeamId, bool ContentChanged, bool Reopen);
+
+    /// <summary>
+    /// What the store keeps of each incoming finding while it works: its identity, content hash, owner and coverage key. The
+    /// findings themselves are read again only to be written (new or changed), so a list that reads them from the
+    /// payload (<see cref="DeferredFindings{TContext}"/>) never has them all in memory at once.
+    /// </summary>
+    private readonly record struct IncomingKey(string Fingerprint, string ContentHash, int? OwnerTeamId, string CoverageKey);
 
     public async Task<FindingChangeCounts> ApplyAsync(K8PostureDbContext db, FindingPush push, IReadOnlyList<NormalisedFinding> findings, CancellationToken cancellationToken)
     {
@@ -103,16 +110,20 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
         var actor = Clip(push.Actor, FindingEventConfiguration.ActorMaxLength);
 
         // A report can name the same problem twice (e.g. the same library in two lock files of one artifact); the first wins.
-        // Fingerprints are needed first and for all; spread them over the cores, then keep report order.
-        var fingerprints = new string[findings.Count];
+        // Keys are needed first and for all; spread them over the cores, then keep report order.
+        var keys = new IncomingKey[findings.Count];
         Parallel.For(0, findings.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
-            fingerprints[i] = FindingIdentity.Fingerprint(scopeKey, findings[i]));
-        var incoming = new Dictionary<string, NormalisedFinding>(findings.Count, StringComparer.Ordinal);
-        for (var i = 0; i < findings.Count; i++)
         {
-            incoming.TryAdd(fingerprints[i], findings[i]);
+            var finding = findings[i];
+            var ownerTeamId = push.OwnerTeamId
+                ?? (finding.NamespaceName is { } ns && push.NamespaceOwnerTeamIds.TryGetValue(ns, out var namespaceOwner) ? namespaceOwner : null);
+            keys[i] = new IncomingKey(FindingIdentity.Fingerprint(scopeKey, finding), FindingIdentity.ContentHash(finding), ownerTeamId, CoverageKey(scopeKey, push, finding));
+        });
+        var incoming = new Dictionary<string, int>(findings.Count, StringComparer.Ordinal);
+        for (var i = 0; i < keys.Length; i++)
+        {
+            incoming.TryAdd(keys[i].Fingerprint, i);
         }
-        fingerprints = null;
 
         // This source's view of what the push covers (indexed by Source, ScopeKey), and every finding the push names, whoever reported it.
         var sightings = await CoveredSightingsAsync(db, source, scopeKey, push, cancellationToken);
@@ -131,7 +142,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
         }
 
         var now = push.At;
-        var created = new List<(string Fingerprint, NormalisedFinding Finding, int? OwnerTeamId)>();
+        var created = new List<int>();
         var newSightings = new List<FindingSighting>();
         var events = new List<FindingEvent>();
         var unchangedIds = new List<long>();
@@ -142,13 +153,12 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
         // Sightings that now belong to another report object (or moved in from a key the push does not cover), by their new key.
         var rekeyed = new Dictionary<string, List<long>>(StringComparer.Ordinal);
         var unsighted = new List<(long FindingId, string CoverageKey)>();
-        foreach (var (fingerprint, finding) in incoming)
+        foreach (var (fingerprint, index) in incoming)
         {
-            var ownerTeamId = push.OwnerTeamId
-                ?? (finding.NamespaceName is { } ns && push.NamespaceOwnerTeamIds.TryGetValue(ns, out var namespaceOwner) ? namespaceOwner : null);
+            var (_, incomingHash, ownerTeamId, coverageKey) = keys[index];
             if (!existing.TryGetValue(fingerprint, out var current))
             {
-                created.Add((fingerprint, finding, ownerTeamId));
+                created.Add(index);
                 continue;
             }
 
@@ -156,7 +166,6 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
             {
                 stillReportedAfterResolved.Add(current.Id);
             }
-            var coverageKey = CoverageKey(scopeKey, push, finding);
             if (sightingByFinding.TryGetValue(current.Id, out var sighting))
             {
                 if (!string.Equals(sighting.ScopeKey, coverageKey, StringComparison.Ordinal))
@@ -175,7 +184,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
 
             var wasClosed = current.Status == FindingStatus.Closed;
             // Only the first reporter's content is compared (and hashed): see the class summary.
-            var contentHash = current.Source == source ? FindingIdentity.ContentHash(finding) : current.ContentHash;
+            var contentHash = current.Source == source ? incomingHash : current.ContentHash;
             var contentChanged = !string.Equals(current.ContentHash, contentHash, StringComparison.Ordinal);
             var ownershipChanged = (ownerTeamId is not null && current.OwnerTeamId != ownerTeamId)
                 || (push.ClusterId is not null && current.ClusterId != push.ClusterId);
@@ -184,7 +193,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
                 unchangedIds.Add(current.Id);
                 continue;
             }
-            changes.Add(new Change(current.Id, finding, contentHash, ownerTeamId, contentChanged, wasClosed));
+            changes.Add(new Change(current.Id, index, contentHash, ownerTeamId, contentChanged, wasClosed));
         }
 
         // This source may have seen a finding under a report object the push does not cover (the tool renamed its reports,
@@ -240,7 +249,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
                 if (change.ContentChanged)
                 {
                     var before = current.Severity;
-                    CopyContent(change.Finding, current);
+                    CopyContent(findings[change.Index], current);
                     current.ContentHash = change.ContentHash;
                     current.SlaDueAt = (push.Sla ?? sla.Value).DueAt(current.Severity, current.FirstSeenAt);
                     if (!change.Reopen)
@@ -283,7 +292,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
         // New findings are built (content hash, copy, SLA) one chunk ahead of the insert, on another core.
         var pending = created.Chunk(BuildChunkSize).ToArray();
         var sqlite = db.Database.IsSqlite();
-        var next = pending.Length > 0 ? Task.Run(() => Build(pending[0], source, scopeKey, push), cancellationToken) : null;
+        var next = pending.Length > 0 ? Task.Run(() => Build(pending[0], findings, keys, source, scopeKey, push), cancellationToken) : null;
         long? firstCreatedId = null;
         for (var k = 0; k < pending.Length; k++)
         {
@@ -291,7 +300,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
             if (k + 1 < pending.Length)
             {
                 var following = pending[k + 1];
-                next = Task.Run(() => Build(following, source, scopeKey, push), cancellationToken);
+                next = Task.Run(() => Build(following, findings, keys, source, scopeKey, push), cancellationToken);
             }
             var insertedWithIds = await BulkInserter.InsertAsync(db, built, assignIds: true, cancellationToken);
             if (!insertedWithIds)
@@ -306,10 +315,10 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
                 await AddFirstSightingsAndCreatedEventsAsync(db, built[0].Id, built[^1].Id, actor, cancellationToken);
                 continue;
             }
-            var chunkFindings = pending[k];
+            var chunkIndexes = pending[k];
             for (var i = 0; i < built.Length; i++)
             {
-                newSightings.Add(NewSighting(built[i].Id, source, CoverageKey(scopeKey, push, chunkFindings[i].Finding), push));
+                newSightings.Add(NewSighting(built[i].Id, source, keys[chunkIndexes[i]].CoverageKey, push));
                 events.Add(Event(built[i].Id, FindingEventKind.Created, push, actor, null));
             }
         }

@@ -14,14 +14,76 @@ public static class IngestBatchRecording
 {
     public const int MaxErrorLength = IngestBatchConfiguration.ErrorMaxLength;
 
+    /// <summary>
+    /// The payload gzipped into exactly one array of its compressed size: it is written into pooled segments first, because
+    /// a growing MemoryStream leaves a large-object-heap array of a guessed size (and every regrowth) as garbage that stays
+    /// in the working set until a full collection, in the middle of a large push.
+    /// </summary>
     public static byte[] Gzip(ReadOnlySpan<byte> payload)
     {
-        using var buffer = new MemoryStream(capacity: Math.Max(256, payload.Length / 4));
-        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        using var segments = new PooledSegmentStream();
+        using (var gzip = new GZipStream(segments, CompressionLevel.Fastest, leaveOpen: true))
         {
             gzip.Write(payload);
         }
-        return buffer.ToArray();
+        return segments.ToArray();
+    }
+
+    /// <summary>A write-only stream into 256 KB pooled buffers (returned, so they leave no large-object garbage), joined once.</summary>
+    private sealed class PooledSegmentStream : Stream
+    {
+        private const int SegmentSize = 256 * 1024;
+        private readonly List<byte[]> _segments = [];
+        private int _lastFilled = SegmentSize;
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => (_segments.Count - 1L) * SegmentSize + _lastFilled;
+        public override long Position { get => Length; set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            while (!buffer.IsEmpty)
+            {
+                if (_lastFilled == SegmentSize)
+                {
+                    _segments.Add(System.Buffers.ArrayPool<byte>.Shared.Rent(SegmentSize));
+                    _lastFilled = 0;
+                }
+                var take = Math.Min(buffer.Length, SegmentSize - _lastFilled);
+                buffer[..take].CopyTo(_segments[^1].AsSpan(_lastFilled));
+                _lastFilled += take;
+                buffer = buffer[take..];
+            }
+        }
+
+        public byte[] ToArray()
+        {
+            var joined = new byte[_segments.Count == 0 ? 0 : Length];
+            for (var i = 0; i < _segments.Count; i++)
+            {
+                _segments[i].AsSpan(0, i == _segments.Count - 1 ? _lastFilled : SegmentSize).CopyTo(joined.AsSpan(i * SegmentSize));
+            }
+            return joined;
+        }
+
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            foreach (var segment in _segments)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(segment);
+            }
+            _segments.Clear();
+            base.Dispose(disposing);
+        }
     }
 
     public static byte[] Gunzip(byte[] compressed)

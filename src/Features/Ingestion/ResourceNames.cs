@@ -57,9 +57,11 @@ public static partial class ResourceNames
     }
 
     /// <summary>Refuses a push whose payload names a namespace that breaks <see cref="NamespaceRule"/>; <paramref name="where"/> says where in the payload.</summary>
+    public static bool IsValidNamespaceInPayload(string? @namespace) => string.IsNullOrEmpty(@namespace) || IsValidNamespace(@namespace);
+
     public static void RequireValidNamespaceInPayload(string? @namespace, string where)
     {
-        if (!string.IsNullOrEmpty(@namespace) && !IsValidNamespace(@namespace))
+        if (!IsValidNamespaceInPayload(@namespace))
         {
             throw new IngestRejectedException("Invalid namespace name", $"The namespace name at {where} breaks the naming rule: {NamespaceRule}. Nothing from this push was applied; the refused push is kept in the ingest log.", pointer: where);
         }

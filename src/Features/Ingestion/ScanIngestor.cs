@@ -186,11 +186,17 @@ public sealed class ScanIngestor(
         {
             ResourceNames.RequireValidClusterInPayload(parsed.ScopeHint.ClusterName, "the report's cluster name");
         }
+        // A list read from the payload knows its namespaces without reading each finding again.
+        var namespaces = parsed.Findings as IFindingNamespaces;
         for (var i = 0; i < parsed.Findings.Count; i++)
         {
-            var finding = parsed.Findings[i];
-            ResourceNames.RequireValidNamespaceInPayload(finding.NamespaceName,
-                $"finding {i + 1} ({finding.ResourceKind}/{finding.ResourceName}, rule {finding.RuleId ?? finding.VulnerabilityId})");
+            var namespaceName = namespaces is null ? parsed.Findings[i].NamespaceName : namespaces.NamespaceAt(i);
+            if (!ResourceNames.IsValidNamespaceInPayload(namespaceName))
+            {
+                var finding = parsed.Findings[i];
+                ResourceNames.RequireValidNamespaceInPayload(namespaceName,
+                    $"finding {i + 1} ({finding.ResourceKind}/{finding.ResourceName}, rule {finding.RuleId ?? finding.VulnerabilityId})");
+            }
         }
     }
 

@@ -38,7 +38,8 @@ public sealed class TrivyJsonParser : IScanParser
     /// </summary>
     internal static ScanParseResult? ParseItemByItem(ReadOnlyMemory<byte> payload)
     {
-        var reader = new Utf8JsonReader(JsonPayload.WithoutBom(payload).Span, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 256 });
+        var json = JsonPayload.WithoutBom(payload);
+        var reader = new Utf8JsonReader(json.Span, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 256 });
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -51,7 +52,7 @@ public sealed class TrivyJsonParser : IScanParser
             var seen = new HashSet<string>(StringComparer.Ordinal);
             JsonDocument? headDocument = null;
             ScanScopeHint? hint = null;
-            List<NormalisedFinding>? findings = null;
+            IReadOnlyList<NormalisedFinding>? findings = null;
             try
             {
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -73,7 +74,7 @@ public sealed class TrivyJsonParser : IScanParser
                             return null;
                         }
                         hint = ReadScopeHint(root);
-                        findings = ReadResults(ref reader, hint.Image);
+                        findings = ReadResults(ref reader, json, hint.Image);
                         if (findings is null)
                         {
                             return null;
@@ -114,14 +115,22 @@ public sealed class TrivyJsonParser : IScanParser
         }
     }
 
-    /// <summary>Results[], each result's findings in the order <see cref="ParseWhole"/> gives them; null when out of order or of the wrong shape.</summary>
-    private static List<NormalisedFinding>? ReadResults(ref Utf8JsonReader reader, ImageReference? image)
+    /// <summary>A findings array of one result: what its items are read under.</summary>
+    internal sealed record ItemContext(string Pointer, string ArrayName, string? Target, string? ResultType, ImageReference? Image);
+
+    /// <summary>
+    /// Results[], each result's findings in the order <see cref="ParseWhole"/> gives them; null when out of order or of the
+    /// wrong shape. Every finding is read once here (so a bad one refuses the push now, naming its pointer) and then kept
+    /// only as where it stands in <paramref name="json"/>: see <see cref="DeferredFindings{TContext}"/>.
+    /// </summary>
+    private static DeferredFindings<ItemContext>? ReadResults(ref Utf8JsonReader reader, ReadOnlyMemory<byte> json, ImageReference? image)
     {
-        var findings = new List<NormalisedFinding>();
+        var items = new List<DeferredFindings<ItemContext>.Location>();
+        var contexts = new List<ItemContext>();
         reader.Read();
         if (reader.TokenType == JsonTokenType.Null)
         {
-            return findings;
+            return new DeferredFindings<ItemContext>(json, [], contexts, ReadItem);
         }
         if (reader.TokenType != JsonTokenType.StartArray)
         {
@@ -137,7 +146,7 @@ public sealed class TrivyJsonParser : IScanParser
             string? target = null, resultType = null;
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var sawFindings = false;
-            List<NormalisedFinding> misconfigurations = [], secrets = [];
+            List<DeferredFindings<ItemContext>.Location> misconfigurations = [], secrets = [];
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var name = reader.GetString()!;
@@ -173,24 +182,17 @@ public sealed class TrivyJsonParser : IScanParser
                         {
                             return null;
                         }
+                        var context = new ItemContext($"{pointer}/{name}", name, target, resultType, image);
+                        contexts.Add(context);
+                        var into = name switch { "Vulnerabilities" => items, "Misconfigurations" => misconfigurations, _ => secrets };
                         for (var item = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; item++)
                         {
+                            var start = checked((int)reader.TokenStartIndex);
                             using var document = JsonDocument.ParseValue(ref reader);
-                            var itemPointer = string.Create(CultureInfo.InvariantCulture, $"{pointer}/{name}/{item}");
-                            switch (name)
+                            var length = checked((int)reader.BytesConsumed) - start;
+                            if (ReadAccepted(document.RootElement, context, item) is { } finding)
                             {
-                                case "Vulnerabilities":
-                                    findings.Add(ReadVulnerability(document.RootElement, itemPointer, target, resultType, image));
-                                    break;
-                                case "Misconfigurations":
-                                    if (ReadMisconfiguration(document.RootElement, itemPointer, target, resultType, image) is { } misconfiguration)
-                                    {
-                                        misconfigurations.Add(misconfiguration);
-                                    }
-                                    break;
-                                default:
-                                    secrets.Add(ReadSecret(document.RootElement, itemPointer, target, image));
-                                    break;
+                                into.Add(new(start, length, contexts.Count - 1, item, finding.NamespaceName));
                             }
                         }
                         break;
@@ -200,11 +202,26 @@ public sealed class TrivyJsonParser : IScanParser
                 }
             }
             // As the whole-document reader lists them: a result's vulnerabilities, then its misconfigurations, then its secrets.
-            findings.AddRange(misconfigurations);
-            findings.AddRange(secrets);
+            items.AddRange(misconfigurations);
+            items.AddRange(secrets);
         }
-        return findings;
+        return new DeferredFindings<ItemContext>(json, [.. items], contexts, ReadItem);
     }
+
+    /// <summary>One item of a findings array as a finding; null for a misconfiguration that passed (not a finding).</summary>
+    private static NormalisedFinding? ReadAccepted(JsonElement value, ItemContext context, int index)
+    {
+        var itemPointer = string.Create(CultureInfo.InvariantCulture, $"{context.Pointer}/{index}");
+        return context.ArrayName switch
+        {
+            "Vulnerabilities" => ReadVulnerability(value, itemPointer, context.Target, context.ResultType, context.Image),
+            "Misconfigurations" => ReadMisconfiguration(value, itemPointer, context.Target, context.ResultType, context.Image),
+            _ => ReadSecret(value, itemPointer, context.Target, context.Image),
+        };
+    }
+
+    private static NormalisedFinding ReadItem(JsonElement value, ItemContext context, int index) =>
+        ReadAccepted(value, context, index) ?? throw new InvalidOperationException($"{context.Pointer}/{index} was accepted as a finding when the report was received.");
 
     internal static ScanParseResult ParseWhole(ReadOnlyMemory<byte> payload)
     {

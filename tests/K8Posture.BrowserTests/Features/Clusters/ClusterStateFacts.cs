@@ -85,7 +85,8 @@ public sealed class ClusterStateFacts(BrowserAppFixture app)
         await MarkCollectedAsync();
         var page = await app.NewPageAsync();
         await BrowserAppFixture.SignInAsync(page, "Leadership.Viewer");
-        var created = await page.APIRequest.PostAsync("/api/v1/reports/executive");
+        // Drawing the report takes a few seconds alone and more than Playwright's default 30 s on a shared CI machine.
+        var created = await page.APIRequest.PostAsync("/api/v1/reports/executive", new APIRequestContextOptions { Timeout = 180_000 });
         Assert.Equal(201, created.Status);
         var pdf = await page.APIRequest.GetAsync(created.Headers["location"]);
         var file = Path.Combine(BrowserAppFixture.ScreenshotFolder, "executive-report-demo.pdf");

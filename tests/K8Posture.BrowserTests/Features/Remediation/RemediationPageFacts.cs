@@ -102,7 +102,7 @@ public sealed class RemediationPageFacts(BrowserAppFixture app)
         Assert.Contains("The WAF rule was removed", await admin.Locator($"[data-testid=acceptance-table] tr:has(td:text-is('{id}')) [data-testid=revoked-by]").InnerTextAsync(), StringComparison.Ordinal);
 
         await admin.ClickAsync("[data-testid=remediation-tabs] .mud-tab:has-text('Metrics')");
-        await admin.WaitForSelectorAsync("[data-testid=metrics-backlog-chart] .apexcharts-svg", new PageWaitForSelectorOptions { Timeout = 15_000 });
+        await admin.WaitForSelectorAsync("[data-testid=metrics-backlog-chart] .apexcharts-svg", new PageWaitForSelectorOptions { Timeout = 60_000 });
         await admin.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("remediation-metrics.png"), FullPage = true });
     }
 }

@@ -31,6 +31,31 @@ public sealed class TrivyItemByItemFacts
     }
 
     [Fact]
+    public void Findings_read_item_by_item_stay_in_the_payload_and_each_read_gives_an_equal_new_finding()
+    {
+        // A trivy k8s style target ("namespace/Kind/name") gives the result's misconfigurations a namespace.
+        var node = JsonNode.Parse(TrivyFixtures.Read("helm_testchart.json.golden"))!;
+        node["Results"]![0]!["Target"] = "payments/Deployment/web";
+        var payload = Encoding.UTF8.GetBytes(node.ToJsonString());
+
+        var findings = TrivyJsonParser.ParseItemByItem(payload)!.Findings;
+        var whole = TrivyJsonParser.ParseWhole(payload).Findings;
+
+        var namespaces = Assert.IsAssignableFrom<IFindingNamespaces>(findings);
+        Assert.Equal(whole.Count, findings.Count);
+        for (var i = 0; i < whole.Count; i++)
+        {
+            var first = findings[i];
+            var second = findings[i];
+            Assert.NotSame(first, second);
+            Assert.Equal(JsonSerializer.Serialize(whole[i]), JsonSerializer.Serialize(first));
+            Assert.Equal(JsonSerializer.Serialize(first), JsonSerializer.Serialize(second));
+            Assert.Equal(whole[i].NamespaceName, namespaces.NamespaceAt(i));
+        }
+        Assert.All(whole, f => Assert.Equal("payments", f.NamespaceName));
+    }
+
+    [Fact]
     public void A_report_with_its_artifact_after_the_results_is_read_whole_with_the_same_result()
     {
         var node = JsonNode.Parse(TrivyFixtures.Read("ubuntu-1804.json.golden"))!.AsObject();
