@@ -10,8 +10,8 @@ namespace K8Posture.Features.Packages;
 
 /// <summary>
 /// Keeps what a scan push says about packages and where images run, inside the push's transaction: an SBOM replaces the
-/// component set of its image (set-based: one delete, one bulk insert); a Trivy Operator push replaces the workload images
-/// of the report objects it covers. A team's key replaces only its own team's (or an unowned) SBOM, as with findings.
+/// component set of its image (set-based: one delete, one bulk insert), and so does each image of a Trivy Operator push
+/// with SbomReports; a Trivy Operator push replaces the workload images of the report objects it covers. A team's key replaces only its own team's (or an unowned) SBOM, as with findings.
 /// After the push, the package watches are evaluated again.
 /// </summary>
 public sealed class PackageInventoryStore(IDbContextFactory<K8PostureDbContext> contexts, IngestPipeline pipeline, AuditLog audit, PackageWatchEvaluator watches,
@@ -47,6 +47,11 @@ public sealed class PackageInventoryStore(IDbContextFactory<K8PostureDbContext> 
         {
             await ReplaceComponentsAsync(db, sbom, push, cancellationToken);
         }
+        // One image can run in many workloads, each with its SbomReport: its components are stored once per push.
+        foreach (var imageSbom in (parsed.ImageSboms ?? []).DistinctBy(s => ImageKey(s.Image, push.ScopeKey), StringComparer.Ordinal))
+        {
+            await ReplaceComponentsAsync(db, imageSbom, push, cancellationToken);
+        }
         if (parsed.WorkloadImages is { } images && push.ClusterId is { } clusterId)
         {
             await ReplaceWorkloadImagesAsync(db, clusterId, TrivyOperatorSource, images, push.NamespaceOwnerTeamIds, push.OwnerTeamId, push.At,
@@ -56,7 +61,7 @@ public sealed class PackageInventoryStore(IDbContextFactory<K8PostureDbContext> 
 
     public async Task AfterCommitAsync(ScanParseResult parsed, ScanPushContext push, CancellationToken cancellationToken)
     {
-        if (parsed.Sbom is null && parsed.WorkloadImages is null)
+        if (parsed.Sbom is null && parsed.ImageSboms is null && parsed.WorkloadImages is null)
         {
             return;
         }
