@@ -23,7 +23,7 @@ public static class LabelSelectors
 /// <summary>
 /// Gathers, while a collection pages through the cluster, the pod templates of the workloads, the Services, Ingresses and
 /// HTTPRoutes, and then says which workload is exposed how: a LoadBalancer, NodePort or externalIPs Service whose selector
-/// matches the workload's pod template labels; an Ingress rule or default backend (or an HTTPRoute backendRef) naming a
+/// matches the workload's pod template labels (an internal load balancer, by the annotations of rule K8P-SVC-001, is not); an Ingress rule or default backend (or an HTTPRoute backendRef) naming a
 /// Service of any type that selects it; host network or host ports in its pod spec. Only the few fields needed are kept.
 /// </summary>
 public sealed class WorkloadExposureCollector
@@ -73,7 +73,7 @@ public sealed class WorkloadExposureCollector
         var svc = "svc/" + name;
         switch (service.Spec?.Type)
         {
-            case "LoadBalancer":
+            case "LoadBalancer" when !IsInternal(service.Metadata?.Annotations):
                 var addresses = (service.Status?.LoadBalancer?.Ingress ?? []).Select(i => i.Ip ?? i.Hostname).OfType<string>().ToList();
                 _serviceExposures.Add((ns, name, ExposureKind.LoadBalancer, addresses.Count > 0 ? $"LoadBalancer {string.Join(", ", addresses)} → {svc}" : $"LoadBalancer → {svc}"));
                 break;
@@ -87,6 +87,11 @@ public sealed class WorkloadExposureCollector
             _serviceExposures.Add((ns, name, ExposureKind.ExternalIp, $"ExternalIP {string.Join(", ", externalIps)} → {svc}"));
         }
     }
+
+    // The same annotations as rule K8P-SVC-001: an internal load balancer is reachable from the VNet/VPC only.
+    private static bool IsInternal(IDictionary<string, string>? annotations) =>
+        annotations is not null && Rules.Catalogue.ExposedServiceRule.InternalLoadBalancerAnnotations.Any(i =>
+            annotations.TryGetValue(i.Annotation, out var value) && string.Equals(value, i.Value, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Every rule path (host, else "*") and the default backend that names a Service; resource backends reach no pod.</summary>
     public void AddIngress(V1Ingress ingress)
