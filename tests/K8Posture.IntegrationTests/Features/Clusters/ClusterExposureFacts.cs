@@ -244,5 +244,11 @@ public sealed class ClusterExposureFacts(K8PostureAppFactory app) : IClassFixtur
         Assert.DoesNotContain(name, none, StringComparison.Ordinal);
         var image = await app.WithDbAsync(db => db.SbomImages.AsNoTracking().SingleAsync(i => i.ImageKey == "k8s.gcr.io/kube-apiserver:v1.21.1"));
         Assert.Equal(("trivy-operator", "CycloneDX 1.4", 4), (image.Source, image.SbomFormat, image.ComponentCount));
+
+        // The next collection reads the same report again: the image's components are kept as they are, not rewritten and audited again.
+        var componentIds = await app.WithDbAsync(db => db.SoftwareComponents.AsNoTracking().Where(c => c.SbomImageId == image.Id).OrderBy(c => c.Id).Select(c => c.Id).ToListAsync());
+        Assert.True((await RunJobAsync(clusterId)).Succeeded);
+        Assert.Equal(componentIds, await app.WithDbAsync(db => db.SoftwareComponents.AsNoTracking().Where(c => c.SbomImageId == image.Id).OrderBy(c => c.Id).Select(c => c.Id).ToListAsync()));
+        Assert.Equal(1, await app.WithDbAsync(db => db.AuditEvents.AsNoTracking().CountAsync(a => a.Action == "sbom.components" && a.EntityId == image.Id.ToString())));
     }
 }
