@@ -113,13 +113,13 @@ public sealed class ClusterExposureFacts(K8PostureAppFactory app) : IClassFixtur
         return report;
     }
 
-    private async Task<(FakeKubernetesApi Fake, int ClusterId, string Scope)> CollectedShopAsync()
+    private async Task<(FakeKubernetesApi Fake, int ClusterId, string Scope)> CollectedShopAsync(JsonObject? httpRoute = null)
     {
         var teamName = Unique("shop-team");
         await app.SeedTeamAsync(teamName);
         var nginx = new JsonObject { ["app"] = "nginx", ["tier"] = "web" };
         var worker = new JsonObject { ["app"] = "worker" };
-        var fake = await new FakeKubernetesApi()
+        var fake = new FakeKubernetesApi()
             .InstallCrds("aquasecurity.github.io")
             .AddNamespace("default", teamName)
             .Add(Deployment("nginx", nginx, "nginx:1.16"))
@@ -132,8 +132,12 @@ public sealed class ClusterExposureFacts(K8PostureAppFactory app) : IClassFixtur
             .Add(Service("legacy-lb", "LoadBalancer", null))
             .Add(Ingress("shop", "shop.example.com", "web"))
             .AddFixtures(NginxReport)
-            .Add(WorkerReport())
-            .StartAsync();
+            .Add(WorkerReport());
+        if (httpRoute is not null)
+        {
+            fake.InstallCrds("gateway.networking.k8s.io").Add(httpRoute);
+        }
+        await fake.StartAsync();
         using var client = app.CreateApiClient(await app.CreateApiKeyAsync("admin,read"));
         var name = Unique("exposure");
         var response = await client.PostAsJsonAsync("/api/v1/clusters", new { name, serverUrl = fake.Address.ToString(), token = fake.Token });
@@ -209,6 +213,24 @@ public sealed class ClusterExposureFacts(K8PostureAppFactory app) : IClassFixtur
 
         Assert.All(await VulnerabilitiesOfAsync(scope, NginxReplicaSet), f => Assert.True(f.Exposed, f.VulnerabilityId));
         Assert.All(await VulnerabilitiesOfAsync(scope, WorkerReplicaSet), f => Assert.False(f.Exposed, f.VulnerabilityId));
+    }
+
+    [Fact]
+    public async Task An_http_route_of_the_gateway_api_exposes_the_workload_its_backend_service_selects()
+    {
+        var route = JsonNode.Parse("""
+            {"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"jobs","namespace":"default"},
+             "spec":{"parentRefs":[{"name":"public-gateway"}],"hostnames":["jobs.example.com"],
+              "rules":[{"matches":[{"path":{"type":"PathPrefix","value":"/api"}}],"backendRefs":[{"name":"worker","port":80}]}]}}
+            """)!.AsObject();
+        var (fake, clusterId, scope) = await CollectedShopAsync(route);
+        await using var _ = fake;
+
+        var viaRoute = await app.WithDbAsync(db => db.ExposedWorkloads.AsNoTracking().Where(x => x.ClusterId == clusterId && x.Via == ExposureKind.HttpRoute)
+            .OrderBy(x => x.WorkloadKind).Select(x => x.WorkloadKind + "/" + x.WorkloadName + ": " + x.Detail).ToListAsync());
+        Assert.Equal(["Deployment/worker: HTTPRoute jobs.example.com/api → svc/worker", $"ReplicaSet/{WorkerReplicaSet}: HTTPRoute jobs.example.com/api → svc/worker"], viaRoute);
+        Assert.All(await VulnerabilitiesOfAsync(scope, WorkerReplicaSet), f => Assert.True(f.Exposed, f.VulnerabilityId));
+        Assert.Equal(1, fake.Requests.Count(r => r.Path == "/apis/gateway.networking.k8s.io/v1/httproutes"));
     }
 
     [Fact]
