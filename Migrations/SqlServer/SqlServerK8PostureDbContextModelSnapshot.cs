@@ -191,6 +191,9 @@ namespace K8Posture.Migrations.SqlServer
                         .HasMaxLength(50)
                         .HasColumnType("nvarchar(50)");
 
+                    b.Property<DateTimeOffset?>("ExposureCollectedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<bool>("IsManaged")
                         .HasColumnType("bit");
 
@@ -1107,6 +1110,52 @@ namespace K8Posture.Migrations.SqlServer
                     b.HasIndex("Status", "NextAttemptAt");
 
                     b.ToTable("SiemOutbox", (string)null);
+                });
+
+            modelBuilder.Entity("K8Posture.Features.Clusters.ExposedWorkload", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("ClusterId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<string>("NamespaceName")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("nvarchar(253)");
+
+                    b.Property<int?>("OwnerTeamId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Via")
+                        .HasColumnType("int");
+
+                    b.Property<string>("WorkloadKind")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("WorkloadName")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerTeamId");
+
+                    b.HasIndex("ClusterId", "NamespaceName", "WorkloadKind", "WorkloadName");
+
+                    b.ToTable("ExposedWorkloads");
                 });
 
             modelBuilder.Entity("K8Posture.Features.Findings.SavedView", b =>
@@ -2889,6 +2938,20 @@ namespace K8Posture.Migrations.SqlServer
                         .IsRequired();
 
                     b.Navigation("Alert");
+                });
+
+            modelBuilder.Entity("K8Posture.Features.Clusters.ExposedWorkload", b =>
+                {
+                    b.HasOne("K8Posture.Data.Cluster", null)
+                        .WithMany()
+                        .HasForeignKey("ClusterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("K8Posture.Data.Team", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerTeamId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("K8Posture.Features.Inventory.EgressDaily", b =>

@@ -176,6 +176,9 @@ namespace K8Posture.Migrations.Sqlite
                         .HasMaxLength(50)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ExposureCollectedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("IsManaged")
                         .HasColumnType("INTEGER");
 
@@ -1067,6 +1070,50 @@ namespace K8Posture.Migrations.Sqlite
                     b.HasIndex("Status", "NextAttemptAt");
 
                     b.ToTable("SiemOutbox", (string)null);
+                });
+
+            modelBuilder.Entity("K8Posture.Features.Clusters.ExposedWorkload", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ClusterId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NamespaceName")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("OwnerTeamId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Via")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("WorkloadKind")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WorkloadName")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerTeamId");
+
+                    b.HasIndex("ClusterId", "NamespaceName", "WorkloadKind", "WorkloadName");
+
+                    b.ToTable("ExposedWorkloads");
                 });
 
             modelBuilder.Entity("K8Posture.Features.Findings.SavedView", b =>
@@ -2785,6 +2832,20 @@ namespace K8Posture.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Alert");
+                });
+
+            modelBuilder.Entity("K8Posture.Features.Clusters.ExposedWorkload", b =>
+                {
+                    b.HasOne("K8Posture.Data.Cluster", null)
+                        .WithMany()
+                        .HasForeignKey("ClusterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("K8Posture.Data.Team", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerTeamId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("K8Posture.Features.Inventory.EgressDaily", b =>

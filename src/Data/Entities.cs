@@ -79,6 +79,11 @@ public sealed class Cluster
     public string? ServerVersion { get; set; }
     /// <summary>Object counts of the last successful collection, as a small JSON object (kind → count).</summary>
     public string? ObjectCountsJson { get; set; }
+    /// <summary>
+    /// When a collection last replaced the cluster's exposed workloads; null for a cluster never collected (only pushed to),
+    /// whose findings fall back to the namespace-wide LoadBalancer/NodePort approximation.
+    /// </summary>
+    public DateTimeOffset? ExposureCollectedAt { get; set; }
 }
 
 /// <summary>A Kubernetes namespace; its owner team scopes everything found in it.</summary>

@@ -85,6 +85,8 @@ public abstract partial class K8PostureDbContext(DbContextOptions options, DataS
         modelBuilder.Entity<Application>().HasQueryFilter(a => SeesAllTeams || VisibleTeamIds.Contains(a.TeamId));
         // Where a package runs is told per workload, by the same rule as its findings.
         modelBuilder.Entity<WorkloadImage>().HasQueryFilter(w => SeesAllTeams || (w.OwnerTeamId != null && VisibleTeamIds.Contains(w.OwnerTeamId.Value)));
+        // How a workload is exposed is told by the same rule as its findings.
+        modelBuilder.Entity<Features.Clusters.ExposedWorkload>().HasQueryFilter(x => SeesAllTeams || (x.OwnerTeamId != null && VisibleTeamIds.Contains(x.OwnerTeamId.Value)));
         // VEX: an organisation-wide document speaks for everyone (and everyone sees it); a team's only for its team.
         modelBuilder.Entity<Features.Vex.VexDocument>().HasQueryFilter(d => SeesAllTeams || d.OwnerTeamId == null || VisibleTeamIds.Contains(d.OwnerTeamId.Value));
         modelBuilder.Entity<Features.Vex.VexStatement>().HasQueryFilter(s => SeesAllTeams || s.Document!.OwnerTeamId == null || VisibleTeamIds.Contains(s.Document.OwnerTeamId.Value));

@@ -31,6 +31,8 @@ public sealed class ClusterCollectionJob(
     ScanIngestor ingestor,
     ClusterRuleFindings ruleFindingsWriter,
     PackageInventoryStore packageInventory,
+    WorkloadExposureStore exposureStore,
+    Intel.IntelFeedLoader intel,
     PolicyStore policies,
     AuditLog audit,
     TimeProvider clock,
@@ -50,6 +52,13 @@ public sealed class ClusterCollectionJob(
         ("aquasecurity.github.io", "v1alpha1", "clusterconfigauditreports", "ClusterConfigAuditReport"),
         ("aquasecurity.github.io", "v1alpha1", "clusterinfraassessmentreports", "ClusterInfraAssessmentReport"),
         ("aquasecurity.github.io", "v1alpha1", "clustervulnerabilityreports", "ClusterVulnerabilityReport"),
+        ("aquasecurity.github.io", "v1alpha1", "sbomreports", "SbomReport"),
+        ("aquasecurity.github.io", "v1alpha1", "clustersbomreports", "ClusterSbomReport"),
+    ];
+
+    private static readonly (string Group, string Version, string Plural, string Kind)[] HttpRoutes =
+    [
+        ("gateway.networking.k8s.io", "v1", "httproutes", "HTTPRoute"),
     ];
 
     private static readonly (string Group, string Version, string Plural, string Kind)[] PolicyReports =
@@ -120,20 +129,59 @@ public sealed class ClusterCollectionJob(
 
         // Pods made by a controller are judged through the controller; bare pods on their own. Every pod tells which images run where.
         var workloadImages = new List<ObservedWorkloadImage>();
+        // Which workload a Service, Ingress or HTTPRoute reaches is decided by the pod templates, so every workload kind is
+        // handed over as it is paged; ReplicaSets too, because Trivy Operator reports a Deployment's pods under its ReplicaSet.
+        var exposure = new WorkloadExposureCollector();
         await Add<V1PodList, V1Pod>("pods", "v1", "Pod", (t, c) => client.CoreV1.ListPodForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c),
             p =>
             {
                 workloadImages.AddRange(PodImages.Of(p));
-                return p.Metadata?.OwnerReferences is not { Count: > 0 };
+                var bare = p.Metadata?.OwnerReferences is not { Count: > 0 };
+                if (bare)
+                {
+                    exposure.AddWorkload(p.Metadata?.NamespaceProperty, "Pod", p.Metadata?.Name, p.Metadata?.Labels, p.Spec);
+                }
+                return bare;
             });
 
-        await Add<V1DeploymentList, V1Deployment>("deployments", "apps/v1", "Deployment", (t, c) => client.AppsV1.ListDeploymentForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c));
-        await Add<V1StatefulSetList, V1StatefulSet>("statefulsets", "apps/v1", "StatefulSet", (t, c) => client.AppsV1.ListStatefulSetForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c));
-        await Add<V1DaemonSetList, V1DaemonSet>("daemonsets", "apps/v1", "DaemonSet", (t, c) => client.AppsV1.ListDaemonSetForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c));
+        bool Workload(string kind, V1ObjectMeta? metadata, V1PodTemplateSpec? template, bool evaluate = true)
+        {
+            exposure.AddWorkload(metadata?.NamespaceProperty, kind, metadata?.Name, template?.Metadata?.Labels, template?.Spec);
+            return evaluate;
+        }
+        await Add<V1DeploymentList, V1Deployment>("deployments", "apps/v1", "Deployment", (t, c) => client.AppsV1.ListDeploymentForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c),
+            d => Workload("Deployment", d.Metadata, d.Spec?.Template));
+        await Add<V1ReplicaSetList, V1ReplicaSet>("replicasets", "apps/v1", "ReplicaSet", (t, c) => client.AppsV1.ListReplicaSetForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c),
+            r => Workload("ReplicaSet", r.Metadata, r.Spec?.Template, evaluate: false));
+        await Add<V1StatefulSetList, V1StatefulSet>("statefulsets", "apps/v1", "StatefulSet", (t, c) => client.AppsV1.ListStatefulSetForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c),
+            s => Workload("StatefulSet", s.Metadata, s.Spec?.Template));
+        await Add<V1DaemonSetList, V1DaemonSet>("daemonsets", "apps/v1", "DaemonSet", (t, c) => client.AppsV1.ListDaemonSetForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c),
+            d => Workload("DaemonSet", d.Metadata, d.Spec?.Template));
         await Add<V1JobList, V1Job>("jobs", "batch/v1", "Job", (t, c) => client.BatchV1.ListJobForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c),
-            j => j.Metadata?.OwnerReferences is not { Count: > 0 });
-        await Add<V1CronJobList, V1CronJob>("cronjobs", "batch/v1", "CronJob", (t, c) => client.BatchV1.ListCronJobForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c));
-        await Add<V1ServiceList, V1Service>("services", "v1", "Service", (t, c) => client.CoreV1.ListServiceForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c));
+            j => Workload("Job", j.Metadata, j.Spec?.Template, evaluate: j.Metadata?.OwnerReferences is not { Count: > 0 }));
+        await Add<V1CronJobList, V1CronJob>("cronjobs", "batch/v1", "CronJob", (t, c) => client.BatchV1.ListCronJobForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c),
+            j => Workload("CronJob", j.Metadata, j.Spec?.JobTemplate?.Spec?.Template));
+        await Add<V1ServiceList, V1Service>("services", "v1", "Service", (t, c) => client.CoreV1.ListServiceForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c),
+            s =>
+            {
+                exposure.AddService(s);
+                return true;
+            });
+        await Add<V1IngressList, V1Ingress>("ingresses", "networking.k8s.io/v1", "Ingress", (t, c) => client.NetworkingV1.ListIngressForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c),
+            i =>
+            {
+                exposure.AddIngress(i);
+                return false;
+            });
+        if (await ListCustomObjectsAsync(client, HttpRoutes, ct) is { } routes)
+        {
+            counts["httproutes"] = routes.Count;
+            foreach (var route in routes)
+            {
+                using var document = JsonDocument.Parse(route.ToJsonString());
+                exposure.AddHttpRoute(document.RootElement);
+            }
+        }
         await Add<V1NetworkPolicyList, V1NetworkPolicy>("networkpolicies", "networking.k8s.io/v1", "NetworkPolicy", (t, c) => client.NetworkingV1.ListNetworkPolicyForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c));
         await Add<V1ServiceAccountList, V1ServiceAccount>("serviceaccounts", "v1", "ServiceAccount", (t, c) => client.CoreV1.ListServiceAccountForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c));
         await Add<V1RoleList, V1Role>("roles", "rbac.authorization.k8s.io/v1", "Role", (t, c) => client.RbacAuthorizationV1.ListRoleForAllNamespacesAsync(limit: PageSize, continueParameter: t, cancellationToken: c));
@@ -144,6 +192,9 @@ public sealed class ClusterCollectionJob(
 
         var policy = await policies.GetCurrentAsync(ct);
         var owners = await UpsertNamespacesAsync(cluster.Id, cluster.Name, policy.Document.NamespaceOwnership, namespaces.Select(n => n.Item).ToList(), ct);
+
+        // Before the operator's reports are ingested, so their new findings are scored with this collection's exposure.
+        counts["exposedWorkloads"] = await exposureStore.ReplaceAsync(cluster.Id, exposure.Resolve(), owners, ct);
 
         var operatorSources = new List<string>();
         var scopeKey = "cluster:" + cluster.Name;
@@ -170,6 +221,8 @@ public sealed class ClusterCollectionJob(
         counts["workloadImages"] = await packageInventory.ApplyCollectionAsync(cluster.Id, workloadImages, owners, ct);
         var ruleFindings = await ruleFindingsWriter.ApplyAsync(cluster, policy, evaluated, owners, ct);
         counts["ruleFindings"] = ruleFindings;
+        // The cluster's open findings take this collection's exposure (and the feeds) now rather than at the hourly re-score.
+        counts["findingsRescored"] = (await intel.RescoreClusterAsync(cluster.Id, ct)).FindingsScored;
         return new Collected(counts, version.GitVersion, ruleFindings, operatorSources);
     }
 

@@ -12,6 +12,7 @@ public static class ClustersRegistration
         .AddScoped<ClusterRuleFindings>()
         .AddScoped<IDemoSeedContributor, DemoClusterRules>()
         .AddScoped<ClusterCollectionJob>()
+        .AddScoped<WorkloadExposureStore>()
         .AddScoped<ClusterScheduleSyncJob>()
         // Each cluster's own collection job is scheduled when the cluster is saved; this hourly pass repairs drift.
         .AddRecurringJob<ClusterScheduleSyncJob>(ClusterScheduleSyncJob.RecurringId, job => job.RunAsync(CancellationToken.None), Cron.Hourly(5));

@@ -83,6 +83,9 @@ public sealed record ScanParseResult(ScanScopeHint ScopeHint, IReadOnlyList<Norm
     /// <summary>The components of an SBOM push (CycloneDX, SPDX); stored per image beside the findings.</summary>
     public SbomDocument? Sbom { get; init; }
 
+    /// <summary>The SBOMs of several images in one push (Trivy Operator SbomReports), each stored like <see cref="Sbom"/>.</summary>
+    public IReadOnlyList<SbomDocument>? ImageSboms { get; init; }
+
     /// <summary>The workloads and images a cluster report names (Trivy Operator), for "where is it running?".</summary>
     public IReadOnlyList<ObservedWorkloadImage>? WorkloadImages { get; init; }
 }

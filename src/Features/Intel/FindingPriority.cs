@@ -65,13 +65,14 @@ public static class FindingPriority
         _ => 0,
     };
 
-    public static IReadOnlyList<PriorityTerm> Terms(PriorityInputs i) =>
+    /// <param name="exposedHow">How the workload is exposed (<see cref="ExposureExplanation"/>), shown in place of a bare "yes"/"no".</param>
+    public static IReadOnlyList<PriorityTerm> Terms(PriorityInputs i, string? exposedHow = null) =>
     [
         new("Severity", i.Severity.ToString(), SeverityPoints(i.Severity), Critical),
         new("Known exploited (CISA KEV)", YesNo(i.KnownExploited), i.KnownExploited ? KnownExploited : 0, KnownExploited),
         new("EPSS probability", i.Epss is { } e ? e.ToString("P2", CultureInfo.InvariantCulture) : "unknown", EpssPoints(i.Epss), EpssVeryLikely),
         new("Production cluster", YesNo(i.InProduction), i.InProduction ? Production : 0, Production),
-        new("Exposed outside the cluster", YesNo(i.Exposed), i.Exposed ? Exposure : 0, Exposure),
+        new("Exposed outside the cluster", exposedHow ?? YesNo(i.Exposed), i.Exposed ? Exposure : 0, Exposure),
         new("Privileged workload", YesNo(i.Privileged), i.Privileged ? PrivilegedWorkload : 0, PrivilegedWorkload),
         new($"Runtime alert on the workload ({RuntimeAlertDays} days)", YesNo(i.RecentRuntimeAlert), i.RecentRuntimeAlert ? RuntimeAlert : 0, RuntimeAlert),
         new("Fix available", YesNo(i.FixAvailable), i.FixAvailable ? FixAvailable : 0, FixAvailable),
@@ -100,4 +101,23 @@ public static class FindingPriority
             + (CASE WHEN "FixedVersion" IS NOT NULL AND "FixedVersion" <> '' THEN {FixAvailable} ELSE 0 END)
             """;
     }
+}
+
+/// <summary>
+/// What the "Exposed outside the cluster" input says on a finding: the ways the collection found into its workload
+/// ("Ingress shop.example.com/ → svc/web"), else where a "yes" came from when the collection named none.
+/// </summary>
+public static class ExposureExplanation
+{
+    public const string NamespaceWide =
+        "yes — a LoadBalancer or NodePort service in its namespace, or an exposure finding on the workload (the cluster's services were never collected, so the whole namespace counts)";
+
+    public const string FromFindings = "yes — a host-port, host-network or internet-exposure finding on the workload";
+
+    public static string Of(bool exposed, IReadOnlyList<string> ways, bool clusterCollected) => (exposed, ways.Count) switch
+    {
+        (true, > 0) => "yes — " + string.Join("; ", ways),
+        (true, _) => clusterCollected ? FromFindings : NamespaceWide,
+        _ => "no",
+    };
 }

@@ -45,6 +45,15 @@ public sealed class IntelFeedLoader(
         return await pipeline.WriteAsync(db, null, [LockKey], "re-score", (d, ct) => IntelRescorer.RescoreAsync(d, clock.GetUtcNow(), kevSlaDays, ct), cancellationToken);
     }
 
+    /// <summary>Re-scores one cluster's findings (after its collection replaced its exposed workloads), with the other workload signals of the last full re-score.</summary>
+    public async Task<RescoreOutcome> RescoreClusterAsync(int clusterId, CancellationToken cancellationToken)
+    {
+        var kevSlaDays = (await policies.GetCurrentAsync(cancellationToken)).Document.KevSlaDays;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await pipeline.WriteAsync(db, null, [LockKey], "re-score of a cluster",
+            (d, ct) => IntelRescorer.RescoreAsync(d, clock.GetUtcNow(), kevSlaDays, ct, clusterId: clusterId), cancellationToken);
+    }
+
     private async Task<IntelLoadOutcome> ReplaceAsync<T>(IntelFeedKind kind, string? version, DateOnly? feedDate, ReadOnlyMemory<byte> payload,
         IReadOnlyList<T> rows, string table, CancellationToken cancellationToken)
         where T : class

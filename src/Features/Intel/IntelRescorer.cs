@@ -20,15 +20,19 @@ public static class IntelRescorer
     /// <summary>Cluster environments that count as production (compared lower-case).</summary>
     public static readonly IReadOnlyList<string> ProductionEnvironments = ["production", "prod", "prd"];
 
-    /// <summary>The rule of a LoadBalancer/NodePort service: it exposes the workloads of its namespace (services are not matched to pods by selector).</summary>
+    /// <summary>
+    /// The rule of a LoadBalancer/NodePort service. For a cluster whose exposure was never collected (findings pushed only),
+    /// it marks the workloads of its whole namespace exposed; a collected cluster's exposure is per workload (ExposedWorkloads).
+    /// </summary>
     public const string ExposedServiceRule = "K8P-SVC-001";
 
     private const string FirstParameter = "{0}";
     private const string SecondParameter = "{1}";
 
     /// <param name="fromFindingId">Only findings from this id on (a push's new ones), with the workload signals of the last full re-score.</param>
+    /// <param name="clusterId">Only the findings of this cluster (after its collection), with the workload signals of the last full re-score.</param>
     public static async Task<RescoreOutcome> RescoreAsync(K8PostureDbContext db, DateTimeOffset now, int? kevSlaDays, CancellationToken cancellationToken,
-        long? fromFindingId = null)
+        long? fromFindingId = null, int? clusterId = null)
     {
         var watch = Stopwatch.StartNew();
         var sqlServer = db.Database.IsSqlServer();
@@ -39,7 +43,8 @@ public static class IntelRescorer
         var epssDateText = epssDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         db.Database.SetCommandTimeout(TimeSpan.FromMinutes(10));
 
-        var fromId = fromFindingId is { } from ? $" AND \"Id\" >= {from}" : "";
+        var fromId = (fromFindingId is { } from ? $" AND \"Id\" >= {from}" : "") + (clusterId is { } cluster ? $" AND \"ClusterId\" = {cluster}" : "");
+        var partial = fromFindingId is not null || clusterId is not null;
         var aliasSql = $"""
             UPDATE "Findings" SET "IntelCveId" = UPPER("VulnerabilityId")
             WHERE "IntelCveId" IS NULL AND "Category" = {vulnerability} AND "VulnerabilityId" LIKE 'CVE-%'{fromId}
@@ -47,7 +52,7 @@ public static class IntelRescorer
         await db.Database.ExecuteSqlRawAsync(aliasSql, cancellationToken);
 
         string Concat(params string[] parts) => sqlServer ? $"CONCAT({string.Join(", ", parts)})" : string.Join(" || ", parts);
-        if (fromFindingId is null)
+        if (!partial)
         {
             await RebuildWorkloadSignalsAsync(db, now, sqlServer, open, Concat, cancellationToken);
         }
@@ -62,6 +67,13 @@ public static class IntelRescorer
                 WHERE w."ClusterId" = f."ClusterId" AND w."NamespaceName" = f."NamespaceName" AND w."Signal" = {(int)kind}
                 AND (w."Workload" = {findingWorkload}{(namespaceWide ? " OR w.\"Workload\" = '*'" : "")})) THEN 1 ELSE 0 END
             """;
+        // Read live, not from the signals of the last full re-score: a collection replaces the rows just before it re-scores.
+        var collectedExposure = """
+            CASE WHEN f."ResourceKind" IS NOT NULL AND f."ResourceName" IS NOT NULL AND EXISTS (SELECT 1 FROM "ExposedWorkloads" x
+                WHERE x."ClusterId" = f."ClusterId" AND x."NamespaceName" = f."NamespaceName" AND x."WorkloadKind" = f."ResourceKind"
+                AND x."WorkloadName" = f."ResourceName") THEN 1 ELSE 0 END
+            """;
+        var exposed = $"CASE WHEN ({Signal(WorkloadSignalKind.Exposed, namespaceWide: true)}) = 1 OR ({collectedExposure}) = 1 THEN 1 ELSE 0 END";
         string OpenOr(string value, string column) => $"CASE WHEN f.\"Status\" = {open} THEN {value} ELSE f.\"{column}\" END";
         var isOpen = $"\"Status\" = {open}";
         string Differs(string column) => sqlServer
@@ -84,21 +96,21 @@ public static class IntelRescorer
                         e."Score" AS "EpssFeedScore", e."Percentile" AS "EpssFeedPercentile",
                         CASE WHEN e."CveId" IS NOT NULL THEN {epssDateValue} ELSE NULL END AS "EpssFeedDate",
                         {OpenOr($"CASE WHEN c.\"Id\" IS NOT NULL AND LOWER(c.\"Environment\") IN ({production}) THEN 1 ELSE 0 END", "InProduction")} AS "InProduction",
-                        {OpenOr(Signal(WorkloadSignalKind.Exposed, namespaceWide: true), "Exposed")} AS "Exposed",
+                        {OpenOr(exposed, "Exposed")} AS "Exposed",
                         {OpenOr(Signal(WorkloadSignalKind.Privileged, namespaceWide: false), "Privileged")} AS "Privileged",
                         {OpenOr(Signal(WorkloadSignalKind.RuntimeAlert, namespaceWide: false), "RecentRuntimeAlert")} AS "RecentRuntimeAlert"
                     FROM "Findings" f
                     LEFT JOIN "KevEntries" k ON k."CveId" = f."IntelCveId"
                     LEFT JOIN "EpssScores" e ON e."CveId" = f."IntelCveId"
                     LEFT JOIN "Clusters" c ON c."Id" = f."ClusterId"
-                    WHERE (f.{isOpen} OR f."IntelCveId" IS NOT NULL OR f."KevDateAdded" IS NOT NULL OR f."EpssFeedScore" IS NOT NULL){fromId.Replace("\"Id\"", "f.\"Id\"", StringComparison.Ordinal)}
+                    WHERE (f.{isOpen} OR f."IntelCveId" IS NOT NULL OR f."KevDateAdded" IS NOT NULL OR f."EpssFeedScore" IS NOT NULL){fromId.Replace("\"Id\"", "f.\"Id\"", StringComparison.Ordinal).Replace("\"ClusterId\"", "f.\"ClusterId\"", StringComparison.Ordinal)}
                 ) s
             ) n
             WHERE "Findings"."Id" = n."Id" AND ({string.Join(" OR ", written.Select(Differs))} OR (n."Status" = {open} AND "Findings"."PriorityScoredAt" IS NULL))
             """;
         var changed = await db.Database.ExecuteSqlRawAsync(rescoreSql,
             [epssDateText ?? "", LandscapeCubeBuilder.Timestamp(now, sqlServer)], cancellationToken);
-        var withIntel = fromFindingId is null
+        var withIntel = !partial
             ? await db.Findings.IgnoreQueryFilters().CountAsync(f => f.KevDateAdded != null || f.EpssFeedScore != null, cancellationToken)
             : 0;
 
@@ -133,8 +145,9 @@ public static class IntelRescorer
             WHERE "Status" = {open} AND {onWorkload} AND "ResourceKind" IS NOT NULL AND {LandscapeCubeBuilder.ExposedPredicate}
                 AND ("RuleId" IS NULL OR "RuleId" <> '{ExposedServiceRule}');
             {Signals}
-            SELECT DISTINCT "ClusterId", "NamespaceName", '*', {(int)WorkloadSignalKind.Exposed} FROM "Findings"
-            WHERE "Status" = {open} AND "RuleId" = '{ExposedServiceRule}' AND "ClusterId" IS NOT NULL AND "NamespaceName" IS NOT NULL;
+            SELECT DISTINCT f."ClusterId", f."NamespaceName", '*', {(int)WorkloadSignalKind.Exposed} FROM "Findings" f
+            INNER JOIN "Clusters" c ON c."Id" = f."ClusterId"
+            WHERE f."Status" = {open} AND f."RuleId" = '{ExposedServiceRule}' AND f."NamespaceName" IS NOT NULL AND c."ExposureCollectedAt" IS NULL;
             {Signals}
             SELECT DISTINCT "ClusterId", "NamespaceName", {workloadOfFinding}, {(int)WorkloadSignalKind.Privileged} FROM "Findings"
             WHERE "Status" = {open} AND {onWorkload} AND "ResourceKind" IS NOT NULL AND {LandscapeCubeBuilder.PrivilegedPredicate};

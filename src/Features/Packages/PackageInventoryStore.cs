@@ -10,8 +10,8 @@ namespace K8Posture.Features.Packages;
 
 /// <summary>
 /// Keeps what a scan push says about packages and where images run, inside the push's transaction: an SBOM replaces the
-/// component set of its image (set-based: one delete, one bulk insert); a Trivy Operator push replaces the workload images
-/// of the report objects it covers. A team's key replaces only its own team's (or an unowned) SBOM, as with findings.
+/// component set of its image (set-based: one delete, one bulk insert), and so does each image of a Trivy Operator push
+/// with SbomReports; a Trivy Operator push replaces the workload images of the report objects it covers. A team's key replaces only its own team's (or an unowned) SBOM, as with findings.
 /// After the push, the package watches are evaluated again.
 /// </summary>
 public sealed class PackageInventoryStore(IDbContextFactory<K8PostureDbContext> contexts, IngestPipeline pipeline, AuditLog audit, PackageWatchEvaluator watches,
@@ -47,6 +47,11 @@ public sealed class PackageInventoryStore(IDbContextFactory<K8PostureDbContext> 
         {
             await ReplaceComponentsAsync(db, sbom, push, cancellationToken);
         }
+        // One image can run in many workloads, each with its SbomReport: its components are stored once per push.
+        foreach (var imageSbom in (parsed.ImageSboms ?? []).DistinctBy(s => ImageKey(s.Image, push.ScopeKey), StringComparer.Ordinal))
+        {
+            await ReplaceComponentsAsync(db, imageSbom, push, cancellationToken, keepWhenUnchanged: true);
+        }
         if (parsed.WorkloadImages is { } images && push.ClusterId is { } clusterId)
         {
             await ReplaceWorkloadImagesAsync(db, clusterId, TrivyOperatorSource, images, push.NamespaceOwnerTeamIds, push.OwnerTeamId, push.At,
@@ -56,7 +61,7 @@ public sealed class PackageInventoryStore(IDbContextFactory<K8PostureDbContext> 
 
     public async Task AfterCommitAsync(ScanParseResult parsed, ScanPushContext push, CancellationToken cancellationToken)
     {
-        if (parsed.Sbom is null && parsed.WorkloadImages is null)
+        if (parsed.Sbom is null && parsed.ImageSboms is null && parsed.WorkloadImages is null)
         {
             return;
         }
@@ -80,7 +85,11 @@ public sealed class PackageInventoryStore(IDbContextFactory<K8PostureDbContext> 
         null => "scope:" + scopeKey,
     };
 
-    private async Task ReplaceComponentsAsync(K8PostureDbContext db, SbomDocument sbom, ScanPushContext push, CancellationToken ct)
+    /// <param name="keepWhenUnchanged">
+    /// Leave the image alone (no rewrite, no audit event) when the same source already stored exactly these components:
+    /// every collection re-reads every SbomReport, and most images have not changed since the last one.
+    /// </param>
+    private async Task ReplaceComponentsAsync(K8PostureDbContext db, SbomDocument sbom, ScanPushContext push, CancellationToken ct, bool keepWhenUnchanged = false)
     {
         var key = Clip(ImageKey(sbom.Image, push.ScopeKey), SbomImageConfiguration.ImageKeyMaxLength);
         await IngestPipeline.LockAsync(db, "sbom:" + key, ct);
@@ -91,6 +100,17 @@ public sealed class PackageInventoryStore(IDbContextFactory<K8PostureDbContext> 
             throw new IngestRejectedException("SBOM of another team",
                 $"The SBOM of {key} was pushed by another team; a team's key replaces only its own team's SBOMs. Ask the Security Team to push shared images with an organisation-wide key.",
                 StatusCodes.Status403Forbidden);
+        }
+        var rows = sbom.Components.Select(c => ToRow(0, c)).ToList();
+        if (keepWhenUnchanged && image is not null && image.Source == push.Source && image.ComponentCount == rows.Count
+            && image.OwnerTeamId == (push.ConfinedToTeamId ?? push.OwnerTeamId ?? image.OwnerTeamId))
+        {
+            var stored = await db.SoftwareComponents.AsNoTracking().Where(c => c.SbomImageId == image.Id).OrderBy(c => c.Id)
+                .Select(c => new { c.Purl, c.Name, c.Version, c.Licences, c.ComponentType }).ToListAsync(ct);
+            if (stored.SequenceEqual(rows.Select(c => new { c.Purl, c.Name, c.Version, c.Licences, c.ComponentType })))
+            {
+                return;
+            }
         }
         if (image is null)
         {
@@ -111,7 +131,10 @@ public sealed class PackageInventoryStore(IDbContextFactory<K8PostureDbContext> 
         await db.SaveChangesAsync(ct);
 
         await db.SoftwareComponents.Where(c => c.SbomImageId == image.Id).ExecuteDeleteAsync(ct);
-        var rows = sbom.Components.Select(c => ToRow(image.Id, c)).ToList();
+        foreach (var row in rows)
+        {
+            row.SbomImageId = image.Id;
+        }
         await BulkInserter.InsertAsync(db, rows, assignIds: false, ct);
         audit.Record(db, "sbom.components", nameof(SbomImage), image.Id.ToString(CultureInfo.InvariantCulture), before, new
         {

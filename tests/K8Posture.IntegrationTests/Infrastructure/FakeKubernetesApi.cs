@@ -14,7 +14,7 @@ namespace K8Posture.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// A tiny Kubernetes API server on loopback (Kestrel, dynamic port): /version and list endpoints of core, apps, batch,
-/// networking, RBAC and the Trivy Operator / PolicyReport CRDs, served from fixture manifests, with limit/continue paging
+/// networking, RBAC and the Trivy Operator / PolicyReport / Gateway API CRDs, served from fixture manifests, with limit/continue paging
 /// and a bearer token check. CRD groups that are not "installed" answer 404, as a real API server does.
 /// </summary>
 public sealed class FakeKubernetesApi : IAsyncDisposable
@@ -255,7 +255,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     private static string Plural(string kind)
     {
         var lower = kind.ToLowerInvariant();
-        return lower.EndsWith('y') ? lower[..^1] + "ies" : lower + "s";
+        return lower.EndsWith('y') ? lower[..^1] + "ies" : lower.EndsWith('s') ? lower + "es" : lower + "s";
     }
 
     private static string KindOf(string plural) => plural;

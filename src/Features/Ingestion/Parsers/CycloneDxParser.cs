@@ -60,10 +60,7 @@ public sealed partial class CycloneDxParser : IScanParser
 
         var components = new List<SbomComponent>();
         var byRef = new Dictionary<string, SbomComponent>(StringComparer.Ordinal);
-        foreach (var (component, pointer) in root.Array("components", ""))
-        {
-            ReadComponent(component, pointer, components, byRef);
-        }
+        ReadComponents(root, "", components, byRef);
 
         var clusterName = subjectType == "platform" && Values(properties, "aquasecurity:trivy:resource:Type").Contains("cluster")
             ? Values(properties, "aquasecurity:trivy:resource:Name").FirstOrDefault() : null;
@@ -87,6 +84,22 @@ public sealed partial class CycloneDxParser : IScanParser
             // Without a vulnerabilities array the BOM is an inventory, not a scan: it covers no findings, so none close.
             Subjects = hasVulnerabilities ? null : [],
         };
+    }
+
+    /// <summary>The components of a BOM object (nested ones flattened), e.g. a Trivy Operator SbomReport's <c>report.components</c>.</summary>
+    public static IReadOnlyList<SbomComponent> ReadComponents(JsonElement bom, string pointer)
+    {
+        var components = new List<SbomComponent>();
+        ReadComponents(bom, pointer, components, new Dictionary<string, SbomComponent>(StringComparer.Ordinal));
+        return components;
+    }
+
+    private static void ReadComponents(JsonElement bom, string pointer, List<SbomComponent> components, Dictionary<string, SbomComponent> byRef)
+    {
+        foreach (var (component, componentPointer) in bom.Array("components", pointer))
+        {
+            ReadComponent(component, componentPointer, components, byRef);
+        }
     }
 
     private static void ReadComponent(JsonElement component, string pointer, List<SbomComponent> components, Dictionary<string, SbomComponent> byRef)
@@ -128,7 +141,7 @@ public sealed partial class CycloneDxParser : IScanParser
         };
     }
 
-    /// <summary><c>licenses[]</c>: each an object with <c>license.id</c> or <c>license.name</c>, or an <c>expression</c>.</summary>
+    /// <summary><c>licenses[]</c>: each an object with <c>license.id</c> or <c>license.name</c>, or an <c>expression</c> (Trivy writes both, with an empty <c>license</c>).</summary>
     private static string? ReadLicences(JsonElement component, string pointer)
     {
         var licences = new List<string>();
@@ -138,7 +151,7 @@ public sealed partial class CycloneDxParser : IScanParser
             {
                 continue;
             }
-            var text = entry.Object("license") is { } licence ? licence.String("id") ?? licence.String("name") : entry.String("expression");
+            var text = (entry.Object("license") is { } licence ? licence.String("id") ?? licence.String("name") : null) ?? entry.String("expression");
             if (text is not null && !licences.Contains(text, StringComparer.Ordinal))
             {
                 licences.Add(text);

@@ -7,7 +7,8 @@ namespace K8Posture.Features.Ingestion.Parsers;
 /// Trivy Operator's reports (aquasecurity.github.io/v1alpha1), YAML or JSON, one object, several documents or a List:
 /// VulnerabilityReport and ClusterVulnerabilityReport (report.vulnerabilities), ConfigAuditReport, RbacAssessmentReport,
 /// InfraAssessmentReport and their Cluster… forms (report.checks, failed only), ExposedSecretReport (report.secrets,
-/// never the matched text). The object comes from the trivy-operator.resource.* labels, else the owner reference.
+/// never the matched text), SbomReport and ClusterSbomReport (report.components, a CycloneDX BOM: the image's components,
+/// no findings). The object comes from the trivy-operator.resource.* labels, else the owner reference.
 /// A push describes everything it holds, cluster-wide; the cluster is the pushing query's unless a report names it.
 /// </summary>
 public sealed class TrivyOperatorParser : IScanParser
@@ -27,12 +28,14 @@ public sealed class TrivyOperatorParser : IScanParser
 
     private static readonly HashSet<string> SecretKinds = new(StringComparer.Ordinal) { "ExposedSecretReport" };
 
+    private static readonly HashSet<string> SbomKinds = new(StringComparer.Ordinal) { "SbomReport", "ClusterSbomReport" };
+
     public string Format => FormatName;
     public IReadOnlyList<string> Aliases => ["trivy-operator-crd", "aquasecurity"];
     public string SourceTool => "trivy-operator";
 
     public static bool IsReportKind(string? kind) =>
-        kind is not null && (VulnerabilityKinds.Contains(kind) || CheckKinds.Contains(kind) || SecretKinds.Contains(kind));
+        kind is not null && (VulnerabilityKinds.Contains(kind) || CheckKinds.Contains(kind) || SecretKinds.Contains(kind) || SbomKinds.Contains(kind));
 
     public bool CanParse(ReadOnlySpan<byte> payload)
     {
@@ -46,6 +49,7 @@ public sealed class TrivyOperatorParser : IScanParser
         var findings = new List<NormalisedFinding>();
         var subjects = new List<ReportSubject>();
         var workloadImages = new List<ObservedWorkloadImage>();
+        var sboms = new List<SbomDocument>();
         string? version = null;
         string? clusterName = null;
         foreach (var report in documents.Objects)
@@ -67,12 +71,23 @@ public sealed class TrivyOperatorParser : IScanParser
             resource = resource with { Subject = new ReportSubject(string.Join('/', kind, resource.Namespace, resource.Kind, resource.Name, resource.Container)) };
             subjects.Add(resource.Subject!);
 
-            if (VulnerabilityKinds.Contains(kind!))
+            if (VulnerabilityKinds.Contains(kind!) || SbomKinds.Contains(kind!))
             {
                 var image = ReadImage(body);
                 if (image is not null && resource is { Namespace: { } ns, Kind: { } workloadKind, Name: { } workloadName })
                 {
                     workloadImages.Add(new ObservedWorkloadImage(ns, workloadKind, workloadName, resource.Container ?? "", image));
+                }
+                if (SbomKinds.Contains(kind!))
+                {
+                    // An SBOM without a named image would land on the push's scope and be replaced by the next one: skipped.
+                    if (image is not null && body.Object("components") is { } bom)
+                    {
+                        var specVersion = bom.String("specVersion");
+                        sboms.Add(new SbomDocument(specVersion is null ? "CycloneDX" : $"CycloneDX {specVersion}", image, image.Tag is null ? image.FullRepository : $"{image.FullRepository}:{image.Tag}",
+                            CycloneDxParser.ReadComponents(bom, pointer + "/components")));
+                    }
+                    continue;
                 }
                 foreach (var (item, itemPointer) in body.Array("vulnerabilities", pointer))
                 {
@@ -99,7 +114,7 @@ public sealed class TrivyOperatorParser : IScanParser
             }
         }
         var hint = new ScanScopeHint(ScanArtifactKind.Cluster, clusterName, null, clusterName);
-        return new ScanParseResult(hint, findings, version) { Subjects = subjects, WorkloadImages = workloadImages };
+        return new ScanParseResult(hint, findings, version) { Subjects = subjects, WorkloadImages = workloadImages, ImageSboms = sboms.Count > 0 ? sboms : null };
     }
 
     private sealed record Resource(string? Kind, string? Namespace, string? Name, string? Container, ReportSubject? Subject = null);

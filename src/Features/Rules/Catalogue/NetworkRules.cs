@@ -226,7 +226,8 @@ public sealed class ExposedServiceRule() : RuleBase(new RuleInfo(
     "Use ClusterIP behind the organisation's ingress/WAF, or an internal load balancer annotation when exposure inside the VNet/VPC is intended.",
     ["kube-score:service-type"]))
 {
-    private static readonly (string Annotation, string Value)[] Internal =
+    /// <summary>Annotations (value compared case-insensitively) that keep a LoadBalancer inside the VNet/VPC: not exposed.</summary>
+    public static readonly IReadOnlyList<(string Annotation, string Value)> InternalLoadBalancerAnnotations =
     [
         ("service.beta.kubernetes.io/azure-load-balancer-internal", "true"),
         ("service.beta.kubernetes.io/aws-load-balancer-internal", "true"),
@@ -245,7 +246,7 @@ public sealed class ExposedServiceRule() : RuleBase(new RuleInfo(
                 continue;
             }
             var annotations = service.Element.Obj("metadata")?.Obj("annotations");
-            if (type == "LoadBalancer" && Internal.Any(i => string.Equals(annotations?.Str(i.Annotation), i.Value, StringComparison.OrdinalIgnoreCase)))
+            if (type == "LoadBalancer" && InternalLoadBalancerAnnotations.Any(i => string.Equals(annotations?.Str(i.Annotation), i.Value, StringComparison.OrdinalIgnoreCase)))
             {
                 continue;
             }

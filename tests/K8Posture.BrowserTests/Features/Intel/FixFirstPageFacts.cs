@@ -32,6 +32,13 @@ public sealed class FixFirstPageFacts(BrowserAppFixture app)
                 ResourceName = "checkout", OwnerTeamId = teamId, Status = FindingStatus.Open,
                 FirstSeenAt = DateTimeOffset.UtcNow.AddDays(-3), LastSeenAt = DateTimeOffset.UtcNow, SlaDueAt = DateTimeOffset.UtcNow.AddDays(4),
             });
+            // Its cluster was collected and found an Ingress to its Deployment (what ClusterCollectionJob stores).
+            db.ExposedWorkloads.Add(new K8Posture.Features.Clusters.ExposedWorkload
+            {
+                ClusterId = clusterId, NamespaceName = "payments", WorkloadKind = "Deployment", WorkloadName = "checkout",
+                Via = K8Posture.Features.Clusters.ExposureKind.Ingress, Detail = "Ingress pay.example.com/checkout → svc/checkout", OwnerTeamId = teamId,
+            });
+            (await db.Clusters.SingleAsync(c => c.Id == clusterId)).ExposureCollectedAt = DateTimeOffset.UtcNow;
             return await db.SaveChangesAsync();
         });
         using (var pusher = app.App.CreateApiClient(await app.App.CreateApiKeyAsync("ingest")))
@@ -59,8 +66,12 @@ public sealed class FixFirstPageFacts(BrowserAppFixture app)
         var terms = page.Locator("[data-testid=priority-terms]");
         await terms.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
         Assert.Contains("Known exploited (CISA KEV)", await terms.InnerTextAsync());
+        var exposed = terms.Locator("tr", new LocatorLocatorOptions { HasText = "Exposed outside the cluster" });
+        Assert.Equal("Exposed outside the cluster\tyes — Ingress pay.example.com/checkout → svc/checkout\t8 / 8", (await exposed.InnerTextAsync()).Trim());
         Assert.Contains("known exploited — added 2021-12-10", await page.Locator("[data-testid=finding-intel]").InnerTextAsync());
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserAppFixture.ScreenshotFolder, "fix-first-finding-drawer.png") });
+        await exposed.ScrollIntoViewIfNeededAsync();
+        await terms.ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(BrowserAppFixture.ScreenshotFolder, "fix-first-priority-terms.png") });
     }
 }
 

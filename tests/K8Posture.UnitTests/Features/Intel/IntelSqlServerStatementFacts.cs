@@ -11,18 +11,25 @@ public sealed class IntelSqlServerStatementFacts
     private static readonly DateTimeOffset Now = new(2026, 12, 3, 9, 30, 0, TimeSpan.Zero);
 
     [Theory]
-    [InlineData(null)]
-    [InlineData(1234L)]
-    public async Task The_rescore_statements_parse_as_T_SQL(long? fromFindingId)
+    [InlineData(null, null)]
+    [InlineData(1234L, null)]
+    [InlineData(null, 7)]
+    public async Task The_rescore_statements_parse_as_T_SQL(long? fromFindingId, int? clusterId)
     {
         var server = new RecordingSqlServer(SqliteTestDatabase.SystemScope());
         await using var db = server.Open();
 
-        await IntelRescorer.RescoreAsync(db, Now, kevSlaDays: 7, CancellationToken.None, fromFindingId);
+        await IntelRescorer.RescoreAsync(db, Now, kevSlaDays: 7, CancellationToken.None, fromFindingId, clusterId);
 
         var update = Assert.Single(server.Commands, c => c.Contains("FROM \"KevEntries\"", StringComparison.Ordinal) || c.Contains("LEFT JOIN \"KevEntries\"", StringComparison.Ordinal));
         Assert.Contains("UPDATE \"Findings\" SET", update);
-        Assert.Equal(fromFindingId is null, server.Commands.Any(c => c.Contains("INSERT INTO \"IntelWorkloadSignals\"", StringComparison.Ordinal)));
+        // Exposure per workload from the collected cluster, read live by every kind of re-score.
+        Assert.Contains("FROM \"ExposedWorkloads\" x", update);
+        Assert.Equal(clusterId is not null, update.Contains("AND f.\"ClusterId\" = 7", StringComparison.Ordinal));
+        var signals = server.Commands.Where(c => c.Contains("INSERT INTO \"IntelWorkloadSignals\"", StringComparison.Ordinal)).ToList();
+        Assert.Equal(fromFindingId is null && clusterId is null, signals.Count == 1);
+        // The namespace-wide fallback only for clusters whose exposure was never collected.
+        Assert.All(signals, s => Assert.Contains("c.\"ExposureCollectedAt\" IS NULL", s));
         foreach (var sql in server.Commands)
         {
             var (tables, _) = TSql.NamesIn(TSql.Parse(TSql.WithParameters(sql), "re-score"));

@@ -11,6 +11,7 @@ public sealed class TrivyOperatorParserFacts
     private const string VulnerabilityJson = "trivy-operator/defectdojo-vulnerabilityreport-nginx-alpine.json";
     private const string ConfigAuditDocs = "trivy-operator/configauditreport-nginx-docs.yaml";
     private const string Rbac = "trivy-operator/rbacassessmentreport-role-docs.yaml";
+    private const string SbomDocs = "trivy-operator/sbomreport-kube-apiserver-docs.yaml";
 
     private readonly TrivyOperatorParser _parser = new();
 
@@ -66,6 +67,29 @@ public sealed class TrivyOperatorParserFacts
         Assert.Equal(items.Select(i => string.IsNullOrEmpty(i.Scalar("fixedVersion")) ? null : i.Scalar("fixedVersion")), findings.Select(f => f.FixedVersion));
         Assert.Equal(items.Select(i => i.Scalar("severity")), findings.Select(f => f.Severity.ToString().ToUpperInvariant()));
         Assert.Equal(items.Select(i => i.Scalar("score") is { } score ? double.Parse(score, System.Globalization.CultureInfo.InvariantCulture) : (double?)null), findings.Select(f => f.CvssScore));
+    }
+
+    [Fact]
+    public void An_sbom_report_is_the_components_of_its_image_and_tells_which_workload_runs_it()
+    {
+        var result = _parser.Parse(ParserFixtures.Bytes(SbomDocs));
+
+        Assert.Empty(result.Findings);
+        Assert.Null(result.Sbom);
+        var sbom = Assert.Single(result.ImageSboms!);
+        Assert.Equal("CycloneDX 1.4", sbom.Format);
+        Assert.Equal(new ImageReference("k8s.gcr.io", "kube-apiserver", "v1.21.1", null), sbom.Image);
+        Assert.Equal("k8s.gcr.io/kube-apiserver:v1.21.1", sbom.SubjectName);
+        Assert.Equal(
+        [
+            new SbomComponent(null, "debian", "10.9", null, "operating-system"),
+            new SbomComponent("pkg:deb/debian/base-files@10.3+deb10u9?arch=amd64&distro=debian-10.9", "base-files", "10.3+deb10u9", "GPL-3.0", "library"),
+            new SbomComponent("pkg:deb/debian/netbase@5.6?arch=all&distro=debian-10.9", "netbase", "5.6", "GPL-2.0", "library"),
+            new SbomComponent("pkg:deb/debian/tzdata@2021a-0+deb10u1?arch=all&distro=debian-10.9", "tzdata", "2021a-0+deb10u1", null, "library"),
+        ], sbom.Components);
+        var runs = Assert.Single(result.WorkloadImages!);
+        Assert.Equal(new ObservedWorkloadImage("kube-system", "Pod", "kube-apiserver-kind-control-plane", "kube-apiserver", sbom.Image!), runs);
+        Assert.Equal("SbomReport/kube-system/Pod/kube-apiserver-kind-control-plane/kube-apiserver", Assert.Single(result.Subjects!).Key);
     }
 
     [Fact]
