@@ -36,15 +36,10 @@ public sealed class ScanIngestor(
 
     private async Task<IngestOutcome> ProcessAsync(ReadOnlyMemory<byte> payload, ScanPushOptions options, PushCaller caller, IngestBatch? interrupted, CancellationToken cancellationToken)
     {
-        if (payload.IsEmpty)
-        {
-            throw new IngestRejectedException("Empty payload", "The request body is empty; send the scanner's report as the body.");
-        }
+        PushScope.RequirePayload(payload, "the scanner's report");
 
-        await using var systemScope = scopes.CreateAsyncScope();
-        systemScope.ServiceProvider.GetRequiredService<DataScope>().SetSystem(caller.Actor);
-        var contexts = systemScope.ServiceProvider.GetRequiredService<IDbContextFactory<K8PostureDbContext>>();
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var push = await PushScope.OpenAsync(scopes, caller, cancellationToken);
+        var db = push.Db;
 
         var batch = NewBatch(payload, options, caller, interrupted);
         IScanParser parser;
@@ -121,7 +116,7 @@ public sealed class ScanIngestor(
                     .ToDictionaryAsync(n => n.Name, n => n.OwnerTeamId!.Value, StringComparer.Ordinal, ct);
 
             var now = clock.GetUtcNow();
-            var sla = PolicySla.SlaOf(await systemScope.ServiceProvider.GetRequiredService<PolicyStore>().GetCurrentAsync(ct));
+            var sla = PolicySla.SlaOf(await push.Services.GetRequiredService<PolicyStore>().GetCurrentAsync(ct));
             // Tens of thousands of rows: one change scan before saving, not one per Add/Attach.
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             var total = new FindingChangeCounts(0, 0, 0, 0, 0);

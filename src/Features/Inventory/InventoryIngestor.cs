@@ -42,14 +42,9 @@ public sealed partial class InventoryIngestor(
 
     private async Task<InventoryOutcome> ProcessAsync(ReadOnlyMemory<byte> payload, InventoryPushOptions options, PushCaller caller, IngestBatch? interrupted, CancellationToken cancellationToken)
     {
-        if (payload.IsEmpty)
-        {
-            throw new IngestRejectedException("Empty payload", "The request body is empty; send the inventory export as the body.");
-        }
-        await using var systemScope = scopes.CreateAsyncScope();
-        systemScope.ServiceProvider.GetRequiredService<DataScope>().SetSystem(caller.Actor);
-        var contexts = systemScope.ServiceProvider.GetRequiredService<IDbContextFactory<K8PostureDbContext>>();
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        PushScope.RequirePayload(payload, "the inventory export");
+        await using var push = await PushScope.OpenAsync(scopes, caller, cancellationToken);
+        var db = push.Db;
 
         var batch = ReceivedBatch.Of(IngestKind.Inventory, payload, caller, options, interrupted, clock.GetUtcNow(), options.Pipeline,
             !caller.SeesAllTeams && caller.TeamIds.Count == 1 ? caller.TeamIds[0] : null);
@@ -80,7 +75,7 @@ public sealed partial class InventoryIngestor(
         var outcome = await pipeline.WriteAsync(db, batch, locks, "inventory", async (db, ct) =>
         {
             var now = clock.GetUtcNow();
-            var sla = PolicySla.SlaOf(await systemScope.ServiceProvider.GetRequiredService<PolicyStore>().GetCurrentAsync(ct));
+            var sla = PolicySla.SlaOf(await push.Services.GetRequiredService<PolicyStore>().GetCurrentAsync(ct));
             var work = new PushWork(db, batch.Id, parser.Format, now, directory);
             await ApplyClustersAsync(work, parsed.Clusters, sla, ct);
             await ApplyEndpointsAsync(work, parsed.Endpoints, ct);
