@@ -79,7 +79,7 @@ public sealed class ScanIngestor(
         try
         {
             var parsing = Stopwatch.StartNew();
-            parsed = Parse(parser, payload);
+            parsed = PayloadParsing.Read(parser.Format, "report", () => parser.Parse(payload));
             metrics.PushParsed(parser.Format, parsing.Elapsed, parsed.Findings.Count);
             RequireValidNames(parsed, options.Cluster);
             // A generic format (SARIF) names the real tool inside the report.
@@ -189,22 +189,6 @@ public sealed class ScanIngestor(
         }
     }
 
-    /// <summary>Any failure to read the report is the payload's fault, never a 500: a parser's own slip included.</summary>
-    private static ScanParseResult Parse(IScanParser parser, ReadOnlyMemory<byte> payload)
-    {
-        try
-        {
-            return parser.Parse(payload);
-        }
-        catch (ScanParseException ex)
-        {
-            throw new IngestRejectedException($"Malformed {parser.Format} report", ex.Message, pointer: ex.Pointer);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
-        {
-            throw new IngestRejectedException($"Malformed {parser.Format} report", $"The {parser.Format} report could not be read: {ex.Message}");
-        }
-    }
 
     private IngestBatch NewBatch(ReadOnlyMemory<byte> payload, ScanPushOptions options, PushCaller caller, IngestBatch? interrupted) =>
         // A team-bound caller sees its own pushes, failed ones included. The payload is gzipped beside the parse.

@@ -60,7 +60,7 @@ public sealed partial class InventoryIngestor(
             directory = await PushDirectory.LoadAsync(db, cancellationToken);
             var pushTeamId = ResolvePushTeam(directory, options.Team, caller);
             batch.TeamId = pushTeamId ?? batch.TeamId;
-            parsed = Parse(parser, payload);
+            parsed = PayloadParsing.Read(parser.Format, "payload", () => parser.Parse(payload));
             batch.ScopeKey = "inventory:" + parser.Format;
             directory.PushTeamId = pushTeamId;
             CheckRowTeams(directory, parsed);
@@ -202,22 +202,6 @@ public sealed partial class InventoryIngestor(
                 throw new IngestRejectedException("Team not allowed",
                     $"Row {row} names team '{Clip(team, 100)}', but this key pushes for its own team only.", StatusCodes.Status403Forbidden, pointer: $"row {row}, column team");
             }
-        }
-    }
-
-    private static InventoryParseResult Parse(IInventoryParser parser, ReadOnlyMemory<byte> payload)
-    {
-        try
-        {
-            return parser.Parse(payload);
-        }
-        catch (ScanParseException ex)
-        {
-            throw new IngestRejectedException($"Malformed {parser.Format} payload", ex.Message, pointer: ex.Pointer);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
-        {
-            throw new IngestRejectedException($"Malformed {parser.Format} payload", $"The {parser.Format} payload could not be read: {ex.Message}");
         }
     }
 
