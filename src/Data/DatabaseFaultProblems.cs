@@ -1,4 +1,5 @@
 using System.Globalization;
+using K8Posture.Shared.Http;
 
 namespace K8Posture.Data;
 
@@ -26,8 +27,9 @@ internal sealed class DatabaseFaultProblemsMiddleware(RequestDelegate next, ICon
             var detail = full
                 ? $"{fault.Reason} Nothing of this request was stored.{kept} Ask the operator to free or grow the database's storage, then send it again."
                 : $"{fault.Reason} Nothing of this request was stored half-way.{kept} Send it again after {retryAfter} s.";
+            var status = full ? StatusCodes.Status507InsufficientStorage : StatusCodes.Status503ServiceUnavailable;
             context.Response.Clear();
-            context.Response.StatusCode = full ? StatusCodes.Status507InsufficientStorage : StatusCodes.Status503ServiceUnavailable;
+            context.Response.StatusCode = status;
             context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
             if (IsPage(context.Request))
             {
@@ -39,8 +41,7 @@ internal sealed class DatabaseFaultProblemsMiddleware(RequestDelegate next, ICon
             {
                 extensions["batchId"] = batchId;
             }
-            await Results.Problem(title: full ? "Database storage full" : "Database unavailable", detail: detail, statusCode: context.Response.StatusCode, extensions: extensions)
-                .ExecuteAsync(context);
+            await ProblemResponses.WriteAsync(context, new ProblemException(status, full ? "Database storage full" : "Database unavailable", detail, extensions));
         }
     }
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using K8Posture.Data;
+using K8Posture.Shared.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -93,22 +94,12 @@ internal sealed class ApiKeyAuthenticationHandler(
                 + $"no key from it is checked for {RateLimits.RetryAfterSeconds(retryAfter)} s.");
             return;
         }
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
-        await Results.Problem(
-            title: "Authentication required",
-            detail: "Send a pipeline key (Authorization: Bearer k8p_…) or an Entra ID access token.",
-            statusCode: StatusCodes.Status401Unauthorized).ExecuteAsync(Context);
+        await ProblemResponses.WriteAsync(Context, AccessProblems.AuthenticationRequired);
     }
 
-    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
-    {
-        Response.StatusCode = StatusCodes.Status403Forbidden;
-        await Results.Problem(
-            title: "Forbidden",
-            detail: "The caller is authenticated but lacks the scope or role this endpoint needs.",
-            statusCode: StatusCodes.Status403Forbidden).ExecuteAsync(Context);
-    }
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        ProblemResponses.WriteAsync(Context, AccessProblems.Forbidden);
 
     internal static string? ReadBearer(HttpRequest request)
     {

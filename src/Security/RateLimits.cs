@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using K8Posture.Shared.Http;
 using Microsoft.Extensions.Options;
 
 namespace K8Posture.Security;
@@ -127,11 +128,10 @@ public static class RateLimits
 
     internal static int RetryAfterSeconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
 
-    internal static async Task WriteTooManyRequestsAsync(HttpContext context, TimeSpan retryAfter, string detail)
+    internal static Task WriteTooManyRequestsAsync(HttpContext context, TimeSpan retryAfter, string detail)
     {
-        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter).ToString(CultureInfo.InvariantCulture);
-        await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests", detail: detail).ExecuteAsync(context);
+        return ProblemResponses.WriteAsync(context, new ProblemException(StatusCodes.Status429TooManyRequests, "Too many requests", detail));
     }
 }
 

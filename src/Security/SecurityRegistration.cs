@@ -1,4 +1,5 @@
 using K8Posture.Data;
+using K8Posture.Shared.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -24,8 +25,7 @@ public static class SecurityRegistration
     {
         if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/openapi"))
         {
-            context.Response.StatusCode = status;
-            return Results.Problem(statusCode: status, title: status == 401 ? "Authentication required" : "Forbidden").ExecuteAsync(context.HttpContext);
+            return ProblemResponses.WriteAsync(context.HttpContext, status == StatusCodes.Status401Unauthorized ? AccessProblems.AuthenticationRequired : AccessProblems.Forbidden);
         }
         context.Response.Redirect(context.RedirectUri);
         return Task.CompletedTask;

@@ -53,10 +53,7 @@ public sealed class AlertIngestor(
 
     private async Task<AlertIngestOutcome> ProcessAsync(ReadOnlyMemory<byte> payload, AlertPushOptions options, PushCaller caller, IngestBatch? interrupted, CancellationToken cancellationToken)
     {
-        if (payload.IsEmpty)
-        {
-            throw new IngestRejectedException("Empty payload", "The request body is empty; send the sensor's alert JSON as the body.");
-        }
+        PushScope.RequirePayload(payload, "the sensor's alert JSON");
         int? callerTeam = null;
         if (!caller.SeesAllTeams)
         {
@@ -67,10 +64,8 @@ public sealed class AlertIngestor(
             callerTeam = caller.TeamIds[0];
         }
 
-        await using var systemScope = scopes.CreateAsyncScope();
-        systemScope.ServiceProvider.GetRequiredService<DataScope>().SetSystem(caller.Actor);
-        var contexts = systemScope.ServiceProvider.GetRequiredService<IDbContextFactory<K8PostureDbContext>>();
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var push = await PushScope.OpenAsync(scopes, caller, cancellationToken);
+        var db = push.Db;
 
         var batch = ReceivedBatch.Of(IngestKind.Alerts, payload, caller, options, interrupted, clock.GetUtcNow(), options.Pipeline, callerTeam);
         batch.ClusterName = Clip(options.Cluster?.Trim() is { Length: > 0 } c ? c : null, IngestBatchConfiguration.ClusterNameMaxLength);
@@ -122,7 +117,7 @@ public sealed class AlertIngestor(
         }
 
         await pipeline.StoreAsync(db, batch, cancellationToken);
-        var policy = await systemScope.ServiceProvider.GetRequiredService<PolicyStore>().GetCurrentAsync(cancellationToken);
+        var policy = await push.Services.GetRequiredService<PolicyStore>().GetCurrentAsync(cancellationToken);
         var outcome = await pipeline.WriteAsync(db, batch, ["alerts"], "alerts",
             (db, ct) => ApplyAsync(db, batch, parsed, options, callerTeam, policy.Document.AlertSuppressions, ct), cancellationToken);
 

@@ -176,12 +176,12 @@ public sealed class AlertsQuery(IDbContextFactory<K8PostureDbContext> contexts)
         }
         if (!string.IsNullOrWhiteSpace(criteria.Search))
         {
-            var pattern = "%" + criteria.Search.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
-            alerts = alerts.Where(a => EF.Functions.Like(a.Rule, pattern, "\\")
-                || EF.Functions.Like(a.Output!, pattern, "\\")
-                || EF.Functions.Like(a.Pod!, pattern, "\\")
-                || EF.Functions.Like(a.Image!, pattern, "\\")
-                || EF.Functions.Like(a.CommandLine!, pattern, "\\"));
+            var pattern = SqlLike.Containing(criteria.Search.Trim());
+            alerts = alerts.Where(a => EF.Functions.Like(a.Rule, pattern, SqlLike.Escape)
+                || EF.Functions.Like(a.Output!, pattern, SqlLike.Escape)
+                || EF.Functions.Like(a.Pod!, pattern, SqlLike.Escape)
+                || EF.Functions.Like(a.Image!, pattern, SqlLike.Escape)
+                || EF.Functions.Like(a.CommandLine!, pattern, SqlLike.Escape));
         }
         return alerts;
     }

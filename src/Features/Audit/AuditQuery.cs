@@ -78,8 +78,8 @@ public static class AuditQuery
     {
         if (criteria.Actor is { } actor)
         {
-            var pattern = "%" + actor.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
-            events = events.Where(e => EF.Functions.Like(e.Actor, pattern, "\\"));
+            var pattern = SqlLike.Containing(actor);
+            events = events.Where(e => EF.Functions.Like(e.Actor, pattern, SqlLike.Escape));
         }
         if (criteria.Action is { } action)
         {

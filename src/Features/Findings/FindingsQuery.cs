@@ -161,26 +161,18 @@ public sealed class FindingsQuery(IDbContextFactory<K8PostureDbContext> contexts
         }
         if (!string.IsNullOrWhiteSpace(criteria.Search))
         {
-            // LIKE is case-insensitive on SQLite (ASCII) and on SQL Server's default collation; Contains would be case-sensitive on SQLite.
-            var pattern = "%" + EscapeLike(criteria.Search.Trim()) + "%";
+            var pattern = SqlLike.Containing(criteria.Search.Trim());
             findings = findings.Where(f =>
-                EF.Functions.Like(f.Title, pattern, LikeEscape)
-                || EF.Functions.Like(f.VulnerabilityId!, pattern, LikeEscape)
-                || EF.Functions.Like(f.PackageName!, pattern, LikeEscape)
-                || EF.Functions.Like(f.ImageRepository!, pattern, LikeEscape)
-                || EF.Functions.Like(f.ResourceName!, pattern, LikeEscape));
+                EF.Functions.Like(f.Title, pattern, SqlLike.Escape)
+                || EF.Functions.Like(f.VulnerabilityId!, pattern, SqlLike.Escape)
+                || EF.Functions.Like(f.PackageName!, pattern, SqlLike.Escape)
+                || EF.Functions.Like(f.ImageRepository!, pattern, SqlLike.Escape)
+                || EF.Functions.Like(f.ResourceName!, pattern, SqlLike.Escape));
         }
         return findings;
     }
 
-    private const string LikeEscape = "\\";
     private const string DockerHub = "docker.io";
-
-    private static string EscapeLike(string text) =>
-        text.Replace("\\", "\\\\", StringComparison.Ordinal)
-            .Replace("%", "\\%", StringComparison.Ordinal)
-            .Replace("_", "\\_", StringComparison.Ordinal)
-            .Replace("[", "\\[", StringComparison.Ordinal);
 
     internal static IOrderedQueryable<Finding> Sort(IQueryable<Finding> findings, FindingsCriteria criteria)
     {

@@ -57,3 +57,24 @@ public sealed class IngestRejectedException(string title, string detail, int sta
 
     public IResult ToProblem() => ToResult();
 }
+
+/// <summary>Any failure to read a pushed payload is the payload's fault, never a 500: a parser's own slip included.</summary>
+public static class PayloadParsing
+{
+    /// <param name="what">What the payload is called in the refusal: "report" for scans, "payload" for inventory.</param>
+    public static T Read<T>(string format, string what, Func<T> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (ScanParseException ex)
+        {
+            throw new IngestRejectedException($"Malformed {format} {what}", ex.Message, pointer: ex.Pointer);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            throw new IngestRejectedException($"Malformed {format} {what}", $"The {format} {what} could not be read: {ex.Message}");
+        }
+    }
+}

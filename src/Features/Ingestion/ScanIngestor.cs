@@ -36,15 +36,10 @@ public sealed class ScanIngestor(
 
     private async Task<IngestOutcome> ProcessAsync(ReadOnlyMemory<byte> payload, ScanPushOptions options, PushCaller caller, IngestBatch? interrupted, CancellationToken cancellationToken)
     {
-        if (payload.IsEmpty)
-        {
-            throw new IngestRejectedException("Empty payload", "The request body is empty; send the scanner's report as the body.");
-        }
+        PushScope.RequirePayload(payload, "the scanner's report");
 
-        await using var systemScope = scopes.CreateAsyncScope();
-        systemScope.ServiceProvider.GetRequiredService<DataScope>().SetSystem(caller.Actor);
-        var contexts = systemScope.ServiceProvider.GetRequiredService<IDbContextFactory<K8PostureDbContext>>();
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var push = await PushScope.OpenAsync(scopes, caller, cancellationToken);
+        var db = push.Db;
 
         var batch = NewBatch(payload, options, caller, interrupted);
         IScanParser parser;
@@ -84,7 +79,7 @@ public sealed class ScanIngestor(
         try
         {
             var parsing = Stopwatch.StartNew();
-            parsed = Parse(parser, payload);
+            parsed = PayloadParsing.Read(parser.Format, "report", () => parser.Parse(payload));
             metrics.PushParsed(parser.Format, parsing.Elapsed, parsed.Findings.Count);
             RequireValidNames(parsed, options.Cluster);
             // A generic format (SARIF) names the real tool inside the report.
@@ -121,7 +116,7 @@ public sealed class ScanIngestor(
                     .ToDictionaryAsync(n => n.Name, n => n.OwnerTeamId!.Value, StringComparer.Ordinal, ct);
 
             var now = clock.GetUtcNow();
-            var sla = PolicySla.SlaOf(await systemScope.ServiceProvider.GetRequiredService<PolicyStore>().GetCurrentAsync(ct));
+            var sla = PolicySla.SlaOf(await push.Services.GetRequiredService<PolicyStore>().GetCurrentAsync(ct));
             // Tens of thousands of rows: one change scan before saving, not one per Add/Attach.
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             var total = new FindingChangeCounts(0, 0, 0, 0, 0);
@@ -200,22 +195,6 @@ public sealed class ScanIngestor(
         }
     }
 
-    /// <summary>Any failure to read the report is the payload's fault, never a 500: a parser's own slip included.</summary>
-    private static ScanParseResult Parse(IScanParser parser, ReadOnlyMemory<byte> payload)
-    {
-        try
-        {
-            return parser.Parse(payload);
-        }
-        catch (ScanParseException ex)
-        {
-            throw new IngestRejectedException($"Malformed {parser.Format} report", ex.Message, pointer: ex.Pointer);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
-        {
-            throw new IngestRejectedException($"Malformed {parser.Format} report", $"The {parser.Format} report could not be read: {ex.Message}");
-        }
-    }
 
     private IngestBatch NewBatch(ReadOnlyMemory<byte> payload, ScanPushOptions options, PushCaller caller, IngestBatch? interrupted) =>
         // A team-bound caller sees its own pushes, failed ones included. The payload is gzipped beside the parse.

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 using K8Posture.Features.Ingestion;
+using K8Posture.Shared;
 
 namespace K8Posture.Features.Intel;
 
@@ -65,7 +66,7 @@ public static class EpssCsvParser
                     var value = part[(colon + 1)..].Trim();
                     if (key == "model_version")
                     {
-                        modelVersion = value.Length > 100 ? value[..100] : value;
+                        modelVersion = ColumnLengths.Clip(value, IntelFeedLoadConfiguration.VersionMaxLength);
                     }
                     else if (key == "score_date")
                     {

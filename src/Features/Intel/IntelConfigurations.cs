@@ -7,15 +7,19 @@ namespace K8Posture.Features.Intel;
 public sealed class KevEntryConfiguration : IEntityTypeConfiguration<KevEntry>
 {
     public const int CveIdMaxLength = 30;
+    public const int VendorProjectMaxLength = 200;
+    public const int ProductMaxLength = 300;
+    public const int VulnerabilityNameMaxLength = 500;
+    public const int RequiredActionMaxLength = 1000;
 
     public void Configure(EntityTypeBuilder<KevEntry> e)
     {
         e.HasKey(x => x.CveId);
         e.Property(x => x.CveId).HasMaxLength(CveIdMaxLength).IsUnicode(false);
-        e.Property(x => x.VendorProject).HasMaxLength(200);
-        e.Property(x => x.Product).HasMaxLength(300);
-        e.Property(x => x.VulnerabilityName).HasMaxLength(500);
-        e.Property(x => x.RequiredAction).HasMaxLength(1000);
+        e.Property(x => x.VendorProject).HasMaxLength(VendorProjectMaxLength);
+        e.Property(x => x.Product).HasMaxLength(ProductMaxLength);
+        e.Property(x => x.VulnerabilityName).HasMaxLength(VulnerabilityNameMaxLength);
+        e.Property(x => x.RequiredAction).HasMaxLength(RequiredActionMaxLength);
     }
 }
 
@@ -30,9 +34,11 @@ public sealed class EpssScoreConfiguration : IEntityTypeConfiguration<EpssScore>
 
 public sealed class IntelFeedLoadConfiguration : IEntityTypeConfiguration<IntelFeedLoad>
 {
+    public const int VersionMaxLength = 100;
+
     public void Configure(EntityTypeBuilder<IntelFeedLoad> e)
     {
-        e.Property(x => x.Version).HasMaxLength(100);
+        e.Property(x => x.Version).HasMaxLength(VersionMaxLength);
         e.Property(x => x.LoadedBy).HasMaxLength(200);
         e.Property(x => x.PayloadSha256).HasMaxLength(64).IsUnicode(false);
         e.HasIndex(x => new { x.Kind, x.LoadedAt });

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using K8Posture.Features.Ingestion;
+using static K8Posture.Shared.ColumnLengths;
 
 namespace K8Posture.Features.Intel;
 
@@ -63,13 +64,13 @@ public static partial class KevCatalogParser
                 entries.Add(new KevEntry
                 {
                     CveId = cve,
-                    VendorProject = Clip(Text(item, "vendorProject", at, required: false)?.Trim(), 200),
-                    Product = Clip(Text(item, "product", at, required: false)?.Trim(), 300),
-                    VulnerabilityName = Clip(Text(item, "vulnerabilityName", at, required: false)?.Trim(), 500),
+                    VendorProject = Clip(OptionalText(item, "vendorProject", at), KevEntryConfiguration.VendorProjectMaxLength),
+                    Product = Clip(OptionalText(item, "product", at), KevEntryConfiguration.ProductMaxLength),
+                    VulnerabilityName = Clip(OptionalText(item, "vulnerabilityName", at), KevEntryConfiguration.VulnerabilityNameMaxLength),
                     DateAdded = Day(item, "dateAdded", at, required: true)!.Value,
                     DueDate = Day(item, "dueDate", at, required: false),
                     KnownRansomware = ransomware == "Known",
-                    RequiredAction = Clip(Text(item, "requiredAction", at, required: false)?.Trim(), 1000),
+                    RequiredAction = Clip(OptionalText(item, "requiredAction", at), KevEntryConfiguration.RequiredActionMaxLength),
                 });
                 index++;
             }
@@ -79,7 +80,7 @@ public static partial class KevCatalogParser
             {
                 released = DateOnly.FromDateTime(releasedAt.UtcDateTime);
             }
-            var version = root.TryGetProperty("catalogVersion", out var v) && v.ValueKind == JsonValueKind.String ? Clip(v.GetString(), 100) : null;
+            var version = root.TryGetProperty("catalogVersion", out var v) && v.ValueKind == JsonValueKind.String ? Clip(NullIfEmpty(v.GetString()), IntelFeedLoadConfiguration.VersionMaxLength) : null;
             return new KevCatalog(version, released, entries);
         }
     }
@@ -107,7 +108,10 @@ public static partial class KevCatalogParser
             : throw new IngestRejectedException(Title, $"{name} \"{Shorten(text)}\" is not a date (YYYY-MM-DD).", pointer: $"{at}/{name}");
     }
 
-    private static string? Clip(string? text, int max) => text is { Length: > 0 } t ? (t.Length > max ? t[..max] : t) : null;
+    /// <summary>A text field that may be missing: trimmed, and null when missing or empty.</summary>
+    private static string? OptionalText(JsonElement item, string name, string at) => NullIfEmpty(Text(item, name, at, required: false)?.Trim());
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 
     internal static string Shorten(string? text) => text is null ? "" : text.Length > 40 ? text[..40] + "…" : text;
 

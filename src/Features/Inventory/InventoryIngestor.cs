@@ -42,14 +42,9 @@ public sealed partial class InventoryIngestor(
 
     private async Task<InventoryOutcome> ProcessAsync(ReadOnlyMemory<byte> payload, InventoryPushOptions options, PushCaller caller, IngestBatch? interrupted, CancellationToken cancellationToken)
     {
-        if (payload.IsEmpty)
-        {
-            throw new IngestRejectedException("Empty payload", "The request body is empty; send the inventory export as the body.");
-        }
-        await using var systemScope = scopes.CreateAsyncScope();
-        systemScope.ServiceProvider.GetRequiredService<DataScope>().SetSystem(caller.Actor);
-        var contexts = systemScope.ServiceProvider.GetRequiredService<IDbContextFactory<K8PostureDbContext>>();
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        PushScope.RequirePayload(payload, "the inventory export");
+        await using var push = await PushScope.OpenAsync(scopes, caller, cancellationToken);
+        var db = push.Db;
 
         var batch = ReceivedBatch.Of(IngestKind.Inventory, payload, caller, options, interrupted, clock.GetUtcNow(), options.Pipeline,
             !caller.SeesAllTeams && caller.TeamIds.Count == 1 ? caller.TeamIds[0] : null);
@@ -65,7 +60,7 @@ public sealed partial class InventoryIngestor(
             directory = await PushDirectory.LoadAsync(db, cancellationToken);
             var pushTeamId = ResolvePushTeam(directory, options.Team, caller);
             batch.TeamId = pushTeamId ?? batch.TeamId;
-            parsed = Parse(parser, payload);
+            parsed = PayloadParsing.Read(parser.Format, "payload", () => parser.Parse(payload));
             batch.ScopeKey = "inventory:" + parser.Format;
             directory.PushTeamId = pushTeamId;
             CheckRowTeams(directory, parsed);
@@ -80,7 +75,7 @@ public sealed partial class InventoryIngestor(
         var outcome = await pipeline.WriteAsync(db, batch, locks, "inventory", async (db, ct) =>
         {
             var now = clock.GetUtcNow();
-            var sla = PolicySla.SlaOf(await systemScope.ServiceProvider.GetRequiredService<PolicyStore>().GetCurrentAsync(ct));
+            var sla = PolicySla.SlaOf(await push.Services.GetRequiredService<PolicyStore>().GetCurrentAsync(ct));
             var work = new PushWork(db, batch.Id, parser.Format, now, directory);
             await ApplyClustersAsync(work, parsed.Clusters, sla, ct);
             await ApplyEndpointsAsync(work, parsed.Endpoints, ct);
@@ -207,22 +202,6 @@ public sealed partial class InventoryIngestor(
                 throw new IngestRejectedException("Team not allowed",
                     $"Row {row} names team '{Clip(team, 100)}', but this key pushes for its own team only.", StatusCodes.Status403Forbidden, pointer: $"row {row}, column team");
             }
-        }
-    }
-
-    private static InventoryParseResult Parse(IInventoryParser parser, ReadOnlyMemory<byte> payload)
-    {
-        try
-        {
-            return parser.Parse(payload);
-        }
-        catch (ScanParseException ex)
-        {
-            throw new IngestRejectedException($"Malformed {parser.Format} payload", ex.Message, pointer: ex.Pointer);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
-        {
-            throw new IngestRejectedException($"Malformed {parser.Format} payload", $"The {parser.Format} payload could not be read: {ex.Message}");
         }
     }
 

@@ -247,6 +247,11 @@ public sealed class LandscapeQueries(
         {
             cells = cells.Where(c => c.ClusterId != null && clusters.Contains(c.ClusterId.Value));
         }
+        return OfCategoryAndSeverity(cells, filter);
+    }
+
+    private static IQueryable<LandscapeCell> OfCategoryAndSeverity(IQueryable<LandscapeCell> cells, LandscapeFilter filter)
+    {
         if (filter.Category is { } category)
         {
             cells = cells.Where(c => c.Category == category);
@@ -269,15 +274,8 @@ public sealed class LandscapeQueries(
         if (db.Scope.SeesAllTeams && scope.TeamIds is null)
         {
             var fromKey = fromDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            var cells = db.LandscapeCells.AsNoTracking().Where(c => c.Dimension == LandscapeDimension.TrendAllTeams && string.Compare(c.Key, fromKey) >= 0);
-            if (filter.Category is { } category)
-            {
-                cells = cells.Where(c => c.Category == category);
-            }
-            if (filter.Severity is { } severity)
-            {
-                cells = cells.Where(c => c.Severity == severity);
-            }
+            var cells = OfCategoryAndSeverity(
+                db.LandscapeCells.AsNoTracking().Where(c => c.Dimension == LandscapeDimension.TrendAllTeams && string.Compare(c.Key, fromKey) >= 0), filter);
             var rows = await cells.GroupBy(c => new { c.Key, c.Severity }).Select(g => new { g.Key.Key, g.Key.Severity, Count = g.Sum(c => c.Count) }).ToListAsync(cancellationToken);
             points = rows.Select(r => new TrendPoint(DateOnly.ParseExact(r.Key!, "yyyy-MM-dd", CultureInfo.InvariantCulture), r.Severity, r.Count)).ToList();
         }

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using K8Posture.Data;
 using K8Posture.Features.Rules;
 using K8Posture.Shared;
-using K8Posture.Shared.Http;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
@@ -22,21 +21,17 @@ public sealed partial class PolicyPage
     private CurrentPolicy? _current;
     private PolicyDocument _draft = new();
     private IReadOnlyList<PolicyVersionRow> _versions = [];
-    private IReadOnlyList<DiffLine>? _diff;
-    private int _diffFrom;
-    private int _diffTo;
+    private VersionedEditor<DiffLine> _editor = default!;
     private string? _registriesText;
     private string? _labelKeysText;
     private string? _annotationKeysText;
     private string? _explicitOwnersText;
-    private string? _comment;
-    private string? _error;
     private bool _isAdmin;
-    private bool _saving;
     private ClaimsPrincipal _user = new();
 
     protected override async Task OnInitializedAsync()
     {
+        _editor = new VersionedEditor<DiffLine>("policy", Store.DiffAsync, Snackbar);
         _user = (await AuthenticationState.GetAuthenticationStateAsync()).User;
         _isAdmin = await Store.MayEditAsync(_user);
         await LoadAsync();
@@ -93,11 +88,8 @@ public sealed partial class PolicyPage
         }
     }
 
-    private async Task SaveAsync()
-    {
-        _error = null;
-        _saving = true;
-        try
+    // The store checks the caller's role again: the page hides the editor, the server enforces it.
+    private Task SaveAsync() => _editor.SaveAsync(comment =>
         {
             _draft.AllowedRegistries = (_registriesText ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
             _draft.NamespaceOwnership = new NamespaceOwnershipRules
@@ -106,29 +98,8 @@ public sealed partial class PolicyPage
                 AnnotationKeys = CommaList(_annotationKeysText),
                 Explicit = ExplicitOwners(_explicitOwnersText),
             };
-            // The store checks the caller's role again: the page hides the editor, the server enforces it.
-            var version = await Store.SaveNewVersionAsync(_user, _draft, _comment, _current!.Version, CancellationToken.None);
-            Snackbar.Add($"Saved policy version {version}", MudBlazor.Severity.Success);
-            _comment = null;
-            await LoadAsync();
-            await ShowDiffAsync(version - 1, version);
-        }
-        catch (ProblemException ex)
-        {
-            _error = ex.Message;
-        }
-        finally
-        {
-            _saving = false;
-        }
-    }
-
-    private async Task ShowDiffAsync(int from, int to)
-    {
-        _diffFrom = from;
-        _diffTo = to;
-        _diff = await Store.DiffAsync(from, to, CancellationToken.None);
-    }
+            return Store.SaveNewVersionAsync(_user, _draft, comment, _current!.Version, CancellationToken.None);
+        }, LoadAsync);
 
     private static string LineStyle(DiffKind kind) => kind switch
     {

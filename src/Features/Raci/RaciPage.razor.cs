@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using K8Posture.Data;
-using K8Posture.Shared.Http;
+using K8Posture.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
@@ -20,18 +20,13 @@ public sealed partial class RaciPage
     private RaciMatrix _draft = new();
     private IReadOnlyList<RaciViolation> _draftViolations = [];
     private IReadOnlyList<RaciVersionRow> _versions = [];
-    private IReadOnlyList<RaciChange>? _diff;
-    private int _diffFrom;
-    private int _diffTo;
+    private VersionedEditor<RaciChange> _editor = default!;
     private int _compareFrom;
     private int _compareTo;
     private bool _isAdmin;
     private bool _dirty;
-    private bool _saving;
     private bool _newerSaved;
     private bool _showRetired;
-    private string? _comment;
-    private string? _error;
     private string? _newActivityName;
     private string? _newActivityDescription;
     private string? _newPartyName;
@@ -45,6 +40,7 @@ public sealed partial class RaciPage
 
     protected override async Task OnInitializedAsync()
     {
+        _editor = new VersionedEditor<RaciChange>("RACI", Service.DiffAsync, Snackbar);
         _user = (await AuthenticationState.GetAuthenticationStateAsync()).User;
         _isAdmin = await Service.MayEditAsync(_user);
         await ReloadAsync();
@@ -119,35 +115,9 @@ public sealed partial class RaciPage
         Changed();
     }
 
-    private async Task SaveAsync()
-    {
-        _error = null;
-        _saving = true;
-        try
-        {
-            // The service checks the role again: the page hides the editor, the server enforces it.
-            var version = await Service.SaveNewVersionAsync(_user, _draft, _comment, _current!.Version, CancellationToken.None);
-            Snackbar.Add($"Saved RACI version {version}", MudBlazor.Severity.Success);
-            _comment = null;
-            await ReloadAsync();
-            await ShowDiffAsync(version - 1, version);
-        }
-        catch (ProblemException ex)
-        {
-            _error = ex.Message;
-        }
-        finally
-        {
-            _saving = false;
-        }
-    }
-
-    private async Task ShowDiffAsync(int from, int to)
-    {
-        _diffFrom = from;
-        _diffTo = to;
-        _diff = await Service.DiffAsync(from, to, CancellationToken.None);
-    }
+    // The service checks the role again: the page hides the editor, the server enforces it.
+    private Task SaveAsync() => _editor.SaveAsync(
+        comment => Service.SaveNewVersionAsync(_user, _draft, comment, _current!.Version, CancellationToken.None), ReloadAsync);
 
     private static string KindLabel(RaciPartyKind kind) => kind switch
     {

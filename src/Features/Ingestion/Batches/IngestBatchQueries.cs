@@ -45,9 +45,9 @@ public sealed class IngestBatchQueries(IDbContextFactory<K8PostureDbContext> con
         }
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
-            var pattern = "%" + filter.Search.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-            query = query.Where(b => EF.Functions.Like(b.ScopeKey!, pattern, "\\") || EF.Functions.Like(b.Pipeline!, pattern, "\\")
-                || EF.Functions.Like(b.Source!, pattern, "\\") || EF.Functions.Like(b.ClusterName!, pattern, "\\") || EF.Functions.Like(b.Actor, pattern, "\\"));
+            var pattern = SqlLike.Containing(filter.Search.Trim());
+            query = query.Where(b => EF.Functions.Like(b.ScopeKey!, pattern, SqlLike.Escape) || EF.Functions.Like(b.Pipeline!, pattern, SqlLike.Escape)
+                || EF.Functions.Like(b.Source!, pattern, SqlLike.Escape) || EF.Functions.Like(b.ClusterName!, pattern, SqlLike.Escape) || EF.Functions.Like(b.Actor, pattern, SqlLike.Escape));
         }
         var total = await query.CountAsync(cancellationToken);
         var items = await Project(query.OrderByDescending(b => b.Id).Skip(page * pageSize).Take(pageSize)).ToListAsync(cancellationToken);

@@ -38,6 +38,24 @@ public sealed class KevCatalogParserFacts
         Assert.Equal("SimpleHelp", catalog.Entries[2].VendorProject);
     }
 
+    [Fact]
+    public void Blank_text_is_null_and_long_text_is_cut_to_its_column()
+    {
+        var json = $$"""
+            {"catalogVersion":"{{new string('v', 150)}}","vulnerabilities":[{"cveID":"CVE-2021-44228","dateAdded":"2021-12-10",
+              "vendorProject":"   ","product":"{{new string('p', 400)}}","vulnerabilityName":"","requiredAction":" Patch. "}]}
+            """;
+
+        var catalog = KevCatalogParser.Parse(Encoding.UTF8.GetBytes(json));
+
+        var entry = Assert.Single(catalog.Entries);
+        Assert.Null(entry.VendorProject);
+        Assert.Null(entry.VulnerabilityName);
+        Assert.Equal(new string('p', 300), entry.Product);
+        Assert.Equal("Patch.", entry.RequiredAction);
+        Assert.Equal(new string('v', 100), catalog.CatalogVersion);
+    }
+
     [Theory]
     [InlineData("""{"vulnerabilities":[{"cveID":"CVE-2021-44228","dateAdded":"2021-12-10"},{"cveID":"CVE-2021-45046","dateAdded":"10/12/2021"}]}""", "/vulnerabilities/1/dateAdded")]
     [InlineData("""{"vulnerabilities":[{"cveID":"log4shell","dateAdded":"2021-12-10"}]}""", "/vulnerabilities/0/cveID")]
