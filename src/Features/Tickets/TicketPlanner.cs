@@ -173,6 +173,14 @@ public sealed class TicketPlanner(IDbContextFactory<K8PostureDbContext> contexts
         Queue(db, ticket, create ? TicketActionKind.Create : TicketActionKind.UpdateBody, key, null, now);
     }
 
+    /// <summary>The group is empty: a closing comment and the transition to the mapped done status, at the ticket's current revision.</summary>
+    internal static void QueueClose(K8PostureDbContext db, RemoteTicket ticket, TicketMapping mapping, DateTimeOffset now)
+    {
+        Queue(db, ticket, TicketActionKind.Comment, $"close-comment:{ticket.Id}:{ticket.Revision}",
+            "[K8Posture] Every finding of this ticket was closed by a scan; closing the ticket.", now);
+        Queue(db, ticket, TicketActionKind.Transition, $"close:{ticket.Id}:{ticket.Revision}", mapping.DoneStatus, now);
+    }
+
     /// <summary>Adds an outbox row unless one with the same idempotency key is already there (tracked or stored).</summary>
     internal static void Queue(K8PostureDbContext db, RemoteTicket ticket, TicketActionKind action, string key, string? argument, DateTimeOffset now)
     {

@@ -186,6 +186,69 @@ public sealed class TicketSyncFacts(TicketAppFixture fixture, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task A_scan_that_closes_every_finding_of_a_ticket_queues_the_comment_and_the_close_in_the_push_itself()
+    {
+        var team = await fixture.TeamAsync();
+        var scope = "image:" + team.Team;
+        var key = await App.CreateApiKeyAsync("ingest", team.TeamId);
+        await PushScanAsync(key, scope, ("CVE-2023-3446", "libssl3", "3.0.8-r3"), ("CVE-2023-1255", "libssl3", "3.0.8-r3"));
+        var ids = await App.WithDbAsync(db => db.Findings.Where(f => f.ScopeKey == scope).OrderBy(f => f.Id).Select(f => f.Id).ToArrayAsync());
+        Assert.Equal(2, ids.Length);
+        using var member = await fixture.TeamMemberAsync(team);
+        await fixture.CreateTicketsAsync(member, ids);
+        await fixture.DrainAsync();
+        var tickets = await fixture.TicketsAsync(team);
+        Assert.NotEmpty(tickets);
+        Assert.All(tickets, t => Assert.Equal("To Do", Remote.Issue(t.RemoteKey!).Status));
+
+        // The image was rebuilt: the next scan reports neither. No reconciliation runs in this test.
+        var watch = Stopwatch.StartNew();
+        var pushed = await PushScanAsync(key, scope);
+        watch.Stop();
+        Assert.Equal(2, pushed.GetProperty("closed").GetInt32());
+
+        // Committed with the push: the links are left and the close is queued for every ticket, before any job ran.
+        var afterPush = await fixture.TicketsAsync(team);
+        Assert.All(afterPush.SelectMany(t => t.Findings), l => Assert.NotNull(l.LeftAt));
+        var queued = (await fixture.OutboxAsync(team)).Where(o => o.Status == TicketActionStatus.Pending).ToList();
+        Assert.Equal(tickets.Select(t => t.Id).Order(), queued.Where(o => o.Action == TicketActionKind.Transition && o.Argument == "Closed").Select(o => o.TicketId).Order());
+        Assert.Equal(tickets.Count, queued.Count(o => o.Action == TicketActionKind.Comment && o.Argument!.Contains("closed by a scan", StringComparison.Ordinal)));
+        Assert.Equal(tickets.Count, await App.ScalarAsync("SELECT COUNT(*) FROM AuditEvents WHERE Action = 'ticket.membership' AND After LIKE '%\"via\":\"push\"%' AND EntityId IN ("
+            + string.Join(",", tickets.Select(t => $"'{t.Id}'")) + ")"));
+
+        await fixture.DrainAsync();
+        Assert.All(tickets, t => Assert.Equal("Closed", Remote.Issue(t.RemoteKey!).Status));
+        Assert.All(tickets, t => Assert.Contains(Remote.Issue(t.RemoteKey!).Comments, c => c.Text.Contains("closed by a scan", StringComparison.Ordinal)));
+        // The reconciliation finds nothing left to do, and queues no second close.
+        Assert.Equal(0, (await fixture.ReconcileAsync()).ActionsQueued);
+        output.WriteLine($"closing push with {tickets.Count} ticket(s) answered in {watch.Elapsed.TotalMilliseconds:0} ms; the close was queued in it");
+    }
+
+    /// <summary>The real Trivy image report with its vulnerabilities replaced, pushed with a team's ingest key for one scope.</summary>
+    private async Task<JsonElement> PushScanAsync(string apiKey, string scope, params (string Id, string Package, string Version)[] vulnerabilities)
+    {
+        var report = JsonNode.Parse(TestFixtures.Read("trivy/trivy-0.72.0-alpine-3.10-image.json"))!;
+        var result = report["Results"]![0]!;
+        var template = result["Vulnerabilities"]![0]!;
+        var list = new JsonArray();
+        foreach (var (id, package, version) in vulnerabilities)
+        {
+            var copy = template.DeepClone();
+            copy["VulnerabilityID"] = id;
+            copy["PkgName"] = package;
+            copy["PkgID"] = $"{package}@{version}";
+            copy["InstalledVersion"] = version;
+            list.Add(copy);
+        }
+        result["Vulnerabilities"] = list;
+        using var client = App.CreateApiClient(apiKey);
+        var response = await client.PostAsync($"/api/v1/ingest/scans?scope={Uri.EscapeDataString(scope)}", new ByteArrayContent(Encoding.UTF8.GetBytes(report.ToJsonString())));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, text);
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    [Fact]
     public async Task A_deleted_ticket_and_a_changed_workflow_are_failures_an_admin_sees_and_can_requeue()
     {
         var team = await fixture.TeamAsync(doneStatus: "Done"); // the fake's workflow offers no transition to "Done"
