@@ -79,7 +79,8 @@ public sealed class AzureDevOpsRemote(HttpClient http) : TicketRemoteBase(http),
         var fields = item["fields"];
         var url = item["_links"]?["html"]?["href"]?.ToString() ?? new Uri(endpoint.BaseUrl, $"_workitems/edit/{id}").ToString();
         var assignee = fields?["System.AssignedTo"] is JsonObject identity ? identity["displayName"]?.ToString() : fields?["System.AssignedTo"]?.ToString();
-        return new RemoteIssue(id, id, url, fields?["System.State"]?.ToString() ?? "", assignee, comments);
+        var changedBy = fields?["System.ChangedBy"] is JsonObject changer ? changer["displayName"]?.ToString() : fields?["System.ChangedBy"]?.ToString();
+        return new RemoteIssue(id, id, url, fields?["System.State"]?.ToString() ?? "", assignee, comments, changedBy);
     }
 
     private static JsonArray ContentOps(TicketContent content, string op)

@@ -23,7 +23,8 @@ public sealed class TicketRemoteException(string message, bool permanent = false
 
 public sealed record RemoteComment(string Id, string Author, string Text);
 
-public sealed record RemoteIssue(string Id, string Key, string Url, string Status, string? Assignee, IReadOnlyList<RemoteComment> Comments);
+/// <param name="StatusChangedBy">Who last moved the ticket's status (Jira: the changelog's last status change; Azure DevOps: System.ChangedBy), when the remote says.</param>
+public sealed record RemoteIssue(string Id, string Key, string Url, string Status, string? Assignee, IReadOnlyList<RemoteComment> Comments, string? StatusChangedBy = null);
 
 /// <summary>A project as "test connection" found it: its issue types and the statuses tickets can be in.</summary>
 public sealed record RemoteProject(string Name, IReadOnlyList<string> IssueTypes, IReadOnlyList<string> Statuses);
