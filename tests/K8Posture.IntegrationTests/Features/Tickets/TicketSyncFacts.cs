@@ -523,8 +523,14 @@ public sealed class TicketSyncFacts(TicketAppFixture fixture, ITestOutputHelper 
         var ids = await SeedImageFindingsAsync(team, "registry.example.com/" + team.Team + "/own", 1);
         using var outsider = await fixture.TeamMemberAsync(other);
         var refused = await outsider.PostAsJsonAsync("/api/v1/tickets", new { findingIds = ids });
-        Assert.Equal(0, (await refused.Content.ReadFromJsonAsync<CreateTicketsResult>())!.FindingsLinked); // not visible: nothing to ticket
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode); // not visible to the outsider: refused by id, not skipped in silence
+        Assert.Equal($"findingIds: finding(s) {ids[0]} do not exist or are not your team's; no ticket was created.",
+            (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        // Mixed with one of its own, the other team's id still refuses the whole request.
+        var own = await SeedImageFindingsAsync(other, "registry.example.com/" + other.Team + "/own", 1);
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.PostAsJsonAsync("/api/v1/tickets", new { findingIds = new[] { own[0], ids[0] } })).StatusCode);
         Assert.Empty(await fixture.TicketsAsync(team));
+        Assert.Empty(await fixture.TicketsAsync(other));
 
         var bad = await fixture.Admin.PostAsJsonAsync("/api/v1/tickets/connections", new { name = "x", system = "JiraCloud", baseUrl = "http://jira.example.com", token = "t", webhookSecret = "0123456789abcdef" });
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
