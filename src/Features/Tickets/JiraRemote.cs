@@ -10,9 +10,9 @@ namespace K8Posture.Features.Tickets;
 /// </summary>
 public sealed class JiraRemote(HttpClient http) : TicketRemoteBase(http), ITicketRemote
 {
-    protected override AuthenticationHeaderValue Authorization(TicketEndpoint endpoint) => endpoint.System == TicketSystem.JiraCloud
+    protected override Task<AuthenticationHeaderValue> AuthorizationAsync(TicketEndpoint endpoint, CancellationToken cancellationToken) => Task.FromResult( endpoint.System == TicketSystem.JiraCloud
         ? new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{endpoint.UserEmail}:{endpoint.Token}")))
-        : new AuthenticationHeaderValue("Bearer", endpoint.Token);
+        : new AuthenticationHeaderValue("Bearer", endpoint.Token));
 
     private static string Api(TicketEndpoint endpoint) => endpoint.System == TicketSystem.JiraCloud ? "rest/api/3" : "rest/api/2";
 

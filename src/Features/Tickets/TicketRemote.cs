@@ -51,14 +51,14 @@ public abstract class TicketRemoteBase(HttpClient http)
 {
     protected static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
 
-    protected abstract AuthenticationHeaderValue Authorization(TicketEndpoint endpoint);
+    protected abstract Task<AuthenticationHeaderValue> AuthorizationAsync(TicketEndpoint endpoint, CancellationToken cancellationToken);
 
     protected async Task<JsonNode?> SendAsync(TicketEndpoint endpoint, HttpMethod method, string relative, JsonNode? body, CancellationToken cancellationToken,
         string contentType = "application/json")
     {
         var uri = new Uri(endpoint.BaseUrl, relative);
         using var request = new HttpRequestMessage(method, uri);
-        request.Headers.Authorization = Authorization(endpoint);
+        request.Headers.Authorization = await AuthorizationAsync(endpoint, cancellationToken);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (body is not null)
         {

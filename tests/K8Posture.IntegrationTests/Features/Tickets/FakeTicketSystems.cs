@@ -60,6 +60,10 @@ public sealed partial class FakeTicketSystems : IAsyncDisposable
     /// <summary>Every write fails with this probability (500), for a flaky remote.</summary>
     public double FlakyRate { get; set; }
     public int Creates;
+    /// <summary>Azure DevOps also takes a bearer token this accepts (an Entra app token for the Azure DevOps resource); null: PATs only.</summary>
+    public Func<string, bool>? AcceptBearer { get; set; }
+    /// <summary>The scheme ("Basic", "Bearer") of every Azure DevOps request, in order.</summary>
+    public ConcurrentQueue<string> AzureDevOpsSchemes { get; } = new();
 
     public Uri Address { get; private set; } = new("http://127.0.0.1");
     public string JiraUrl => Address.ToString().TrimEnd('/');
@@ -127,13 +131,16 @@ public sealed partial class FakeTicketSystems : IAsyncDisposable
         }
     }
 
-    private static bool Authorised(HttpContext context, string path)
+    private bool Authorised(HttpContext context, string path)
     {
         var header = context.Request.Headers.Authorization.ToString();
         var basic = (string user) => "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{Token}"));
-        return path.StartsWith("/org/", StringComparison.Ordinal)
-            ? header == basic("")
-            : path.StartsWith("/rest/api/3/", StringComparison.Ordinal) ? header == basic(JiraEmail) : header == "Bearer " + Token;
+        if (path.StartsWith("/org/", StringComparison.Ordinal))
+        {
+            AzureDevOpsSchemes.Enqueue(header.Split(' ', 2)[0]);
+            return header == basic("") || (AcceptBearer is { } accept && header.StartsWith("Bearer ", StringComparison.Ordinal) && accept(header[7..]));
+        }
+        return path.StartsWith("/rest/api/3/", StringComparison.Ordinal) ? header == basic(JiraEmail) : header == "Bearer " + Token;
     }
 
     private async Task JiraAsync(HttpContext context, string method, string path, string body)
