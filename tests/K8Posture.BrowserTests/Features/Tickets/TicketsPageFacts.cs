@@ -131,6 +131,7 @@ public sealed class TicketsPageFacts(BrowserAppFixture app)
         await BrowserAppFixture.WaitForInteractiveAsync(page);
         await page.Locator("[data-testid=team-ticket-health]").WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
         Assert.Equal("0", (await page.Locator("[data-testid=team-ticket-failed]").InnerTextAsync()).Trim());
+        await page.Locator("[data-testid=queue-overdue-row]").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserAppFixture.ScreenshotFolder, "tickets-team-health.png") });
         await page.ClickAsync("[data-testid=remediation-tabs] .mud-tab:has-text('Work list')");
         var ticketedTitle = await app.App.WithDbAsync(db => db.RemoteTicketFindings.Where(l => l.Ticket!.RemoteKey == issue.Key).Select(l => l.FindingId)

@@ -81,7 +81,7 @@ public sealed class TicketAppIdentityFacts(TicketAppIdentityFixture fixture) : I
         Assert.All(fixture.Remote.AzureDevOpsSchemes.Skip(schemesBefore), scheme => Assert.Equal("Bearer", scheme));
 
         // The client secret and the token stay out of the audit and the logs.
-        var audit = await fixture.App.WithDbAsync(db => db.AuditEvents.Where(a => a.EntityType == "TicketConnection" && a.EntityId == name).Select(a => a.After!).SingleAsync());
+        var audit = await fixture.App.WithDbAsync(db => db.AuditEvents.Where(a => a.Action == "ticket-connection.create" && a.EntityId == name).Select(a => a.After!).SingleAsync());
         Assert.Contains("\"usesAppIdentity\":true", audit, StringComparison.Ordinal);
         Assert.DoesNotContain(FakeEntraId.ClientSecret, fixture.Logs.AllText(), StringComparison.Ordinal);
         Assert.DoesNotContain("graph-app-token-", fixture.Logs.AllText(), StringComparison.Ordinal);
