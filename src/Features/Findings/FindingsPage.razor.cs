@@ -39,6 +39,9 @@ public sealed partial class FindingsPage : ComponentBase, IDisposable
     private bool _drawerOpen;
     private FindingDetail? _detail;
     private System.Security.Claims.ClaimsPrincipal? _user;
+    private bool _mayWork;
+    private HashSet<FindingRow> _selected = [];
+    private IReadOnlyList<long> _selectedIds = [];
 
     [Inject] private FindingsQuery Findings { get; set; } = default!;
     [Inject] private FindingDetails Details { get; set; } = default!;
@@ -75,6 +78,7 @@ public sealed partial class FindingsPage : ComponentBase, IDisposable
         if (AuthenticationState is not null)
         {
             _user = (await AuthenticationState).User;
+            _mayWork = RemediationAccess.MayWork(_user);
             _maySharePublicly = _user.IsInRole(Roles.SecurityAdmin) || _user.IsInRole(Roles.SecurityAnalyst);
         }
         _choices = await Landscape.GetFilterChoicesAsync(_refresh.DisposedToken);
@@ -113,6 +117,14 @@ public sealed partial class FindingsPage : ComponentBase, IDisposable
             if (_criteria.Verdict is { } verdict) yield return (verdict == FindingResolution.None ? "Verdict: none (open work)" : $"Verdict: {verdict}", _criteria with { Verdict = null });
         }
     }
+
+    private void OnSelectionChanged(HashSet<FindingRow> selected)
+    {
+        _selected = selected;
+        _selectedIds = selected.Select(r => r.Id).Order().ToList();
+    }
+
+    private void ClearSelection() => OnSelectionChanged([]);
 
     private async Task<GridData<FindingRow>> LoadPageAsync(GridState<FindingRow> state, CancellationToken cancellationToken)
     {

@@ -49,9 +49,10 @@ public sealed record FindingChangeCounts(int Created, int Updated, int Unchanged
 /// Everything runs in the caller's transaction: new rows through <see cref="BulkInserter"/>, unchanged ones by set-based
 /// updates, the few changed ones tracked for the caller's SaveChanges. A person's Resolution is never touched.
 /// </summary>
-public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingPushFollowUp> followUps)
+public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingPushFollowUp> followUps, IEnumerable<IFindingClosedFollowUp> closedFollowUps)
 {
     private readonly IFindingPushFollowUp[] _followUps = followUps.OrderBy(f => f.Order).ToArray();
+    private readonly IFindingClosedFollowUp[] _closedFollowUps = closedFollowUps.ToArray();
 
     /// <summary>Ids or fingerprints per set-based statement; sent as one JSON array parameter, so no parameter limit applies.</summary>
     public const int ChunkSize = 20_000;
@@ -372,6 +373,13 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
             {
                 await db.Findings.Where(f => EF.Parameter(chunk).Contains(f.Id) && f.Workflow == FindingWorkflow.Resolved)
                     .ExecuteUpdateAsync(s => s.SetProperty(f => f.Workflow, FindingWorkflow.Open), cancellationToken);
+            }
+        }
+        if (closedIds.Count > 0)
+        {
+            foreach (var followUp in _closedFollowUps)
+            {
+                await followUp.AfterClosedAsync(db, push, closedIds, cancellationToken);
             }
         }
         if (firstCreatedId is { } first)

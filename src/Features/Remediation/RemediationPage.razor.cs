@@ -13,6 +13,7 @@ public sealed partial class RemediationPage
     [Inject] private RemediationQueries Queries { get; set; } = default!;
     [Inject] private RemediationService Remediation { get; set; } = default!;
     [Inject] private RiskAcceptanceService Acceptances { get; set; } = default!;
+    [Inject] private Tickets.TicketPlanner TicketPlanner { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private LandscapeChangeNotifier ChangeNotifier { get; set; } = default!;
@@ -21,6 +22,7 @@ public sealed partial class RemediationPage
 
     private IReadOnlyList<(int Id, string Name)> _teams = [];
     private int? _teamId;
+    private IReadOnlyDictionary<long, Tickets.LinkedTicketDto> _workTickets = new Dictionary<long, Tickets.LinkedTicketDto>();
     private int _tab;
 
     /// <summary>?tab=metrics (or queue, work, acceptances) opens that tab, so a figure can be linked to.</summary>
@@ -120,6 +122,7 @@ public sealed partial class RemediationPage
     private async Task<GridData<WorkItem>> LoadWorkAsync(GridState<WorkItem> state, CancellationToken cancellationToken)
     {
         var (items, total) = await Queries.WorkListAsync(new WorkListCriteria(_teamId, _status, _search, _overdueOnly), state.Page, state.PageSize, cancellationToken);
+        _workTickets = await TicketPlanner.ForFindingsAsync(items.Select(i => i.Id).ToList(), cancellationToken);
         return new GridData<WorkItem> { Items = items, TotalItems = total };
     }
 

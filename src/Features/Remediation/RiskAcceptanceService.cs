@@ -185,6 +185,75 @@ public sealed class RiskAcceptanceService(
         return acceptance.Id;
     }
 
+    /// <summary>
+    /// Pending requests asked for outside the portal (a ticket moved to a won't-fix status), in the caller's context and save:
+    /// one per finding that has no verdict and no request already waiting, under the same rules as <see cref="RequestAsync"/>
+    /// (a reason, the longest expiry the finding's severity allows, four eyes: <paramref name="requestedBySubject"/> is no
+    /// portal user, so any Security Team member may decide). Returns the requests added, ids assigned and audited.
+    /// </summary>
+    public async Task<IReadOnlyList<RiskAcceptance>> RequestForFindingsAsync(K8PostureDbContext db, IReadOnlyList<Finding> findings, string reason, string requestedBy,
+        string requestedBySubject, CancellationToken cancellationToken)
+    {
+        reason = ColumnLengths.Clip(reason.Trim(), MaxReasonLength)!;
+        if (reason.Length < MinReasonLength)
+        {
+            throw new ArgumentException($"A risk acceptance reason has at least {MinReasonLength} characters.", nameof(reason));
+        }
+        var ids = findings.Where(f => f.Resolution == FindingResolution.None).Select(f => f.Id).ToList();
+        var waiting = await db.RiskAcceptances.Where(r => r.FindingId != null && ids.Contains(r.FindingId.Value) && r.Status == RiskAcceptanceStatus.Pending)
+            .Select(r => r.FindingId!.Value).ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var added = findings.Where(f => ids.Contains(f.Id) && !waiting.Contains(f.Id)).Select(f => new RiskAcceptance
+        {
+            FindingId = f.Id,
+            OwnerTeamId = f.OwnerTeamId,
+            Severity = f.Severity,
+            Reason = reason,
+            Status = RiskAcceptanceStatus.Pending,
+            RequestedAt = now,
+            RequestedBy = ColumnLengths.Clip(requestedBy, RiskAcceptanceConfiguration.RequestedByMaxLength)!,
+            RequestedBySubject = ColumnLengths.Clip(requestedBySubject, RiskAcceptanceConfiguration.RequestedBySubjectMaxLength)!,
+            ExpiresAt = now.AddDays(options.Value.MaxDaysFor(f.Severity)),
+        }).ToList();
+        if (added.Count == 0)
+        {
+            return added;
+        }
+        db.RiskAcceptances.AddRange(added);
+        // The audit event names the new id.
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var acceptance in added)
+        {
+            audit.Record(db, "risk-acceptance.request", nameof(RiskAcceptance), acceptance.Id.ToString(CultureInfo.InvariantCulture), after: Describe(acceptance));
+        }
+        notifier.NotifyFindingsChanged();
+        return added;
+    }
+
+    /// <summary>
+    /// Withdraws the still-pending requests asked for by <paramref name="requestedBySubject"/> (a reopened ticket), as a requester
+    /// withdraws their own in <see cref="RevokeAsync"/>: status Revoked, audited; nothing was covered, so nothing reopens. The caller saves.
+    /// </summary>
+    public async Task<IReadOnlyList<RiskAcceptance>> WithdrawPendingAsync(K8PostureDbContext db, string requestedBySubject, string withdrawnBy, string reason, CancellationToken cancellationToken)
+    {
+        var pending = await db.RiskAcceptances.Where(r => r.RequestedBySubject == requestedBySubject && r.Status == RiskAcceptanceStatus.Pending).ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        foreach (var acceptance in pending)
+        {
+            acceptance.Status = RiskAcceptanceStatus.Revoked;
+            acceptance.RevokedAt = now;
+            acceptance.RevokedBy = ColumnLengths.Clip(withdrawnBy, RiskAcceptanceConfiguration.RevokedByMaxLength);
+            acceptance.RevocationReason = ColumnLengths.Clip(reason, RiskAcceptanceConfiguration.RevocationReasonMaxLength);
+            audit.Record(db, "risk-acceptance.revoke", nameof(RiskAcceptance), acceptance.Id.ToString(CultureInfo.InvariantCulture),
+                new { Status = RiskAcceptanceStatus.Pending, acceptance.ExpiresAt }, new { acceptance.Status, acceptance.RevokedBy, acceptance.RevocationReason, reopenedFindings = Array.Empty<long>() });
+        }
+        if (pending.Count > 0)
+        {
+            notifier.NotifyFindingsChanged();
+        }
+        return pending;
+    }
+
     /// <summary>Approve or reject a pending request: Security Team only, and never the person who asked.</summary>
     public async Task<RiskAcceptanceStatus> DecideAsync(ClaimsPrincipal user, long id, bool approve, string? comment, CancellationToken cancellationToken)
     {

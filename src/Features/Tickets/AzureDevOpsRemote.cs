@@ -5,15 +5,40 @@ using System.Text.Json.Nodes;
 
 namespace K8Posture.Features.Tickets;
 
-/// <summary>Azure Boards through the Azure DevOps REST API 7.1: a PAT as basic auth with an empty user name; JSON Patch for work items.</summary>
-public sealed class AzureDevOpsRemote(HttpClient http) : TicketRemoteBase(http), ITicketRemote
+/// <summary>
+/// Azure Boards through the Azure DevOps REST API 7.1: a PAT as basic auth with an empty user name, or an app-only Entra token
+/// of K8Posture's app registration as a bearer (client credentials for the Azure DevOps resource); JSON Patch for work items.
+/// </summary>
+public sealed class AzureDevOpsRemote(HttpClient http, Security.IGraphAppTokenSource appTokens) : TicketRemoteBase(http), ITicketRemote
 {
+    /// <summary>The Azure DevOps resource (its well-known application id), as every organisation in every tenant accepts it.</summary>
+    public const string AppIdentityScope = "499b84ac-1321-427f-aa17-267ca6975798/.default";
+
     private const string Version = "api-version=7.1";
     private const string CommentsVersion = "api-version=7.1-preview.4";
     private const string JsonPatch = "application/json-patch+json";
 
-    protected override AuthenticationHeaderValue Authorization(TicketEndpoint endpoint) =>
-        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(":" + endpoint.Token)));
+    protected override async Task<AuthenticationHeaderValue> AuthorizationAsync(TicketEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        if (!endpoint.AppIdentity)
+        {
+            return new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(":" + endpoint.Token)));
+        }
+        if (!appTokens.IsConfigured)
+        {
+            throw new TicketRemoteException("The connection uses the app's Entra identity, but the app registration has no client secret or certificate (AzureAd section).", permanent: true);
+        }
+        try
+        {
+            // MSAL (Microsoft.Identity.Web) caches the token until shortly before it expires.
+            return new("Bearer", await appTokens.GetAccessTokenAsync(AppIdentityScope, cancellationToken));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The token endpoint's answer names the OAuth error (invalid_client, unauthorized_client…), never the credential.
+            throw new TicketRemoteException($"No Entra token for Azure DevOps: {ex.GetType().Name}: {ex.Message}");
+        }
+    }
 
     private static string P(string project) => Uri.EscapeDataString(project);
 
@@ -79,7 +104,8 @@ public sealed class AzureDevOpsRemote(HttpClient http) : TicketRemoteBase(http),
         var fields = item["fields"];
         var url = item["_links"]?["html"]?["href"]?.ToString() ?? new Uri(endpoint.BaseUrl, $"_workitems/edit/{id}").ToString();
         var assignee = fields?["System.AssignedTo"] is JsonObject identity ? identity["displayName"]?.ToString() : fields?["System.AssignedTo"]?.ToString();
-        return new RemoteIssue(id, id, url, fields?["System.State"]?.ToString() ?? "", assignee, comments);
+        var changedBy = fields?["System.ChangedBy"] is JsonObject changer ? changer["displayName"]?.ToString() : fields?["System.ChangedBy"]?.ToString();
+        return new RemoteIssue(id, id, url, fields?["System.State"]?.ToString() ?? "", assignee, comments, changedBy);
     }
 
     private static JsonArray ContentOps(TicketContent content, string op)

@@ -10,9 +10,9 @@ namespace K8Posture.Features.Tickets;
 /// </summary>
 public sealed class JiraRemote(HttpClient http) : TicketRemoteBase(http), ITicketRemote
 {
-    protected override AuthenticationHeaderValue Authorization(TicketEndpoint endpoint) => endpoint.System == TicketSystem.JiraCloud
+    protected override Task<AuthenticationHeaderValue> AuthorizationAsync(TicketEndpoint endpoint, CancellationToken cancellationToken) => Task.FromResult( endpoint.System == TicketSystem.JiraCloud
         ? new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{endpoint.UserEmail}:{endpoint.Token}")))
-        : new AuthenticationHeaderValue("Bearer", endpoint.Token);
+        : new AuthenticationHeaderValue("Bearer", endpoint.Token));
 
     private static string Api(TicketEndpoint endpoint) => endpoint.System == TicketSystem.JiraCloud ? "rest/api/3" : "rest/api/2";
 
@@ -87,7 +87,7 @@ public sealed class JiraRemote(HttpClient http) : TicketRemoteBase(http), ITicke
 
     public async Task<RemoteIssue> GetAsync(TicketEndpoint endpoint, string project, string remoteId, CancellationToken cancellationToken)
     {
-        var issue = await SendAsync(endpoint, HttpMethod.Get, $"{Api(endpoint)}/issue/{Uri.EscapeDataString(remoteId)}?fields=status,assignee,summary,comment", null, cancellationToken)
+        var issue = await SendAsync(endpoint, HttpMethod.Get, $"{Api(endpoint)}/issue/{Uri.EscapeDataString(remoteId)}?fields=status,assignee,summary,comment&expand=changelog", null, cancellationToken)
             ?? throw new TicketRemoteException($"Jira answered {remoteId} with an empty body.");
         return Read(endpoint, issue);
     }
@@ -100,8 +100,11 @@ public sealed class JiraRemote(HttpClient http) : TicketRemoteBase(http), ITicke
             .Select(c => new RemoteComment(c?["id"]?.ToString() ?? "", c?["author"]?["displayName"]?.ToString() ?? c?["author"]?["name"]?.ToString() ?? "unknown",
                 c?["body"] is JsonValue v ? v.ToString() : PlainText(c?["body"])))
             .ToList();
+        // changelog.histories is oldest first; the last one with a status item says who moved the ticket.
+        var statusChange = (issue["changelog"]?["histories"] as JsonArray ?? [])
+            .LastOrDefault(h => (h?["items"] as JsonArray ?? []).Any(i => string.Equals(i?["field"]?.ToString(), "status", StringComparison.OrdinalIgnoreCase)));
         return new RemoteIssue(issue["id"]?.ToString() ?? key, key, BrowseUrl(endpoint, key), fields?["status"]?["name"]?.ToString() ?? "",
-            fields?["assignee"]?["displayName"]?.ToString(), comments);
+            fields?["assignee"]?["displayName"]?.ToString(), comments, statusChange?["author"]?["displayName"]?.ToString());
     }
 
     private static string BrowseUrl(TicketEndpoint endpoint, string key) => new Uri(endpoint.BaseUrl, "browse/" + Uri.EscapeDataString(key)).ToString();

@@ -10,11 +10,13 @@ namespace K8Posture.Features.Tickets;
 
 /// <param name="Token">Jira Cloud API token, Jira Data Center personal access token or Azure DevOps PAT; required when the connection is new, kept when omitted.</param>
 /// <param name="WebhookSecret">The shared secret incoming webhooks must present; required when new, kept when omitted.</param>
-public sealed record SaveTicketConnectionRequest(string Name, TicketSystem System, string BaseUrl, string? UserEmail, string? Token, string? WebhookSecret);
+/// <param name="UseAppIdentity">Azure DevOps: authenticate with the app's Entra identity (its AzureAd client credentials) instead of a PAT.</param>
+public sealed record SaveTicketConnectionRequest(string Name, TicketSystem System, string BaseUrl, string? UserEmail, string? Token, string? WebhookSecret,
+    bool UseAppIdentity = false);
 
 /// <summary>A connection as the API and pages show it: never its token or webhook secret.</summary>
 public sealed record TicketConnectionDto(int Id, string Name, TicketSystem System, string BaseUrl, string? UserEmail, DateTimeOffset CreatedAt,
-    DateTimeOffset? LastTestedAt, string? LastTestResult, string WebhookPath);
+    DateTimeOffset? LastTestedAt, string? LastTestResult, string WebhookPath, bool UsesAppIdentity = false);
 
 public sealed record TicketConnectionTestResult(bool Ok, string Message, RemoteProject? Project);
 
@@ -28,7 +30,7 @@ public sealed record TicketMappingDto(int Id, int TeamId, string Team, int Conne
 
 /// <summary>Connections and team mappings: Security admins only (checked here, whatever the page or endpoint).</summary>
 public sealed class TicketAdminService(IDbContextFactory<K8PostureDbContext> contexts, IAuthorizationService authorization, AuditLog audit,
-    TicketConnectionSecrets secrets, TicketRemotes remotes, TimeProvider clock)
+    TicketConnectionSecrets secrets, TicketRemotes remotes, IGraphAppTokenSource appTokens, TimeProvider clock)
 {
     private const string Title = "Invalid ticket connection";
     private const string MappingTitle = "Invalid ticket mapping";
@@ -63,12 +65,21 @@ public sealed class TicketAdminService(IDbContextFactory<K8PostureDbContext> con
         {
             throw ProblemException.BadRequest(Title, "userEmail: Jira Cloud authenticates with the e-mail of the account that owns the API token.", "userEmail");
         }
+        if (request.UseAppIdentity && request.System != TicketSystem.AzureDevOps)
+        {
+            throw ProblemException.BadRequest(Title, "useAppIdentity: only Azure DevOps accepts the app's Entra identity; Jira needs its API token or PAT.", "useAppIdentity");
+        }
+        if (request.UseAppIdentity && !appTokens.IsConfigured)
+        {
+            throw ProblemException.BadRequest(Title, "useAppIdentity: the app registration has no client secret or certificate (AzureAd:ClientSecret or AzureAd:ClientCertificates), so it cannot get a token for Azure DevOps.", "useAppIdentity");
+        }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.Scope.EnsureActsFor(user);
         var connection = await db.TicketConnections.SingleOrDefaultAsync(c => c.Name == name, cancellationToken);
         var created = connection is null;
         var oldSecret = connection is null ? null : secrets.Unprotect(connection.SecretProtected);
-        var token = string.IsNullOrWhiteSpace(request.Token) ? oldSecret?.Token : request.Token.Trim();
+        // With the app's identity there is no token to keep: a PAT saved earlier is dropped.
+        var token = request.UseAppIdentity ? "" : string.IsNullOrWhiteSpace(request.Token) ? NonEmpty(oldSecret?.Token) : request.Token.Trim();
         var webhookSecret = string.IsNullOrWhiteSpace(request.WebhookSecret) ? oldSecret?.WebhookSecret : request.WebhookSecret.Trim();
         if (token is null)
         {
@@ -83,10 +94,11 @@ public sealed class TicketAdminService(IDbContextFactory<K8PostureDbContext> con
         connection.System = request.System;
         connection.BaseUrl = baseUrl.ToString().TrimEnd('/');
         connection.UserEmail = email;
+        connection.UsesAppIdentity = request.UseAppIdentity;
         connection.SecretProtected = secrets.Protect(new TicketConnectionSecret(token, webhookSecret));
         // The audit records that the secrets changed, never their values.
         audit.Record(db, created ? "ticket-connection.create" : "ticket-connection.update", nameof(TicketConnection), name, before,
-            new { connection.Name, connection.System, connection.BaseUrl, connection.UserEmail, TokenChanged = request.Token is { Length: > 0 }, WebhookSecretChanged = request.WebhookSecret is { Length: > 0 } });
+            new { connection.Name, connection.System, connection.BaseUrl, connection.UserEmail, connection.UsesAppIdentity, TokenChanged = request.Token is { Length: > 0 }, WebhookSecretChanged = request.WebhookSecret is { Length: > 0 } });
         await db.SaveChangesAsync(cancellationToken);
         return (ToDto(connection), created);
     }
@@ -208,7 +220,9 @@ public sealed class TicketAdminService(IDbContextFactory<K8PostureDbContext> con
     }
 
     private static TicketConnectionDto ToDto(TicketConnection c) => new(c.Id, c.Name, c.System, c.BaseUrl, c.UserEmail, c.CreatedAt, c.LastTestedAt, c.LastTestResult,
-        c.System == TicketSystem.AzureDevOps ? $"/api/v1/webhooks/azure-devops?connection={c.Id}" : $"/api/v1/webhooks/jira?connection={c.Id}");
+        c.System == TicketSystem.AzureDevOps ? $"/api/v1/webhooks/azure-devops?connection={c.Id}" : $"/api/v1/webhooks/jira?connection={c.Id}", c.UsesAppIdentity);
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     internal static TicketMappingDto ToDto(TicketMapping m, string team) => new(m.Id, m.TeamId, team, m.ConnectionId, m.Connection?.Name ?? "", m.Connection?.System ?? default,
         m.Project, m.IssueType, m.Labels, m.AreaPath, m.Grouping, ParsePriorities(m.PriorityMap), Split(m.InProgressStatuses), Split(m.ResolvedStatuses), Split(m.WontFixStatuses),

@@ -30,11 +30,13 @@ public sealed class TicketConnectionSecrets(IDataProtectionProvider dataProtecti
 
     /// <summary>What a remote call needs: the system, the base URL and the decrypted credentials.</summary>
     public TicketEndpoint Endpoint(TicketConnection connection) =>
-        new(connection.System, new Uri(connection.BaseUrl.TrimEnd('/') + "/"), connection.UserEmail, Unprotect(connection.SecretProtected).Token);
+        new(connection.System, new Uri(connection.BaseUrl.TrimEnd('/') + "/"), connection.UserEmail, Unprotect(connection.SecretProtected).Token,
+            connection.System == TicketSystem.AzureDevOps && connection.UsesAppIdentity);
 }
 
 /// <summary>A connection ready to call. <see cref="ToString"/> never shows the token.</summary>
-public sealed record TicketEndpoint(TicketSystem System, Uri BaseUrl, string? UserEmail, string Token)
+/// <param name="AppIdentity">Azure DevOps with the app's Entra identity: a bearer token from the app registration, <paramref name="Token"/> unused.</param>
+public sealed record TicketEndpoint(TicketSystem System, Uri BaseUrl, string? UserEmail, string Token, bool AppIdentity = false)
 {
     public override string ToString() => $"{System} {OutboundOrigin}";
 

@@ -86,10 +86,12 @@ public static class TicketEndpoints
             .RequireAuthorization(Policies.Reader)
             .WithName("CreateTickets")
             .WithSummary("Put findings into their groups' tickets (created or updated through the outbox); idempotent")
-            .WithDescription("Give findingIds (the explorer's selection) or filter (the explorer's query string). Findings of teams without a mapping are counted, not ticketed.")
+            .WithDescription("Give findingIds (the explorer's selection) or filter (the explorer's query string). Findings of teams without a mapping are counted, not ticketed. "
+                + "A findingId the caller cannot see (another team's) refuses the whole request with 404.")
             .Produces<CreateTicketsResult>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/findings/{id:long}", async (long id, TicketPlanner planner, CancellationToken ct) =>
                 await planner.ForFindingAsync(id, ct) is { } ticket

@@ -26,6 +26,11 @@ public sealed class TicketConnection
     /// <summary>Jira Cloud: the account e-mail that owns the API token.</summary>
     public string? UserEmail { get; set; }
     public required string SecretProtected { get; set; }
+    /// <summary>
+    /// Azure DevOps only: call with an app-only Entra token of K8Posture's own app registration (AzureAd client id + secret or
+    /// certificate, client credentials for the Azure DevOps resource) as a bearer, instead of a PAT; the stored token is then empty.
+    /// </summary>
+    public bool UsesAppIdentity { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? LastTestedAt { get; set; }
     public string? LastTestResult { get; set; }

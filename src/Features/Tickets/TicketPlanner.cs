@@ -19,6 +19,10 @@ public sealed record CreateTicketsRequest(IReadOnlyList<long>? FindingIds, strin
 
 public sealed record CreateTicketsResult(int Tickets, int NewTickets, int FindingsLinked, int AlreadyLinked, int WithoutMapping);
 
+/// <summary>A team's ticket sync at a glance: where its tickets go, when they were last read, what waits or failed in the outbox.</summary>
+public sealed record TeamTicketSyncHealth(TicketSystem System, string Connection, string Project, int Tickets, DateTimeOffset? LastSyncedAt, int PendingActions,
+    int FailedActions, int TicketsWithErrors, string? LastFailure);
+
 public sealed record LinkedTicketDto(long TicketId, string Title, string? RemoteKey, string? RemoteUrl, string? RemoteStatus, TicketState State, string? Assignee,
     int PendingActions, int FailedActions, string? LastError, DateTimeOffset? LastSyncedAt);
 
@@ -68,6 +72,13 @@ public sealed class TicketPlanner(IDbContextFactory<K8PostureDbContext> contexts
         IQueryable<Finding> query = db.Findings.Where(f => f.Status == FindingStatus.Open && f.Resolution == FindingResolution.None);
         if (ids.Count > 0)
         {
+            // Ids outside the caller's scope are refused by name, not skipped in silence: a member cannot ticket another team's findings.
+            var visible = await db.Findings.Where(f => ids.Contains(f.Id)).Select(f => f.Id).ToListAsync(cancellationToken);
+            var unseen = ids.Except(visible).Order().ToList();
+            if (unseen.Count > 0)
+            {
+                throw ProblemException.NotFound("Findings not found", $"findingIds: finding(s) {string.Join(", ", unseen.Take(20))} do not exist or are not your team's; no ticket was created.", "findingIds");
+            }
             query = query.Where(f => ids.Contains(f.Id));
         }
         else
@@ -173,6 +184,14 @@ public sealed class TicketPlanner(IDbContextFactory<K8PostureDbContext> contexts
         Queue(db, ticket, create ? TicketActionKind.Create : TicketActionKind.UpdateBody, key, null, now);
     }
 
+    /// <summary>The group is empty: a closing comment and the transition to the mapped done status, at the ticket's current revision.</summary>
+    internal static void QueueClose(K8PostureDbContext db, RemoteTicket ticket, TicketMapping mapping, DateTimeOffset now)
+    {
+        Queue(db, ticket, TicketActionKind.Comment, $"close-comment:{ticket.Id}:{ticket.Revision}",
+            "[K8Posture] Every finding of this ticket was closed by a scan; closing the ticket.", now);
+        Queue(db, ticket, TicketActionKind.Transition, $"close:{ticket.Id}:{ticket.Revision}", mapping.DoneStatus, now);
+    }
+
     /// <summary>Adds an outbox row unless one with the same idempotency key is already there (tracked or stored).</summary>
     internal static void Queue(K8PostureDbContext db, RemoteTicket ticket, TicketActionKind action, string key, string? argument, DateTimeOffset now)
     {
@@ -210,6 +229,56 @@ public sealed class TicketPlanner(IDbContextFactory<K8PostureDbContext> contexts
     internal static readonly System.Linq.Expressions.Expression<Func<Finding, TicketFindingFacts>> Facts = f => new TicketFindingFacts(
         f.Id, f.Title, f.Severity, f.Category, f.VulnerabilityId, f.RuleId, f.PackageName, f.InstalledVersion, f.FixedVersion, f.ImageRepository, f.ImageTag,
         f.ClusterId, f.NamespaceName, f.ResourceKind, f.ResourceName);
+
+    /// <summary>
+    /// The tickets of a page of findings (the team queue's rows), in three queries whatever the page size: each finding's
+    /// current ticket, else the last it was in. Scoped by the caller's data scope like <see cref="ForFindingAsync"/>.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, LinkedTicketDto>> ForFindingsAsync(IReadOnlyCollection<long> findingIds, CancellationToken cancellationToken)
+    {
+        if (findingIds.Count == 0)
+        {
+            return new Dictionary<long, LinkedTicketDto>();
+        }
+        var ids = findingIds.Distinct().ToList();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var links = await db.RemoteTicketFindings.AsNoTracking().Where(l => ids.Contains(l.FindingId) && db.Findings.Any(f => f.Id == l.FindingId))
+            .Select(l => new { l.Id, l.FindingId, l.TicketId, Current = l.LeftAt == null }).ToListAsync(cancellationToken);
+        var ticketOf = links.GroupBy(l => l.FindingId)
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(l => l.Current).ThenByDescending(l => l.Id).First().TicketId);
+        var ticketIds = ticketOf.Values.Distinct().ToList();
+        var tickets = await db.RemoteTickets.AsNoTracking().Where(t => ticketIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, cancellationToken);
+        var outbox = await db.TicketOutbox.AsNoTracking().Where(o => ticketIds.Contains(o.TicketId) && o.Status != TicketActionStatus.Done)
+            .GroupBy(o => new { o.TicketId, o.Status }).Select(g => new { g.Key.TicketId, g.Key.Status, Count = g.Count() }).ToListAsync(cancellationToken);
+        return ticketOf.Where(p => tickets.ContainsKey(p.Value)).ToDictionary(p => p.Key, p =>
+        {
+            var t = tickets[p.Value];
+            return new LinkedTicketDto(t.Id, t.Title, t.RemoteKey, t.RemoteUrl, t.RemoteStatus, t.State, t.RemoteAssignee,
+                outbox.Where(o => o.TicketId == t.Id && o.Status == TicketActionStatus.Pending).Sum(o => o.Count),
+                outbox.Where(o => o.TicketId == t.Id && o.Status == TicketActionStatus.Failed).Sum(o => o.Count), t.LastError, t.LastSyncedAt);
+        });
+    }
+
+    /// <summary>The team's mapping and the state of its tickets' sync; null when the team has no mapping (or is not the caller's).</summary>
+    public async Task<TeamTicketSyncHealth?> TeamHealthAsync(int teamId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var mapping = await db.TicketMappings.AsNoTracking().Where(m => m.TeamId == teamId)
+            .Select(m => new { m.Id, m.Project, m.Connection!.System, Connection = m.Connection.Name }).FirstOrDefaultAsync(cancellationToken);
+        if (mapping is null)
+        {
+            return null;
+        }
+        var tickets = db.RemoteTickets.AsNoTracking().Where(t => t.MappingId == mapping.Id);
+        var count = await tickets.CountAsync(cancellationToken);
+        var lastSynced = await tickets.MaxAsync(t => t.LastSyncedAt, cancellationToken);
+        var withErrors = await tickets.CountAsync(t => t.LastError != null, cancellationToken);
+        var outbox = db.TicketOutbox.AsNoTracking().Where(o => tickets.Any(t => t.Id == o.TicketId));
+        var pending = await outbox.CountAsync(o => o.Status == TicketActionStatus.Pending, cancellationToken);
+        var failed = await outbox.CountAsync(o => o.Status == TicketActionStatus.Failed, cancellationToken);
+        var lastFailure = await outbox.Where(o => o.Status == TicketActionStatus.Failed).OrderByDescending(o => o.Id).Select(o => o.LastError).FirstOrDefaultAsync(cancellationToken);
+        return new TeamTicketSyncHealth(mapping.System, mapping.Connection, mapping.Project, count, lastSynced, pending, failed, withErrors, lastFailure);
+    }
 
     /// <summary>The ticket linked to a finding, as the finding drawer shows it (scoped by the caller's data scope).</summary>
     public async Task<LinkedTicketDto?> ForFindingAsync(long findingId, CancellationToken cancellationToken)

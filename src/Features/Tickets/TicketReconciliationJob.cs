@@ -85,9 +85,7 @@ public sealed class TicketReconciliationJob(
                 TicketPlanner.QueueContentChange(db, ticket, now);
                 if (ticket.RemoteKey is not null && active == 0 && ticket.State != TicketState.Resolved)
                 {
-                    TicketPlanner.Queue(db, ticket, TicketActionKind.Comment, $"close-comment:{ticket.Id}:{ticket.Revision}",
-                        "[K8Posture] Every finding of this ticket was closed by a scan; closing the ticket.", now);
-                    TicketPlanner.Queue(db, ticket, TicketActionKind.Transition, $"close:{ticket.Id}:{ticket.Revision}", mapping.DoneStatus, now);
+                    TicketPlanner.QueueClose(db, ticket, mapping, now);
                 }
                 else if (ticket.RemoteKey is not null && active > 0 && ticket.State == TicketState.Resolved && mapping.ReopenStatus is { } reopen)
                 {

@@ -23,7 +23,8 @@ public sealed class TicketRemoteException(string message, bool permanent = false
 
 public sealed record RemoteComment(string Id, string Author, string Text);
 
-public sealed record RemoteIssue(string Id, string Key, string Url, string Status, string? Assignee, IReadOnlyList<RemoteComment> Comments);
+/// <param name="StatusChangedBy">Who last moved the ticket's status (Jira: the changelog's last status change; Azure DevOps: System.ChangedBy), when the remote says.</param>
+public sealed record RemoteIssue(string Id, string Key, string Url, string Status, string? Assignee, IReadOnlyList<RemoteComment> Comments, string? StatusChangedBy = null);
 
 /// <summary>A project as "test connection" found it: its issue types and the statuses tickets can be in.</summary>
 public sealed record RemoteProject(string Name, IReadOnlyList<string> IssueTypes, IReadOnlyList<string> Statuses);
@@ -50,14 +51,14 @@ public abstract class TicketRemoteBase(HttpClient http)
 {
     protected static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
 
-    protected abstract AuthenticationHeaderValue Authorization(TicketEndpoint endpoint);
+    protected abstract Task<AuthenticationHeaderValue> AuthorizationAsync(TicketEndpoint endpoint, CancellationToken cancellationToken);
 
     protected async Task<JsonNode?> SendAsync(TicketEndpoint endpoint, HttpMethod method, string relative, JsonNode? body, CancellationToken cancellationToken,
         string contentType = "application/json")
     {
         var uri = new Uri(endpoint.BaseUrl, relative);
         using var request = new HttpRequestMessage(method, uri);
-        request.Headers.Authorization = Authorization(endpoint);
+        request.Headers.Authorization = await AuthorizationAsync(endpoint, cancellationToken);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (body is not null)
         {

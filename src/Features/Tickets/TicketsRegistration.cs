@@ -19,6 +19,7 @@ public static class TicketsRegistration
         services.AddScoped<TicketWebhookService>();
         services.AddScoped<TicketOutboxJob>();
         services.AddScoped<TicketReconciliationJob>();
+        services.AddSingleton<Ingestion.IFindingClosedFollowUp, TicketPushFollowUp>();
         services.AddRecurringJob<TicketOutboxJob>(TicketOutboxJob.RecurringId, job => job.RunAsync(CancellationToken.None),
             provider => provider.GetRequiredService<IOptions<TicketOptions>>().Value.OutboxSchedule);
         // Webhooks make sync fast; this pass repairs whatever a missed webhook or downtime left out of step.

@@ -109,6 +109,9 @@ public sealed class FakeEntraId : IAsyncDisposable
         };
     }
 
+    /// <summary>Whether this provider issued <paramref name="token"/> by client credentials for <paramref name="scope"/>: what a resource server checks.</summary>
+    public bool IssuedAppToken(string token, string scope) => _issuedAppTokens.TryGetValue(token, out var issuedFor) && issuedFor == scope;
+
     private async Task<IResult> IssueAppToken(HttpContext context)
     {
         var form = await context.Request.ReadFormAsync();

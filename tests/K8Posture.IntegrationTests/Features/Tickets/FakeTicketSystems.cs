@@ -25,6 +25,8 @@ public sealed class FakeIssue
     public List<string> Labels { get; } = [];
     public string Status { get; set; } = "To Do";
     public string? Assignee { get; set; }
+    /// <summary>Who moved the status last: Jira's changelog (with expand=changelog), Azure DevOps' System.ChangedBy.</summary>
+    public string? StatusChangedBy { get; set; }
     public List<(string Id, string Author, string Text)> Comments { get; } = [];
     public int Updates { get; set; }
 }
@@ -58,6 +60,10 @@ public sealed partial class FakeTicketSystems : IAsyncDisposable
     /// <summary>Every write fails with this probability (500), for a flaky remote.</summary>
     public double FlakyRate { get; set; }
     public int Creates;
+    /// <summary>Azure DevOps also takes a bearer token this accepts (an Entra app token for the Azure DevOps resource); null: PATs only.</summary>
+    public Func<string, bool>? AcceptBearer { get; set; }
+    /// <summary>The scheme ("Basic", "Bearer") of every Azure DevOps request, in order.</summary>
+    public ConcurrentQueue<string> AzureDevOpsSchemes { get; } = new();
 
     public Uri Address { get; private set; } = new("http://127.0.0.1");
     public string JiraUrl => Address.ToString().TrimEnd('/');
@@ -125,13 +131,16 @@ public sealed partial class FakeTicketSystems : IAsyncDisposable
         }
     }
 
-    private static bool Authorised(HttpContext context, string path)
+    private bool Authorised(HttpContext context, string path)
     {
         var header = context.Request.Headers.Authorization.ToString();
         var basic = (string user) => "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{Token}"));
-        return path.StartsWith("/org/", StringComparison.Ordinal)
-            ? header == basic("")
-            : path.StartsWith("/rest/api/3/", StringComparison.Ordinal) ? header == basic(JiraEmail) : header == "Bearer " + Token;
+        if (path.StartsWith("/org/", StringComparison.Ordinal))
+        {
+            AzureDevOpsSchemes.Enqueue(header.Split(' ', 2)[0]);
+            return header == basic("") || (AcceptBearer is { } accept && header.StartsWith("Bearer ", StringComparison.Ordinal) && accept(header[7..]));
+        }
+        return path.StartsWith("/rest/api/3/", StringComparison.Ordinal) ? header == basic(JiraEmail) : header == "Bearer " + Token;
     }
 
     private async Task JiraAsync(HttpContext context, string method, string path, string body)
@@ -204,7 +213,7 @@ public sealed partial class FakeTicketSystems : IAsyncDisposable
                 await Json(context, 404, new JsonObject { ["errorMessages"] = new JsonArray("Issue does not exist or you do not have permission to see it."), ["errors"] = new JsonObject() });
                 return;
             case ["rest", "api", _, "issue", var key] when method == "GET":
-                await Json(context, 200, JiraIssue(Find(key)!, api));
+                await Json(context, 200, JiraIssue(Find(key)!, api, context.Request.Query["expand"].ToString().Contains("changelog", StringComparison.Ordinal)));
                 return;
             case ["rest", "api", _, "issue", var key] when method == "PUT":
             {
@@ -255,7 +264,7 @@ public sealed partial class FakeTicketSystems : IAsyncDisposable
     private static JsonObject Status(string name, string id) => new() { ["name"] = name, ["id"] = id, ["description"] = "" };
 
     /// <summary>The recorded Jira issue with this issue's id, key, summary, status, assignee and comments put in.</summary>
-    private JsonNode JiraIssue(FakeIssue issue, string api)
+    private JsonNode JiraIssue(FakeIssue issue, string api, bool changelog = false)
     {
         var node = JiraIssueTemplate.DeepClone();
         node["id"] = issue.Id;
@@ -273,6 +282,24 @@ public sealed partial class FakeTicketSystems : IAsyncDisposable
         else
         {
             fields["assignee"]!["displayName"] = issue.Assignee;
+        }
+        if (changelog)
+        {
+            // GET issue?expand=changelog: histories oldest first; a status change is an item with field "status".
+            var histories = new JsonArray(new JsonObject
+            {
+                ["id"] = "1", ["author"] = new JsonObject { ["displayName"] = "K8Posture robot" }, ["created"] = "2026-01-05T10:00:00.000+0000",
+                ["items"] = new JsonArray(new JsonObject { ["field"] = "description", ["fieldtype"] = "jira", ["fromString"] = "", ["toString"] = "" }),
+            });
+            if (issue.StatusChangedBy is { } changer)
+            {
+                histories.Add(new JsonObject
+                {
+                    ["id"] = "2", ["author"] = new JsonObject { ["displayName"] = changer, ["active"] = true }, ["created"] = "2026-01-06T10:00:00.000+0000",
+                    ["items"] = new JsonArray(new JsonObject { ["field"] = "status", ["fieldtype"] = "jira", ["from"] = "1", ["fromString"] = "To Do", ["to"] = "6", ["toString"] = issue.Status }),
+                });
+            }
+            node["changelog"] = new JsonObject { ["startAt"] = 0, ["maxResults"] = histories.Count, ["total"] = histories.Count, ["histories"] = histories };
         }
         List<(string Id, string Author, string Text)> comments;
         lock (_gate)
@@ -417,6 +444,10 @@ public sealed partial class FakeTicketSystems : IAsyncDisposable
         if (issue.Assignee is not null)
         {
             fields["System.AssignedTo"] = new JsonObject { ["displayName"] = issue.Assignee, ["uniqueName"] = "person@example.com" };
+        }
+        if (issue.StatusChangedBy is not null)
+        {
+            fields["System.ChangedBy"] = new JsonObject { ["displayName"] = issue.StatusChangedBy, ["uniqueName"] = "changer@example.com" };
         }
         if (node["_links"]?["html"] is JsonObject html)
         {

@@ -186,6 +186,165 @@ public sealed class TicketSyncFacts(TicketAppFixture fixture, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task A_scan_that_closes_every_finding_of_a_ticket_queues_the_comment_and_the_close_in_the_push_itself()
+    {
+        var team = await fixture.TeamAsync();
+        var scope = "image:" + team.Team;
+        var key = await App.CreateApiKeyAsync("ingest", team.TeamId);
+        await PushScanAsync(key, scope, ("CVE-2023-3446", "libssl3", "3.0.8-r3"), ("CVE-2023-1255", "libssl3", "3.0.8-r3"));
+        var ids = await App.WithDbAsync(db => db.Findings.Where(f => f.ScopeKey == scope).OrderBy(f => f.Id).Select(f => f.Id).ToArrayAsync());
+        Assert.Equal(2, ids.Length);
+        using var member = await fixture.TeamMemberAsync(team);
+        await fixture.CreateTicketsAsync(member, ids);
+        await fixture.DrainAsync();
+        var tickets = await fixture.TicketsAsync(team);
+        Assert.NotEmpty(tickets);
+        Assert.All(tickets, t => Assert.Equal("To Do", Remote.Issue(t.RemoteKey!).Status));
+
+        // The image was rebuilt: the next scan reports neither. No reconciliation runs in this test.
+        var watch = Stopwatch.StartNew();
+        var pushed = await PushScanAsync(key, scope);
+        watch.Stop();
+        Assert.Equal(2, pushed.GetProperty("closed").GetInt32());
+
+        // Committed with the push: the links are left and the close is queued for every ticket, before any job ran.
+        var afterPush = await fixture.TicketsAsync(team);
+        Assert.All(afterPush.SelectMany(t => t.Findings), l => Assert.NotNull(l.LeftAt));
+        var queued = (await fixture.OutboxAsync(team)).Where(o => o.Status == TicketActionStatus.Pending).ToList();
+        Assert.Equal(tickets.Select(t => t.Id).Order(), queued.Where(o => o.Action == TicketActionKind.Transition && o.Argument == "Closed").Select(o => o.TicketId).Order());
+        Assert.Equal(tickets.Count, queued.Count(o => o.Action == TicketActionKind.Comment && o.Argument!.Contains("closed by a scan", StringComparison.Ordinal)));
+        Assert.Equal(tickets.Count, await App.ScalarAsync("SELECT COUNT(*) FROM AuditEvents WHERE Action = 'ticket.membership' AND After LIKE '%\"via\":\"push\"%' AND EntityId IN ("
+            + string.Join(",", tickets.Select(t => $"'{t.Id}'")) + ")"));
+
+        await fixture.DrainAsync();
+        Assert.All(tickets, t => Assert.Equal("Closed", Remote.Issue(t.RemoteKey!).Status));
+        Assert.All(tickets, t => Assert.Contains(Remote.Issue(t.RemoteKey!).Comments, c => c.Text.Contains("closed by a scan", StringComparison.Ordinal)));
+        // The reconciliation finds nothing left to do, and queues no second close.
+        Assert.Equal(0, (await fixture.ReconcileAsync()).ActionsQueued);
+        output.WriteLine($"closing push with {tickets.Count} ticket(s) answered in {watch.Elapsed.TotalMilliseconds:0} ms; the close was queued in it");
+    }
+
+    /// <summary>The real Trivy image report with its vulnerabilities replaced, pushed with a team's ingest key for one scope.</summary>
+    private async Task<JsonElement> PushScanAsync(string apiKey, string scope, params (string Id, string Package, string Version)[] vulnerabilities)
+    {
+        var report = JsonNode.Parse(TestFixtures.Read("trivy/trivy-0.72.0-alpine-3.10-image.json"))!;
+        var result = report["Results"]![0]!;
+        var template = result["Vulnerabilities"]![0]!;
+        var list = new JsonArray();
+        foreach (var (id, package, version) in vulnerabilities)
+        {
+            var copy = template.DeepClone();
+            copy["VulnerabilityID"] = id;
+            copy["PkgName"] = package;
+            copy["PkgID"] = $"{package}@{version}";
+            copy["InstalledVersion"] = version;
+            list.Add(copy);
+        }
+        result["Vulnerabilities"] = list;
+        using var client = App.CreateApiClient(apiKey);
+        var response = await client.PostAsync($"/api/v1/ingest/scans?scope={Uri.EscapeDataString(scope)}", new ByteArrayContent(Encoding.UTF8.GetBytes(report.ToJsonString())));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, text);
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    [Fact]
+    public async Task Wont_fix_in_jira_opens_one_pending_risk_acceptance_per_finding_in_the_movers_name_and_reopening_withdraws_the_undecided()
+    {
+        var team = await fixture.TeamAsync();
+        var ids = await SeedImageFindingsAsync(team, "registry.example.com/" + team.Team + "/legacy", 2);
+        using var member = await fixture.TeamMemberAsync(team);
+        await fixture.CreateTicketsAsync(member, ids);
+        await fixture.DrainAsync();
+        var ticket = Assert.Single(await fixture.TicketsAsync(team));
+        var issue = Remote.Issue(ticket.RemoteKey!);
+        issue.Status = "Won't Do";
+        issue.StatusChangedBy = "Jane Doe";
+
+        var payload = JsonNode.Parse(TestFixtures.Read("jira/mattermost-jira-cloud-webhook-issue-updated-status.json"))!;
+        payload["issue"]!["key"] = ticket.RemoteKey;
+        payload["issue"]!["id"] = ticket.RemoteId;
+        using var anonymous = App.CreateApiClient();
+        var url = $"/api/v1/webhooks/jira?connection={team.ConnectionId}&secret={team.WebhookSecret}";
+        async Task<string?> DeliverAsync(long offset)
+        {
+            payload["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + offset; // a new delivery, not a replay
+            var answer = await anonymous.PostAsync(url, Json(payload.ToJsonString()));
+            return (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outcome").GetString();
+        }
+        Assert.Equal("applied", await DeliverAsync(0));
+
+        var requests = await RequestsAsync(ids);
+        Assert.Equal(ids.Order(), requests.Select(r => r.FindingId!.Value).Order());
+        Assert.All(requests, r =>
+        {
+            Assert.Equal(K8Posture.Features.Remediation.RiskAcceptanceStatus.Pending, r.Status);
+            Assert.Equal("Jira:Jane Doe", r.RequestedBy);
+            Assert.Equal($"ticket:{ticket.Id}", r.RequestedBySubject);
+            Assert.Equal($"{ticket.RemoteKey} was moved to \"Won't Do\" (won't fix) in Jira by Jane Doe; the ticket ({ticket.RemoteUrl}) says why the team will not fix this. "
+                + "Reopening the ticket withdraws this request.", r.Reason);
+        });
+        foreach (var id in ids)
+        {
+            var finding = await App.FindingByIdAsync(id);
+            Assert.Equal(FindingResolution.None, finding.Resolution); // a request, not a decision
+            var request = requests.Single(r => r.FindingId == id);
+            Assert.Contains(await fixture.HistoryAsync(id), e => e.Kind == FindingEventKind.Commented && e.Actor == $"Jira:{ticket.RemoteKey}"
+                && e.Detail == $"{ticket.RemoteKey} was moved to \"Won't Do\" (won't fix) in Jira by Jane Doe: risk acceptance request #{request.Id} waits for the Security Team's decision.");
+            Assert.Equal(1, await App.ScalarAsync("SELECT COUNT(*) FROM AuditEvents WHERE Action = 'risk-acceptance.request' AND EntityId = $id", ("$id", request.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        }
+        // The Security Team sees them where the Remediation page lists requests.
+        var listed = await fixture.Admin.GetFromJsonAsync<JsonElement>("/api/v1/risk-acceptances?status=Pending");
+        Assert.Equal(2, listed.EnumerateArray().Count(r => ids.Contains(r.GetProperty("findingId").GetInt64()) && r.GetProperty("requestedBy").GetString() == "Jira:Jane Doe"));
+
+        // A second delivery and a reconciliation add no second request.
+        Assert.Equal("applied", await DeliverAsync(1));
+        await fixture.ReconcileAsync();
+        Assert.Equal(2, (await RequestsAsync(ids)).Count);
+
+        // The Security Team approves one; the ticket is reopened before the other is decided: only the undecided one is withdrawn.
+        var decided = await fixture.Admin.PostAsJsonAsync($"/api/v1/risk-acceptances/{requests[0].Id}/decision", new { approve = true, comment = "Legacy image, isolated namespace." });
+        Assert.True(decided.IsSuccessStatusCode, await decided.Content.ReadAsStringAsync());
+        issue.Status = "To Do";
+        issue.StatusChangedBy = "John Roe";
+        Assert.Equal("applied", await DeliverAsync(2));
+
+        var after = await RequestsAsync(ids);
+        Assert.Equal(K8Posture.Features.Remediation.RiskAcceptanceStatus.Approved, after.Single(r => r.Id == requests[0].Id).Status);
+        var withdrawn = after.Single(r => r.Id == requests[1].Id);
+        Assert.Equal(K8Posture.Features.Remediation.RiskAcceptanceStatus.Revoked, withdrawn.Status);
+        Assert.Equal("Jira:John Roe", withdrawn.RevokedBy);
+        Assert.Equal($"{ticket.RemoteKey} was moved from won't fix to \"To Do\" in Jira by John Roe before the request was decided.", withdrawn.RevocationReason);
+        Assert.Equal(1, await App.ScalarAsync("SELECT COUNT(*) FROM AuditEvents WHERE Action = 'risk-acceptance.revoke' AND EntityId = $id", ("$id", withdrawn.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        Assert.Contains(await fixture.HistoryAsync(requests[1].FindingId!.Value), e => e.Detail!.EndsWith($"Risk acceptance request(s) #{withdrawn.Id} withdrawn.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Wont_fix_in_azure_boards_found_by_reconciliation_names_the_changer_from_system_changed_by()
+    {
+        var team = await fixture.TeamAsync(TicketSystem.AzureDevOps);
+        var ids = await SeedImageFindingsAsync(team, "registry.example.com/" + team.Team + "/batch", 1);
+        using var member = await fixture.TeamMemberAsync(team);
+        await fixture.CreateTicketsAsync(member, ids);
+        await fixture.DrainAsync();
+        var ticket = Assert.Single(await fixture.TicketsAsync(team));
+        var item = Remote.Issue(ticket.RemoteKey!);
+        item.Status = "Won't Do";
+        item.StatusChangedBy = "Ada Lovelace";
+
+        await fixture.ReconcileAsync();
+        await fixture.ReconcileAsync();
+
+        var request = Assert.Single(await RequestsAsync(ids));
+        Assert.Equal("Azure DevOps:Ada Lovelace", request.RequestedBy);
+        Assert.Contains(ticket.RemoteUrl!, request.Reason, StringComparison.Ordinal);
+        Assert.Equal(K8Posture.Features.Remediation.RiskAcceptanceStatus.Pending, request.Status);
+    }
+
+    private Task<List<K8Posture.Features.Remediation.RiskAcceptance>> RequestsAsync(long[] findingIds) => App.WithDbAsync(db =>
+        db.RiskAcceptances.Where(r => r.FindingId != null && findingIds.Contains(r.FindingId.Value)).OrderBy(r => r.FindingId).ToListAsync());
+
+    [Fact]
     public async Task A_deleted_ticket_and_a_changed_workflow_are_failures_an_admin_sees_and_can_requeue()
     {
         var team = await fixture.TeamAsync(doneStatus: "Done"); // the fake's workflow offers no transition to "Done"
@@ -364,8 +523,14 @@ public sealed class TicketSyncFacts(TicketAppFixture fixture, ITestOutputHelper 
         var ids = await SeedImageFindingsAsync(team, "registry.example.com/" + team.Team + "/own", 1);
         using var outsider = await fixture.TeamMemberAsync(other);
         var refused = await outsider.PostAsJsonAsync("/api/v1/tickets", new { findingIds = ids });
-        Assert.Equal(0, (await refused.Content.ReadFromJsonAsync<CreateTicketsResult>())!.FindingsLinked); // not visible: nothing to ticket
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode); // not visible to the outsider: refused by id, not skipped in silence
+        Assert.Equal($"findingIds: finding(s) {ids[0]} do not exist or are not your team's; no ticket was created.",
+            (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        // Mixed with one of its own, the other team's id still refuses the whole request.
+        var own = await SeedImageFindingsAsync(other, "registry.example.com/" + other.Team + "/own", 1);
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.PostAsJsonAsync("/api/v1/tickets", new { findingIds = new[] { own[0], ids[0] } })).StatusCode);
         Assert.Empty(await fixture.TicketsAsync(team));
+        Assert.Empty(await fixture.TicketsAsync(other));
 
         var bad = await fixture.Admin.PostAsJsonAsync("/api/v1/tickets/connections", new { name = "x", system = "JiraCloud", baseUrl = "http://jira.example.com", token = "t", webhookSecret = "0123456789abcdef" });
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
