@@ -4,6 +4,8 @@ using System.Text.Json;
 using K8Posture.Data;
 using K8Posture.Features.Clusters;
 using K8Posture.Features.Ingestion;
+using K8Posture.Features.Packages;
+using K8Posture.Features.Intel;
 using K8Posture.Features.Policy;
 using K8Posture.IntegrationTests.Infrastructure;
 using K8Posture.Shared;
@@ -155,9 +157,9 @@ internal static class CollectBenchmark
         builder.Services.AddIngestion();
         builder.Services.AddK8PostureMetrics();
         builder.Services.AddRules().AddPolicy();
-        builder.Services.AddSingleton<ClusterConnections>();
-        builder.Services.AddScoped<ClusterRuleFindings>();
-        builder.Services.AddScoped<ClusterCollectionJob>();
+        // A collection also stores the SBOM components, workload images and exposure it reads and re-scores the
+        // cluster's findings, as the app's does.
+        builder.Services.AddClusters().AddPackages().AddIntel();
         var app = builder.Build();
         await DataRegistration.MigrateAsync(app.Services);
         return app;
