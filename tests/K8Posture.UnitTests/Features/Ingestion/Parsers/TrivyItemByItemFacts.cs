@@ -24,10 +24,14 @@ public sealed class TrivyItemByItemFacts
         var payload = TrivyFixtures.Read(fixture);
 
         var itemByItem = TrivyJsonParser.ParseItemByItem(payload);
+        var deferred = TrivyJsonParser.ParseItemByItem(payload, deferFindingsFromBytes: 0);
 
         Assert.NotNull(itemByItem);
         Assert.NotEmpty(itemByItem.Findings);
+        Assert.IsNotAssignableFrom<IFindingNamespaces>(itemByItem.Findings);
+        Assert.IsAssignableFrom<IFindingNamespaces>(deferred!.Findings);
         Assert.Equal(Json(TrivyJsonParser.ParseWhole(payload)), Json(itemByItem));
+        Assert.Equal(Json(TrivyJsonParser.ParseWhole(payload)), Json(deferred));
     }
 
     [Fact]
@@ -38,7 +42,7 @@ public sealed class TrivyItemByItemFacts
         node["Results"]![0]!["Target"] = "payments/Deployment/web";
         var payload = Encoding.UTF8.GetBytes(node.ToJsonString());
 
-        var findings = TrivyJsonParser.ParseItemByItem(payload)!.Findings;
+        var findings = TrivyJsonParser.ParseItemByItem(payload, deferFindingsFromBytes: 0)!.Findings;
         var whole = TrivyJsonParser.ParseWhole(payload).Findings;
 
         var namespaces = Assert.IsAssignableFrom<IFindingNamespaces>(findings);
