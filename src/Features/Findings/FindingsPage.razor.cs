@@ -28,6 +28,7 @@ public sealed partial class FindingsPage : ComponentBase, IDisposable
     private MudDataGrid<FindingRow>? _grid;
     private K8Posture.Shared.Telemetry.PageDataShown? _rowsShown;
     private IDisposable? _subscription;
+    private QueryStringChanges? _queryChanges;
     private readonly RefreshDebouncer _refresh = new(TimeSpan.FromMilliseconds(100));
     private readonly HashSet<string> _hidden = [ColumnVulnerability, ColumnPackage];
     private FilterChoices _choices = new([], [], [], []);
@@ -53,28 +54,27 @@ public sealed partial class FindingsPage : ComponentBase, IDisposable
 
     [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
 
-    // Declared so that a change of any of them re-runs OnParametersSet; the criteria are read from the whole URL.
-    [SupplyParameterFromQuery(Name = "category")] public string? CategoryParameter { get; set; }
-    [SupplyParameterFromQuery(Name = "severity")] public string? SeverityParameter { get; set; }
-    [SupplyParameterFromQuery(Name = "status")] public string? StatusParameter { get; set; }
-    [SupplyParameterFromQuery(Name = "q")] public string? SearchParameter { get; set; }
-    [SupplyParameterFromQuery(Name = "bu")] public string? BusinessUnitParameter { get; set; }
-    [SupplyParameterFromQuery(Name = "team")] public string? TeamParameter { get; set; }
-    [SupplyParameterFromQuery(Name = "cluster")] public string? ClusterParameter { get; set; }
-    [SupplyParameterFromQuery(Name = "env")] public string? EnvironmentParameter { get; set; }
-    [SupplyParameterFromQuery(Name = "namespace")] public string? NamespaceParameter { get; set; }
-    [SupplyParameterFromQuery(Name = "owasp")] public string? OwaspParameter { get; set; }
-    [SupplyParameterFromQuery(Name = "registry")] public string? RegistryParameter { get; set; }
-    [SupplyParameterFromQuery(Name = "cve")] public string? VulnerabilityParameter { get; set; }
-    [SupplyParameterFromQuery(Name = "rule")] public string? RulesParameter { get; set; }
-    [SupplyParameterFromQuery(Name = "owner")] public string? OwnerParameter { get; set; }
-    [SupplyParameterFromQuery(Name = "verdict")] public string? VerdictParameter { get; set; }
-    /// <summary>Opens this finding's drawer (links from Fix first).</summary>
-    [SupplyParameterFromQuery(Name = "finding")] public long? FindingParameter { get; set; }
+    /// <summary>The finding named by the URL (<c>?finding=</c>), opened in the drawer.</summary>
+    private long? FindingParameter =>
+        Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(Navigation.Uri).Query).TryGetValue("finding", out var value)
+        && long.TryParse(value.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
 
     protected override async Task OnInitializedAsync()
     {
         _subscription = ChangeNotifier.Subscribe(OnFindingsChangedAsync);
+        // The criteria are read from the whole URL; a navigation that changes only the query string reads them again.
+        _queryChanges = new QueryStringChanges(Navigation, () => InvokeAsync(async () =>
+        {
+            try
+            {
+                await OnParametersSetAsync();
+                StateHasChanged();
+            }
+            catch (Exception ex)
+            {
+                await DispatchExceptionAsync(ex);
+            }
+        }));
         if (AuthenticationState is not null)
         {
             _user = (await AuthenticationState).User;
@@ -289,6 +289,7 @@ public sealed partial class FindingsPage : ComponentBase, IDisposable
     public void Dispose()
     {
         _subscription?.Dispose();
+        _queryChanges?.Dispose();
         _refresh.Dispose();
     }
 }

@@ -56,7 +56,7 @@ internal sealed class ServerProbes : ILoggerProvider
     {
         if (FirstProblems.Count < 5)
         {
-            FirstProblems.Enqueue(text.Length > 600 ? text[..600] : text);
+            FirstProblems.Enqueue(text.Length > 2400 ? text[..2400] : text);
         }
     }
 
@@ -73,7 +73,12 @@ internal sealed class ServerProbes : ILoggerProvider
                 return;
             }
             Interlocked.Increment(ref probes._exceptions);
-            probes.Problem($"{logLevel} {category}: {formatter(state, exception)} {exception?.GetType().Name}: {exception?.Message}");
+            // The innermost exception says what failed (a LocationChangeException only says that a navigation did).
+            var cause = exception?.GetBaseException();
+            var causeText = cause is null || ReferenceEquals(cause, exception)
+                ? ""
+                : $" ← {cause.GetType().Name}: {cause.Message} at {string.Join(" / ", (cause.StackTrace ?? "").Split('\n').Take(8).Select(l => l.Trim()))}";
+            probes.Problem($"{logLevel} {category}: {formatter(state, exception)} {exception?.GetType().Name}: {exception?.Message}{causeText}");
         }
     }
 
