@@ -122,12 +122,19 @@ public sealed class WhereIsItRunningPageFacts(BrowserAppFixture app)
         Assert.Equal(0, await app.App.WithDbAsync(db => db.PackageWatches.CountAsync(w => w.Name == "log4j-core 2.x before 2.17.1")));
         Assert.Equal(1, await page.Locator("[data-testid=package-watch-row]").CountAsync());
 
-        // An app team member sees the watches and their own matches, but may neither create nor delete.
+        // An app team member and leadership see the watches and the matches they may see, but may neither create nor delete.
+        await AssertReadsWatchesOnlyAsync("AppTeam.Member", "Payments");
+        await AssertReadsWatchesOnlyAsync("Leadership.Viewer", null);
+    }
+
+    private async Task AssertReadsWatchesOnlyAsync(string role, string? team)
+    {
         var member = await app.NewPageAsync(1440, 900);
-        await BrowserAppFixture.SignInAsync(member, "AppTeam.Member", "Payments");
+        await BrowserAppFixture.SignInAsync(member, role, team);
         await member.GotoAsync("/packages?purl=" + Uri.EscapeDataString("pkg:maven/org.apache.logging.log4j/log4j-core") + "&versionRange=" + Uri.EscapeDataString("<2.17.1"));
         await BrowserAppFixture.WaitForInteractiveAsync(member);
         await member.Locator("[data-testid=package-summary]").WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
+        await member.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserAppFixture.ScreenshotFolder, $"where-is-it-running-{role}.png"), FullPage = true });
         Assert.Contains("Log4Shell", await member.Locator("[data-testid=package-watches]").InnerTextAsync());
         Assert.Equal(0, await member.Locator("[data-testid=package-watch-form]").CountAsync());
         Assert.Equal(0, await member.Locator("[data-testid=package-watch-delete]").CountAsync());
