@@ -32,6 +32,9 @@ public sealed class PackageWatchService(IDbContextFactory<K8PostureDbContext> co
     public static bool MayManage(DataScope scope) =>
         scope.SeesAllTeams && (SecurityTeamOnly.MayAdminister(scope) || scope.User?.IsInRole(Roles.SecurityAnalyst) == true);
 
+    /// <summary>Whether the caller of this scope may create and delete watches; pages ask here rather than judging roles themselves.</summary>
+    public bool CallerMayManage => MayManage(scope);
+
     public async Task<PackageWatchView> CreateAsync(PackageWatchRequest request, CancellationToken ct)
     {
         RequireManager();

@@ -89,6 +89,55 @@ public sealed class WhereIsItRunningPageFacts(BrowserAppFixture app)
         await page.Locator("#package-range").FillAsync(">=");
         await page.Locator("[data-testid=package-search]").ClickAsync();
         Assert.Contains("versionRange", await page.Locator("[data-testid=package-error]").InnerTextAsync());
+
+        // The analyst saves the query searched as a watch; it is evaluated at once and listed with its matches.
+        await page.Locator("#package-range").FillAsync(">=2.0.0 <2.17.1");
+        await page.Locator("[data-testid=package-search]").ClickAsync();
+        await page.Locator("[data-testid=package-watch-form]").WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
+        Assert.Equal(cluster.Namespaces.Count, await rows.CountAsync());
+        await page.Locator("#package-watch-name").FillAsync("Log4Shell");
+        await page.Locator("[data-testid=package-watch-create]").ClickAsync();
+        var nameError = page.Locator("[data-testid=package-watch-form]").GetByText("A package watch named 'Log4Shell' exists already.");
+        await nameError.WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
+        Assert.Equal(1, await page.Locator("[data-testid=package-watch-row]").CountAsync());
+
+        await page.Locator("#package-watch-name").FillAsync("log4j-core 2.x before 2.17.1");
+        await page.Locator("[data-testid=package-watch-create]").ClickAsync();
+        var watchRow = page.Locator("[data-testid=package-watch-row][data-watch-name='log4j-core 2.x before 2.17.1']");
+        await watchRow.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
+        await page.GetByText("Watch 'log4j-core 2.x before 2.17.1' saved").WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
+        var cells = watchRow.Locator("td");
+        Assert.Equal("pkg:maven/org.apache.logging.log4j/log4j-core", await cells.Nth(1).InnerTextAsync());
+        Assert.Equal(">=2.0.0 <2.17.1", await cells.Nth(2).InnerTextAsync());
+        Assert.Equal("High", await cells.Nth(3).InnerTextAsync());
+        Assert.Equal(cluster.Namespaces.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), await cells.Nth(4).InnerTextAsync());
+        Assert.Equal(0, await nameError.CountAsync());
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserAppFixture.ScreenshotFolder, "where-is-it-running-watch.png"), FullPage = true });
+        Assert.Equal(1, await app.App.WithDbAsync(db => db.PackageWatches.CountAsync(w => w.Name == "log4j-core 2.x before 2.17.1")));
+
+        // Delete asks once more before it deletes.
+        await watchRow.Locator("[data-testid=package-watch-delete]").ClickAsync();
+        await watchRow.Locator("[data-testid=package-watch-confirm-delete]").ClickAsync();
+        await watchRow.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Detached, Timeout = 15_000 });
+        Assert.Equal(0, await app.App.WithDbAsync(db => db.PackageWatches.CountAsync(w => w.Name == "log4j-core 2.x before 2.17.1")));
+        Assert.Equal(1, await page.Locator("[data-testid=package-watch-row]").CountAsync());
+
+        // An app team member and leadership see the watches and the matches they may see, but may neither create nor delete.
+        await AssertReadsWatchesOnlyAsync("AppTeam.Member", "Payments");
+        await AssertReadsWatchesOnlyAsync("Leadership.Viewer", null);
+    }
+
+    private async Task AssertReadsWatchesOnlyAsync(string role, string? team)
+    {
+        var member = await app.NewPageAsync(1440, 900);
+        await BrowserAppFixture.SignInAsync(member, role, team);
+        await member.GotoAsync("/packages?purl=" + Uri.EscapeDataString("pkg:maven/org.apache.logging.log4j/log4j-core") + "&versionRange=" + Uri.EscapeDataString("<2.17.1"));
+        await BrowserAppFixture.WaitForInteractiveAsync(member);
+        await member.Locator("[data-testid=package-summary]").WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
+        await member.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserAppFixture.ScreenshotFolder, $"where-is-it-running-{role}.png"), FullPage = true });
+        Assert.Contains("Log4Shell", await member.Locator("[data-testid=package-watches]").InnerTextAsync());
+        Assert.Equal(0, await member.Locator("[data-testid=package-watch-form]").CountAsync());
+        Assert.Equal(0, await member.Locator("[data-testid=package-watch-delete]").CountAsync());
     }
 }
 
