@@ -96,8 +96,9 @@ public sealed class AppProcess : IAsyncDisposable
     private async Task WaitUntilLiveAsync()
     {
         using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (DateTime.UtcNow < deadline)
+        // A monotonic clock: a wall-clock step on the CI machine once ended this wait after 34 s.
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromMinutes(2))
         {
             if (_process.HasExited)
             {
