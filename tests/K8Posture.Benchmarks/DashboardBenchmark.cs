@@ -77,9 +77,13 @@ internal static class DashboardBenchmark
             var findingsPageSeverity = await TimeAsync(app.Services, analyst, sp => sp.GetRequiredService<FindingsQuery>()
                 .ListAsync(new FindingsCriteria(Severity: FindingSeverity.Critical), 0, 25));
 
+            // What the node has to hold: the database file with its write-ahead log, as it stands after the seed and queries.
+            var databaseMb = Directory.EnumerateFiles(folder, "dashboard.db*").Sum(file => new FileInfo(file).Length) / 1024d / 1024d;
+
             var result = new
             {
                 findings,
+                databaseMb = Math.Round(databaseMb, 0),
                 clusters = DashboardSeed.Clusters,
                 teams = DashboardSeed.Teams,
                 snapshotRows = DashboardSeed.SnapshotDays * DashboardSeed.Teams * 5 * 6,

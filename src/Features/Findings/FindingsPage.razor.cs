@@ -10,7 +10,7 @@ using MudBlazor;
 
 namespace K8Posture.Features.Findings;
 
-public sealed partial class FindingsPage : ComponentBase, IDisposable
+public sealed partial class FindingsPage
 {
     private static readonly int[] PageSizes = [25, 50, 100];
 
@@ -28,7 +28,6 @@ public sealed partial class FindingsPage : ComponentBase, IDisposable
     private MudDataGrid<FindingRow>? _grid;
     private K8Posture.Shared.Telemetry.PageDataShown? _rowsShown;
     private IDisposable? _subscription;
-    private QueryStringChanges? _queryChanges;
     private readonly RefreshDebouncer _refresh = new(TimeSpan.FromMilliseconds(100));
     private readonly HashSet<string> _hidden = [ColumnVulnerability, ColumnPackage];
     private FilterChoices _choices = new([], [], [], []);
@@ -49,32 +48,17 @@ public sealed partial class FindingsPage : ComponentBase, IDisposable
     [Inject] private SavedViewService SavedViews { get; set; } = default!;
     [Inject] private LandscapeQueries Landscape { get; set; } = default!;
     [Inject] private LandscapeChangeNotifier ChangeNotifier { get; set; } = default!;
-    [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
 
     [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
 
     /// <summary>The finding named by the URL (<c>?finding=</c>), opened in the drawer.</summary>
     private long? FindingParameter =>
-        Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(Navigation.Uri).Query).TryGetValue("finding", out var value)
-        && long.TryParse(value.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
+        long.TryParse(QueryValue("finding"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
 
     protected override async Task OnInitializedAsync()
     {
         _subscription = ChangeNotifier.Subscribe(OnFindingsChangedAsync);
-        // The criteria are read from the whole URL; a navigation that changes only the query string reads them again.
-        _queryChanges = new QueryStringChanges(Navigation, () => InvokeAsync(async () =>
-        {
-            try
-            {
-                await OnParametersSetAsync();
-                StateHasChanged();
-            }
-            catch (Exception ex)
-            {
-                await DispatchExceptionAsync(ex);
-            }
-        }));
         if (AuthenticationState is not null)
         {
             _user = (await AuthenticationState).User;
@@ -88,7 +72,7 @@ public sealed partial class FindingsPage : ComponentBase, IDisposable
     protected override async Task OnParametersSetAsync()
     {
         // A value that does not parse (an old or hand-edited link) is ignored rather than failing the page.
-        var fromUrl = FindingsQueryString.FromQuery(new Uri(Navigation.Uri).Query) with { SortBy = _criteria.SortBy, Descending = _criteria.Descending };
+        var fromUrl = FindingsQueryString.FromQuery(QueryString) with { SortBy = _criteria.SortBy, Descending = _criteria.Descending };
         if (fromUrl != _criteria)
         {
             _criteria = fromUrl;
@@ -286,10 +270,9 @@ public sealed partial class FindingsPage : ComponentBase, IDisposable
         }
     }));
 
-    public void Dispose()
+    protected override void DisposePage()
     {
         _subscription?.Dispose();
-        _queryChanges?.Dispose();
         _refresh.Dispose();
     }
 }

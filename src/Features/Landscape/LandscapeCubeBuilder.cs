@@ -1,6 +1,7 @@
 using System.Globalization;
 using K8Posture.Data;
 using K8Posture.Shared;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -105,10 +106,15 @@ public static class LandscapeCubeBuilder
         try
         {
             int rows;
-            await using (var snapshot = await db.Database.BeginTransactionAsync(cancellationToken))
+            // Deferred: Microsoft.Data.Sqlite begins IMMEDIATE by default, which takes the database's write lock at once
+            // and held every push and collection for the whole aggregation (47 s behind a 43 s rebuild at 1,000,000
+            // findings). A deferred transaction reads under a WAL snapshot and writes only the connection's TEMP table.
+            await using (var snapshot = ((SqliteConnection)db.Database.GetDbConnection()).BeginTransaction(deferred: true))
             {
+                await db.Database.UseTransactionAsync(snapshot, cancellationToken);
                 rows = await db.Database.ExecuteSqlRawAsync(sql, [nowText, closedSince, trendSince], cancellationToken);
                 await snapshot.CommitAsync(cancellationToken);
+                await db.Database.UseTransactionAsync(null, cancellationToken);
             }
             var writer = SqliteWriterGate.For(db);
             await writer.WaitAsync(cancellationToken);

@@ -10,7 +10,7 @@ namespace K8Posture.Features.Landscape;
 /// The home page: the whole landscape the caller may see, with its filters in the URL. Until the organisation has any
 /// finding or processed push it shows the first-run checklist instead of empty charts.
 /// </summary>
-public sealed partial class LandscapePage : ComponentBase, IDisposable
+public sealed partial class LandscapePage
 {
     /// <summary>localStorage key: the setup progress (done count) at which a Security admin hid the strip.</summary>
     internal const string SetupStripDismissedKey = "k8posture.setup-strip-dismissed-at";
@@ -22,20 +22,11 @@ public sealed partial class LandscapePage : ComponentBase, IDisposable
     private IDisposable? _subscription;
     private readonly RefreshDebouncer _refresh = new(TimeSpan.FromMilliseconds(100));
 
-    [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private SetupChecklist Checklist { get; set; } = default!;
     [Inject] private LandscapeCubeRefresher Cube { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
 
-    // Declared so that a change of any of them re-runs OnParametersSet; the filter is read from the whole URL.
-    [SupplyParameterFromQuery(Name = "bu")] public string? BusinessUnitParameter { get; set; }
-    [SupplyParameterFromQuery(Name = "team")] public string? TeamParameter { get; set; }
-    [SupplyParameterFromQuery(Name = "cluster")] public string? ClusterParameter { get; set; }
-    [SupplyParameterFromQuery(Name = "env")] public string? EnvironmentParameter { get; set; }
-    [SupplyParameterFromQuery(Name = "category")] public string? CategoryParameter { get; set; }
-    [SupplyParameterFromQuery(Name = "severity")] public string? SeverityParameter { get; set; }
-    [SupplyParameterFromQuery(Name = "range")] public string? RangeParameter { get; set; }
 
     private string PushExample =>
         $"curl -X POST \"{Navigation.BaseUri}api/v1/ingest/scans?cluster=my-cluster\" \\\n" +
@@ -58,7 +49,7 @@ public sealed partial class LandscapePage : ComponentBase, IDisposable
         _setup = await Checklist.GetAsync(_refresh.DisposedToken);
     }
 
-    protected override void OnParametersSet() => _filter = LandscapeFilter.FromQuery(new Uri(Navigation.Uri).Query);
+    protected override void OnParametersSet() => _filter = LandscapeFilter.FromQuery(QueryString);
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
@@ -113,7 +104,7 @@ public sealed partial class LandscapePage : ComponentBase, IDisposable
     internal static string FindingsLink(Data.FindingCategory? category, Data.FindingSeverity? severity) =>
         new LandscapeFilter().FindingsLink(category, severity);
 
-    public void Dispose()
+    protected override void DisposePage()
     {
         _subscription?.Dispose();
         _refresh.Dispose();

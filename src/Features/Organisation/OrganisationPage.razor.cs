@@ -10,10 +10,7 @@ public partial class OrganisationPage
     private int _tab;
 
     /// <summary>Opens a tab directly, e.g. <c>/admin/organisation?tab=applications</c>.</summary>
-    [SupplyParameterFromQuery(Name = "tab")]
-    public string? Tab { get; set; }
-
-    protected override void OnParametersSet() => _tab = Math.Max(0, Array.IndexOf(Tabs, Tab?.ToLowerInvariant()));
+    protected override void OnParametersSet() => _tab = Math.Max(0, Array.IndexOf(Tabs, QueryValue("tab")?.ToLowerInvariant()));
 }
 
 /// <summary>

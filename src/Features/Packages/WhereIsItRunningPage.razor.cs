@@ -14,8 +14,8 @@ public sealed partial class WhereIsItRunningPage
     [Inject] private PackageWatchService Watches { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
-    [SupplyParameterFromQuery(Name = "purl")] public string? PurlParameter { get; set; }
-    [SupplyParameterFromQuery(Name = "versionRange")] public string? RangeParameter { get; set; }
+    /// <summary>The search the URL names (<c>?purl=…&amp;versionRange=…</c>), run once per change of the URL.</summary>
+    private (string? Purl, string? Range) _searchInUrl;
 
     private string? _purl;
     private string? _range;
@@ -37,10 +37,20 @@ public sealed partial class WhereIsItRunningPage
     {
         _mayManage = Watches.CallerMayManage;
         _watches = await Watches.ListAsync(CancellationToken.None);
-        if (!string.IsNullOrWhiteSpace(PurlParameter))
+    }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        // A watch's link is a navigation to this same page with another search.
+        var inUrl = (QueryValue("purl"), QueryValue("versionRange"));
+        if (inUrl == _searchInUrl)
         {
-            _purl = PurlParameter;
-            _range = RangeParameter;
+            return;
+        }
+        _searchInUrl = inUrl;
+        if (!string.IsNullOrWhiteSpace(inUrl.Item1))
+        {
+            (_purl, _range) = inUrl;
             await SearchAsync();
         }
     }

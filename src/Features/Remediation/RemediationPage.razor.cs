@@ -26,7 +26,7 @@ public sealed partial class RemediationPage
     private int _tab;
 
     /// <summary>?tab=metrics (or queue, work, acceptances) opens that tab, so a figure can be linked to.</summary>
-    [SupplyParameterFromQuery(Name = "tab")] public string? TabParameter { get; set; }
+    private string? TabParameter => QueryValue("tab");
 
     private static readonly string[] TabNames = ["queue", "work", "acceptances", "metrics"];
     private bool _seesAll;
@@ -207,7 +207,7 @@ public sealed partial class RemediationPage
         }
     }
 
-    public void Dispose()
+    protected override void DisposePage()
     {
         _subscription?.Dispose();
         _refresh.Dispose();

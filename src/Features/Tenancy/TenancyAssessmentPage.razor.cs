@@ -12,11 +12,11 @@ public sealed partial class TenancyAssessmentPage
     [Inject] private TenancyService Service { get; set; } = default!;
     [Inject] private TenancyChangeNotifier Changes { get; set; } = default!;
     [Inject] private AuthenticationStateProvider AuthenticationState { get; set; } = default!;
-    [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
     [Parameter] public int? Id { get; set; }
-    [SupplyParameterFromQuery(Name = "from")] public int? From { get; set; }
+    /// <summary>The assessment a new one starts from (<c>?from=</c>): its answers are copied.</summary>
+    private int? From => int.TryParse(QueryValue("from"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
 
     private MudStepper? _stepper;
     private int _step;
@@ -187,5 +187,5 @@ public sealed partial class TenancyAssessmentPage
         return Task.CompletedTask;
     }
 
-    public void Dispose() => _subscription?.Dispose();
+    protected override void DisposePage() => _subscription?.Dispose();
 }

@@ -11,7 +11,8 @@ internal sealed record LoadReport(
     TimedWork Collection,
     ServerMemory Memory,
     SessionActivity Sessions,
-    ErrorCounts Errors)
+    ErrorCounts Errors,
+    IReadOnlyList<SlowCommand> SlowestCommands)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 

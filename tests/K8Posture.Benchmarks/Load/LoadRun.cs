@@ -176,6 +176,7 @@ internal static class LoadRun
 
         Say($"opening {settings.BackgroundSessions} background sessions and the measured one");
         probes.CountDisconnects(true);
+        probes.TimeCommands(true);
         var sessions = new List<Session>();
         using (var opening = new SemaphoreSlim(4))
         {
@@ -227,6 +228,7 @@ internal static class LoadRun
         var peak = sampler.Stop();
         var disconnects = probes.Disconnects;
         probes.CountDisconnects(false);
+        probes.TimeCommands(false);
         var serverTimes = recorder.Of("k8posture.page.data_time").ToList();
 
         foreach (var session in sessions.Append(measured))
@@ -254,7 +256,8 @@ internal static class LoadRun
                 peak),
             new SessionActivity(sessions.Count, backgroundCycles.DefaultIfEmpty(0).Min(), backgroundCycles.Sum(), sessions.Sum(s => s.PageViews),
                 sessions.Append(measured).Sum(s => s.Timeouts), sessions.Append(measured).Sum(s => s.Errors)),
-            new ErrorCounts(disconnects, probes.ServerErrors, probes.Exceptions, probes.FirstProblems.ToList()));
+            new ErrorCounts(disconnects, probes.ServerErrors, probes.Exceptions, probes.FirstProblems.ToList()),
+            probes.SlowestCommands(8));
     }
 
     private static (string Role, string? Team) Persona(int index) =>

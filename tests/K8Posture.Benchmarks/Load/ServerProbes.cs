@@ -10,7 +10,8 @@ namespace K8Posture.Benchmarks;
 
 /// <summary>
 /// What the load run counts inside the app under test: answers with a 5xx status, log entries carrying an exception
-/// (or at Error and above), and circuits whose connection dropped while the run counted them.
+/// (or at Error and above), circuits whose connection dropped while the run counted them, and the database commands
+/// that took longest (EF's "Executed DbCommand" log), which is where a slow page or push spends its time.
 /// </summary>
 internal sealed class ServerProbes : ILoggerProvider
 {
@@ -18,6 +19,11 @@ internal sealed class ServerProbes : ILoggerProvider
     private int _exceptions;
     private int _disconnects;
     private volatile bool _countDisconnects;
+    private volatile bool _timeCommands;
+    private readonly ConcurrentDictionary<string, CommandTotals> _commands = new(StringComparer.Ordinal);
+
+    /// <summary>Commands are grouped by their text's first characters (the parameters differ, the shape does not).</summary>
+    private const int CommandKeyLength = 300;
 
     public int ServerErrors => Volatile.Read(ref _serverErrors);
 
@@ -31,6 +37,34 @@ internal sealed class ServerProbes : ILoggerProvider
     /// <summary>Only while the sessions run: closing the browsers at the end drops every connection, which is no fault.</summary>
     public void CountDisconnects(bool on) => _countDisconnects = on;
 
+    /// <summary>Only while the sessions run, like the disconnects.</summary>
+    public void TimeCommands(bool on) => _timeCommands = on;
+
+    /// <summary>The command shapes that took the most time in all while timed, slowest first.</summary>
+    public IReadOnlyList<SlowCommand> SlowestCommands(int count) =>
+        _commands.Select(c => new SlowCommand(c.Key, c.Value.Count, Math.Round(c.Value.TotalMs / 1000, 1), c.Value.MaxMs))
+            .OrderByDescending(c => c.TotalSeconds).Take(count).ToList();
+
+    private sealed class CommandTotals
+    {
+        public int Count;
+        public double TotalMs;
+        public int MaxMs;
+    }
+
+    private void Command(string text, int elapsedMs)
+    {
+        var key = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        key = key.Length > CommandKeyLength ? key[..CommandKeyLength] : key;
+        var totals = _commands.GetOrAdd(key, _ => new CommandTotals());
+        lock (totals)
+        {
+            totals.Count++;
+            totals.TotalMs += elapsedMs;
+            totals.MaxMs = Math.Max(totals.MaxMs, elapsedMs);
+        }
+    }
+
     /// <summary>Installs the probes in the app: this logger alone (nothing on the console), the status counter first in the pipeline, the circuit handler.</summary>
     public void Install(IWebHostBuilder builder)
     {
@@ -38,6 +72,7 @@ internal sealed class ServerProbes : ILoggerProvider
         {
             logging.ClearProviders();
             logging.AddProvider(this);
+            logging.AddFilter(CommandCategory, LogLevel.Information);
         });
         builder.ConfigureServices(services =>
         {
@@ -60,14 +95,39 @@ internal sealed class ServerProbes : ILoggerProvider
         }
     }
 
+    private const string CommandCategory = "Microsoft.EntityFrameworkCore.Database.Command";
+
+    /// <summary>EF Core's RelationalEventId.CommandExecuted.</summary>
+    private const int CommandExecutedEventId = 20101;
+
     private sealed class CountingLogger(ServerProbes probes, string category) : ILogger
     {
+        private readonly bool _isCommandLog = category == CommandCategory;
+
+        // EF writes the milliseconds formatted ("1,234").
+        private static int? ElapsedMs(object? value) => value switch
+        {
+            int ms => ms,
+            string text when int.TryParse(text, System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture, out var ms) => ms,
+            _ => null,
+        };
+
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning || (_isCommandLog && probes._timeCommands);
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
+            if (_isCommandLog && eventId.Id == CommandExecutedEventId && exception is null)
+            {
+                if (probes._timeCommands && state is IReadOnlyList<KeyValuePair<string, object?>> values
+                    && ElapsedMs(values.FirstOrDefault(v => v.Key == "elapsed").Value) is { } ms
+                    && values.FirstOrDefault(v => v.Key == "commandText").Value is string text)
+                {
+                    probes.Command(text, ms);
+                }
+                return;
+            }
             if (exception is null && logLevel < LogLevel.Error)
             {
                 return;
@@ -120,3 +180,6 @@ internal sealed class ServerProbes : ILoggerProvider
         }
     }
 }
+
+/// <summary>One command shape: how often it ran while the sessions did, the seconds it took in all and its slowest run.</summary>
+internal sealed record SlowCommand(string Sql, int Count, double TotalSeconds, int MaxMs);

@@ -52,6 +52,63 @@ public sealed class TeamScopingFacts : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_app_team_members_query_names_only_its_teams_so_sqlite_searches_an_owner_team_index()
+    {
+        await using var db = _database.Open(ScopeOf(new Claim(ClaimTypes.Role, Roles.AppTeamMember), new Claim(K8PostureClaims.Team, _payments.ToString())));
+        var query = db.Findings.Where(f => f.Status == FindingStatus.Open && f.SlaDueAt != null && f.SlaDueAt < DateTimeOffset.UnixEpoch);
+        var sql = query.ToQueryString();
+        // "@seesAll OR OwnerTeamId = @id" would make SQLite read every open finding instead.
+        Assert.DoesNotContain("ef_filter__SeesAllTeams", sql);
+        Assert.Contains("\"OwnerTeamId\" = @ef_filter__VisibleTeamIds", sql);
+
+        var plan = await PlanAsync(db, sql);
+        Assert.Contains(plan, step => step.Contains("USING INDEX IX_Findings_OwnerTeamId_", StringComparison.Ordinal) && step.Contains("OwnerTeamId=?", StringComparison.Ordinal));
+        Assert.Equal(0, await query.CountAsync());
+    }
+
+    [Fact]
+    public async Task A_security_analysts_query_tests_the_scopes_sees_all_value_and_no_team()
+    {
+        await using var db = _database.Open(ScopeOf(new Claim(ClaimTypes.Role, Roles.SecurityAnalyst)));
+        var sql = db.Findings.Where(f => f.Status == FindingStatus.Open).ToQueryString();
+        // The all-teams model still asks the scope on every query, so a context outliving a change of role shows no more than it should.
+        Assert.Contains("WHERE @ef_filter__SeesAllTeams", sql);
+        Assert.DoesNotContain("OwnerTeamId", sql[sql.IndexOf("WHERE", StringComparison.Ordinal)..]);
+        Assert.Equal(4, await db.Findings.CountAsync());
+    }
+
+    /// <summary>EXPLAIN QUERY PLAN of the SQL EF wrote, with its parameter values (ToQueryString declares them first).</summary>
+    private static async Task<List<string>> PlanAsync(K8PostureDbContext db, string sqlWithParameters)
+    {
+        var parameters = new Dictionary<string, string>();
+        var lines = sqlWithParameters.Split('\n');
+        foreach (var line in lines.Where(l => l.StartsWith(".param set ", StringComparison.Ordinal)))
+        {
+            var parts = line[".param set ".Length..].Split(' ', 2);
+            parameters[parts[0]] = parts[1].Trim();
+        }
+        var sql = string.Join('\n', lines.Where(l => !l.StartsWith(".param set ", StringComparison.Ordinal)));
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value.StartsWith('\'') ? value.Trim('\'') : long.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+            command.Parameters.Add(parameter);
+        }
+        var steps = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            steps.Add(reader.GetString(3));
+        }
+        return steps;
+    }
+
+    [Fact]
     public async Task An_app_team_member_reads_only_its_teams_findings()
     {
         await using var db = _database.Open(ScopeOf(new Claim(ClaimTypes.Role, Roles.AppTeamMember), new Claim(K8PostureClaims.Team, _payments.ToString())));
