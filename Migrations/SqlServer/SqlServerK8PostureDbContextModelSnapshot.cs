@@ -532,7 +532,11 @@ namespace K8Posture.Migrations.SqlServer
 
                     b.HasIndex("Status", "Category", "Severity");
 
+                    b.HasIndex("Status", "Resolution", "KevDateAdded");
+
                     b.HasIndex("Status", "Severity", "LastSeenAt");
+
+                    b.HasIndex("Status", "Resolution", "Severity", "SlaDueAt");
 
                     b.ToTable("Findings");
                 });

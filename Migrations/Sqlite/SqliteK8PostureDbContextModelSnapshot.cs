@@ -513,7 +513,11 @@ namespace K8Posture.Migrations.Sqlite
 
                     b.HasIndex("Status", "Category", "Severity");
 
+                    b.HasIndex("Status", "Resolution", "KevDateAdded");
+
                     b.HasIndex("Status", "Severity", "LastSeenAt");
+
+                    b.HasIndex("Status", "Resolution", "Severity", "SlaDueAt");
 
                     b.ToTable("Findings");
                 });
