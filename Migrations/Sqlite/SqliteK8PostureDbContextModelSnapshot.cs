@@ -517,7 +517,8 @@ namespace K8Posture.Migrations.Sqlite
 
                     b.HasIndex("Status", "Severity", "LastSeenAt");
 
-                    b.HasIndex("Status", "Resolution", "Severity", "SlaDueAt");
+                    b.HasIndex("Status", "Resolution", "Severity", "SlaDueAt")
+                        .IsDescending(false, false, true, false);
 
                     b.ToTable("Findings");
                 });

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace K8Posture.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteK8PostureDbContext))]
-    [Migration("20261203170229_FindingQueueIndexes")]
+    [Migration("20261203171128_FindingQueueIndexes")]
     partial class FindingQueueIndexes
     {
         /// <inheritdoc />
@@ -520,7 +520,8 @@ namespace K8Posture.Migrations.Sqlite
 
                     b.HasIndex("Status", "Severity", "LastSeenAt");
 
-                    b.HasIndex("Status", "Resolution", "Severity", "SlaDueAt");
+                    b.HasIndex("Status", "Resolution", "Severity", "SlaDueAt")
+                        .IsDescending(false, false, true, false);
 
                     b.ToTable("Findings");
                 });

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace K8Posture.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerK8PostureDbContext))]
-    [Migration("20261203170234_FindingQueueIndexes")]
+    [Migration("20261203171133_FindingQueueIndexes")]
     partial class FindingQueueIndexes
     {
         /// <inheritdoc />
@@ -539,7 +539,8 @@ namespace K8Posture.Migrations.SqlServer
 
                     b.HasIndex("Status", "Severity", "LastSeenAt");
 
-                    b.HasIndex("Status", "Resolution", "Severity", "SlaDueAt");
+                    b.HasIndex("Status", "Resolution", "Severity", "SlaDueAt")
+                        .IsDescending(false, false, true, false);
 
                     b.ToTable("Findings");
                 });

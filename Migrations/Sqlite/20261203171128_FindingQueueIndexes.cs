@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace K8Posture.Migrations.SqlServer
+namespace K8Posture.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class FindingQueueIndexes : Migration
@@ -18,7 +18,8 @@ namespace K8Posture.Migrations.SqlServer
             migrationBuilder.CreateIndex(
                 name: "IX_Findings_Status_Resolution_Severity_SlaDueAt",
                 table: "Findings",
-                columns: new[] { "Status", "Resolution", "Severity", "SlaDueAt" });
+                columns: new[] { "Status", "Resolution", "Severity", "SlaDueAt" },
+                descending: new[] { false, false, true, false });
         }
 
         /// <inheritdoc />
