@@ -72,9 +72,10 @@ public sealed class FindingConfiguration : IEntityTypeConfiguration<Finding>
         e.HasIndex(x => new { x.OwnerTeamId, x.Status, x.Severity });
         // The team queue and the SLA-breach job: open findings of a team by due date.
         e.HasIndex(x => new { x.OwnerTeamId, x.Status, x.SlaDueAt });
-        // The queue over every team: open findings without a verdict, worst first and then by due date; its overdue and
-        // due-soon counts read this index alone (at 1,000,000 findings a table scan took 0.5 s, 2–4 s under load).
-        e.HasIndex(x => new { x.Status, x.Resolution, x.Severity, x.SlaDueAt });
+        // The queue over every team: open findings without a verdict, worst first and then by due date, in the queue's own
+        // order (severity descending), so a page of it stops after its rows; its overdue and due-soon counts read this
+        // index alone (at 1,000,000 findings a table scan took 0.5 s, 2–4 s under load; a page sorted 500,000 rows).
+        e.HasIndex(x => new { x.Status, x.Resolution, x.Severity, x.SlaDueAt }).IsDescending(false, false, true, false);
         // Known exploited (KEV) open findings: few rows, counted on the landscape and the queue without a scan.
         e.HasIndex(x => new { x.Status, x.Resolution, x.KevDateAdded });
         e.HasIndex(x => new { x.ClusterId, x.Status });

@@ -22,8 +22,8 @@ internal sealed class ServerProbes : ILoggerProvider
     private volatile bool _timeCommands;
     private readonly ConcurrentDictionary<string, CommandTotals> _commands = new(StringComparer.Ordinal);
 
-    /// <summary>Commands are grouped by their text's first characters (the parameters differ, the shape does not).</summary>
-    private const int CommandKeyLength = 300;
+    /// <summary>How much of a command's start and end the report shows.</summary>
+    private const int CommandKeyLength = 200;
 
     public int ServerErrors => Volatile.Read(ref _serverErrors);
 
@@ -42,11 +42,12 @@ internal sealed class ServerProbes : ILoggerProvider
 
     /// <summary>The command shapes that took the most time in all while timed, slowest first.</summary>
     public IReadOnlyList<SlowCommand> SlowestCommands(int count) =>
-        _commands.Select(c => new SlowCommand(c.Key, c.Value.Count, Math.Round(c.Value.TotalMs / 1000, 1), c.Value.MaxMs))
+        _commands.Select(c => new SlowCommand(c.Value.Shown, c.Value.Count, Math.Round(c.Value.TotalMs / 1000, 1), c.Value.MaxMs))
             .OrderByDescending(c => c.TotalSeconds).Take(count).ToList();
 
     private sealed class CommandTotals
     {
+        public required string Shown { get; init; }
         public int Count;
         public double TotalMs;
         public int MaxMs;
@@ -54,9 +55,13 @@ internal sealed class ServerProbes : ILoggerProvider
 
     private void Command(string text, int elapsedMs)
     {
+        // Grouped by the whole text (parameters differ, the shape does not); shown by its start and its end, where the
+        // filter and the order are.
         var key = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        key = key.Length > CommandKeyLength ? key[..CommandKeyLength] : key;
-        var totals = _commands.GetOrAdd(key, _ => new CommandTotals());
+        var totals = _commands.GetOrAdd(key, k => new CommandTotals
+        {
+            Shown = k.Length > 2 * CommandKeyLength ? k[..CommandKeyLength] + " … " + k[^CommandKeyLength..] : k,
+        });
         lock (totals)
         {
             totals.Count++;
