@@ -48,6 +48,8 @@ public static class DataRegistration
         return options;
     }
 
+    private static readonly SqliteWriterGateInterceptor WriterGate = new();
+
     public static WebApplicationBuilder AddK8PostureData(this WebApplicationBuilder builder)
     {
         var connectionString = builder.GetK8PostureConnectionString();
@@ -63,6 +65,7 @@ public static class DataRegistration
                     {
                         // On SQLite the command timeout is how long a statement waits for another process's lock before SQLITE_BUSY (→ 503).
                         o.UseSqlite(connectionString, s => s.CommandTimeout(sqliteBusySeconds));
+                        o.AddInterceptors(WriterGate);
                         if (strictQueries)
                         {
                             o.FailOnUnorderedRowLimits();

@@ -83,10 +83,10 @@ public sealed partial class RemediationPage
     }
 
     private Task<(IReadOnlyList<WorkItem> Items, int Total)> LoadOverdueAsync(int page, int pageSize, CancellationToken cancellationToken) =>
-        Queries.QueueSectionAsync(_teamId, QueueSectionKind.Overdue, page, pageSize, cancellationToken);
+        Queries.QueueSectionAsync(_teamId, QueueSectionKind.Overdue, page, pageSize, cancellationToken, _queue?.OverdueTotal);
 
     private Task<(IReadOnlyList<WorkItem> Items, int Total)> LoadDueSoonAsync(int page, int pageSize, CancellationToken cancellationToken) =>
-        Queries.QueueSectionAsync(_teamId, QueueSectionKind.DueSoon, page, pageSize, cancellationToken);
+        Queries.QueueSectionAsync(_teamId, QueueSectionKind.DueSoon, page, pageSize, cancellationToken, _queue?.DueSoonTotal);
 
     private Task<(IReadOnlyList<WorkItem> Items, int Total)> LoadReopenedAsync(int page, int pageSize, CancellationToken cancellationToken)
     {

@@ -84,15 +84,19 @@ public sealed class RemediationQueries(IDbContextFactory<K8PostureDbContext> con
         return new TeamQueue(overdueTotal, dueSoonTotal, waiting, reopened);
     }
 
-    /// <summary>One page of the overdue or due-soon section, in the queue's order (see <see cref="QueueOrder"/>).</summary>
+    /// <summary>
+    /// One page of the overdue or due-soon section, in the queue's order (see <see cref="QueueOrder"/>).
+    /// <paramref name="knownTotal"/>: the section's count the caller already has from <see cref="QueueAsync"/> (the
+    /// figure in the section's heading), so the pager says the same number and the count is not run twice per view.
+    /// </summary>
     public async Task<(IReadOnlyList<WorkItem> Items, int Total)> QueueSectionAsync(
-        int? teamId, QueueSectionKind section, int page, int pageSize, CancellationToken cancellationToken)
+        int? teamId, QueueSectionKind section, int page, int pageSize, CancellationToken cancellationToken, int? knownTotal = null)
     {
         page = Math.Max(0, page);
         pageSize = Math.Clamp(pageSize, 1, 100);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var findings = Section(OpenUnjudged(db, teamId), section, clock.GetUtcNow());
-        var total = await findings.CountAsync(cancellationToken);
+        var total = knownTotal ?? await findings.CountAsync(cancellationToken);
         var items = await Project(QueueOrder(findings).Skip(page * pageSize).Take(pageSize)).ToListAsync(cancellationToken);
         return (items, total);
     }

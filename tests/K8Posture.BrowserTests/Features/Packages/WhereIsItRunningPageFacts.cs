@@ -122,6 +122,13 @@ public sealed class WhereIsItRunningPageFacts(BrowserAppFixture app)
         Assert.Equal(0, await app.App.WithDbAsync(db => db.PackageWatches.CountAsync(w => w.Name == "log4j-core 2.x before 2.17.1")));
         Assert.Equal(1, await page.Locator("[data-testid=package-watch-row]").CountAsync());
 
+        // A watch's name links to its search on this same page: following it runs that search (the last one here failed).
+        await page.Locator("[data-testid=package-watch-row][data-watch-name='Log4Shell'] a").ClickAsync();
+        await rows.First.GetByText("Deployment/checkout").WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
+        Assert.Equal(cluster.Namespaces.Count, await rows.CountAsync());
+        Assert.Equal(">=2.0.0 <2.17.1", await page.Locator("#package-range").InputValueAsync());
+        Assert.Equal(0, await page.Locator("[data-testid=package-error]").CountAsync());
+
         // An app team member and leadership see the watches and the matches they may see, but may neither create nor delete.
         await AssertReadsWatchesOnlyAsync("AppTeam.Member", "Payments");
         await AssertReadsWatchesOnlyAsync("Leadership.Viewer", null);
