@@ -72,8 +72,8 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
             var key = keys[chunk[i]];
             var entity = new Finding
             {
-                Fingerprint = key.Fingerprint,
-                ContentHash = key.ContentHash,
+                Fingerprint = key.Fingerprint.ToHex(),
+                ContentHash = key.ContentHash.ToHex(),
                 Source = source,
                 ScopeKey = scopeKey,
                 Title = "",
@@ -91,18 +91,24 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
         return built;
     }
 
-    private sealed record Existing(long Id, string Fingerprint, string ContentHash, string Source, FindingStatus Status, int? OwnerTeamId, int? ClusterId, FindingWorkflow Workflow);
+    /// <summary>A stored finding the push names; its hashes as keys, so a re-push of a large scope holds no hex strings per finding.</summary>
+    private readonly record struct Existing(long Id, Sha256Key ContentHash, bool ReportedBySource, FindingStatus Status, int? OwnerTeamId, int? ClusterId, FindingWorkflow Workflow)
+    {
+        public static Existing Of(long id, string contentHash, bool reportedBySource, FindingStatus status, int? ownerTeamId, int? clusterId, FindingWorkflow workflow) =>
+            // A stored hash that is not one of ours (never written by this code) compares as changed, and is then rewritten.
+            new(id, Sha256Key.TryParseHex(contentHash, out var key) ? key : default, reportedBySource, status, ownerTeamId, clusterId, workflow);
+    }
 
     private sealed record SourceSighting(long Id, long FindingId, string ScopeKey, bool IsOpen, string Fingerprint, FindingStatus FindingStatus, int? OwnerTeamId);
 
-    private sealed record Change(long FindingId, int Index, string ContentHash, int? OwnerTeamId, bool ContentChanged, bool Reopen);
+    private sealed record Change(long FindingId, int Index, Sha256Key ContentHash, int? OwnerTeamId, bool ContentChanged, bool Reopen);
 
     /// <summary>
     /// What the store keeps of each incoming finding while it works: its identity, content hash, owner and coverage key. The
     /// findings themselves are read again only to be written (new or changed), so a list that reads them from the
     /// payload (<see cref="DeferredFindings{TContext}"/>) never has them all in memory at once.
     /// </summary>
-    private readonly record struct IncomingKey(string Fingerprint, string ContentHash, int? OwnerTeamId, string CoverageKey);
+    private readonly record struct IncomingKey(Sha256Key Fingerprint, Sha256Key ContentHash, int? OwnerTeamId, string CoverageKey);
 
     public async Task<FindingChangeCounts> ApplyAsync(K8PostureDbContext db, FindingPush push, IReadOnlyList<NormalisedFinding> findings, CancellationToken cancellationToken)
     {
@@ -118,9 +124,9 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
             var finding = findings[i];
             var ownerTeamId = push.OwnerTeamId
                 ?? (finding.NamespaceName is { } ns && push.NamespaceOwnerTeamIds.TryGetValue(ns, out var namespaceOwner) ? namespaceOwner : null);
-            keys[i] = new IncomingKey(FindingIdentity.Fingerprint(scopeKey, finding), FindingIdentity.ContentHash(finding), ownerTeamId, CoverageKey(scopeKey, push, finding));
+            keys[i] = new IncomingKey(FindingIdentity.FingerprintKey(scopeKey, finding), FindingIdentity.ContentHashKey(finding), ownerTeamId, CoverageKey(scopeKey, push, finding));
         });
-        var incoming = new Dictionary<string, int>(findings.Count, StringComparer.Ordinal);
+        var incoming = new Dictionary<Sha256Key, int>(findings.Count);
         for (var i = 0; i < keys.Length; i++)
         {
             incoming.TryAdd(keys[i].Fingerprint, i);
@@ -129,16 +135,20 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
         // This source's view of what the push covers (indexed by Source, ScopeKey), and every finding the push names, whoever reported it.
         var sightings = await CoveredSightingsAsync(db, source, scopeKey, push, cancellationToken);
         var sightingByFinding = sightings.ToDictionary(s => s.FindingId);
-        var existing = new Dictionary<string, Existing>(StringComparer.Ordinal);
-        foreach (var chunk in incoming.Keys.Chunk(ChunkSize))
+        var existing = new Dictionary<Sha256Key, Existing>();
+        foreach (var keyChunk in incoming.Keys.Chunk(ChunkSize))
         {
+            var chunk = Array.ConvertAll(keyChunk, key => key.ToHex());
             var found = await db.Findings.AsNoTracking()
                 .Where(f => EF.Parameter(chunk).Contains(f.Fingerprint))
-                .Select(f => new Existing(f.Id, f.Fingerprint, f.ContentHash, f.Source, f.Status, f.OwnerTeamId, f.ClusterId, f.Workflow))
+                .Select(f => new { f.Fingerprint, Existing = Existing.Of(f.Id, f.ContentHash, f.Source == source, f.Status, f.OwnerTeamId, f.ClusterId, f.Workflow) })
                 .ToListAsync(cancellationToken);
             foreach (var finding in found)
             {
-                existing[finding.Fingerprint] = finding;
+                if (Sha256Key.TryParseHex(finding.Fingerprint, out var fingerprint))
+                {
+                    existing[fingerprint] = finding.Existing;
+                }
             }
         }
 
@@ -185,8 +195,8 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
 
             var wasClosed = current.Status == FindingStatus.Closed;
             // Only the first reporter's content is compared (and hashed): see the class summary.
-            var contentHash = current.Source == source ? incomingHash : current.ContentHash;
-            var contentChanged = !string.Equals(current.ContentHash, contentHash, StringComparison.Ordinal);
+            var contentHash = current.ReportedBySource ? incomingHash : current.ContentHash;
+            var contentChanged = current.ContentHash != contentHash;
             var ownershipChanged = (ownerTeamId is not null && current.OwnerTeamId != ownerTeamId)
                 || (push.ClusterId is not null && current.ClusterId != push.ClusterId);
             if (!wasClosed && !contentChanged && !ownershipChanged)
@@ -220,10 +230,11 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
         }
 
         // This source no longer sees these; their findings close unless another source still has them open.
-        var lapsed = sightings.Where(s => s.IsOpen && !incoming.ContainsKey(s.Fingerprint)).ToList();
+        var lapsed = sightings.Where(s => s.IsOpen && !(Sha256Key.TryParseHex(s.Fingerprint, out var fingerprint) && incoming.ContainsKey(fingerprint))).ToList();
         if (push.ConfinedToTeamId is { } team)
         {
-            var othersSeen = existing.Values.Count(f => f.OwnerTeamId is { } owner && owner != team && incoming.ContainsKey(f.Fingerprint));
+            // Every stored finding looked up is one the push names.
+            var othersSeen = existing.Values.Count(f => f.OwnerTeamId is { } owner && owner != team);
             var othersLapsed = lapsed.Count(s => s.OwnerTeamId is { } owner && owner != team);
             if (othersSeen + othersLapsed > 0)
             {
@@ -251,7 +262,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
                 {
                     var before = current.Severity;
                     CopyContent(findings[change.Index], current);
-                    current.ContentHash = change.ContentHash;
+                    current.ContentHash = change.ContentHash.ToHex();
                     current.SlaDueAt = (push.Sla ?? sla.Value).DueAt(current.Severity, current.FirstSeenAt);
                     if (!change.Reopen)
                     {
