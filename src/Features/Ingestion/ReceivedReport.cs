@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Security.Cryptography;
 using K8Posture.Shared;
 
@@ -76,46 +75,80 @@ public sealed class ReceivedReport : IDisposable
         }
         if (length is not null)
         {
-            return Spooled(await ReportSpool.WriteAsync(ReadOnlyMemory<byte>.Empty, body, limit, spoolFolder, cancellationToken));
+            return Spooled(await ReportSpool.WriteAsync(body, limit, spoolFolder, cancellationToken));
         }
 
-        // An encoded body tells its size only once it is read: it is read into memory until it proves larger than spoolFrom.
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(64 * 1024, spoolFrom + 1));
-        try
+        // An encoded body tells its size only once it is read: it is read into memory until it proves longer than spoolFrom.
+        // Small segments, not one growing array: they are short-lived garbage, where pooled or large arrays would stay.
+        var segments = new List<byte[]>();
+        long total = 0;
+        while (true)
         {
-            var total = 0;
-            while (true)
+            var segment = new byte[ReadSegmentBytes];
+            var filled = 0;
+            int read;
+            while (filled < segment.Length && (read = await body.ReadAsync(segment.AsMemory(filled), cancellationToken)) > 0)
             {
-                // The pool may hand out more than asked for; what is read into memory stops one byte past spoolFrom.
-                var capacity = (int)Math.Min(buffer.Length, spoolFrom + 1);
-                if (total == capacity)
+                filled += read;
+            }
+            total += filled;
+            if (total > limit)
+            {
+                throw new BodyTooLargeException(limit);
+            }
+            if (total > spoolFrom)
+            {
+                return Spooled(await ReportSpool.WriteAsync(new SegmentsThenRest(segments, segment.AsMemory(0, filled), body), limit, spoolFolder, cancellationToken));
+            }
+            segments.Add(segment);
+            if (filled < segment.Length)
+            {
+                var payload = new byte[total];
+                for (var i = 0; i < segments.Count; i++)
                 {
-                    if (total > spoolFrom)
-                    {
-                        return Spooled(await ReportSpool.WriteAsync(buffer.AsMemory(0, total), body, limit, spoolFolder, cancellationToken));
-                    }
-                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(buffer.Length * 2L, spoolFrom + 1));
-                    buffer.AsSpan(0, total).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                    continue;
+                    segments[i].AsSpan(0, (int)Math.Min(ReadSegmentBytes, total - (long)i * ReadSegmentBytes)).CopyTo(payload.AsSpan(i * ReadSegmentBytes));
                 }
-                var read = await body.ReadAsync(buffer.AsMemory(total, capacity - total), cancellationToken);
-                if (read == 0)
-                {
-                    return InMemory(buffer.AsSpan(0, total).ToArray());
-                }
-                total += read;
-                if (total > limit)
-                {
-                    throw new BodyTooLargeException(limit);
-                }
+                return InMemory(payload);
             }
         }
-        finally
+    }
+
+    /// <summary>Below the large object heap's threshold (85,000 bytes).</summary>
+    private const int ReadSegmentBytes = 64 * 1024;
+
+    /// <summary>What was read into memory before the body proved long, then the rest of the body.</summary>
+    private sealed class SegmentsThenRest(List<byte[]> segments, ReadOnlyMemory<byte> last, Stream rest) : Stream
+    {
+        private int _segment;
+        private ReadOnlyMemory<byte> _current = segments.Count > 0 ? segments[0] : last;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            while (_current.IsEmpty && _segment <= segments.Count)
+            {
+                _segment++;
+                _current = _segment < segments.Count ? segments[_segment] : _segment == segments.Count ? last : ReadOnlyMemory<byte>.Empty;
+            }
+            if (_current.IsEmpty)
+            {
+                return await rest.ReadAsync(buffer, cancellationToken);
+            }
+            var count = Math.Min(buffer.Length, _current.Length);
+            _current[..count].CopyTo(buffer);
+            _current = _current[count..];
+            return count;
         }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     public void Dispose() => Spool?.Dispose();

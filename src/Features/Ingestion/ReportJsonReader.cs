@@ -11,7 +11,7 @@ namespace K8Posture.Features.Ingestion;
 /// </summary>
 public sealed class ReportJsonReader : IDisposable
 {
-    private const int InitialBufferSize = 1024 * 1024;
+    public const int DefaultBufferSize = 1024 * 1024;
 
     private readonly IReportBytes _bytes;
     private byte[] _buffer;
@@ -23,11 +23,12 @@ public sealed class ReportJsonReader : IDisposable
     private JsonReaderState _state;
 
     /// <param name="from">Where the JSON starts (after a byte order mark).</param>
-    public ReportJsonReader(IReportBytes bytes, long from, JsonReaderOptions options)
+    /// <param name="bufferSize">What is read at once to begin with (tests make it small to cut every value across refills).</param>
+    public ReportJsonReader(IReportBytes bytes, long from, JsonReaderOptions options, int bufferSize = DefaultBufferSize)
     {
         _bytes = bytes;
         _bufferOffset = from;
-        _buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(bytes.Length - from, 1, InitialBufferSize));
+        _buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(bytes.Length - from, 1, bufferSize));
         _final = bytes.Length <= from;
         _state = new JsonReaderState(options);
     }

@@ -36,12 +36,9 @@ public sealed class ReportSpool : IReportBytes, IDisposable
     /// <summary>Where the file is (gone once the spool is disposed).</summary>
     public string Path { get; }
 
-    /// <summary>
-    /// A spool of <paramref name="head"/> followed by the rest of <paramref name="body"/>, in <paramref name="folder"/>
-    /// (the temp folder when null).
-    /// </summary>
+    /// <summary>A spool of <paramref name="body"/> to its end, in <paramref name="folder"/> (the temp folder when empty).</summary>
     /// <exception cref="BodyTooLargeException">More than <paramref name="limit"/> bytes in all; the file is gone.</exception>
-    public static async Task<ReportSpool> WriteAsync(ReadOnlyMemory<byte> head, Stream body, long limit, string? folder, CancellationToken cancellationToken)
+    public static async Task<ReportSpool> WriteAsync(Stream body, long limit, string? folder, CancellationToken cancellationToken)
     {
         var directory = string.IsNullOrWhiteSpace(folder) ? System.IO.Path.GetTempPath() : folder;
         Directory.CreateDirectory(directory);
@@ -57,9 +54,7 @@ public sealed class ReportSpool : IReportBytes, IDisposable
         try
         {
             using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            sha256.AppendData(head.Span);
-            await file.WriteAsync(head, cancellationToken);
-            var length = (long)head.Length;
+            long length = 0;
             int read;
             while ((read = await body.ReadAsync(block.AsMemory(0, BlockSize), cancellationToken)) > 0)
             {

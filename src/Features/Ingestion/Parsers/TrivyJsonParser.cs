@@ -57,11 +57,12 @@ public sealed class TrivyJsonParser : IScanParser
     /// well-formed or a finding is bad, null too unless <paramref name="refuseBadInput"/> (a spooled report, which cannot
     /// be read whole): then the <see cref="ScanParseException"/> <see cref="ParseWhole"/> would give for the same item.
     /// </summary>
-    internal static ScanParseResult? ParseItemByItem(IReportBytes report, long deferFindingsFromBytes, bool refuseBadInput)
+    internal static ScanParseResult? ParseItemByItem(IReportBytes report, long deferFindingsFromBytes, bool refuseBadInput,
+        int readBufferBytes = ReportJsonReader.DefaultBufferSize)
     {
         Span<byte> bom = stackalloc byte[3];
         var from = report.Length >= 3 && report.ReadAt(0, bom) == 3 && bom.SequenceEqual((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
-        using var reader = new ReportJsonReader(report, from, ReaderOptions);
+        using var reader = new ReportJsonReader(report, from, ReaderOptions, readBufferBytes);
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)

@@ -109,7 +109,7 @@ public sealed class PushRecoveryJob(
             if (batch.Kind == IngestKind.Scans && batch.PayloadBytes > ingestion.Value.SpoolFromBytes)
             {
                 await using var stored = new System.IO.Compression.GZipStream(new MemoryStream(batch.PayloadCompressed), System.IO.Compression.CompressionMode.Decompress);
-                spooledReport = ReceivedReport.Spooled(await ReportSpool.WriteAsync(ReadOnlyMemory<byte>.Empty, stored, long.MaxValue, ingestion.Value.SpoolFolder, cancellationToken));
+                spooledReport = ReceivedReport.Spooled(await ReportSpool.WriteAsync(stored, long.MaxValue, ingestion.Value.SpoolFolder, cancellationToken));
             }
             else
             {
