@@ -12,6 +12,7 @@ using K8Posture.Features.Ingestion.Recovery;
 using K8Posture.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace K8Posture.IntegrationTests.Features.Ingestion;
 
@@ -162,9 +163,10 @@ public sealed class SpooledReportIngestFacts : IAsyncLifetime
         {
             builder.UseSetting("Ingestion:SpoolFromBytes", SpoolFromBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("Ingestion:SpoolFolder", _spoolFolder);
-            builder.UseSetting("Ingestion:MaxPayloadBytes", "10000");
+            builder.UseSetting("Ingestion:MaxPayloadBytes", "150000");
         });
-        var report = TestFixtures.Read(Ubuntu);
+        // Past the first segment read into memory (64 KB), so the limit is crossed while the body is being spooled.
+        byte[] report = [.. TestFixtures.Read(Ubuntu), .. Enumerable.Repeat((byte)' ', 200_000)];
         using var compressed = new MemoryStream();
         await using (var gzip = new GZipStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
         {
@@ -178,7 +180,7 @@ public sealed class SpooledReportIngestFacts : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Contains("10000 bytes", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("150000 bytes", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Contains("Ingestion:MaxPayloadBytes", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, await limited.ScalarAsync("SELECT COUNT(*) FROM IngestBatches"));
         AssertSpooledAndDeleted();
