@@ -54,7 +54,8 @@ internal static class IngestBenchmark
             var payloadBytes = new FileInfo(reportPath).Length;
             var report = inMemory ? await File.ReadAllBytesAsync(reportPath) : [];
             double seconds, repushSeconds;
-            double pushPeakMb, startMb;
+            double pushPeakMb, startMb, peakUntilParsedMb = 0;
+            long firstBatchId;
             await using (var app = await StartAsync(folder, "bench.db"))
             {
                 // What the push itself holds: the working set sampled during it, starting from a heap that gave back what
@@ -63,6 +64,19 @@ internal static class IngestBenchmark
                 GC.WaitForPendingFinalizers();
                 using var sampler = WorkingSetSampler.Start();
                 startMb = sampler.StartMb;
+                // Where the peak falls: by the end of the parse (receive, parse, gzip beside it) or in the write after it.
+                using var parsed = new System.Diagnostics.Metrics.MeterListener
+                {
+                    InstrumentPublished = (instrument, listener) =>
+                    {
+                        if (instrument.Name == "k8posture.ingest.parse.duration")
+                        {
+                            listener.EnableMeasurementEvents(instrument);
+                        }
+                    },
+                };
+                parsed.SetMeasurementEventCallback<double>((_, _, _, _) => peakUntilParsedMb = sampler.PeakSoFarMb);
+                parsed.Start();
                 var first = inMemory ? await PushAsync(app.Services, report) : await PushStreamAsync(app.Services, reportPath);
                 pushPeakMb = sampler.Stop();
                 if (first.Outcome.Created != findings)
@@ -77,10 +91,20 @@ internal static class IngestBenchmark
                     return 1;
                 }
                 (seconds, repushSeconds) = (first.Elapsed.TotalSeconds, again.Elapsed.TotalSeconds);
+                firstBatchId = first.Outcome.BatchId;
             }
             report = [];
 
             var rows = await ReadFindingRowsAsync(Path.Combine(folder, "bench.db"));
+            long payloadGzipBytes;
+            await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(folder, "bench.db")};Pooling=False"))
+            {
+                await connection.OpenAsync();
+                await using var command = connection.CreateCommand();
+                command.CommandText = "SELECT length(PayloadCompressed) FROM IngestBatches WHERE Id = $id";
+                command.Parameters.AddWithValue("$id", firstBatchId);
+                payloadGzipBytes = Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+            }
             await using (var floorApp = await StartAsync(folder, "floor.db"))
             {
                 // Migrated, WAL, indexes in place; the app is only used to create the schema.
@@ -102,6 +126,8 @@ internal static class IngestBenchmark
                 peakWorkingSetMb = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1024d / 1024d, 1),
                 pushStartWorkingSetMb = startMb,
                 pushPeakWorkingSetMb = pushPeakMb,
+                pushPeakUntilParsedMb = peakUntilParsedMb,
+                payloadGzipBytes,
             };
             Console.WriteLine(JsonSerializer.Serialize(result));
             return 0;

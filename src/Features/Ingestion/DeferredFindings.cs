@@ -23,11 +23,11 @@ public sealed class DeferredFindings<TContext> : IReadOnlyList<NormalisedFinding
     private static readonly JsonDocumentOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 256 };
 
     private readonly IReportBytes _json;
-    private readonly Location[] _items;
+    private readonly List<Location> _items;
     private readonly IReadOnlyList<TContext> _contexts;
     private readonly Read _read;
 
-    public DeferredFindings(IReportBytes json, Location[] items, IReadOnlyList<TContext> contexts, Read read)
+    public DeferredFindings(IReportBytes json, List<Location> items, IReadOnlyList<TContext> contexts, Read read)
     {
         _json = json;
         _items = items;
@@ -35,7 +35,7 @@ public sealed class DeferredFindings<TContext> : IReadOnlyList<NormalisedFinding
         _read = read;
     }
 
-    public int Count => _items.Length;
+    public int Count => _items.Count;
 
     public NormalisedFinding this[int index]
     {
@@ -61,7 +61,7 @@ public sealed class DeferredFindings<TContext> : IReadOnlyList<NormalisedFinding
 
     public IEnumerator<NormalisedFinding> GetEnumerator()
     {
-        for (var i = 0; i < _items.Length; i++)
+        for (var i = 0; i < _items.Count; i++)
         {
             yield return this[i];
         }

@@ -151,8 +151,9 @@ public sealed class TrivyJsonParser : IScanParser
     /// </summary>
     private static IReadOnlyList<NormalisedFinding>? ReadResults(ReportJsonReader reader, IReportBytes report, ImageReference? image, bool defer)
     {
-        // Each finding's location, and the finding itself unless it is deferred.
-        var items = new List<(DeferredFindings<ItemContext>.Location Location, NormalisedFinding? Finding)>();
+        // Each finding's location, and the finding itself unless it is deferred (then only the locations: 32 bytes a finding).
+        var locations = new List<DeferredFindings<ItemContext>.Location>();
+        var objects = defer ? null : new List<NormalisedFinding>();
         var contexts = new List<ItemContext>();
         reader.Read();
         if (reader.TokenType == JsonTokenType.Null)
@@ -211,7 +212,7 @@ public sealed class TrivyJsonParser : IScanParser
                         }
                         var context = new ItemContext($"{pointer}/{name}", name, target, resultType, image);
                         contexts.Add(context);
-                        var into = name switch { "Vulnerabilities" => items, "Misconfigurations" => misconfigurations, _ => secrets };
+                        var later = name switch { "Vulnerabilities" => null, "Misconfigurations" => misconfigurations, _ => secrets };
                         for (var item = 0; ; item++)
                         {
                             var value = reader.ReadValue(out var start);
@@ -222,7 +223,16 @@ public sealed class TrivyJsonParser : IScanParser
                             using var document = JsonDocument.Parse(value, ValueOptions);
                             if (ReadAccepted(document.RootElement, context, item) is { } finding)
                             {
-                                into.Add((new(start, value.Length, contexts.Count - 1, item, finding.NamespaceName), defer ? null : finding));
+                                var location = new DeferredFindings<ItemContext>.Location(start, value.Length, contexts.Count - 1, item, finding.NamespaceName);
+                                if (later is null)
+                                {
+                                    locations.Add(location);
+                                    objects?.Add(finding);
+                                }
+                                else
+                                {
+                                    later.Add((location, defer ? null : finding));
+                                }
                             }
                         }
                         break;
@@ -232,12 +242,13 @@ public sealed class TrivyJsonParser : IScanParser
                 }
             }
             // As the whole-document reader lists them: a result's vulnerabilities, then its misconfigurations, then its secrets.
-            items.AddRange(misconfigurations);
-            items.AddRange(secrets);
+            foreach (var (location, finding) in misconfigurations.Concat(secrets))
+            {
+                locations.Add(location);
+                objects?.Add(finding!);
+            }
         }
-        return defer
-            ? new DeferredFindings<ItemContext>(report, [.. items.Select(i => i.Location)], contexts, ReadItem)
-            : [.. items.Select(i => i.Finding!)];
+        return objects ?? (IReadOnlyList<NormalisedFinding>)new DeferredFindings<ItemContext>(report, locations, contexts, ReadItem);
     }
 
     /// <summary>One item of a findings array as a finding; null for a misconfiguration that passed (not a finding).</summary>
