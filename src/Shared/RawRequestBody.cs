@@ -65,19 +65,40 @@ public static class RawRequestBody
     }
 
     /// <summary>
-    /// The whole body as bytes (never a string), decoded when Content-Encoding says gzip, deflate or br; the limit applies to
-    /// the decoded size while reading, so neither a missing Content-Length nor a zip bomb gets past it. With a Content-Length
-    /// and no encoding the body is read into one array of that size; otherwise into 1 MB pooled segments joined once at the
-    /// end. <paramref name="what"/> names the body in messages ("report", "manifests"); <paramref name="limitSetting"/> says how to
-    /// change the limit.
+    /// The body, decoded as <see cref="ReadAsync"/> decodes it and under the same checks (415 for an unknown encoding, 413
+    /// past <paramref name="limit"/>, 400 for broken encoding), handed to <paramref name="read"/> with its length when the
+    /// request declares it unencoded; <paramref name="read"/> enforces the limit on what it reads by throwing
+    /// <see cref="BodyTooLargeException"/>. For a body the caller keeps somewhere else than in one array (a spool file).
     /// </summary>
-    private static async Task<ReadOnlyMemory<byte>> ReadOrThrowAsync(HttpContext context, long limit, string what, string limitSetting, CancellationToken cancellationToken)
+    public static async Task<T> ReadDecodedAsync<T>(HttpContext context, long limit, string what, string limitSetting,
+        Func<Stream, long?, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
-        var tooLarge = new ProblemException(StatusCodes.Status413PayloadTooLarge, "Payload too large",
+        var tooLarge = TooLarge(limit, what, limitSetting);
+        var encoding = CheckedEncoding(context, limit, what, tooLarge);
+        try
+        {
+            await using var decoded = Decoded(context, encoding);
+            return await read(decoded ?? context.Request.Body, decoded is null ? context.Request.ContentLength : null, cancellationToken);
+        }
+        catch (Exception ex) when (ex is BodyTooLargeException || (ex is BadHttpRequestException bad && bad.StatusCode == StatusCodes.Status413PayloadTooLarge))
+        {
+            throw tooLarge;
+        }
+        catch (InvalidDataException ex)
+        {
+            throw ProblemException.BadRequest("Malformed content encoding", $"The body is not valid {encoding} data: {ex.Message}");
+        }
+    }
+
+    private static ProblemException TooLarge(long limit, string what, string limitSetting) =>
+        new(StatusCodes.Status413PayloadTooLarge, "Payload too large",
             $"The body ({what}) is larger than {limit} bytes, the limit of this endpoint after decompression ({limitSetting}).");
+
+    /// <summary>The body's Content-Encoding ("" or "identity" for none), checked, with the size limits set.</summary>
+    private static string CheckedEncoding(HttpContext context, long limit, string what, ProblemException tooLarge)
+    {
         var encoding = context.Request.Headers.ContentEncoding.ToString().Trim().ToLowerInvariant();
-        var encoded = encoding is not ("" or "identity");
-        if (encoded && encoding is not ("gzip" or "x-gzip" or "deflate" or "br"))
+        if (encoding is not ("" or "identity" or "gzip" or "x-gzip" or "deflate" or "br"))
         {
             throw new ProblemException(StatusCodes.Status415UnsupportedMediaType, "Unsupported content encoding",
                 $"Content-Encoding '{ColumnLengths.Clip(encoding, 100)}' is not supported; send the {what} plain or with gzip, deflate or br.");
@@ -89,8 +110,31 @@ public static class RawRequestBody
         // The server's own default (30 MB) would cut bodies below the configured limit; the endpoint enforces its own.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
         {
-            sizeFeature.MaxRequestBodySize = limit + 1;
+            sizeFeature.MaxRequestBodySize = limit == long.MaxValue ? null : limit + 1;
         }
+        return encoding;
+    }
+
+    private static Stream? Decoded(HttpContext context, string encoding) => encoding switch
+    {
+        "gzip" or "x-gzip" => new GZipStream(context.Request.Body, CompressionMode.Decompress, leaveOpen: true),
+        "deflate" => new ZLibStream(context.Request.Body, CompressionMode.Decompress, leaveOpen: true),
+        "br" => new BrotliStream(context.Request.Body, CompressionMode.Decompress, leaveOpen: true),
+        _ => null,
+    };
+
+    /// <summary>
+    /// The whole body as bytes (never a string), decoded when Content-Encoding says gzip, deflate or br; the limit applies to
+    /// the decoded size while reading, so neither a missing Content-Length nor a zip bomb gets past it. With a Content-Length
+    /// and no encoding the body is read into one array of that size; otherwise into 1 MB pooled segments joined once at the
+    /// end. <paramref name="what"/> names the body in messages ("report", "manifests"); <paramref name="limitSetting"/> says how to
+    /// change the limit.
+    /// </summary>
+    private static async Task<ReadOnlyMemory<byte>> ReadOrThrowAsync(HttpContext context, long limit, string what, string limitSetting, CancellationToken cancellationToken)
+    {
+        var tooLarge = TooLarge(limit, what, limitSetting);
+        var encoding = CheckedEncoding(context, limit, what, tooLarge);
+        var encoded = encoding is not ("" or "identity");
 
         var segments = new List<byte[]>();
         try
@@ -107,13 +151,7 @@ public static class RawRequestBody
                 return exact.AsMemory(0, filled);
             }
 
-            await using var decoded = encoding switch
-            {
-                "gzip" or "x-gzip" => new GZipStream(context.Request.Body, CompressionMode.Decompress, leaveOpen: true),
-                "deflate" => new ZLibStream(context.Request.Body, CompressionMode.Decompress, leaveOpen: true),
-                "br" => new BrotliStream(context.Request.Body, CompressionMode.Decompress, leaveOpen: true),
-                _ => (Stream?)null,
-            };
+            await using var decoded = Decoded(context, encoding);
             var stream = decoded ?? context.Request.Body;
             long total = 0;
             while (true)
@@ -161,4 +199,10 @@ public static class RawRequestBody
             }
         }
     }
+}
+
+/// <summary>A body longer than the limit it was read under; <see cref="RawRequestBody.ReadDecodedAsync{T}"/> answers it with 413.</summary>
+public sealed class BodyTooLargeException(long limit) : Exception($"The body is larger than {limit} bytes.")
+{
+    public long Limit { get; } = limit;
 }

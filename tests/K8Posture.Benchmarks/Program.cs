@@ -4,7 +4,9 @@ public static class Program
 {
     private const string Usage = """
         usage: K8Posture.Benchmarks <verb>
-          ingest [--findings N]            push a synthetic Trivy report of N vulnerabilities (default 20000) through the
+          ingest [--findings N] [--in-memory]  push a synthetic Trivy report of N vulnerabilities (default 20000), read from
+                                           a file as a request body is (spooled above Ingestion:SpoolFromBytes; --in-memory:
+                                           held as one array instead), through the
                                            real ScanIngestor into a fresh SQLite file, re-push it, and compare with a plain
                                            prepared insert of the same rows (the floor); prints one JSON object:
                                            findings, seconds, findingsPerSecond, repushSeconds, floorSeconds,

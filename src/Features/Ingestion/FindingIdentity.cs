@@ -13,7 +13,10 @@ public static class FindingIdentity
     // A separator that cannot occur in the values keeps ("a","bc") and ("ab","c") apart.
     private const char Separator = '\u001f';
 
-    public static string Fingerprint(string scopeKey, NormalisedFinding finding) => finding.IdentityKind switch
+    public static string Fingerprint(string scopeKey, NormalisedFinding finding) => FingerprintKey(scopeKey, finding).ToHex();
+
+    /// <summary><see cref="Fingerprint"/> as 32 bytes, for what a push keeps of every finding while it works.</summary>
+    public static Sha256Key FingerprintKey(string scopeKey, NormalisedFinding finding) => finding.IdentityKind switch
     {
         FindingIdentityKind.Vulnerability => Hash("vulnerability", scopeKey,
             Artifact(finding), finding.PackageName, finding.InstalledVersion, finding.VulnerabilityId?.ToUpperInvariant()),
@@ -28,7 +31,10 @@ public static class FindingIdentity
     /// Hash of everything a re-push may report differently about the same finding (enrichment, EPSS, a new fix…);
     /// differs → the finding is updated. Where it was seen (image tag, digest) is not content: a rebuild is no update.
     /// </summary>
-    public static string ContentHash(NormalisedFinding finding)
+    public static string ContentHash(NormalisedFinding finding) => ContentHashKey(finding).ToHex();
+
+    /// <summary><see cref="ContentHash"/> as 32 bytes.</summary>
+    public static Sha256Key ContentHashKey(NormalisedFinding finding)
     {
         ReadOnlySpan<string?> parts =
         [
@@ -90,16 +96,16 @@ public static class FindingIdentity
         {
             return key;
         }
-        var hashed = scopeKey + SubjectSeparator + "sha256:" + Hash(subjectKey);
-        return hashed.Length <= MaxKeyLength ? hashed : "sha256:" + Hash(scopeKey, subjectKey);
+        var hashed = scopeKey + SubjectSeparator + "sha256:" + Hash(subjectKey).ToHex();
+        return hashed.Length <= MaxKeyLength ? hashed : "sha256:" + Hash(scopeKey, subjectKey).ToHex();
     }
 
     /// <summary>Image repository without tag or digest; for non-image scans the file the package was found in.</summary>
     private static string? Artifact(NormalisedFinding finding) =>
         finding.ImageRepository is { } repository ? $"{finding.ImageRegistry}/{repository}" : finding.Target;
 
-    /// <summary>sha256 (hex) of the parts, trimmed and joined by <see cref="Separator"/>, as UTF-8; without building the joined string.</summary>
-    private static string Hash(params ReadOnlySpan<string?> parts)
+    /// <summary>sha256 of the parts, trimmed and joined by <see cref="Separator"/>, as UTF-8; without building the joined string.</summary>
+    private static Sha256Key Hash(params ReadOnlySpan<string?> parts)
     {
         var length = parts.Length;
         foreach (var part in parts)
@@ -124,7 +130,7 @@ public static class FindingIdentity
             }
             Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
             SHA256.HashData(buffer[..written], hash);
-            return Convert.ToHexStringLower(hash);
+            return Sha256Key.FromHash(hash);
         }
         finally
         {

@@ -58,6 +58,13 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
     public const int ChunkSize = 20_000;
 
     /// <summary>
+    /// Fingerprints looked up per statement. Each is sent as 64 hex characters in one JSON array parameter; at 512 the
+    /// strings and the parameter (~70 KB) stay below the large object heap and die young, where at <see cref="ChunkSize"/>
+    /// a 1,000,000-finding push left ~300 MB of them (large-object and promoted garbage) for a full collection to find.
+    /// </summary>
+    private const int FingerprintLookupChunkSize = 512;
+
+    /// <summary>
     /// New findings are built and inserted this many at a time. Small on purpose: a chunk that lives through a few gen0
     /// collections while it is inserted is promoted to gen2 and stays there as garbage until a full collection; at 4,096 a
     /// 115,000-finding cluster peaked 60 MB higher (collect benchmark: ~405 MB vs ~345 MB) at the same ingest speed.
@@ -72,8 +79,8 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
             var key = keys[chunk[i]];
             var entity = new Finding
             {
-                Fingerprint = key.Fingerprint,
-                ContentHash = key.ContentHash,
+                Fingerprint = key.Fingerprint.ToHex(),
+                ContentHash = key.ContentHash.ToHex(),
                 Source = source,
                 ScopeKey = scopeKey,
                 Title = "",
@@ -91,18 +98,38 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
         return built;
     }
 
-    private sealed record Existing(long Id, string Fingerprint, string ContentHash, string Source, FindingStatus Status, int? OwnerTeamId, int? ClusterId, FindingWorkflow Workflow);
+    /// <summary>A stored finding the push names; its hashes as keys, so a re-push of a large scope holds no hex strings per finding.</summary>
+    private readonly record struct Existing(long Id, Sha256Key ContentHash, bool ReportedBySource, FindingStatus Status, int? OwnerTeamId, int? ClusterId, FindingWorkflow Workflow)
+    {
+        public static Existing Of(long id, string contentHash, bool reportedBySource, FindingStatus status, int? ownerTeamId, int? clusterId, FindingWorkflow workflow) =>
+            // A stored hash that is not one of ours (never written by this code) compares as changed, and is then rewritten.
+            new(id, Sha256Key.TryParseHex(contentHash, out var key) ? key : default, reportedBySource, status, ownerTeamId, clusterId, workflow);
+    }
 
     private sealed record SourceSighting(long Id, long FindingId, string ScopeKey, bool IsOpen, string Fingerprint, FindingStatus FindingStatus, int? OwnerTeamId);
 
-    private sealed record Change(long FindingId, int Index, string ContentHash, int? OwnerTeamId, bool ContentChanged, bool Reopen);
+    private sealed record Change(long FindingId, int Index, Sha256Key ContentHash, int? OwnerTeamId, bool ContentChanged, bool Reopen);
 
     /// <summary>
     /// What the store keeps of each incoming finding while it works: its identity, content hash, owner and coverage key. The
     /// findings themselves are read again only to be written (new or changed), so a list that reads them from the
     /// payload (<see cref="DeferredFindings{TContext}"/>) never has them all in memory at once.
     /// </summary>
-    private readonly record struct IncomingKey(string Fingerprint, string ContentHash, int? OwnerTeamId, string CoverageKey);
+    private readonly record struct IncomingKey(Sha256Key Fingerprint, Sha256Key ContentHash, int? OwnerTeamId, string CoverageKey);
+
+    /// <summary>Indexes into the incoming keys, equal when their fingerprints are; a fingerprint finds its index.</summary>
+    private sealed class FingerprintOfIndex(IncomingKey[] keys) : IEqualityComparer<int>, IAlternateEqualityComparer<Sha256Key, int>
+    {
+        public bool Equals(int x, int y) => keys[x].Fingerprint == keys[y].Fingerprint;
+
+        public int GetHashCode(int index) => keys[index].Fingerprint.GetHashCode();
+
+        public bool Equals(Sha256Key alternate, int other) => keys[other].Fingerprint == alternate;
+
+        public int GetHashCode(Sha256Key alternate) => alternate.GetHashCode();
+
+        public int Create(Sha256Key alternate) => throw new NotSupportedException("Only indexes are added.");
+    }
 
     public async Task<FindingChangeCounts> ApplyAsync(K8PostureDbContext db, FindingPush push, IReadOnlyList<NormalisedFinding> findings, CancellationToken cancellationToken)
     {
@@ -118,27 +145,33 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
             var finding = findings[i];
             var ownerTeamId = push.OwnerTeamId
                 ?? (finding.NamespaceName is { } ns && push.NamespaceOwnerTeamIds.TryGetValue(ns, out var namespaceOwner) ? namespaceOwner : null);
-            keys[i] = new IncomingKey(FindingIdentity.Fingerprint(scopeKey, finding), FindingIdentity.ContentHash(finding), ownerTeamId, CoverageKey(scopeKey, push, finding));
+            keys[i] = new IncomingKey(FindingIdentity.FingerprintKey(scopeKey, finding), FindingIdentity.ContentHashKey(finding), ownerTeamId, CoverageKey(scopeKey, push, finding));
         });
-        var incoming = new Dictionary<string, int>(findings.Count, StringComparer.Ordinal);
+        // The first finding of each fingerprint, as its index; looked up by fingerprint (16 bytes a finding, not a copy of its key).
+        var incoming = new HashSet<int>(findings.Count, new FingerprintOfIndex(keys));
+        var byFingerprint = incoming.GetAlternateLookup<Sha256Key>();
         for (var i = 0; i < keys.Length; i++)
         {
-            incoming.TryAdd(keys[i].Fingerprint, i);
+            incoming.Add(i);
         }
 
         // This source's view of what the push covers (indexed by Source, ScopeKey), and every finding the push names, whoever reported it.
         var sightings = await CoveredSightingsAsync(db, source, scopeKey, push, cancellationToken);
         var sightingByFinding = sightings.ToDictionary(s => s.FindingId);
-        var existing = new Dictionary<string, Existing>(StringComparer.Ordinal);
-        foreach (var chunk in incoming.Keys.Chunk(ChunkSize))
+        var existing = new Dictionary<Sha256Key, Existing>();
+        foreach (var indexChunk in incoming.Chunk(FingerprintLookupChunkSize))
         {
+            var chunk = Array.ConvertAll(indexChunk, index => keys[index].Fingerprint.ToHex());
             var found = await db.Findings.AsNoTracking()
                 .Where(f => EF.Parameter(chunk).Contains(f.Fingerprint))
-                .Select(f => new Existing(f.Id, f.Fingerprint, f.ContentHash, f.Source, f.Status, f.OwnerTeamId, f.ClusterId, f.Workflow))
+                .Select(f => new { f.Fingerprint, Existing = Existing.Of(f.Id, f.ContentHash, f.Source == source, f.Status, f.OwnerTeamId, f.ClusterId, f.Workflow) })
                 .ToListAsync(cancellationToken);
             foreach (var finding in found)
             {
-                existing[finding.Fingerprint] = finding;
+                if (Sha256Key.TryParseHex(finding.Fingerprint, out var fingerprint))
+                {
+                    existing[fingerprint] = finding.Existing;
+                }
             }
         }
 
@@ -154,9 +187,9 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
         // Sightings that now belong to another report object (or moved in from a key the push does not cover), by their new key.
         var rekeyed = new Dictionary<string, List<long>>(StringComparer.Ordinal);
         var unsighted = new List<(long FindingId, string CoverageKey)>();
-        foreach (var (fingerprint, index) in incoming)
+        foreach (var index in incoming)
         {
-            var (_, incomingHash, ownerTeamId, coverageKey) = keys[index];
+            var (fingerprint, incomingHash, ownerTeamId, coverageKey) = keys[index];
             if (!existing.TryGetValue(fingerprint, out var current))
             {
                 created.Add(index);
@@ -185,8 +218,8 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
 
             var wasClosed = current.Status == FindingStatus.Closed;
             // Only the first reporter's content is compared (and hashed): see the class summary.
-            var contentHash = current.Source == source ? incomingHash : current.ContentHash;
-            var contentChanged = !string.Equals(current.ContentHash, contentHash, StringComparison.Ordinal);
+            var contentHash = current.ReportedBySource ? incomingHash : current.ContentHash;
+            var contentChanged = current.ContentHash != contentHash;
             var ownershipChanged = (ownerTeamId is not null && current.OwnerTeamId != ownerTeamId)
                 || (push.ClusterId is not null && current.ClusterId != push.ClusterId);
             if (!wasClosed && !contentChanged && !ownershipChanged)
@@ -220,10 +253,11 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
         }
 
         // This source no longer sees these; their findings close unless another source still has them open.
-        var lapsed = sightings.Where(s => s.IsOpen && !incoming.ContainsKey(s.Fingerprint)).ToList();
+        var lapsed = sightings.Where(s => s.IsOpen && !(Sha256Key.TryParseHex(s.Fingerprint, out var fingerprint) && byFingerprint.Contains(fingerprint))).ToList();
         if (push.ConfinedToTeamId is { } team)
         {
-            var othersSeen = existing.Values.Count(f => f.OwnerTeamId is { } owner && owner != team && incoming.ContainsKey(f.Fingerprint));
+            // Every stored finding looked up is one the push names.
+            var othersSeen = existing.Values.Count(f => f.OwnerTeamId is { } owner && owner != team);
             var othersLapsed = lapsed.Count(s => s.OwnerTeamId is { } owner && owner != team);
             if (othersSeen + othersLapsed > 0)
             {
@@ -251,7 +285,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
                 {
                     var before = current.Severity;
                     CopyContent(findings[change.Index], current);
-                    current.ContentHash = change.ContentHash;
+                    current.ContentHash = change.ContentHash.ToHex();
                     current.SlaDueAt = (push.Sla ?? sla.Value).DueAt(current.Severity, current.FirstSeenAt);
                     if (!change.Reopen)
                     {

@@ -20,6 +20,14 @@ public interface IScanParser
 
     /// <exception cref="ScanParseException">The payload is malformed, truncated, or not this format.</exception>
     ScanParseResult Parse(ReadOnlyMemory<byte> payload);
+
+    /// <summary>
+    /// A report kept in a spool file (<see cref="ReportSpool"/>). Formats that cannot be read as a stream read it into memory
+    /// whole and parse it as <see cref="Parse"/> does; Trivy JSON, the format of the largest reports, reads it as a stream.
+    /// </summary>
+    /// <exception cref="ScanParseException">As <see cref="Parse"/>.</exception>
+    /// <exception cref="IngestRejectedException">The report is larger than one array holds (413).</exception>
+    ScanParseResult ParseReport(IReportBytes report) => Parse(report.ReadAllBytes(Format));
 }
 
 /// <summary>Where and why a payload could not be parsed.</summary>

@@ -29,6 +29,29 @@ public static class IngestBatchRecording
         return segments.ToArray();
     }
 
+    /// <summary>A spooled report gzipped as it is read back, a block at a time.</summary>
+    public static byte[] Gzip(IReportBytes report)
+    {
+        using var segments = new PooledSegmentStream();
+        var block = System.Buffers.ArrayPool<byte>.Shared.Rent(1024 * 1024);
+        try
+        {
+            using (var gzip = new GZipStream(segments, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                int read;
+                for (long offset = 0; (read = report.ReadAt(offset, block)) > 0; offset += read)
+                {
+                    gzip.Write(block, 0, read);
+                }
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(block);
+        }
+        return segments.ToArray();
+    }
+
     /// <summary>A write-only stream into 256 KB pooled buffers (returned, so they leave no large-object garbage), joined once.</summary>
     private sealed class PooledSegmentStream : Stream
     {

@@ -72,7 +72,7 @@ public static class PayloadParsing
         {
             throw new IngestRejectedException($"Malformed {format} {what}", ex.Message, pointer: ex.Pointer);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException and not IngestRejectedException)
         {
             throw new IngestRejectedException($"Malformed {format} {what}", $"The {format} {what} could not be read: {ex.Message}");
         }

@@ -49,21 +49,29 @@ public static class IngestScansEndpoint
         {
             throw ProblemException.BadRequest("Invalid complete", "complete is true or false.");
         }
-        // One contiguous array holds the report for the parsers, so no configuration can ask for more than an array holds.
-        var limit = Math.Clamp(options.Value.MaxPayloadBytes, 0, Array.MaxLength);
-        var body = await RawRequestBody.ReadAsync(context, limit, "report", "raise Ingestion:MaxPayloadBytes, or split it", cancellationToken);
-        if (body.Problem is { } problem)
+        // A report longer than SpoolFromBytes goes to a spool file, not to one array, so MaxPayloadBytes is not clamped to
+        // what an array holds; a format that is not read as a stream refuses a spooled report larger than that (413).
+        var settings = options.Value;
+        ReceivedReport report;
+        try
         {
-            return problem;
+            report = await RawRequestBody.ReadDecodedAsync(context, Math.Max(0, settings.MaxPayloadBytes), "report", "raise Ingestion:MaxPayloadBytes, or split it",
+                (body, length, ct) => ReceivedReport.ReceiveAsync(body, length, Math.Max(0, settings.MaxPayloadBytes), settings.SpoolFromBytes, settings.SpoolFolder, ct),
+                cancellationToken);
         }
-        if (body.Payload.IsEmpty)
+        catch (ProblemException problem)
+        {
+            return problem.ToResult();
+        }
+        using var received = report;
+        if (report.IsEmpty)
         {
             throw ProblemException.BadRequest("Empty payload", "The request body is empty; send the scanner's report as the body.");
         }
 
         try
         {
-            return TypedResults.Ok(await ingestor.IngestAsync(body.Payload, new ScanPushOptions(format, cluster, scope, team, pipeline, commit, isComplete), cancellationToken));
+            return TypedResults.Ok(await ingestor.IngestAsync(report, new ScanPushOptions(format, cluster, scope, team, pipeline, commit, isComplete), cancellationToken));
         }
         catch (IngestRejectedException ex)
         {

@@ -23,13 +23,20 @@ internal static class JsonPayload
         }
         catch (JsonException ex)
         {
-            var line = (ex.LineNumber ?? 0) + 1;
-            var position = (ex.BytePositionInLine ?? 0) + 1;
-            var where = string.Create(CultureInfo.InvariantCulture, $"line {line}, position {position}");
-            var truncated = ex.Message.Contains("end of", StringComparison.OrdinalIgnoreCase) || ex.Message.Contains("incomplete", StringComparison.OrdinalIgnoreCase);
-            throw new ScanParseException(
-                $"The {formatName} payload is not valid JSON{(truncated ? " (it looks truncated)" : "")}: it broke at {where}.", where, ex);
+            throw Malformed(ex, formatName);
         }
+    }
+
+    /// <summary>Where malformed or truncated JSON broke, as the refusal says it.</summary>
+    public static ScanParseException Malformed(JsonException ex, string formatName)
+    {
+        var line = (ex.LineNumber ?? 0) + 1;
+        var position = (ex.BytePositionInLine ?? 0) + 1;
+        var where = string.Create(CultureInfo.InvariantCulture, $"line {line}, position {position}");
+        var truncated = ex.Message.Contains("end of", StringComparison.OrdinalIgnoreCase) || ex.Message.Contains("incomplete", StringComparison.OrdinalIgnoreCase)
+            || ex.Message.Contains("ends", StringComparison.OrdinalIgnoreCase);
+        return new ScanParseException(
+            $"The {formatName} payload is not valid JSON{(truncated ? " (it looks truncated)" : "")}: it broke at {where}.", where, ex);
     }
 
     /// <summary>

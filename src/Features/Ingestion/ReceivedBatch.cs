@@ -24,7 +24,17 @@ public static class ReceivedBatch
     /// <param name="compressPayload">False when the caller gzips the payload itself (beside the parse) and sets it before storing.</param>
     public static IngestBatch Of<TOptions>(IngestKind kind, ReadOnlyMemory<byte> payload, PushCaller caller, TOptions options, IngestBatch? interrupted,
         DateTimeOffset now, string? pipeline, int? teamId, string? clusterName = null, string? requestedScope = null, string? commit = null,
-        bool compressPayload = true) => new()
+        bool compressPayload = true)
+    {
+        var batch = Of(kind, Convert.ToHexStringLower(SHA256.HashData(payload.Span)), payload.Length, caller, options, interrupted, now, pipeline, teamId,
+            clusterName, requestedScope, commit);
+        batch.PayloadCompressed = compressPayload ? IngestBatchRecording.Gzip(payload.Span) : [];
+        return batch;
+    }
+
+    /// <summary>A batch of a payload known by its sha256 and length (a spooled report); the caller sets its gzip before storing.</summary>
+    public static IngestBatch Of<TOptions>(IngestKind kind, string payloadSha256, long payloadLength, PushCaller caller, TOptions options, IngestBatch? interrupted,
+        DateTimeOffset now, string? pipeline, int? teamId, string? clusterName = null, string? requestedScope = null, string? commit = null) => new()
     {
         Id = interrupted?.Id ?? 0,
         RecoveryAttempts = interrupted?.RecoveryAttempts ?? 0,
@@ -39,9 +49,9 @@ public static class ReceivedBatch
         Pipeline = ColumnLengths.Clip(pipeline?.Trim(), IngestBatchConfiguration.PipelineMaxLength),
         Commit = ColumnLengths.Clip(commit?.Trim(), IngestBatchConfiguration.CommitMaxLength),
         Actor = ColumnLengths.Clip(caller.Actor, IngestBatchConfiguration.ActorMaxLength),
-        PayloadSha256 = Convert.ToHexStringLower(SHA256.HashData(payload.Span)),
-        PayloadBytes = payload.Length,
-        PayloadCompressed = compressPayload ? IngestBatchRecording.Gzip(payload.Span) : [],
+        PayloadSha256 = payloadSha256,
+        PayloadBytes = payloadLength,
+        PayloadCompressed = [],
     };
 
     /// <summary>A scan batch K8Posture writes itself for one source and scope; <paramref name="processed"/>: already done (its findings are applied in the same transaction).</summary>

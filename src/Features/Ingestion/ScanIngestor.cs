@@ -29,14 +29,24 @@ public sealed class ScanIngestor(
     TimeProvider clock)
 {
     public Task<IngestOutcome> IngestAsync(ReadOnlyMemory<byte> payload, ScanPushOptions options, CancellationToken cancellationToken) =>
-        ProcessAsync(payload, options, PushCaller.Of(callerScope), null, cancellationToken);
+        ProcessAsync(ReceivedReport.InMemory(payload), options, PushCaller.Of(callerScope), null, cancellationToken);
+
+    /// <summary>A report in memory or spooled (<see cref="ReceivedReport.ReceiveAsync"/>); the caller disposes it after the push.</summary>
+    public Task<IngestOutcome> IngestAsync(ReceivedReport report, ScanPushOptions options, CancellationToken cancellationToken) =>
+        ProcessAsync(report, options, PushCaller.Of(callerScope), null, cancellationToken);
 
     public Task<IngestOutcome> ResumeAsync(IngestBatch interrupted, ReadOnlyMemory<byte> payload, ScanPushOptions options, PushCaller caller, CancellationToken cancellationToken) =>
-        ProcessAsync(payload, options, caller, interrupted, cancellationToken);
+        ProcessAsync(ReceivedReport.InMemory(payload), options, caller, interrupted, cancellationToken);
 
-    private async Task<IngestOutcome> ProcessAsync(ReadOnlyMemory<byte> payload, ScanPushOptions options, PushCaller caller, IngestBatch? interrupted, CancellationToken cancellationToken)
+    public Task<IngestOutcome> ResumeAsync(IngestBatch interrupted, ReceivedReport report, ScanPushOptions options, PushCaller caller, CancellationToken cancellationToken) =>
+        ProcessAsync(report, options, caller, interrupted, cancellationToken);
+
+    private async Task<IngestOutcome> ProcessAsync(ReceivedReport payload, ScanPushOptions options, PushCaller caller, IngestBatch? interrupted, CancellationToken cancellationToken)
     {
-        PushScope.RequirePayload(payload, "the scanner's report");
+        if (payload.IsEmpty)
+        {
+            throw new IngestRejectedException("Empty payload", "The request body is empty; send the scanner's report as the body.");
+        }
 
         await using var push = await PushScope.OpenAsync(scopes, caller, cancellationToken);
         var db = push.Db;
@@ -46,7 +56,7 @@ public sealed class ScanIngestor(
         int? ownerTeamId;
         try
         {
-            parser = SelectParser(payload, options.Format);
+            parser = SelectParser(payload.Head(), options.Format);
             batch.Format = parser.Format;
             batch.Source = parser.SourceTool;
             ownerTeamId = await ResolveOwnerTeamAsync(db, options.Team, caller, cancellationToken);
@@ -54,7 +64,7 @@ public sealed class ScanIngestor(
         }
         catch (IngestRejectedException ex)
         {
-            batch.PayloadCompressed = IngestBatchRecording.Gzip(payload.Span);
+            batch.PayloadCompressed = payload.Gzip();
             throw await pipeline.RefuseAsync(db, batch, ex);
         }
 
@@ -73,13 +83,13 @@ public sealed class ScanIngestor(
         }
 
         // The raw payload is kept whatever happens next; compressing it runs beside the parse.
-        var compression = Task.Run(() => IngestBatchRecording.Gzip(payload.Span), CancellationToken.None);
+        var compression = Task.Run(payload.Gzip, CancellationToken.None);
         ScanParseResult parsed;
         string scopeKey;
         try
         {
             var parsing = Stopwatch.StartNew();
-            parsed = PayloadParsing.Read(parser.Format, "report", () => parser.Parse(payload));
+            parsed = PayloadParsing.Read(parser.Format, "report", () => payload.Parse(parser));
             metrics.PushParsed(parser.Format, parsing.Elapsed, parsed.Findings.Count);
             RequireValidNames(parsed, options.Cluster);
             // A generic format (SARIF) names the real tool inside the report.
@@ -196,11 +206,11 @@ public sealed class ScanIngestor(
     }
 
 
-    private IngestBatch NewBatch(ReadOnlyMemory<byte> payload, ScanPushOptions options, PushCaller caller, IngestBatch? interrupted) =>
+    private IngestBatch NewBatch(ReceivedReport payload, ScanPushOptions options, PushCaller caller, IngestBatch? interrupted) =>
         // A team-bound caller sees its own pushes, failed ones included. The payload is gzipped beside the parse.
-        ReceivedBatch.Of(IngestKind.Scans, payload, caller, options, interrupted, clock.GetUtcNow(), options.Pipeline,
+        ReceivedBatch.Of(IngestKind.Scans, payload.Sha256(), payload.Length, caller, options, interrupted, clock.GetUtcNow(), options.Pipeline,
             teamId: !caller.SeesAllTeams && caller.TeamIds.Count == 1 ? caller.TeamIds[0] : null,
-            clusterName: options.Cluster, requestedScope: options.Scope, commit: options.Commit, compressPayload: false);
+            clusterName: options.Cluster, requestedScope: options.Scope, commit: options.Commit);
 
     /// <summary>team= by name, checked against what the caller may push for; else the caller's own team; else null (namespace owners decide).</summary>
     private static async Task<int?> ResolveOwnerTeamAsync(K8PostureDbContext db, string? teamName, PushCaller caller, CancellationToken cancellationToken)

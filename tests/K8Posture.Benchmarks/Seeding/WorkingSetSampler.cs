@@ -36,6 +36,9 @@ internal sealed class WorkingSetSampler : IDisposable
 
     public double StartMb { get; }
 
+    /// <summary>The peak sampled so far (a sample is up to 20 ms old).</summary>
+    public double PeakSoFarMb => Mb(Interlocked.Read(ref _peak));
+
     public static WorkingSetSampler Start() => new();
 
     public double Stop()

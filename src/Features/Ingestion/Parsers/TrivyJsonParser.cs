@@ -28,6 +28,13 @@ public sealed class TrivyJsonParser : IScanParser
     public ScanParseResult Parse(ReadOnlyMemory<byte> payload) => ParseItemByItem(payload) ?? ParseWhole(payload);
 
     /// <summary>
+    /// A spooled report, read as a stream: a bad finding or broken JSON refuses it here, with its pointer or line and
+    /// position. Only a report not in Trivy's order (or not SchemaVersion 2) is read into memory whole, as any other format is.
+    /// </summary>
+    public ScanParseResult ParseReport(IReportBytes report) =>
+        ParseItemByItem(report, DeferFindingsFromBytes, refuseBadInput: true) ?? ParseWhole(report.ReadAllBytes(FormatName));
+
+    /// <summary>
     /// From this size on a report's findings stay in the payload (<see cref="DeferredFindings{TContext}"/>); a smaller
     /// report keeps them as objects, which is cheaper than reading them again (20,000 findings, 15 MB: ~0.15 s).
     /// </summary>
@@ -36,16 +43,26 @@ public sealed class TrivyJsonParser : IScanParser
     /// <summary>The top-level properties the scope hint and the tool version are read from.</summary>
     private static readonly HashSet<string> HeadProperties = new(StringComparer.Ordinal) { "SchemaVersion", "ArtifactName", "ArtifactType", "Metadata", "Trivy" };
 
+    private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 256 };
+
+    private static readonly JsonDocumentOptions ValueOptions = new() { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 256 };
+
+    internal static ScanParseResult? ParseItemByItem(ReadOnlyMemory<byte> payload, int deferFindingsFromBytes = DeferFindingsFromBytes) =>
+        ParseItemByItem(new PayloadBytes(JsonPayload.WithoutBom(payload)), deferFindingsFromBytes, refuseBadInput: false);
+
     /// <summary>
     /// Reads a report in the order Trivy writes it (the artifact before Results; each result's Target and Type before its
     /// findings) one finding at a time, so memory holds one finding's JSON at a time instead of a document of the whole
-    /// report (a 100,000-vulnerability report is ~90 MB of JSON). Null when the report is not in that order or is not
-    /// well-formed: <see cref="ParseWhole"/> then reads it, and says where it breaks exactly as before.
+    /// report (a 100,000-vulnerability report is ~90 MB of JSON). Null when the report is not in that order; when it is not
+    /// well-formed or a finding is bad, null too unless <paramref name="refuseBadInput"/> (a spooled report, which cannot
+    /// be read whole): then the <see cref="ScanParseException"/> <see cref="ParseWhole"/> would give for the same item.
     /// </summary>
-    internal static ScanParseResult? ParseItemByItem(ReadOnlyMemory<byte> payload, int deferFindingsFromBytes = DeferFindingsFromBytes)
+    internal static ScanParseResult? ParseItemByItem(IReportBytes report, long deferFindingsFromBytes, bool refuseBadInput,
+        int readBufferBytes = ReportJsonReader.DefaultBufferSize)
     {
-        var json = JsonPayload.WithoutBom(payload);
-        var reader = new Utf8JsonReader(json.Span, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 256 });
+        Span<byte> bom = stackalloc byte[3];
+        var from = report.Length >= 3 && report.ReadAt(0, bom) == 3 && bom.SequenceEqual((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+        using var reader = new ReportJsonReader(report, from, ReaderOptions, readBufferBytes);
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -63,7 +80,7 @@ public sealed class TrivyJsonParser : IScanParser
             {
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    var name = reader.GetString()!;
+                    var name = reader.PropertyName!;
                     if (!seen.Add(name))
                     {
                         return null;
@@ -80,7 +97,7 @@ public sealed class TrivyJsonParser : IScanParser
                             return null;
                         }
                         hint = ReadScopeHint(root);
-                        findings = ReadResults(ref reader, json, hint.Image, defer: json.Length >= deferFindingsFromBytes);
+                        findings = ReadResults(reader, report, hint.Image, defer: report.Length >= deferFindingsFromBytes);
                         if (findings is null)
                         {
                             return null;
@@ -91,17 +108,12 @@ public sealed class TrivyJsonParser : IScanParser
                     {
                         return null;
                     }
-                    if (findings is null && HeadProperties.Contains(name))
+                    var value = reader.ReadValue(out _);
+                    if (HeadProperties.Contains(name))
                     {
-                        reader.Read();
                         head.WritePropertyName(name);
-                        using var value = JsonDocument.ParseValue(ref reader);
-                        value.RootElement.WriteTo(head);
-                    }
-                    else
-                    {
-                        reader.Read();
-                        reader.Skip();
+                        using var document = JsonDocument.Parse(value, ValueOptions);
+                        document.RootElement.WriteTo(head);
                     }
                 }
                 if (reader.TokenType != JsonTokenType.EndObject || reader.Read() || findings is null || headDocument is null || hint is null)
@@ -115,6 +127,14 @@ public sealed class TrivyJsonParser : IScanParser
                 headDocument?.Dispose();
             }
         }
+        catch (ScanParseException) when (refuseBadInput)
+        {
+            throw;
+        }
+        catch (JsonException ex) when (refuseBadInput)
+        {
+            throw JsonPayload.Malformed(ex, "Trivy JSON");
+        }
         catch (Exception ex) when (ex is JsonException or ScanParseException or InvalidOperationException)
         {
             return null;
@@ -127,12 +147,13 @@ public sealed class TrivyJsonParser : IScanParser
     /// <summary>
     /// Results[], each result's findings in the order <see cref="ParseWhole"/> gives them; null when out of order or of the
     /// wrong shape. Every finding is read once here (so a bad one refuses the push now, naming its pointer) and then kept
-    /// only as where it stands in <paramref name="json"/>: see <see cref="DeferredFindings{TContext}"/>.
+    /// only as where it stands in <paramref name="report"/>: see <see cref="DeferredFindings{TContext}"/>.
     /// </summary>
-    private static IReadOnlyList<NormalisedFinding>? ReadResults(ref Utf8JsonReader reader, ReadOnlyMemory<byte> json, ImageReference? image, bool defer)
+    private static IReadOnlyList<NormalisedFinding>? ReadResults(ReportJsonReader reader, IReportBytes report, ImageReference? image, bool defer)
     {
-        // Each finding's location, and the finding itself unless it is deferred.
-        var items = new List<(DeferredFindings<ItemContext>.Location Location, NormalisedFinding? Finding)>();
+        // Each finding's location, and the finding itself unless it is deferred (then only the locations: 32 bytes a finding).
+        var locations = new List<DeferredFindings<ItemContext>.Location>();
+        var objects = defer ? null : new List<NormalisedFinding>();
         var contexts = new List<ItemContext>();
         reader.Read();
         if (reader.TokenType == JsonTokenType.Null)
@@ -156,18 +177,17 @@ public sealed class TrivyJsonParser : IScanParser
             List<(DeferredFindings<ItemContext>.Location, NormalisedFinding?)> misconfigurations = [], secrets = [];
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var name = reader.GetString()!;
+                var name = reader.PropertyName!;
                 if (!seen.Add(name))
                 {
                     return null;
                 }
-                reader.Read();
                 switch (name)
                 {
                     case "Target" or "Type" when sawFindings:
                         return null;
                     case "Target" or "Type":
-                        using (var value = JsonDocument.ParseValue(ref reader))
+                        using (var value = JsonDocument.Parse(reader.ReadValue(out _), ValueOptions))
                         {
                             if (name == "Target")
                             {
@@ -181,6 +201,7 @@ public sealed class TrivyJsonParser : IScanParser
                         break;
                     case "Vulnerabilities" or "Misconfigurations" or "Secrets":
                         sawFindings = true;
+                        reader.Read();
                         if (reader.TokenType == JsonTokenType.Null)
                         {
                             break;
@@ -191,30 +212,43 @@ public sealed class TrivyJsonParser : IScanParser
                         }
                         var context = new ItemContext($"{pointer}/{name}", name, target, resultType, image);
                         contexts.Add(context);
-                        var into = name switch { "Vulnerabilities" => items, "Misconfigurations" => misconfigurations, _ => secrets };
-                        for (var item = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; item++)
+                        var later = name switch { "Vulnerabilities" => null, "Misconfigurations" => misconfigurations, _ => secrets };
+                        for (var item = 0; ; item++)
                         {
-                            var start = checked((int)reader.TokenStartIndex);
-                            using var document = JsonDocument.ParseValue(ref reader);
-                            var length = checked((int)reader.BytesConsumed) - start;
+                            var value = reader.ReadValue(out var start);
+                            if (reader.TokenType == JsonTokenType.EndArray)
+                            {
+                                break;
+                            }
+                            using var document = JsonDocument.Parse(value, ValueOptions);
                             if (ReadAccepted(document.RootElement, context, item) is { } finding)
                             {
-                                into.Add((new(start, length, contexts.Count - 1, item, finding.NamespaceName), defer ? null : finding));
+                                var location = new DeferredFindings<ItemContext>.Location(start, value.Length, contexts.Count - 1, item, finding.NamespaceName);
+                                if (later is null)
+                                {
+                                    locations.Add(location);
+                                    objects?.Add(finding);
+                                }
+                                else
+                                {
+                                    later.Add((location, defer ? null : finding));
+                                }
                             }
                         }
                         break;
                     default:
-                        reader.Skip();
+                        reader.ReadValue(out _);
                         break;
                 }
             }
             // As the whole-document reader lists them: a result's vulnerabilities, then its misconfigurations, then its secrets.
-            items.AddRange(misconfigurations);
-            items.AddRange(secrets);
+            foreach (var (location, finding) in misconfigurations.Concat(secrets))
+            {
+                locations.Add(location);
+                objects?.Add(finding!);
+            }
         }
-        return defer
-            ? new DeferredFindings<ItemContext>(json, [.. items.Select(i => i.Location)], contexts, ReadItem)
-            : [.. items.Select(i => i.Finding!)];
+        return objects ?? (IReadOnlyList<NormalisedFinding>)new DeferredFindings<ItemContext>(report, locations, contexts, ReadItem);
     }
 
     /// <summary>One item of a findings array as a finding; null for a misconfiguration that passed (not a finding).</summary>

@@ -20,6 +20,7 @@ public sealed record PushRecoveryResult(int Processed, int Failed, int Skipped);
 public sealed class PushRecoveryJob(
     IServiceScopeFactory scopes,
     IOptions<PushRecoveryOptions> options,
+    IOptions<IngestionOptions> ingestion,
     AuditLog audit,
     TimeProvider clock,
     ILogger<PushRecoveryJob> logger)
@@ -100,16 +101,28 @@ public sealed class PushRecoveryJob(
         {
             return await GiveUpAsync(db, batch, $"Interrupted: processing it again was tried {attempts} time(s) and never finished; push it again once the cause is found.");
         }
-        byte[] payload;
+        byte[] payload = [];
+        ReceivedReport? spooledReport = null;
         try
         {
-            payload = IngestBatchRecording.Gunzip(batch.PayloadCompressed);
+            // A large scan report is replayed from a spool file, as it was received, not from one array.
+            if (batch.Kind == IngestKind.Scans && batch.PayloadBytes > ingestion.Value.SpoolFromBytes)
+            {
+                await using var stored = new System.IO.Compression.GZipStream(new MemoryStream(batch.PayloadCompressed), System.IO.Compression.CompressionMode.Decompress);
+                spooledReport = ReceivedReport.Spooled(await ReportSpool.WriteAsync(stored, long.MaxValue, ingestion.Value.SpoolFolder, cancellationToken));
+            }
+            else
+            {
+                payload = IngestBatchRecording.Gunzip(batch.PayloadCompressed);
+            }
         }
         catch (InvalidDataException)
         {
             return await GiveUpAsync(db, batch, "Interrupted, and its stored payload cannot be read; push it again.");
         }
-        if (payload.Length == 0 || !Convert.ToHexStringLower(SHA256.HashData(payload)).Equals(batch.PayloadSha256, StringComparison.Ordinal))
+        using var spooled = spooledReport;
+        var (length, sha256) = spooledReport is { } report ? (report.Length, report.Sha256()) : (payload.Length, Convert.ToHexStringLower(SHA256.HashData(payload)));
+        if (length == 0 || !sha256.Equals(batch.PayloadSha256, StringComparison.Ordinal))
         {
             return await GiveUpAsync(db, batch, "Interrupted, and its stored payload is missing or does not match its sha256; push it again.");
         }
@@ -119,7 +132,7 @@ public sealed class PushRecoveryJob(
             Task? resumed = batch.Kind switch
             {
                 IngestKind.Scans when PushRequest.Read<ScanPushOptions>(batch.RequestJson) is { } scan =>
-                    scope.ServiceProvider.GetRequiredService<ScanIngestor>().ResumeAsync(batch, payload, scan.Options, scan.Caller, cancellationToken),
+                    scope.ServiceProvider.GetRequiredService<ScanIngestor>().ResumeAsync(batch, spooledReport ?? ReceivedReport.InMemory(payload), scan.Options, scan.Caller, cancellationToken),
                 IngestKind.Alerts when PushRequest.Read<AlertPushOptions>(batch.RequestJson) is { } alerts =>
                     scope.ServiceProvider.GetRequiredService<AlertIngestor>().ResumeAsync(batch, payload, alerts.Options, alerts.Caller, cancellationToken),
                 IngestKind.Inventory when PushRequest.Read<InventoryPushOptions>(batch.RequestJson) is { } inventory =>
