@@ -7,6 +7,7 @@ using K8Posture.Data;
 using K8Posture.Features.Ingestion;
 using K8Posture.Features.Policy;
 using K8Posture.Features.Rules;
+using K8Posture.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace K8Posture.Features.Clusters;
@@ -22,6 +23,7 @@ public sealed class ClusterRuleFindings(
     IngestPipeline pipeline,
     PolicyEvaluator evaluator,
     AuditLog audit,
+    LandscapeChangeNotifier landscape,
     TimeProvider clock)
 {
     public const string Source = "k8posture-rules";
@@ -51,6 +53,7 @@ public sealed class ClusterRuleFindings(
             await IngestPipeline.MarkProcessedAsync(db, batch.Id, now, counts, c);
             return counts;
         }, ct);
+        landscape.NotifyFindingsChanged([.. counts.Clusters]);
         // Distinct findings (two violations with one identity are one finding).
         return counts.Seen;
     }

@@ -31,6 +31,7 @@ public sealed partial class ClusterService
         var sources = await db.FindingSightings.AsNoTracking().Where(s => (s.ScopeKey == scopeKey || s.ScopeKey.StartsWith(reportObjects)) && s.IsOpen)
             .Select(s => s.Source).Distinct().ToListAsync(cancellationToken);
         var closed = new Dictionary<string, int>(StringComparer.Ordinal);
+        var changedClusters = new HashSet<int?>();
         var before = AuditView(cluster);
         var now = clock.GetUtcNow();
         await pipeline.WriteAsync(db, null, [scopeKey], "unregistering", async (db, ct) =>
@@ -45,6 +46,7 @@ public sealed partial class ClusterService
                 var counts = await findingStore.ApplyAsync(db, new FindingPush(batch.Id, source, scopeKey, cluster.Id, null,
                     new Dictionary<string, int>(), db.Scope.Actor, now) { Complete = true }, [], ct);
                 batch.Closed = counts.Closed;
+                changedClusters.UnionWith(counts.Clusters);
                 closed[source] = counts.Closed;
             }
             cluster.ConnectionSecretProtected = null;
@@ -54,6 +56,7 @@ public sealed partial class ClusterService
                 AuditView(cluster) with { ConnectionSecret = before.ConnectionSecret is null ? null : "[redacted: removed]" });
             return 0;
         }, cancellationToken);
+        landscape.NotifyFindingsChanged([.. changedClusters]);
         return new ClusterUnregistered(cluster.Name, closed);
     }
 }

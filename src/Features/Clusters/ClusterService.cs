@@ -19,6 +19,7 @@ public sealed partial class ClusterService(
     IngestPipeline pipeline,
     IRecurringJobManager recurringJobs,
     IBackgroundJobClient backgroundJobs,
+    LandscapeChangeNotifier landscape,
     TimeProvider clock)
 {
     public const int MinIntervalMinutes = 5;

@@ -37,6 +37,18 @@ public sealed record FindingPush(
 public sealed record FindingChangeCounts(int Created, int Updated, int Unchanged, int Closed, int Reopened)
 {
     public int Seen => Created + Updated + Unchanged + Reopened;
+
+    /// <summary>
+    /// The clusters whose findings the push created, changed or closed (null: findings in no cluster), a moved finding's old
+    /// cluster included: what the landscape cells rebuild.
+    /// </summary>
+    public IReadOnlySet<int?> Clusters { get; init; } = new HashSet<int?>();
+
+    public FindingChangeCounts Plus(FindingChangeCounts other) =>
+        new(Created + other.Created, Updated + other.Updated, Unchanged + other.Unchanged, Closed + other.Closed, Reopened + other.Reopened)
+        {
+            Clusters = Clusters.Union(other.Clusters).ToHashSet(),
+        };
 }
 
 /// <summary>
@@ -106,7 +118,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
             new(id, Sha256Key.TryParseHex(contentHash, out var key) ? key : default, reportedBySource, status, ownerTeamId, clusterId, workflow);
     }
 
-    private sealed record SourceSighting(long Id, long FindingId, string ScopeKey, bool IsOpen, string Fingerprint, FindingStatus FindingStatus, int? OwnerTeamId);
+    private sealed record SourceSighting(long Id, long FindingId, string ScopeKey, bool IsOpen, string Fingerprint, FindingStatus FindingStatus, int? OwnerTeamId, int? ClusterId);
 
     private sealed record Change(long FindingId, int Index, Sha256Key ContentHash, int? OwnerTeamId, bool ContentChanged, bool Reopen);
 
@@ -183,6 +195,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
         var refreshedSightingIds = new List<long>();
         var reopenedSightingIds = new List<long>();
         var changes = new List<Change>();
+        var clusters = new HashSet<int?> { push.ClusterId };
         var stillReportedAfterResolved = new List<long>();
         // Sightings that now belong to another report object (or moved in from a key the push does not cover), by their new key.
         var rekeyed = new Dictionary<string, List<long>>(StringComparer.Ordinal);
@@ -228,6 +241,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
                 continue;
             }
             changes.Add(new Change(current.Id, index, contentHash, ownerTeamId, contentChanged, wasClosed));
+            clusters.Add(current.ClusterId);
         }
 
         // This source may have seen a finding under a report object the push does not cover (the tool renamed its reports,
@@ -318,6 +332,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
             stillSeen.UnionWith(seen);
         }
         var closedIds = closeCandidates.Where(id => !stillSeen.Contains(id)).ToList();
+        clusters.UnionWith(lapsed.Where(s => s.FindingStatus == FindingStatus.Open && !stillSeen.Contains(s.FindingId)).Select(s => s.ClusterId));
         foreach (var id in closedIds)
         {
             events.Add(Event(id, FindingEventKind.Closed, push, actor, $"No longer reported in its scope (last seen by {source})."));
@@ -423,7 +438,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
                 await followUp.AfterCreatedAsync(db, push, first, cancellationToken);
             }
         }
-        return new FindingChangeCounts(created.Count, updated, unchanged, closedIds.Count, reopened);
+        return new FindingChangeCounts(created.Count, updated, unchanged, closedIds.Count, reopened) { Clusters = clusters };
     }
 
     /// <summary>Closes findings no source reports any more (set-based; the SQL Server checks parse what it sends).</summary>
@@ -467,7 +482,7 @@ public sealed class FindingStore(IOptions<SlaOptions> sla, IEnumerable<IFindingP
         return sightings;
 
         static IQueryable<SourceSighting> Project(IQueryable<FindingSighting> query) =>
-            query.Select(s => new SourceSighting(s.Id, s.FindingId, s.ScopeKey, s.IsOpen, s.Finding!.Fingerprint, s.Finding.Status, s.Finding.OwnerTeamId));
+            query.Select(s => new SourceSighting(s.Id, s.FindingId, s.ScopeKey, s.IsOpen, s.Finding!.Fingerprint, s.Finding.Status, s.Finding.OwnerTeamId, s.Finding.ClusterId));
     }
 
     private static string CoverageKey(string scopeKey, FindingPush push, NormalisedFinding finding) =>

@@ -140,8 +140,7 @@ public sealed class ScanIngestor(
                         ConfinedToTeamId = confinedTo,
                     },
                     view.Findings, ct);
-                total = new FindingChangeCounts(total.Created + applied.Created, total.Updated + applied.Updated, total.Unchanged + applied.Unchanged,
-                    total.Closed + applied.Closed, total.Reopened + applied.Reopened);
+                total = total.Plus(applied);
             }
             pushContext = new ScanPushContext(batch.Id, batch.Source!, scopeKey, clusterId, ownerTeamId, confinedTo, namespaceOwners, options.Complete, db.Scope.Actor, now);
             foreach (var contributor in contributors)
@@ -163,7 +162,7 @@ public sealed class ScanIngestor(
         (batch.Created, batch.Updated, batch.Unchanged, batch.Closed, batch.Reopened) =
             (counts.Created, counts.Updated, counts.Unchanged, counts.Closed, counts.Reopened);
 
-        notifier.NotifyFindingsChanged();
+        notifier.NotifyFindingsChanged([.. counts.Clusters]);
         foreach (var contributor in contributors)
         {
             await contributor.AfterCommitAsync(parsed, pushContext!, cancellationToken);

@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
 using K8Posture.Data;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace K8Posture.Benchmarks;
 
@@ -35,7 +32,7 @@ internal static class LoadBenchmark
             options[args[i]] = value;
         }
 
-        var seeded = await SeededDatabaseAsync(options["--findings"]);
+        var seeded = await DashboardSeed.CachedDatabaseFileAsync(options["--findings"]);
         // WebApplicationFactory finds the app's content root through MvcTestingAppManifest.json in the current directory.
         Directory.SetCurrentDirectory(AppContext.BaseDirectory);
         var report = await LoadRun.RunAsync(new LoadSettings
@@ -55,35 +52,6 @@ internal static class LoadBenchmark
         Console.WriteLine(report.ToJson());
         return 0;
     }
-
-    private static async Task<string> SeededDatabaseAsync(int findings)
-    {
-        var folder = Path.Combine(Path.GetTempPath(), "k8posture-load-cache");
-        Directory.CreateDirectory(folder);
-        var file = Path.Combine(folder, $"dashboard-{findings}-{NewestMigration()}.db");
-        if (File.Exists(file))
-        {
-            Console.Error.WriteLine($"load: seeded database from the cache ({file})");
-            return file;
-        }
-        var watch = Stopwatch.StartNew();
-        var building = file + ".building";
-        foreach (var leftover in Directory.GetFiles(folder, Path.GetFileName(building) + "*"))
-        {
-            File.Delete(leftover);
-        }
-        await DashboardSeed.CreateDatabaseFileAsync(building, findings);
-        File.Move(building, file);
-        Console.Error.WriteLine($"load: seeded {findings} findings in {watch.Elapsed.TotalSeconds:0} s ({file})");
-        return file;
-    }
-
-    private static string NewestMigration() =>
-        typeof(K8PostureDbContext).Assembly.GetTypes()
-            .Where(t => t.GetCustomAttribute<DbContextAttribute>()?.ContextType == typeof(SqliteK8PostureDbContext))
-            .Select(t => t.GetCustomAttribute<MigrationAttribute>()?.Id)
-            .OfType<string>()
-            .Max(StringComparer.Ordinal) ?? "none";
 
     private static Task<FakeCluster> StartFakeClusterAsync(int pods, int namespaces)
     {

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Reflection;
 using K8Posture.Data;
 using K8Posture.Features.Alerts;
 using K8Posture.Features.Findings;
@@ -6,6 +8,8 @@ using K8Posture.Features.Landscape;
 using K8Posture.Shared;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -34,6 +38,39 @@ internal static class DashboardSeed
     public static string TeamName(int teamNumber) => $"team-{teamNumber:000}";
 
     /// <summary>A migrated SQLite file at <paramref name="file"/> with the seed and the landscape cells built; WAL checkpointed into the file.</summary>
+    /// <summary>
+    /// A seeded file of N findings (cells built, WAL checkpointed) from the temp folder's cache, seeded first if missing. The
+    /// name carries the newest migration, so a schema change seeds again. Callers that write copy it first.
+    /// </summary>
+    public static async Task<string> CachedDatabaseFileAsync(int findings)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "k8posture-load-cache");
+        Directory.CreateDirectory(folder);
+        var file = Path.Combine(folder, $"dashboard-{findings}-{NewestMigration()}.db");
+        if (File.Exists(file))
+        {
+            Console.Error.WriteLine($"seeded database from the cache ({file})");
+            return file;
+        }
+        var watch = Stopwatch.StartNew();
+        var building = file + ".building";
+        foreach (var leftover in Directory.GetFiles(folder, Path.GetFileName(building) + "*"))
+        {
+            File.Delete(leftover);
+        }
+        await CreateDatabaseFileAsync(building, findings);
+        File.Move(building, file);
+        Console.Error.WriteLine($"seeded {findings} findings in {watch.Elapsed.TotalSeconds:0} s ({file})");
+        return file;
+    }
+
+    private static string NewestMigration() =>
+        typeof(K8PostureDbContext).Assembly.GetTypes()
+            .Where(t => t.GetCustomAttribute<DbContextAttribute>()?.ContextType == typeof(SqliteK8PostureDbContext))
+            .Select(t => t.GetCustomAttribute<MigrationAttribute>()?.Id)
+            .OfType<string>()
+            .Max(StringComparer.Ordinal) ?? "none";
+
     public static async Task CreateDatabaseFileAsync(string file, int findings, int snapshotDays = SnapshotDays)
     {
         await using (var app = await StartAsync(file))

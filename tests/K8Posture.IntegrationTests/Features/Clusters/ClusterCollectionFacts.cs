@@ -5,6 +5,7 @@ using Hangfire;
 using Hangfire.Storage;
 using K8Posture.Data;
 using K8Posture.Features.Clusters;
+using K8Posture.Features.Landscape;
 using K8Posture.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +30,22 @@ public sealed class ClusterCollectionFacts(K8PostureAppFactory app) : IClassFixt
 
     private Task<Cluster> LoadClusterAsync(string name) =>
         app.WithDbAsync(db => db.Clusters.AsNoTracking().Include(c => c.Namespaces).SingleAsync(c => c.Name == name));
+
+    /// <summary>The open findings the landscape cells count in a cluster, once they are <paramref name="expected"/> (the rebuild follows a change, debounced) or after 30 s.</summary>
+    private async Task<int> OpenInCellsAsync(int clusterId, int expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var counted = await app.WithDbAsync(db => db.LandscapeCells.AsNoTracking()
+                .Where(c => c.ClusterId == clusterId && c.Dimension == LandscapeDimension.Namespace).SumAsync(c => c.Count));
+            if (counted == expected || DateTime.UtcNow > deadline)
+            {
+                return counted;
+            }
+            await Task.Delay(100);
+        }
+    }
 
     [Fact]
     public async Task Register_with_token_stores_it_encrypted_and_never_echoes_it()
@@ -291,11 +308,14 @@ public sealed class ClusterCollectionFacts(K8PostureAppFactory app) : IClassFixt
         var name = Unique("retire");
         await RegisterAsync(client, new { name, serverUrl = fake.Address.ToString(), token = fake.Token });
         var clusterId = (await LoadClusterAsync(name)).Id;
+        await app.Services.GetRequiredService<LandscapeCubeRefresher>().EnsureBuiltAsync();
         var collected = await RunJobAsync(clusterId);
         Assert.True(collected.Succeeded, collected.Error);
         var scope = "cluster:" + name;
         var open = await app.WithDbAsync(db => db.Findings.AsNoTracking().CountAsync(f => f.ScopeKey == scope && f.Status == FindingStatus.Open));
         Assert.True(open > 0);
+        // The landscape counts the collection's findings without waiting for the periodic rebuild.
+        Assert.Equal(open, await OpenInCellsAsync(clusterId, expected: open));
         using (var connection = app.Services.GetRequiredService<JobStorage>().GetConnection())
         {
             Assert.Contains(connection.GetRecurringJobs(), j => j.Id == ClusterService.RecurringId(clusterId));
@@ -311,6 +331,7 @@ public sealed class ClusterCollectionFacts(K8PostureAppFactory app) : IClassFixt
         Assert.Null(cluster.ConnectionSecretProtected);
         Assert.Contains(cluster.Namespaces, n => n.Name == "default");
         Assert.Equal(0, await app.WithDbAsync(db => db.Findings.AsNoTracking().CountAsync(f => f.ScopeKey == scope && f.Status == FindingStatus.Open)));
+        Assert.Equal(0, await OpenInCellsAsync(clusterId, expected: 0));
         Assert.Equal(open, await app.WithDbAsync(db => db.FindingEvents.AsNoTracking()
             .CountAsync(e => e.Kind == FindingEventKind.Closed && e.Finding!.ScopeKey == scope)));
         using (var connection = app.Services.GetRequiredService<JobStorage>().GetConnection())

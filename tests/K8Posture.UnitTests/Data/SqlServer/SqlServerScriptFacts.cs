@@ -173,6 +173,21 @@ public sealed class SqlServerScriptFacts
     }
 
     [Fact]
+    public async Task The_rebuild_of_some_clusters_cells_parses_and_replaces_only_their_cells_and_the_rollups()
+    {
+        var server = new RecordingSqlServer(SystemScope());
+        await using var db = server.Open();
+
+        await LandscapeCubeBuilder.RebuildAsync(db, Now, CellPartition.Of([7, 3, null]), CancellationToken.None);
+
+        var sql = Assert.Single(server.Commands);
+        var parsed = TSql.Parse(sql, "landscape cell rebuild of clusters 3 and 7");
+        AssertNamesExistInModel(parsed, "landscape cell rebuild of clusters 3 and 7");
+        Assert.Contains("DELETE FROM \"LandscapeCells\" WHERE (\"Dimension\" IN (0, 1, 2, 3) AND (\"ClusterId\" IN (3, 7) OR \"ClusterId\" IS NULL)) OR \"Dimension\" NOT IN (0, 1, 2, 3);", sql);
+        Assert.Contains("FROM \"Findings\" WHERE \"Status\" = 0 AND \"Resolution\" = 0 AND (\"ClusterId\" IN (3, 7) OR \"ClusterId\" IS NULL)", sql);
+    }
+
+    [Fact]
     public async Task The_column_check_catches_a_column_the_model_lacks()
     {
         var server = new RecordingSqlServer(SystemScope());
