@@ -100,6 +100,9 @@ public sealed partial class ApexChart : ComponentBase, IAsyncDisposable
             json["chart"] = chart;
         }
         chart["height"] ??= height;
+        // Drawn at once: the landscape's eight charts animating for 800 ms each cost a busy browser more than the drawing
+        // itself, and each live update would animate again. A page can still ask for animations.
+        chart["animations"] ??= new JsonObject { ["enabled"] = false };
         json["series"] = JsonSerializer.SerializeToNode(series, SerializerOptions);
         return json;
     }

@@ -30,6 +30,7 @@ public sealed class ApexChartFacts
         Assert.Equal("bar", (string?)options["chart"]!["type"]);
         Assert.True((bool)options["chart"]!["stacked"]!);
         Assert.Equal("300px", (string?)options["chart"]!["height"]);
+        Assert.False((bool)options["chart"]!["animations"]!["enabled"]!);
         Assert.Equal("Critical", (string?)options["series"]![0]!["name"]);
         Assert.Equal(2, (double)options["series"]![0]!["data"]![1]!);
         Assert.Equal("b", (string?)options["xaxis"]!["categories"]![1]);
