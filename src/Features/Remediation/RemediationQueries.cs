@@ -59,8 +59,8 @@ public sealed class RemediationQueries(IDbContextFactory<K8PostureDbContext> con
         var now = clock.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var open = OpenUnjudged(db, teamId);
-        var overdueTotal = await Section(open, QueueSectionKind.Overdue, now).CountAsync(cancellationToken);
-        var dueSoonTotal = await Section(open, QueueSectionKind.DueSoon, now).CountAsync(cancellationToken);
+        var overdueTotal = await CountAsync(db, teamId, Section(open, QueueSectionKind.Overdue, now), cancellationToken);
+        var dueSoonTotal = await CountAsync(db, teamId, Section(open, QueueSectionKind.DueSoon, now), cancellationToken);
 
         var pending = db.RiskAcceptances.AsNoTracking().Where(r => r.Status == RiskAcceptanceStatus.Pending);
         if (teamId is { } t2)
@@ -96,7 +96,7 @@ public sealed class RemediationQueries(IDbContextFactory<K8PostureDbContext> con
         pageSize = Math.Clamp(pageSize, 1, 100);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var findings = Section(OpenUnjudged(db, teamId), section, clock.GetUtcNow());
-        var total = knownTotal ?? await findings.CountAsync(cancellationToken);
+        var total = knownTotal ?? await CountAsync(db, teamId, findings, cancellationToken);
         var items = await Project(QueueOrder(findings).Skip(page * pageSize).Take(pageSize)).ToListAsync(cancellationToken);
         return (items, total);
     }
@@ -104,6 +104,16 @@ public sealed class RemediationQueries(IDbContextFactory<K8PostureDbContext> con
     /// <summary>Open findings without a verdict: what a team still has to fix.</summary>
     private static IQueryable<Finding> OpenUnjudged(K8PostureDbContext db, int? teamId) =>
         OfTeam(db.Findings.AsNoTracking(), teamId).Where(PostureDefinitions.IsOpen);
+
+    /// <summary>
+    /// A section's size. Organisation-wide, every severity is named: SQLite then seeks the (Status, Resolution, Severity,
+    /// SlaDueAt) index once per severity for the due-date range instead of reading the entry of every open finding (at
+    /// 1,000,000 findings the due-soon count reads ~28,000 entries instead of ~850,000). A team's count has its own index.
+    /// </summary>
+    private static Task<int> CountAsync(K8PostureDbContext db, int? teamId, IQueryable<Finding> section, CancellationToken cancellationToken) =>
+        (teamId is null && db.Scope.SeesAllTeams ? section.Where(f => EF.Constant(EverySeverity).Contains(f.Severity)) : section).CountAsync(cancellationToken);
+
+    private static readonly FindingSeverity[] EverySeverity = Enum.GetValues<FindingSeverity>();
 
     private static IQueryable<Finding> Section(IQueryable<Finding> open, QueueSectionKind section, DateTimeOffset now) => section switch
     {
